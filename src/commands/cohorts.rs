@@ -1,0 +1,105 @@
+//! `veille cohorts list|add|set`.
+
+use anyhow::Result;
+
+use super::Context;
+use crate::cli::CohortsCommand;
+use crate::domain::parse;
+use crate::store::NewCohort;
+
+pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
+    let mut store = ctx.open()?;
+    let now = ctx.clock.now();
+    let today = store.rules()?.local_date(now);
+    let date = |text: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
+        text.as_deref()
+            .map(parse::date)
+            .transpose()
+            .map_err(anyhow::Error::msg)
+    };
+    match cmd {
+        CohortsCommand::List(flag) => {
+            let cohorts = store.cohorts()?;
+            if flag.json {
+                println!("{}", serde_json::to_string_pretty(&cohorts)?);
+            } else if cohorts.is_empty() {
+                println!("No cohort yet: add one with `veille cohorts add NAME`.");
+            } else {
+                println!(
+                    "{:>8}  {:<24} {:>8} {:>10} {:>8}  state",
+                    "priority", "name", "cadence", "from", "tenants"
+                );
+                for c in cohorts {
+                    println!(
+                        "{:>8}  {:<24} {:>7}d {:>10} {:>8}  {}",
+                        c.priority,
+                        c.name,
+                        c.cadence_days,
+                        c.starts_on.format("%d/%m/%Y"),
+                        c.tenants,
+                        if c.active { "called" } else { "paused" }
+                    );
+                }
+            }
+        }
+        CohortsCommand::Add {
+            name,
+            priority,
+            cadence,
+            starts,
+        } => {
+            let priority = match priority {
+                Some(p) => *p,
+                None => {
+                    store
+                        .cohorts()?
+                        .iter()
+                        .map(|c| c.priority)
+                        .max()
+                        .unwrap_or(0)
+                        + 1
+                }
+            };
+            let starts_on = date(starts)?.unwrap_or(today);
+            store.add_cohort(
+                &NewCohort {
+                    name: name.clone(),
+                    priority,
+                    cadence_days: *cadence,
+                    starts_on,
+                },
+                now,
+            )?;
+            println!(
+                "Cohort '{name}' added: priority {priority}, every {cadence} days, called from {}.",
+                starts_on.format("%d/%m/%Y")
+            );
+        }
+        CohortsCommand::Set {
+            name,
+            priority,
+            cadence,
+            starts,
+            pause,
+            resume,
+        } => {
+            let active = if *pause {
+                Some(false)
+            } else if *resume {
+                Some(true)
+            } else {
+                None
+            };
+            let c = store.update_cohort(name, *priority, *cadence, date(starts)?, active)?;
+            println!(
+                "Cohort '{}': priority {}, every {} days, from {}, {}.",
+                c.name,
+                c.priority,
+                c.cadence_days,
+                c.starts_on.format("%d/%m/%Y"),
+                if c.active { "called" } else { "paused" }
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! `veille init`: create or upgrade the database.
+
+use anyhow::Result;
+
+use super::Context;
+use crate::store::Store;
+
+pub fn run(ctx: &Context) -> Result<()> {
+    let existed = ctx.db.exists();
+    let mut store = ctx.open()?;
+    if store.cohorts()?.is_empty() {
+        default_cohorts(&mut store, ctx)?;
+    }
+    let verb = if existed { "checked" } else { "created" };
+    println!(
+        "Database {verb}: {} (schema version {})",
+        ctx.db.display(),
+        store.schema_version()?
+    );
+    if store.operators()?.is_empty() {
+        println!(
+            "Next: import operators and tenants (veille import operators FILE, veille import tenants FILE)."
+        );
+    }
+    Ok(())
+}
+
+/// The two cohorts of the program: isolated seniors first, then those who live with someone.
+pub fn default_cohorts(store: &mut Store, ctx: &Context) -> Result<()> {
+    let now = ctx.clock.now();
+    let today = store.rules()?.local_date(now);
+    for (name, priority) in [("isolated 70+", 1), ("non-isolated 70+", 2)] {
+        store.add_cohort(
+            &crate::store::NewCohort {
+                name: name.into(),
+                priority,
+                cadence_days: 7,
+                starts_on: today,
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! One module per subcommand. Each takes the parsed arguments and a `Context`.
+
+mod cohorts;
+mod demo;
+mod doctor;
+mod import;
+mod init;
+mod loadtest;
+mod operators;
+mod queue;
+mod settings;
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::{Cli, Command};
+use crate::clock::Clock;
+use crate::store::Store;
+
+/// What every command needs: the database path, the clock, the language.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub db: PathBuf,
+    pub clock: Clock,
+    pub lang: Option<String>,
+}
+
+impl Context {
+    pub fn from_cli(global: &crate::cli::Global) -> Result<Context> {
+        let clock = match &global.now {
+            Some(text) => {
+                let start = chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
+                    format!("--now '{text}' is not a time like 2026-11-28T09:00:00Z")
+                })?;
+                Clock::starting_at(start.with_timezone(&chrono::Utc))
+            }
+            None => Clock::system(),
+        };
+        Ok(Context {
+            db: global
+                .db
+                .clone()
+                .unwrap_or_else(crate::config::default_db_path),
+            clock,
+            lang: global.lang.clone(),
+        })
+    }
+
+    /// Opens (creating or upgrading) the database.
+    pub fn open(&self) -> Result<Store> {
+        Ok(Store::open(&self.db)?)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context::from_cli(&cli.global)?;
+    match cli.command {
+        None => crate::tui::run(&ctx, None),
+        Some(Command::Init) => init::run(&ctx),
+        Some(Command::Demo(args)) => demo::run(&ctx, &args),
+        Some(Command::Import(cmd)) => import::run(&ctx, &cmd),
+        Some(Command::Queue(args)) => queue::run(&ctx, &args),
+        Some(Command::Cohorts(cmd)) => cohorts::run(&ctx, &cmd),
+        Some(Command::Operators(args)) => operators::run(&ctx, &args),
+        Some(Command::Settings(cmd)) => settings::run(&ctx, &cmd),
+        Some(Command::Doctor(args)) => doctor::run(&ctx, &args),
+        Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
+    }
+}

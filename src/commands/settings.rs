@@ -1,0 +1,46 @@
+//! `veille settings show|set`.
+
+use anyhow::Result;
+
+use super::Context;
+use crate::cli::SettingsCommand;
+use crate::domain::rules::SETTINGS_HELP;
+
+pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
+    let mut store = ctx.open()?;
+    match cmd {
+        SettingsCommand::Show => {
+            let r = store.rules()?;
+            println!("calling_hours          {}", r.hours.display());
+            println!("timezone               {}", r.tz);
+            println!("lease_minutes          {}", r.lease.num_minutes());
+            println!("retry_minutes          {}", r.retry_after.num_minutes());
+            println!("max_attempts_per_day   {}", r.max_attempts_per_day);
+            println!("callback_grace_minutes {}", r.callback_grace.num_minutes());
+        }
+        SettingsCommand::Set { key, value } => {
+            if !SETTINGS_HELP.iter().any(|(k, _)| k == key) {
+                let keys: Vec<String> = SETTINGS_HELP
+                    .iter()
+                    .map(|(k, h)| format!("  {k}: {h}"))
+                    .collect();
+                anyhow::bail!(
+                    "unknown setting '{key}'. The settings are:\n{}",
+                    keys.join("\n")
+                );
+            }
+            let previous = store.setting(key)?;
+            store.set_setting(key, value)?;
+            // Check the whole set still reads; put the old value back if not.
+            if let Err(e) = store.rules() {
+                match previous {
+                    Some(p) => store.set_setting(key, &p)?,
+                    None => store.set_setting(key, "")?,
+                }
+                anyhow::bail!("{e}");
+            }
+            println!("{key} = {value}");
+        }
+    }
+    Ok(())
+}

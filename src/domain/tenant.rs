@@ -1,0 +1,29 @@
+//! Tenants and the people who call them.
+
+use super::call::coded_enum;
+
+coded_enum! {
+    /// Where a tenant stands in the program. Only `Active` tenants (and paused or
+    /// hospitalised ones whose date has passed) are in the queue.
+    TenantStatus {
+        Active = "active",
+        Paused = "paused",
+        Hospitalised = "hospitalised",
+        Moved = "moved",
+        Deceased = "deceased",
+        Refuses = "refuses",
+    }
+}
+
+coded_enum! {
+    /// What a person may do in veille.
+    Role {
+        Operator = "operator",
+        Coordinator = "coordinator",
+    }
+}
+
+/// Age in whole years on `today`.
+pub fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<u32> {
+    today.years_since(birth)
+}

@@ -1,0 +1,12 @@
+//! veille: weekly wellness-check calls for the elderly tenants of a social landlord.
+//!
+//! `domain` holds plain types and pure rules, `store` all SQL, `commands` one module
+//! per subcommand, `tui` the operator screens.
+
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod domain;
+pub mod store;
+pub mod tui;

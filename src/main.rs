@@ -1,0 +1,12 @@
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = veille::cli::Cli::parse();
+    match veille::commands::run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("veille: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

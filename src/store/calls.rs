@@ -1,0 +1,249 @@
+//! Saving a call: the call, its needs, referrals and intervention requests, the
+//! tenant's next call and the release of the claim, all in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use super::{Claim, Result, Store, StoreError, time};
+use crate::domain::schedule::{self, Attempts, CallResult, NextCall};
+use crate::domain::{InterventionKind, Need, Outcome, Rules, Urgency, Wellbeing};
+
+/// A call as the operator filled it in. Serialisable so that a draft can be kept on disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallToSave {
+    /// Made by the client once per call: saving again after a crash or a lost reply
+    /// finds the call already there instead of recording it twice.
+    pub save_id: String,
+    pub claim: Claim,
+    pub shift_id: Option<i64>,
+    pub started_at: DateTime<Utc>,
+    pub outcome: Outcome,
+    pub wellbeing: Option<Wellbeing>,
+    pub callback_at: Option<DateTime<Utc>>,
+    /// The operator keeps the callback for themselves (others may take it after a grace period).
+    pub callback_only_me: bool,
+    pub hospitalised_until: Option<NaiveDate>,
+    pub notes: String,
+    pub needs: Vec<Need>,
+    pub referrals: Vec<ReferralToSave>,
+    pub interventions: Vec<InterventionToSave>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralToSave {
+    pub service_id: i64,
+    pub note: String,
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterventionToSave {
+    pub kind: InterventionKind,
+    pub urgency: Urgency,
+    pub wanted_at: Option<DateTime<Utc>>,
+    pub place: String,
+    pub details: String,
+}
+
+/// What saving did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCall {
+    pub call_id: i64,
+    /// True when this save had already been recorded (the same `save_id`).
+    pub already_saved: bool,
+    /// The tenant's schedule after the call (`None` when already saved).
+    pub next: Option<NextCall>,
+}
+
+/// A fresh save identifier: unique across processes and machines for practical purposes.
+pub fn new_save_id(now: DateTime<Utc>) -> String {
+    format!(
+        "{}-{}-{:016x}",
+        now.timestamp_millis(),
+        std::process::id(),
+        fastrand::u64(..)
+    )
+}
+
+impl Store {
+    /// Saves a call made under `call.claim`, at `now`. Refused with `ClaimLost` when
+    /// another operator has claimed the tenant since; the caller keeps the form.
+    pub fn save_call(
+        &mut self,
+        call: &CallToSave,
+        now: DateTime<Utc>,
+        rules: &Rules,
+    ) -> Result<SavedCall> {
+        self.write(|tx| save_in(tx, call, now, rules))
+    }
+}
+
+fn save_in(
+    tx: &Transaction,
+    call: &CallToSave,
+    now: DateTime<Utc>,
+    rules: &Rules,
+) -> Result<SavedCall> {
+    if let Some(call_id) = tx
+        .query_row(
+            "SELECT id FROM calls WHERE save_id = ?1",
+            [&call.save_id],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        return Ok(SavedCall {
+            call_id,
+            already_saved: true,
+            next: None,
+        });
+    }
+    let claim = &call.claim;
+    let (holder, reason, newest): (i64, Option<String>, i64) = tx
+        .query_row(
+            "SELECT k.operator_id, k.release_reason,
+                    (SELECT max(id) FROM claims WHERE tenant_id = k.tenant_id)
+             FROM claims k WHERE k.id = ?1 AND k.tenant_id = ?2",
+            params![claim.id, claim.tenant_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or(StoreError::ClaimLost)?;
+    if holder != claim.operator_id || newest != claim.id || reason.as_deref() == Some("saved") {
+        return Err(StoreError::ClaimLost);
+    }
+
+    let (cadence, attempts_day, attempts_count): (u32, Option<String>, u32) = tx.query_row(
+        "SELECT c.cadence_days, t.attempts_day, t.attempts_count
+         FROM tenants t JOIN cohorts c ON c.id = t.cohort_id WHERE t.id = ?1",
+        [claim.tenant_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let previous = match attempts_day {
+        Some(d) => Some(Attempts {
+            day: time::parse_day(&d)?,
+            count: attempts_count,
+        }),
+        None => None,
+    };
+    let result = CallResult {
+        outcome: call.outcome,
+        callback_at: call.callback_at,
+        callback_operator: call.callback_only_me.then_some(claim.operator_id),
+        hospitalised_until: call.hospitalised_until,
+    };
+    let next = schedule::next_call(rules, now, cadence, previous, &result)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+
+    let now_s = time::ts(now);
+    tx.prepare_cached(
+        "INSERT INTO calls (save_id, tenant_id, operator_id, shift_id, claim_id, started_at, ended_at,
+           outcome, wellbeing, callback_at, hospitalised_until, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        call.save_id,
+        claim.tenant_id,
+        claim.operator_id,
+        call.shift_id,
+        claim.id,
+        time::ts(call.started_at),
+        now_s,
+        call.outcome.code(),
+        call.wellbeing.map(|w| w.code()),
+        call.callback_at.map(time::ts),
+        call.hospitalised_until.map(time::day),
+        call.notes,
+    ])?;
+    let call_id = tx.last_insert_rowid();
+
+    for need in &call.needs {
+        tx.prepare_cached(
+            "INSERT INTO needs (call_id, tenant_id, category, details) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            call_id,
+            claim.tenant_id,
+            need.category.code(),
+            need.details
+        ])?;
+    }
+    for r in &call.referrals {
+        let category: String = tx
+            .query_row(
+                "SELECT category FROM services WHERE id = ?1",
+                [r.service_id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("no service with id {}", r.service_id)))?;
+        tx.prepare_cached(
+            "INSERT INTO referrals (tenant_id, call_id, service_id, category, note, follow_up_on,
+               created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(params![
+            claim.tenant_id,
+            call_id,
+            r.service_id,
+            category,
+            r.note,
+            r.follow_up_on.map(time::day),
+            claim.operator_id,
+            now_s
+        ])?;
+        let referral = tx.last_insert_rowid();
+        tx.prepare_cached(
+            "INSERT INTO referral_events (referral_id, status, note, operator_id, at) VALUES (?1, 'proposed', ?2, ?3, ?4)",
+        )?
+        .execute(params![referral, r.note, claim.operator_id, now_s])?;
+    }
+    for i in &call.interventions {
+        tx.prepare_cached(
+            "INSERT INTO interventions (tenant_id, call_id, kind, urgency, wanted_at, place, details,
+               created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        )?
+        .execute(params![
+            claim.tenant_id, call_id, i.kind.code(), i.urgency.code(), i.wanted_at.map(time::ts),
+            i.place, i.details, claim.operator_id, now_s
+        ])?;
+        let intervention = tx.last_insert_rowid();
+        tx.prepare_cached(
+            "INSERT INTO intervention_events (intervention_id, status, note, operator_id, at) VALUES (?1, 'requested', '', ?2, ?3)",
+        )?
+        .execute(params![intervention, claim.operator_id, now_s])?;
+    }
+
+    let (attempts_day, attempts_count) = match next.attempts {
+        Some(a) => (Some(time::day(a.day)), a.count),
+        None => (None, 0),
+    };
+    tx.prepare_cached(
+        "UPDATE tenants SET status = ?2, due_at = ?3, paused_until = ?4, callback_at = ?5,
+           callback_operator_id = ?6, attempts_day = ?7, attempts_count = ?8, last_call_at = ?9,
+           last_outcome = ?10, flag = coalesce(?11, flag), updated_at = ?9
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        claim.tenant_id,
+        next.status.code(),
+        next.due_at.map(time::ts),
+        next.paused_until.map(time::day),
+        next.callback_at.map(time::ts),
+        next.callback_operator,
+        attempts_day,
+        attempts_count,
+        now_s,
+        call.outcome.code(),
+        next.flag.map(|f| f.code()),
+    ])?;
+    tx.prepare_cached(
+        "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
+    )?
+    .execute(params![claim.id, now_s])?;
+    Ok(SavedCall {
+        call_id,
+        already_saved: false,
+        next: Some(next),
+    })
+}

@@ -1,0 +1,129 @@
+//! Health checks of a database file, as `veille doctor` reports them.
+
+use std::path::Path;
+
+use super::{Result, SCHEMA_VERSION, Store};
+
+/// One line of the doctor's report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// File systems on which SQLite's WAL (shared memory between processes) is unsafe.
+const NETWORK_FS: &[&str] = &[
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb",
+    "smb3",
+    "smbfs",
+    "9p",
+    "fuse.sshfs",
+    "sshfs",
+    "ceph",
+    "glusterfs",
+    "fuse.glusterfs",
+    "afs",
+    "lustre",
+    "gpfs",
+    "davfs",
+    "fuse.rclone",
+    "virtiofs",
+];
+
+impl Store {
+    pub fn doctor(&self) -> Result<Vec<Check>> {
+        let mut checks = Vec::new();
+        let integrity: Vec<String> =
+            super::rows(self.read(), "PRAGMA integrity_check", [], |r| r.get(0))?;
+        checks.push(Check {
+            name: "integrity",
+            ok: integrity == ["ok"],
+            detail: integrity.join("; "),
+        });
+        let version = self.schema_version()?;
+        checks.push(Check {
+            name: "schema",
+            ok: version == SCHEMA_VERSION,
+            detail: if version == SCHEMA_VERSION {
+                format!("version {version} (current)")
+            } else if version < SCHEMA_VERSION {
+                format!("version {version}, this veille writes {SCHEMA_VERSION}: it is upgraded on the next `veille init` or start")
+            } else {
+                format!("version {version} is newer than this veille ({SCHEMA_VERSION}): update veille")
+            },
+        });
+        let mode: String = self
+            .read()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        checks.push(Check {
+            name: "journal",
+            ok: mode.eq_ignore_ascii_case("wal"),
+            detail: format!("{mode} (veille uses wal so that readers never wait for a save)"),
+        });
+        let fs = filesystem_of(self.path());
+        let network = fs
+            .as_deref()
+            .is_some_and(|f| NETWORK_FS.contains(&f) || f.starts_with("nfs"));
+        checks.push(Check {
+            name: "file system",
+            ok: !network,
+            detail: match (&fs, network) {
+                (Some(f), true) => format!("{f} is a network file system: SQLite's WAL locking does not work there and the file can be corrupted; keep the database on a local disk of the server and let operators connect to that server"),
+                (Some(f), false) => format!("{f} (local)"),
+                (None, _) => "unknown".into(),
+            },
+        });
+        checks.push(match free_space(self.path()) {
+            Some(bytes) => Check {
+                name: "free disk",
+                ok: bytes > 200 * 1024 * 1024,
+                detail: format!(
+                    "{} MiB free{}",
+                    bytes / (1024 * 1024),
+                    if bytes > 200 * 1024 * 1024 {
+                        ""
+                    } else {
+                        ": free some space soon, saves fail when the disk is full"
+                    }
+                ),
+            },
+            None => Check {
+                name: "free disk",
+                ok: true,
+                detail: "unknown".into(),
+            },
+        });
+        Ok(checks)
+    }
+}
+
+/// The type of the file system holding `path`, from the longest matching mount point.
+fn filesystem_of(path: &Path) -> Option<String> {
+    let full = std::fs::canonicalize(path).ok()?;
+    let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            let _device = parts.next()?;
+            let point = parts.next()?.replace("\\040", " ");
+            let fstype = parts.next()?;
+            full.starts_with(&point)
+                .then(|| (point.len(), fstype.to_string()))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, fs)| fs)
+}
+
+fn free_space(path: &Path) -> Option<u64> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let stat = nix::sys::statvfs::statvfs(dir).ok()?;
+    Some(stat.blocks_available() as u64 * stat.fragment_size() as u64)
+}

@@ -1,0 +1,96 @@
+//! Errors a store user can meet, each in words that say what to do.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database is busy: another operator is saving; try again in a moment")]
+    Busy,
+    #[error(
+        "the database {0} cannot be written (read-only file or folder); ask whoever manages the server to give you write access"
+    )]
+    ReadOnly(PathBuf),
+    #[error("{0} is not a veille database (not a SQLite file); check the --db path")]
+    NotADatabase(PathBuf),
+    #[error(
+        "{path} was written by a newer version of veille (schema {found}, this version knows up to {supported}); update veille"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("there is no database at {0}; create it with `veille init`")]
+    Missing(PathBuf),
+    #[error("the folder {path} cannot be used: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the disk holding the database is full; free some space, nothing was saved")]
+    DiskFull,
+    #[error(
+        "your claim on this tenant was lost (it expired and another operator took the tenant); what you typed is kept"
+    )]
+    ClaimLost,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl StoreError {
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy)
+    }
+
+    /// Attaches the file path to errors that should name it.
+    pub(crate) fn at(self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Sqlite(e) => StoreError::from_open(e, path),
+            other => other,
+        }
+    }
+
+    pub(crate) fn from_open(e: rusqlite::Error, path: &Path) -> StoreError {
+        match code(&e) {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.to_path_buf()),
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path.to_path_buf()),
+            Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+                if path.exists() {
+                    StoreError::ReadOnly(path.to_path_buf())
+                } else {
+                    StoreError::Missing(path.to_path_buf())
+                }
+            }
+            _ => StoreError::from(e),
+        }
+    }
+}
+
+fn code(e: &rusqlite::Error) -> Option<ErrorCode> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match code(&e) {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("(shared file)")),
+            Some(ErrorCode::NotADatabase) => {
+                StoreError::NotADatabase(PathBuf::from("(shared file)"))
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Schema versions, kept in `PRAGMA user_version`. Each migration is a SQL file run
+//! in one transaction; a file from a newer version of veille is refused.
+
+use rusqlite::TransactionBehavior;
+
+use super::{Result, Store, StoreError};
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+impl Store {
+    pub(super) fn migrate(&mut self) -> Result<()> {
+        let found = self.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        // Another process may be migrating the same file: the IMMEDIATE transaction
+        // serialises us, and the version is read again inside it.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        while version < SCHEMA_VERSION {
+            tx.execute_batch(MIGRATIONS[version as usize])?;
+            version += 1;
+            tx.pragma_update(None, "user_version", version)?;
+        }
+        if found == 0 {
+            super::services::seed_catalogue(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,193 @@
+//! The only code that speaks SQL. One `Store` is one connection to the shared file;
+//! each operator process has its own. Every write a user makes is one transaction
+//! that takes the write lock when it begins (see `Store::write`).
+
+mod calls;
+mod cohorts;
+pub mod doctor;
+mod error;
+mod migrate;
+mod operators;
+mod queue;
+mod services;
+mod settings;
+mod shifts;
+mod tenants;
+pub mod time;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
+pub use cohorts::{Cohort, NewCohort};
+pub use error::StoreError;
+pub use migrate::SCHEMA_VERSION;
+pub use operators::{NewOperator, Operator};
+pub use queue::{Claim, QueueEntry};
+pub use services::Service;
+pub use tenants::{NewTenant, Tenant, TenantCard, Upserted};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How long one attempt waits for the write lock inside SQLite before we look again.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// How long `write` keeps retrying a locked database before giving up.
+    retry_for: Duration,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema to the
+    /// current version. Missing parent folders are created.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Folder {
+                path: parent.to_path_buf(),
+                source: e,
+            })?;
+        }
+        let created = !path.exists();
+        if created {
+            create_private_file(path)?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| StoreError::from_open(e, path))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            retry_for: Duration::from_secs(60),
+        };
+        store.configure().map_err(|e| e.at(path))?;
+        store.migrate().map_err(|e| e.at(path))?;
+        Ok(store)
+    }
+
+    /// Opens an existing database without creating or migrating it (for `doctor`).
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
+            .map_err(|e| StoreError::from_open(e, path))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            retry_for: Duration::from_secs(60),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Sets how long writes retry a locked database before reporting it.
+    pub fn set_retry_for(&mut self, d: Duration) {
+        self.retry_for = d;
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        // Many operator processes share this file. WAL lets readers go on while one
+        // process writes, so screens never freeze behind a save.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Other(format!(
+                "the database could not switch to WAL journaling (it reports '{mode}')"
+            )));
+        }
+        // A committed call must survive a power cut: FULL syncs the WAL at every commit
+        // (NORMAL could lose the last commits on power loss).
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        // Waiting for the write lock inside SQLite is cheaper than failing and retrying;
+        // `write` still retries if this runs out under heavy contention.
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The schema's references (a call's tenant, a need's call) are enforced.
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    /// Runs `f` in one write transaction that takes the lock at BEGIN (IMMEDIATE), so
+    /// that it never fails half-way on a lock upgrade. A locked database is retried for
+    /// `retry_for` before `StoreError::Busy` is returned; `f` may run more than once and
+    /// must not have effects outside the transaction.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
+        let deadline = Instant::now() + self.retry_for;
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match self.write_once(&mut f) {
+                Err(e) if e.is_busy() && Instant::now() < deadline => {
+                    // Jitter so that processes woken together do not collide again.
+                    let jitter = fastrand::u64(0..=pause.as_millis() as u64);
+                    std::thread::sleep(pause + Duration::from_millis(jitter));
+                    pause = (pause * 2).min(Duration::from_millis(250));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// One attempt of `write`, for callers that show their own "waiting" message.
+    pub fn write_once<T>(&mut self, f: &mut impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// The connection, for reads. Reads in WAL mode never wait for writers.
+    fn read(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Creates an empty database file readable only by its owner and group: it holds
+/// health information. SQLite gives its -wal and -shm files the same permissions.
+fn create_private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o660)
+        .open(path)
+        .map(|_| ())
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Ok(())
+            } else {
+                Err(StoreError::Folder {
+                    path: path.to_path_buf(),
+                    source: e,
+                })
+            }
+        })
+}
+
+/// Runs `sql` with one text parameter per `?` and maps each row with `f`.
+pub(crate) fn rows<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let out = stmt
+        .query_map(params, f)?
+        .collect::<rusqlite::Result<Vec<T>>>()?;
+    Ok(out)
+}

@@ -1,0 +1,334 @@
+//! Tenants: who they are, and their card as an operator sees it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::{Result, Store, StoreError, rows, time};
+use crate::domain::{Outcome, TenantStatus};
+
+/// A tenant as imported from the landlord's list or made by the demo.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewTenant {
+    pub external_ref: String,
+    pub title: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub phone_alt: Option<String>,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub building: String,
+    pub staircase: String,
+    pub floor: String,
+    pub door: String,
+    pub access_code: String,
+    pub lives_alone: bool,
+    pub language: String,
+    pub notes: String,
+}
+
+/// What an upsert did to one tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// A tenant with their schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub id: i64,
+    pub external_ref: Option<String>,
+    pub title: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub phone_alt: Option<String>,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub building: String,
+    pub staircase: String,
+    pub floor: String,
+    pub door: String,
+    pub access_code: String,
+    pub lives_alone: bool,
+    pub cohort_id: i64,
+    pub cohort: String,
+    pub language: String,
+    pub status: TenantStatus,
+    pub paused_until: Option<NaiveDate>,
+    pub notes: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub callback_at: Option<DateTime<Utc>>,
+    pub callback_operator_id: Option<i64>,
+    pub attempts_day: Option<NaiveDate>,
+    pub attempts_count: u32,
+    pub last_call_at: Option<DateTime<Utc>>,
+    pub last_outcome: Option<Outcome>,
+    pub flag: Option<String>,
+}
+
+impl Tenant {
+    pub fn full_name(&self) -> String {
+        let mut s = String::new();
+        if !self.title.is_empty() {
+            s.push_str(&self.title);
+            s.push(' ');
+        }
+        if !self.first_name.is_empty() {
+            s.push_str(&self.first_name);
+            s.push(' ');
+        }
+        s.push_str(&self.last_name);
+        s
+    }
+}
+
+/// Recent history shown on a tenant's card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantCard {
+    pub tenant: Tenant,
+    /// The last calls, newest first: (ended at, outcome, operator name, notes).
+    pub last_calls: Vec<(DateTime<Utc>, Outcome, String, String)>,
+    /// Open referrals: (id, service name fr, service name en, status, follow-up date).
+    pub open_referrals: Vec<(
+        i64,
+        String,
+        String,
+        crate::domain::ReferralStatus,
+        Option<NaiveDate>,
+    )>,
+    /// Open intervention requests: (id, kind, urgency, status).
+    pub open_interventions: Vec<(
+        i64,
+        crate::domain::InterventionKind,
+        crate::domain::Urgency,
+        crate::domain::InterventionStatus,
+    )>,
+}
+
+pub(crate) const TENANT_COLUMNS: &str = "t.id, t.external_ref, t.title, t.last_name, t.first_name,
+    t.birth_date, t.phone, t.phone_alt, t.address, t.postcode, t.city, t.building, t.staircase,
+    t.floor, t.door, t.access_code, t.lives_alone, t.cohort_id, c.name, t.language, t.status,
+    t.paused_until, t.notes, t.due_at, t.callback_at, t.callback_operator_id, t.attempts_day,
+    t.attempts_count, t.last_call_at, t.last_outcome, t.flag";
+
+pub(crate) fn tenant_from_row(r: &Row) -> rusqlite::Result<Tenant> {
+    Ok(Tenant {
+        id: r.get(0)?,
+        external_ref: r.get(1)?,
+        title: r.get(2)?,
+        last_name: r.get(3)?,
+        first_name: r.get(4)?,
+        birth_date: time::opt_day(r.get(5)?)?,
+        phone: r.get(6)?,
+        phone_alt: r.get(7)?,
+        address: r.get(8)?,
+        postcode: r.get(9)?,
+        city: r.get(10)?,
+        building: r.get(11)?,
+        staircase: r.get(12)?,
+        floor: r.get(13)?,
+        door: r.get(14)?,
+        access_code: r.get(15)?,
+        lives_alone: r.get(16)?,
+        cohort_id: r.get(17)?,
+        cohort: r.get(18)?,
+        language: r.get(19)?,
+        status: TenantStatus::from_code(&r.get::<_, String>(20)?).unwrap_or(TenantStatus::Active),
+        paused_until: time::opt_day(r.get(21)?)?,
+        notes: r.get(22)?,
+        due_at: time::opt_ts(r.get(23)?)?,
+        callback_at: time::opt_ts(r.get(24)?)?,
+        callback_operator_id: r.get(25)?,
+        attempts_day: time::opt_day(r.get(26)?)?,
+        attempts_count: r.get(27)?,
+        last_call_at: time::opt_ts(r.get(28)?)?,
+        last_outcome: r
+            .get::<_, Option<String>>(29)?
+            .and_then(|s| Outcome::from_code(&s)),
+        flag: r.get(30)?,
+    })
+}
+
+impl Store {
+    pub fn tenant(&self, id: i64) -> Result<Tenant> {
+        self.read()
+            .query_row(
+                &format!("SELECT {TENANT_COLUMNS} FROM tenants t JOIN cohorts c ON c.id = t.cohort_id WHERE t.id = ?1"),
+                [id],
+                tenant_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("no tenant with id {id}")))
+    }
+
+    pub fn tenant_count(&self) -> Result<i64> {
+        Ok(self
+            .read()
+            .query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
+    }
+
+    /// A tenant with their last calls and open referrals and interventions.
+    pub fn tenant_card(&self, id: i64) -> Result<TenantCard> {
+        let tenant = self.tenant(id)?;
+        let last_calls = rows(
+            self.read(),
+            "SELECT c.ended_at, c.outcome, o.name, c.notes FROM calls c
+             JOIN operators o ON o.id = c.operator_id
+             WHERE c.tenant_id = ?1 ORDER BY c.ended_at DESC LIMIT 5",
+            [id],
+            |r| {
+                Ok((
+                    time::req_ts(r.get(0)?)?,
+                    Outcome::from_code(&r.get::<_, String>(1)?).unwrap_or(Outcome::Reached),
+                    r.get(2)?,
+                    r.get(3)?,
+                ))
+            },
+        )?;
+        let open_referrals = rows(
+            self.read(),
+            "SELECT r.id, s.name_fr, s.name_en, r.status, r.follow_up_on FROM referrals r
+             JOIN services s ON s.id = r.service_id
+             WHERE r.tenant_id = ?1 AND r.status IN ('proposed', 'sent', 'in_progress')
+             ORDER BY r.created_at",
+            [id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    crate::domain::ReferralStatus::from_code(&r.get::<_, String>(3)?)
+                        .unwrap_or(crate::domain::ReferralStatus::Proposed),
+                    time::opt_day(r.get(4)?)?,
+                ))
+            },
+        )?;
+        let open_interventions = rows(
+            self.read(),
+            "SELECT id, kind, urgency, status FROM interventions
+             WHERE tenant_id = ?1 AND status IN ('requested', 'assigned') ORDER BY created_at",
+            [id],
+            |r| {
+                use crate::domain::{InterventionKind as K, InterventionStatus as S, Urgency as U};
+                Ok((
+                    r.get(0)?,
+                    K::from_code(&r.get::<_, String>(1)?).unwrap_or(K::Other),
+                    U::from_code(&r.get::<_, String>(2)?).unwrap_or(U::Routine),
+                    S::from_code(&r.get::<_, String>(3)?).unwrap_or(S::Requested),
+                ))
+            },
+        )?;
+        Ok(TenantCard {
+            tenant,
+            last_calls,
+            open_referrals,
+            open_interventions,
+        })
+    }
+
+    /// Adds the tenants of an imported list to `cohort`, or updates those whose
+    /// external reference is known (identity and address only: their schedule and
+    /// history are kept). One transaction for the whole list.
+    pub fn upsert_tenants(
+        &mut self,
+        list: &[NewTenant],
+        cohort: i64,
+        operator: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Upserted>> {
+        self.write(|tx| {
+            let mut out = Vec::with_capacity(list.len());
+            for t in list {
+                out.push(upsert_one(tx, t, cohort, now)?);
+            }
+            let added = out.iter().filter(|u| **u == Upserted::Added).count();
+            let updated = out.iter().filter(|u| **u == Upserted::Updated).count();
+            super::shifts::audit(
+                tx,
+                now,
+                operator,
+                "import_tenants",
+                None,
+                &format!("{added} added, {updated} updated"),
+            )?;
+            Ok(out)
+        })
+    }
+
+    /// External references of every tenant, for telling which ones an import left out.
+    pub fn external_refs(&self) -> Result<Vec<(String, String)>> {
+        rows(
+            self.read(),
+            "SELECT external_ref, last_name || ' ' || first_name FROM tenants
+             WHERE external_ref IS NOT NULL AND status NOT IN ('moved', 'deceased')
+             ORDER BY external_ref",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+}
+
+fn upsert_one(
+    tx: &Transaction,
+    t: &NewTenant,
+    cohort: i64,
+    now: DateTime<Utc>,
+) -> Result<Upserted> {
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT id FROM tenants WHERE external_ref = ?1")?
+        .query_row([&t.external_ref], |r| r.get(0))
+        .optional()?;
+    let language = if t.language.is_empty() {
+        "fr"
+    } else {
+        &t.language
+    };
+    let birth = t.birth_date.map(time::day);
+    match existing {
+        Some(id) => {
+            let changed = tx.prepare_cached(
+                "UPDATE tenants SET title = ?2, last_name = ?3, first_name = ?4, birth_date = ?5,
+                   phone = ?6, phone_alt = ?7, address = ?8, postcode = ?9, city = ?10,
+                   building = ?11, staircase = ?12, floor = ?13, door = ?14, access_code = ?15,
+                   lives_alone = ?16, cohort_id = ?17, language = ?18, notes = ?19, updated_at = ?20
+                 WHERE id = ?1 AND NOT (title IS ?2 AND last_name IS ?3 AND first_name IS ?4
+                   AND birth_date IS ?5 AND phone IS ?6 AND phone_alt IS ?7 AND address IS ?8
+                   AND postcode IS ?9 AND city IS ?10 AND building IS ?11 AND staircase IS ?12
+                   AND floor IS ?13 AND door IS ?14 AND access_code IS ?15 AND lives_alone IS ?16
+                   AND cohort_id IS ?17 AND language IS ?18 AND notes IS ?19)",
+            )?
+            .execute(params![
+                id, t.title, t.last_name, t.first_name, birth, t.phone, t.phone_alt, t.address,
+                t.postcode, t.city, t.building, t.staircase, t.floor, t.door, t.access_code,
+                t.lives_alone, cohort, language, t.notes, time::ts(now)
+            ])?;
+            Ok(if changed > 0 {
+                Upserted::Updated
+            } else {
+                Upserted::Unchanged
+            })
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO tenants (external_ref, title, last_name, first_name, birth_date, phone,
+                   phone_alt, address, postcode, city, building, staircase, floor, door, access_code,
+                   lives_alone, cohort_id, language, notes, due_at, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                   ?18, ?19, ?20, ?20, ?20)",
+            )?
+            .execute(params![
+                t.external_ref, t.title, t.last_name, t.first_name, birth, t.phone, t.phone_alt,
+                t.address, t.postcode, t.city, t.building, t.staircase, t.floor, t.door,
+                t.access_code, t.lives_alone, cohort, language, t.notes, time::ts(now)
+            ])?;
+            Ok(Upserted::Added)
+        }
+    }
+}
