@@ -7,6 +7,8 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod import;
 pub mod store;
 pub mod tui;

@@ -1,0 +1,1 @@
+//! The demo database: realistic synthetic tenants, operators and history.

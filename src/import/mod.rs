@@ -1,0 +1,1 @@
+//! Reading the landlord's spreadsheets: tenants and operators from CSV.
