@@ -185,6 +185,12 @@ pub struct LoadtestArgs {
     /// Milliseconds each operator spends "on the phone" before saving.
     #[arg(long, default_value_t = 0)]
     pub think_ms: u64,
+    /// Write the save identifiers acknowledged to the operators to this file, one a line.
+    #[arg(long, value_name = "FILE")]
+    pub acks: Option<PathBuf>,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
     /// Internal: run as one worker process of a load test.
     #[arg(long, hide = true)]
     pub worker: Option<usize>,

@@ -1,10 +1,348 @@
-//! `veille loadtest`: many operator processes on one file.
+//! `veille loadtest`: many operator processes claiming and saving calls on one file,
+//! through the same store functions as the operator screen. Prints throughput, latency
+//! percentiles, busy retries and errors, then checks the file independently.
 
-use anyhow::Result;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
 
 use super::Context;
 use crate::cli::LoadtestArgs;
+use crate::domain::{InterventionKind, Need, NeedCategory, Outcome, Role, Urgency, Wellbeing};
+use crate::store::{
+    CallToSave, InterventionToSave, NewOperator, ReferralToSave, Store, new_save_id, verify,
+};
 
-pub fn run(_ctx: &Context, _args: &LoadtestArgs) -> Result<()> {
-    anyhow::bail!("veille loadtest is not built yet")
+/// What one worker process reports on its last line of output.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct WorkerReport {
+    claims: u64,
+    saves: u64,
+    busy_retries: u64,
+    errors: Vec<String>,
+    claim_us: Vec<u64>,
+    save_us: Vec<u64>,
+    acks: Vec<String>,
+}
+
+fn login(worker: usize) -> String {
+    format!("load-{worker:03}")
+}
+
+pub fn run(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
+    match args.worker {
+        Some(i) => worker(ctx, args, i),
+        None => coordinate(ctx, args),
+    }
+}
+
+fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
+    if args.operators == 0 {
+        bail!("--operators must be at least 1");
+    }
+    let mut store = Store::open(&ctx.db)?;
+    if !store.is_demo()? {
+        bail!(
+            "{} is not a demo database: the load test writes invented calls, so it only runs on a \
+             database made by `veille demo` (e.g. `veille demo --no-tui --db /tmp/load.db`)",
+            ctx.db.display()
+        );
+    }
+    if store.tenant_count()? == 0 {
+        bail!("{} has no tenants to call", ctx.db.display());
+    }
+    let now = ctx.clock.now();
+    let operators: Vec<NewOperator> = (0..args.operators)
+        .map(|i| NewOperator {
+            login: login(i),
+            name: format!("Load test {i}"),
+            organisation: "load test".into(),
+            role: Role::Operator,
+            phone: None,
+            email: None,
+        })
+        .collect();
+    store.upsert_operators(&operators, now)?;
+
+    let dir = ctx
+        .db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let bare = verify::bare_commit_rate(dir, Duration::from_secs(2))?;
+
+    let exe = std::env::current_exe().context("cannot find the veille program to start workers")?;
+    let started = Instant::now();
+    let children: Vec<_> = (0..args.operators)
+        .map(|i| {
+            let mut cmd = Command::new(&exe);
+            cmd.arg("--db")
+                .arg(&ctx.db)
+                .arg("--now")
+                .arg(ctx.clock.now().to_rfc3339())
+                .args(["loadtest", "--worker", &i.to_string()])
+                .args(["--seconds", &args.seconds.to_string()])
+                .args(["--think-ms", &args.think_ms.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            cmd.spawn().context("cannot start a worker process")
+        })
+        .collect::<Result<_>>()?;
+    // Read every worker's output on its own thread so that no pipe fills up.
+    let readers: Vec<_> = children
+        .into_iter()
+        .map(|mut child| {
+            std::thread::spawn(move || -> Result<WorkerReport> {
+                let stdout = child.stdout.take().context("no worker output")?;
+                let last = BufReader::new(stdout).lines().map_while(|l| l.ok()).last();
+                let status = child.wait()?;
+                let mut stderr = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    std::io::Read::read_to_string(&mut e, &mut stderr)?;
+                }
+                match last.and_then(|l| serde_json::from_str(&l).ok()) {
+                    Some(report) if status.success() => Ok(report),
+                    _ => Ok(WorkerReport {
+                        errors: vec![format!("worker failed ({status}): {}", stderr.trim())],
+                        ..Default::default()
+                    }),
+                }
+            })
+        })
+        .collect();
+    let mut total = WorkerReport::default();
+    for r in readers {
+        let r = r
+            .join()
+            .map_err(|_| anyhow::anyhow!("a worker reader thread failed"))??;
+        total.claims += r.claims;
+        total.saves += r.saves;
+        total.busy_retries += r.busy_retries;
+        total.errors.extend(r.errors);
+        total.claim_us.extend(r.claim_us);
+        total.save_us.extend(r.save_us);
+        total.acks.extend(r.acks);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let check = Store::open(&ctx.db)?.verify(&total.acks)?;
+    if let Some(path) = &args.acks {
+        let mut f = std::fs::File::create(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        for a in &total.acks {
+            writeln!(f, "{a}")?;
+        }
+    }
+
+    let save_rate = total.saves as f64 / elapsed;
+    let summary = serde_json::json!({
+        "operators": args.operators,
+        "seconds": elapsed,
+        "think_ms": args.think_ms,
+        "claims": total.claims,
+        "saves": total.saves,
+        "saves_per_second": save_rate,
+        "bare_commits_per_second": bare,
+        "save_rate_vs_bare_commit_rate": save_rate / bare,
+        "claim_ms": percentiles(&mut total.claim_us),
+        "save_ms": percentiles(&mut total.save_us),
+        "busy_retries": total.busy_retries,
+        "errors": total.errors.len(),
+        "first_errors": total.errors.iter().take(5).collect::<Vec<_>>(),
+        "overlapping_claims": check.overlapping_claims.len(),
+        "claims_with_several_calls": check.claims_with_several_calls.len(),
+        "acknowledged_saves_missing": check.missing_saves.len(),
+        "integrity": check.integrity,
+    });
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        let p = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(0.0);
+        let (c, s) = (&summary["claim_ms"], &summary["save_ms"]);
+        println!(
+            "{} operator processes for {elapsed:.1} s (think time {} ms)",
+            args.operators, args.think_ms
+        );
+        println!(
+            "claims {}   saves {}   {save_rate:.0} saves/s",
+            total.claims, total.saves
+        );
+        println!(
+            "bare commit rate of this disk {bare:.0}/s: saves run at {:.0}% of it",
+            100.0 * save_rate / bare
+        );
+        println!(
+            "claim latency ms  p50 {:.2}  p99 {:.2}  max {:.2}",
+            p(c, "p50"),
+            p(c, "p99"),
+            p(c, "max")
+        );
+        println!(
+            "save latency ms   p50 {:.2}  p99 {:.2}  max {:.2}",
+            p(s, "p50"),
+            p(s, "p99"),
+            p(s, "max")
+        );
+        println!(
+            "busy retries {}   errors reaching an operator {}",
+            total.busy_retries,
+            total.errors.len()
+        );
+        for e in total.errors.iter().take(5) {
+            println!("  error: {e}");
+        }
+        println!(
+            "check: overlapping claims {}, claims with several calls {}, acknowledged saves missing {}, integrity {}",
+            check.overlapping_claims.len(),
+            check.claims_with_several_calls.len(),
+            check.missing_saves.len(),
+            check.integrity
+        );
+    }
+    if !check.is_clean() || !total.errors.is_empty() {
+        bail!("the load test found problems (see above)");
+    }
+    Ok(())
+}
+
+fn percentiles(us: &mut [u64]) -> serde_json::Value {
+    us.sort_unstable();
+    let at = |q: f64| -> f64 {
+        if us.is_empty() {
+            return 0.0;
+        }
+        let i = ((us.len() as f64 - 1.0) * q).round() as usize;
+        us[i] as f64 / 1000.0
+    };
+    serde_json::json!({"p50": at(0.50), "p99": at(0.99), "max": at(1.0), "count": us.len()})
+}
+
+/// One operator: claim the next tenant, "call" for the think time, save a plausible call.
+/// Runs until the time is up, or until nobody is due when `--seconds 0`.
+fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
+    let mut store = Store::open(&ctx.db)?;
+    let rules = store.rules()?;
+    let operator = store.operator(&login(index))?.id;
+    let services = store.services()?;
+    let shift = store.start_shift(operator, ctx.clock.now())?;
+    let deadline = (args.seconds > 0).then(|| Instant::now() + Duration::from_secs(args.seconds));
+    let mut rng = fastrand::Rng::with_seed(index as u64 * 7919 + 1);
+    let mut report = WorkerReport::default();
+    let mut idle_since: Option<Instant> = None;
+    loop {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let t = Instant::now();
+        let claim = match store.claim_next(operator, ctx.clock.now(), &rules) {
+            Ok(c) => c,
+            Err(e) => {
+                report.errors.push(format!("claim: {e}"));
+                continue;
+            }
+        };
+        report.claim_us.push(t.elapsed().as_micros() as u64);
+        let Some(claim) = claim else {
+            if deadline.is_none() {
+                // Nobody due: make sure it is not a passing gap while others release.
+                let since = *idle_since.get_or_insert_with(Instant::now);
+                if since.elapsed() > Duration::from_millis(500) {
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
+        idle_since = None;
+        report.claims += 1;
+        if args.think_ms > 0 {
+            std::thread::sleep(Duration::from_millis(
+                rng.u64(args.think_ms / 2..=args.think_ms * 3 / 2),
+            ));
+        }
+        let now = ctx.clock.now();
+        let call = invented_call(&mut rng, claim, shift, now, &services);
+        let t = Instant::now();
+        match store.save_call(&call, ctx.clock.now(), &rules) {
+            Ok(_) => {
+                report.save_us.push(t.elapsed().as_micros() as u64);
+                report.saves += 1;
+                report.acks.push(call.save_id);
+            }
+            Err(e) => report.errors.push(format!("save: {e}")),
+        }
+    }
+    store.end_shift(shift, ctx.clock.now())?;
+    report.busy_retries = store.busy_retries();
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
+fn invented_call(
+    rng: &mut fastrand::Rng,
+    claim: crate::store::Claim,
+    shift: i64,
+    now: chrono::DateTime<chrono::Utc>,
+    services: &[crate::store::Service],
+) -> CallToSave {
+    let outcome = match rng.u32(0..100) {
+        0..75 => Outcome::Reached,
+        75..87 => Outcome::NoAnswer,
+        87..92 => Outcome::Voicemail,
+        92..95 => Outcome::Busy,
+        95..98 => Outcome::CallbackRequested,
+        98 => Outcome::Hospitalised,
+        _ => Outcome::Refused,
+    };
+    let reached = matches!(outcome, Outcome::Reached);
+    let mut needs = Vec::new();
+    let mut referrals = Vec::new();
+    let mut interventions = Vec::new();
+    if reached && rng.u32(0..100) < 15 {
+        let category = NeedCategory::ALL[rng.usize(0..NeedCategory::ALL.len())];
+        needs.push(Need {
+            category,
+            details: "needs help".into(),
+        });
+        if let Some(s) = services
+            .iter()
+            .find(|s| s.category == category)
+            .or(services.first())
+        {
+            referrals.push(ReferralToSave {
+                service_id: s.id,
+                note: String::new(),
+                follow_up_on: None,
+            });
+        }
+        if rng.u32(0..10) == 0 {
+            interventions.push(InterventionToSave {
+                kind: InterventionKind::Accompaniment,
+                urgency: Urgency::Routine,
+                wanted_at: Some(now + chrono::Duration::days(3)),
+                place: "hospital".into(),
+                details: String::new(),
+            });
+        }
+    }
+    CallToSave {
+        save_id: new_save_id(now),
+        claim,
+        shift_id: Some(shift),
+        started_at: now,
+        outcome,
+        wellbeing: reached.then_some(Wellbeing::Fine),
+        callback_at: (outcome == Outcome::CallbackRequested)
+            .then(|| now + chrono::Duration::hours(3)),
+        callback_only_me: false,
+        hospitalised_until: (outcome == Outcome::Hospitalised)
+            .then(|| now.date_naive() + chrono::Days::new(10)),
+        notes: String::new(),
+        needs,
+        referrals,
+        interventions,
+    }
 }

@@ -94,8 +94,8 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:>3}  {:<28} {:>3}  {:<18} {:<5} {:<15} {}",
-        "#", "name", "age", "cohort", "alone", "phone", "due / callback"
+        "{:>3}  {:<28} {:>3}  {:<18} {:<5} {:<15} due / callback",
+        "#", "name", "age", "cohort", "alone", "phone"
     );
     for l in &lines {
         let when = match &l.callback_at {

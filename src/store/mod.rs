@@ -14,6 +14,7 @@ mod settings;
 mod shifts;
 mod tenants;
 pub mod time;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -39,6 +40,8 @@ pub struct Store {
     path: PathBuf,
     /// How long `write` keeps retrying a locked database before giving up.
     retry_for: Duration,
+    /// Times a write found the database locked and tried again (for the load tool).
+    busy_retries: u64,
 }
 
 impl Store {
@@ -67,6 +70,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             retry_for: Duration::from_secs(60),
+            busy_retries: 0,
         };
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
@@ -86,11 +90,17 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             retry_for: Duration::from_secs(60),
+            busy_retries: 0,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Times a write found the database locked and tried again since opening.
+    pub fn busy_retries(&self) -> u64 {
+        self.busy_retries
     }
 
     /// Sets how long writes retry a locked database before reporting it.
@@ -130,6 +140,7 @@ impl Store {
         loop {
             match self.write_once(&mut f) {
                 Err(e) if e.is_busy() && Instant::now() < deadline => {
+                    self.busy_retries += 1;
                     // Jitter so that processes woken together do not collide again.
                     let jitter = fastrand::u64(0..=pause.as_millis() as u64);
                     std::thread::sleep(pause + Duration::from_millis(jitter));

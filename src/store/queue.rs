@@ -60,7 +60,7 @@ fn candidates(
         &format!(
             "SELECT t.id, t.due_at, c.priority, t.callback_at, t.callback_operator_id
              FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
-             WHERE t.callback_at IS NOT NULL AND c.active = 1 AND {IN_QUEUE}"
+             WHERE t.callback_at IS NOT NULL AND c.active = 1 AND c.starts_on <= ?2 AND {IN_QUEUE}"
         ),
         params![now_s, today_s],
         map,

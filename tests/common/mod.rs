@@ -1,0 +1,82 @@
+//! A small database made through the store, as the import would make it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use veille::domain::Role;
+use veille::store::{NewCohort, NewOperator, NewTenant, Store};
+
+pub fn utc(s: &str) -> DateTime<Utc> {
+    s.parse().expect("test time")
+}
+
+/// Saturday 28 November 2026, 10:00 in Paris.
+pub const NOW: &str = "2026-11-28T09:00:00Z";
+
+/// Creates `dir/veille.db` with two cohorts, `operators` operators (op1, op2, ...; the
+/// last one is a coordinator), and `tenants` tenants split between the cohorts.
+pub fn fixture(dir: &Path, operators: usize, tenants: usize) -> PathBuf {
+    let path = dir.join("veille.db");
+    let mut store = Store::open(&path).expect("open");
+    let now = utc(NOW);
+    let start: NaiveDate = "2026-11-01".parse().unwrap();
+    for (name, priority) in [("isolated 70+", 1), ("non-isolated 70+", 2)] {
+        store
+            .add_cohort(
+                &NewCohort {
+                    name: name.into(),
+                    priority,
+                    cadence_days: 7,
+                    starts_on: start,
+                },
+                now,
+            )
+            .expect("cohort");
+    }
+    let ops: Vec<NewOperator> = (1..=operators)
+        .map(|i| NewOperator {
+            login: format!("op{i}"),
+            name: format!("Opérateur {i}"),
+            organisation: "Bailleur".into(),
+            role: if i == operators {
+                Role::Coordinator
+            } else {
+                Role::Operator
+            },
+            phone: None,
+            email: None,
+        })
+        .collect();
+    store.upsert_operators(&ops, now).expect("operators");
+    let cohorts = store.cohorts().unwrap();
+    for (k, cohort) in cohorts.iter().enumerate() {
+        let list: Vec<NewTenant> = (0..tenants)
+            .filter(|i| i % 2 == k)
+            .map(|i| NewTenant {
+                external_ref: format!("T{i:05}"),
+                last_name: format!("Locataire{i}"),
+                first_name: "Hélène".into(),
+                birth_date: NaiveDate::from_ymd_opt(1940, 1 + (i % 12) as u32, 1),
+                phone: Some(format!("0199{:06}", i)),
+                lives_alone: k == 0,
+                ..Default::default()
+            })
+            .collect();
+        store
+            .upsert_tenants(&list, cohort.id, None, now)
+            .expect("tenants");
+    }
+    path
+}
+
+/// Allows calls at any hour and marks the file as a demo (the load tool needs both).
+pub fn all_day_demo(path: &Path) {
+    let mut store = Store::open(path).unwrap();
+    store.set_setting("calling_hours", "00:00-24:00").unwrap();
+    store.set_setting("demo", "1").unwrap();
+}
+
+pub fn veille() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("veille").expect("binary")
+}

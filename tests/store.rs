@@ -1,0 +1,438 @@
+//! The store on real SQLite files: claims, leases, saving, scheduling, errors.
+
+mod common;
+
+use chrono::Duration;
+use common::{NOW, fixture, utc};
+use veille::domain::{Need, NeedCategory, Outcome, Rules, TenantStatus, Wellbeing};
+use veille::store::{
+    CallToSave, Claim, InterventionToSave, ReferralToSave, Store, StoreError, new_save_id,
+};
+
+fn open(dir: &tempfile::TempDir, tenants: usize) -> (Store, Rules) {
+    let path = fixture(dir.path(), 3, tenants);
+    let store = Store::open(&path).unwrap();
+    let rules = store.rules().unwrap();
+    (store, rules)
+}
+
+fn call(claim: &Claim, outcome: Outcome) -> CallToSave {
+    CallToSave {
+        save_id: new_save_id(claim.claimed_at),
+        claim: claim.clone(),
+        shift_id: None,
+        started_at: claim.claimed_at,
+        outcome,
+        wellbeing: None,
+        callback_at: None,
+        callback_only_me: false,
+        hospitalised_until: None,
+        notes: String::new(),
+        needs: vec![],
+        referrals: vec![],
+        interventions: vec![],
+    }
+}
+
+fn op(store: &Store, login: &str) -> i64 {
+    store.operator(login).unwrap().id
+}
+
+#[test]
+fn opening_creates_missing_folders_and_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a/b/c/veille.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        veille::store::SCHEMA_VERSION
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o007,
+        0,
+        "the database must not be readable by others: {mode:o}"
+    );
+    assert!(
+        !store.services().unwrap().is_empty(),
+        "the catalogue is seeded"
+    );
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("veille.db");
+    drop(Store::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains("newer version of veille"), "{err}");
+    let v: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 99);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_named_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "Nom;Prénom\nDupont;Marie\n".repeat(200)).unwrap();
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::NotADatabase(_)), "{err:?}");
+    assert!(err.to_string().contains("not a veille database"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("Nom;Prénom"),
+        "file untouched"
+    );
+}
+
+#[test]
+fn two_operators_are_never_handed_the_same_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 4);
+    let now = utc(NOW);
+    let (a, b) = (op(&store, "op1"), op(&store, "op2"));
+    let ca = store.claim_next(a, now, &rules).unwrap().unwrap();
+    let cb = store.claim_next(b, now, &rules).unwrap().unwrap();
+    assert_ne!(ca.tenant_id, cb.tenant_id);
+    // Picking a colleague's tenant by hand is refused with their name.
+    let err = store
+        .claim_tenant(b, ca.tenant_id, now, &rules)
+        .unwrap_err();
+    assert!(err.to_string().contains("Opérateur 1"), "{err}");
+    // The queue no longer shows held tenants.
+    let queue = store.queue(b, now, &rules, 10).unwrap();
+    assert!(
+        queue
+            .iter()
+            .all(|e| e.tenant.id != ca.tenant_id && e.tenant.id != cb.tenant_id)
+    );
+    assert_eq!(queue.len(), 2);
+}
+
+#[test]
+fn an_abandoned_claim_expires_and_its_late_save_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 1);
+    let now = utc(NOW);
+    let (a, b) = (op(&store, "op1"), op(&store, "op2"));
+    let held = store.claim_next(a, now, &rules).unwrap().unwrap();
+    // While the lease runs, nobody else gets the tenant.
+    assert_eq!(
+        store
+            .claim_next(b, now + Duration::minutes(19), &rules)
+            .unwrap(),
+        None
+    );
+    // The holder's terminal died: after the lease the tenant is offered again.
+    let later = now + rules.lease + Duration::seconds(1);
+    let taken = store
+        .claim_next(b, later, &rules)
+        .unwrap()
+        .expect("claimable after expiry");
+    assert_eq!(taken.tenant_id, held.tenant_id);
+    assert!(
+        taken.id > held.id,
+        "claims carry increasing sequence numbers"
+    );
+    // The first operator comes back: renewing and saving are both refused, nothing written.
+    assert!(matches!(
+        store.renew_claim(&held, later, &rules),
+        Err(StoreError::ClaimLost)
+    ));
+    let stale = call(&held, Outcome::Reached);
+    assert!(matches!(
+        store.save_call(&stale, later, &rules),
+        Err(StoreError::ClaimLost)
+    ));
+    // The newer holder saves normally.
+    store
+        .save_call(&call(&taken, Outcome::Reached), later, &rules)
+        .unwrap();
+    let calls: i64 = rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(calls, 1);
+}
+
+#[test]
+fn a_renewed_claim_outlives_its_first_lease() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 1);
+    let now = utc(NOW);
+    let (a, b) = (op(&store, "op1"), op(&store, "op2"));
+    let held = store.claim_next(a, now, &rules).unwrap().unwrap();
+    let renewed = store
+        .renew_claim(&held, now + Duration::minutes(15), &rules)
+        .unwrap();
+    assert_eq!(
+        store
+            .claim_next(b, now + Duration::minutes(25), &rules)
+            .unwrap(),
+        None
+    );
+    store
+        .save_call(
+            &call(&renewed, Outcome::Reached),
+            now + Duration::minutes(30),
+            &rules,
+        )
+        .unwrap();
+}
+
+#[test]
+fn saving_writes_everything_once_and_schedules_the_next_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 2);
+    let now = utc(NOW);
+    let a = op(&store, "op1");
+    let shift = store.start_shift(a, now).unwrap();
+    let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
+    let meals = store
+        .services()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.code == "meal_delivery")
+        .unwrap();
+    let mut c = call(&claim, Outcome::Reached);
+    c.shift_id = Some(shift);
+    c.wellbeing = Some(Wellbeing::Worried);
+    c.needs = vec![Need {
+        category: NeedCategory::Food,
+        details: "plus de courses depuis 5 jours".into(),
+    }];
+    c.referrals = vec![ReferralToSave {
+        service_id: meals.id,
+        note: "midi".into(),
+        follow_up_on: Some("2026-12-02".parse().unwrap()),
+    }];
+    c.interventions = vec![InterventionToSave {
+        kind: veille::domain::InterventionKind::Delivery,
+        urgency: veille::domain::Urgency::Urgent,
+        wanted_at: None,
+        place: String::new(),
+        details: "colis alimentaire".into(),
+    }];
+    let saved = store
+        .save_call(&c, now + Duration::minutes(6), &rules)
+        .unwrap();
+    assert!(!saved.already_saved);
+    // Saving again (a retry after a lost reply) records nothing more.
+    let again = store
+        .save_call(&c, now + Duration::minutes(7), &rules)
+        .unwrap();
+    assert!(again.already_saved);
+    assert_eq!(again.call_id, saved.call_id);
+
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM calls"), 1);
+    assert_eq!(
+        count("SELECT count(*) FROM needs WHERE category = 'food'"),
+        1
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM referrals WHERE category = 'food' AND status = 'proposed'"),
+        1
+    );
+    assert_eq!(count("SELECT count(*) FROM referral_events"), 1);
+    assert_eq!(
+        count("SELECT count(*) FROM interventions WHERE status = 'requested'"),
+        1
+    );
+    assert_eq!(count("SELECT count(*) FROM intervention_events"), 1);
+    assert_eq!(
+        count("SELECT count(*) FROM claims WHERE released_at IS NULL"),
+        0
+    );
+    let t = store.tenant(claim.tenant_id).unwrap();
+    // Reached on Saturday 28/11: due again at the opening of Saturday 5/12 (09:00 Paris).
+    assert_eq!(t.due_at, Some(utc("2026-12-05T08:00:00Z")));
+    assert_eq!(t.last_outcome, Some(Outcome::Reached));
+    let card = store.tenant_card(claim.tenant_id).unwrap();
+    assert_eq!(card.open_referrals.len(), 1);
+    assert_eq!(card.open_interventions.len(), 1);
+    assert_eq!(card.last_calls.len(), 1);
+    // The tenant left the queue; the other one remains.
+    let q = store
+        .queue(a, now + Duration::minutes(8), &rules, 10)
+        .unwrap();
+    assert_eq!(q.len(), 1);
+    assert_ne!(q[0].tenant.id, claim.tenant_id);
+}
+
+#[test]
+fn a_callback_kept_by_its_operator_waits_for_them_then_goes_to_anyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 3);
+    let now = utc(NOW);
+    let (a, b) = (op(&store, "op1"), op(&store, "op2"));
+    let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
+    let mut c = call(&claim, Outcome::CallbackRequested);
+    c.callback_at = Some(now + Duration::hours(2));
+    c.callback_only_me = true;
+    store.save_call(&c, now, &rules).unwrap();
+
+    let at = now + Duration::hours(2) + Duration::minutes(5);
+    let first = |store: &Store, who| {
+        store
+            .queue(who, at, &rules, 10)
+            .unwrap()
+            .first()
+            .map(|e| e.tenant.id)
+    };
+    assert_eq!(
+        first(&store, a),
+        Some(claim.tenant_id),
+        "the promised callback comes first for its operator"
+    );
+    assert!(
+        store
+            .queue(b, at, &rules, 10)
+            .unwrap()
+            .iter()
+            .all(|e| e.tenant.id != claim.tenant_id)
+    );
+    let after_grace = at + rules.callback_grace;
+    assert_eq!(
+        store.queue(b, after_grace, &rules, 10).unwrap()[0]
+            .tenant
+            .id,
+        claim.tenant_id
+    );
+}
+
+#[test]
+fn higher_priority_cohort_first_and_nobody_outside_calling_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 6);
+    let a = op(&store, "op1");
+    let q = store.queue(a, utc(NOW), &rules, 10).unwrap();
+    let cohorts: Vec<&str> = q.iter().map(|e| e.tenant.cohort.as_str()).collect();
+    assert_eq!(
+        cohorts,
+        [
+            "isolated 70+",
+            "isolated 70+",
+            "isolated 70+",
+            "non-isolated 70+",
+            "non-isolated 70+",
+            "non-isolated 70+"
+        ]
+    );
+    // 20:30 in Paris: calls are closed.
+    let evening = utc("2026-11-28T19:30:00Z");
+    assert!(store.queue(a, evening, &rules, 10).unwrap().is_empty());
+    assert_eq!(store.claim_next(a, evening, &rules).unwrap(), None);
+}
+
+#[test]
+fn paused_cohorts_later_cohorts_and_refusals_leave_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 4);
+    let now = utc(NOW);
+    let a = op(&store, "op1");
+    store
+        .update_cohort(
+            "non-isolated 70+",
+            None,
+            None,
+            Some("2026-12-01".parse().unwrap()),
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        store.queue(a, now, &rules, 10).unwrap().len(),
+        2,
+        "a cohort starting next week is not called yet"
+    );
+    store
+        .update_cohort(
+            "non-isolated 70+",
+            None,
+            None,
+            Some("2026-11-01".parse().unwrap()),
+            Some(false),
+        )
+        .unwrap();
+    assert_eq!(
+        store.queue(a, now, &rules, 10).unwrap().len(),
+        2,
+        "a paused cohort is not called"
+    );
+    let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
+    store
+        .save_call(&call(&claim, Outcome::Refused), now, &rules)
+        .unwrap();
+    assert_eq!(
+        store.tenant(claim.tenant_id).unwrap().status,
+        TenantStatus::Refuses
+    );
+    assert_eq!(
+        store
+            .queue(a, now + Duration::days(30), &rules, 10)
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_callback_without_a_time_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 1);
+    let now = utc(NOW);
+    let a = op(&store, "op1");
+    let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
+    let err = store
+        .save_call(&call(&claim, Outcome::CallbackRequested), now, &rules)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("callback needs a date and time"),
+        "{err}"
+    );
+    // The claim is still held: the operator can correct the form and save.
+    assert_eq!(store.open_claims(a, now).unwrap().len(), 1);
+    let mut fixed = call(&claim, Outcome::CallbackRequested);
+    fixed.callback_at = Some(now + Duration::hours(1));
+    store.save_call(&fixed, now, &rules).unwrap();
+}
+
+#[test]
+fn reimporting_a_list_updates_by_reference_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = open(&dir, 2);
+    let cohort = store.cohort("isolated 70+").unwrap().id;
+    let mut t = store.tenant(1).unwrap();
+    let mut again = veille::store::NewTenant {
+        external_ref: t.external_ref.clone().unwrap(),
+        last_name: t.last_name.clone(),
+        first_name: t.first_name.clone(),
+        birth_date: t.birth_date,
+        phone: t.phone.clone(),
+        lives_alone: t.lives_alone,
+        ..Default::default()
+    };
+    let r = store
+        .upsert_tenants(&[again.clone()], cohort, None, utc(NOW))
+        .unwrap();
+    assert_eq!(r, [veille::store::Upserted::Unchanged]);
+    again.phone = Some("0639981234".into());
+    let r = store
+        .upsert_tenants(&[again], cohort, None, utc(NOW))
+        .unwrap();
+    assert_eq!(r, [veille::store::Upserted::Updated]);
+    assert_eq!(store.tenant_count().unwrap(), 2);
+    t = store.tenant(1).unwrap();
+    assert_eq!(t.phone.as_deref(), Some("0639981234"));
+}
