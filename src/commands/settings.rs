@@ -29,16 +29,10 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
                     keys.join("\n")
                 );
             }
-            let previous = store.setting(key)?;
-            store.set_setting(key, value)?;
-            // Check the whole set still reads; put the old value back if not.
-            if let Err(e) = store.rules() {
-                match previous {
-                    Some(p) => store.set_setting(key, &p)?,
-                    None => store.set_setting(key, "")?,
-                }
-                anyhow::bail!("{e}");
-            }
+            // Check the value before keeping it, so a typo never stops the program.
+            let mut rules = store.rules()?;
+            rules.apply(key, value).map_err(anyhow::Error::msg)?;
+            store.set_setting(key, value.trim())?;
             println!("{key} = {value}");
         }
     }

@@ -36,6 +36,40 @@ impl Default for Rules {
 }
 
 impl Rules {
+    /// Changes one rule from its stored setting. Unknown keys are ignored (they may be
+    /// other settings); a bad value is refused with the key and the value named.
+    pub fn apply(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let bad = || format!("setting {key} = '{value}' is not valid");
+        let minutes = || {
+            value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|m| *m > 0)
+                .map(Duration::minutes)
+                .ok_or_else(bad)
+        };
+        match key {
+            "timezone" => self.tz = value.trim().parse().map_err(|_| bad())?,
+            "calling_hours" => {
+                self.hours = CallingHours::parse(value).map_err(|e| format!("{}: {e}", bad()))?
+            }
+            "lease_minutes" => self.lease = minutes()?,
+            "retry_minutes" => self.retry_after = minutes()?,
+            "callback_grace_minutes" => self.callback_grace = minutes()?,
+            "max_attempts_per_day" => {
+                self.max_attempts_per_day = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(bad)?
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// The local calendar date of an instant.
     pub fn local_date(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
         at.with_timezone(&self.tz).date_naive()

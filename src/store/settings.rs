@@ -1,10 +1,9 @@
 //! Program-wide settings shared by all operator processes through the database.
 
-use chrono::Duration;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, StoreError};
-use crate::domain::{CallingHours, Rules};
+use crate::domain::Rules;
 
 impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -30,35 +29,11 @@ impl Store {
     /// The queue and scheduling rules in force, defaults where nothing is set.
     pub fn rules(&self) -> Result<Rules> {
         let mut rules = Rules::default();
-        let bad =
-            |key: &str, v: &str| StoreError::Invalid(format!("setting {key} = '{v}' is not valid"));
-        let minutes = |key: &str, v: &str| {
-            v.parse::<i64>()
-                .ok()
-                .filter(|m| *m > 0)
-                .map(Duration::minutes)
-                .ok_or_else(|| bad(key, v))
-        };
-        for (key, value) in super::rows(self.read(), "SELECT key, value FROM settings", [], |r| {
+        let settings = super::rows(self.read(), "SELECT key, value FROM settings", [], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })? {
-            match key.as_str() {
-                "timezone" => rules.tz = value.parse().map_err(|_| bad(&key, &value))?,
-                "calling_hours" => {
-                    rules.hours = CallingHours::parse(&value).map_err(|_| bad(&key, &value))?
-                }
-                "lease_minutes" => rules.lease = minutes(&key, &value)?,
-                "retry_minutes" => rules.retry_after = minutes(&key, &value)?,
-                "callback_grace_minutes" => rules.callback_grace = minutes(&key, &value)?,
-                "max_attempts_per_day" => {
-                    rules.max_attempts_per_day = value
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| bad(&key, &value))?
-                }
-                _ => {}
-            }
+        })?;
+        for (key, value) in settings {
+            rules.apply(&key, &value).map_err(StoreError::Invalid)?;
         }
         Ok(rules)
     }

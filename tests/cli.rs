@@ -1,0 +1,262 @@
+//! The command line as a user meets it: the real binary, exit codes, words.
+
+mod common;
+
+use common::veille;
+use predicates::prelude::*;
+
+#[test]
+fn help_lists_the_commands() {
+    veille().arg("--help").assert().success().stdout(
+        predicate::str::contains("demo")
+            .and(predicate::str::contains("import"))
+            .and(predicate::str::contains("doctor")),
+    );
+    veille()
+        .args(["import", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tenants"));
+    veille()
+        .args(["cohorts", "add", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--priority"));
+}
+
+#[test]
+fn init_creates_the_database_with_two_cohorts_and_doctor_approves() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new/folder/veille.db");
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .arg("init")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Database created"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .arg("init")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Database checked"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["cohorts", "list"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("isolated 70+")
+                .and(predicate::str::contains("non-isolated 70+")),
+        );
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok   integrity").and(predicate::str::contains("wal")));
+}
+
+#[test]
+fn the_database_can_be_given_by_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    veille()
+        .env("VEILLE_DB", &db)
+        .arg("init")
+        .assert()
+        .success();
+    assert!(db.exists());
+}
+
+#[test]
+fn doctor_names_a_missing_file_and_a_file_that_is_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing.db");
+    veille()
+        .arg("--db")
+        .arg(&missing)
+        .arg("doctor")
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("there is no database")
+                .and(predicate::str::contains("veille init")),
+        );
+    assert!(!missing.exists(), "doctor must not create a file");
+    let text = dir.path().join("list.csv");
+    std::fs::write(&text, "Nom;Prénom\n".repeat(300)).unwrap();
+    veille()
+        .arg("--db")
+        .arg(&text)
+        .arg("queue")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is not a veille database"));
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    veille().arg("--db").arg(&db).arg("init").assert().success();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .pragma_update(None, "user_version", 42)
+        .unwrap();
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .arg("queue")
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("newer version of veille")
+                .and(predicate::str::contains("update veille")),
+        );
+}
+
+#[test]
+fn queue_lists_due_tenants_in_order_and_explains_an_empty_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 5);
+    let out = veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            common::NOW,
+            "queue",
+            "--json",
+            "--operator",
+            "op1",
+            "--limit",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines = lines.as_array().unwrap();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["cohort"], "isolated 70+");
+    assert_eq!(lines[0]["phone"], "01 99 00 00 00");
+    // 21:00 in Paris: closed, and it says when calls resume.
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", "2026-11-28T20:00:00Z", "queue"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("outside calling hours")
+                .and(predicate::str::contains("29/11/2026 09:00")),
+        );
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["queue", "--operator", "nobody"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no operator 'nobody'"));
+}
+
+#[test]
+fn a_new_cohort_can_join_mid_way_behind_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 2);
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            common::NOW,
+            "cohorts",
+            "add",
+            "second wave",
+            "--starts",
+            "07/12/2026",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("priority 3").and(predicate::str::contains("07/12/2026")));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "cohorts",
+            "set",
+            "second wave",
+            "--cadence",
+            "14",
+            "--pause",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("every 14 days").and(predicate::str::contains("paused")));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["cohorts", "add", "Second Wave"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["cohorts", "add", "x", "--starts", "31/02/2026"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("'31/02/2026' is not a date"));
+}
+
+#[test]
+fn settings_are_checked_before_they_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    veille().arg("--db").arg(&db).arg("init").assert().success();
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["settings", "set", "calling_hours", "10:00-18:30"])
+        .assert()
+        .success();
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["settings", "set", "calling_hours", "late"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("calling_hours"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["settings", "set", "colour", "blue"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown setting"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["settings", "show"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("10:00-18:30"));
+}
+
+#[test]
+fn the_load_tool_refuses_a_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 2);
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["loadtest", "--operators", "2"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a demo database"));
+}
