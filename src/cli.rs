@@ -54,6 +54,9 @@ pub enum Command {
     Cohorts(CohortsCommand),
     /// List the operators.
     Operators(JsonFlag),
+    /// Look up a tenant, list those flagged to a coordinator, and fix what calls found.
+    #[command(subcommand)]
+    Tenants(TenantsCommand),
     /// Show or change the program's settings (calling hours, lease, retries).
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -164,6 +167,57 @@ pub enum CohortsCommand {
         #[arg(long)]
         resume: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantsCommand {
+    /// Show a tenant's card (by the landlord's reference or veille's number).
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tenants a coordinator must look at: deceased reported, wrong number, refusals.
+    Flagged(JsonFlag),
+    /// Put a tenant back in the queue, due now (after a refusal or a flag).
+    Reopen {
+        reference: String,
+        #[command(flatten)]
+        by: CoordinatorArg,
+    },
+    /// Record a corrected phone number (a wrong-number flag is cleared and the tenant is due again).
+    Phone {
+        reference: String,
+        number: String,
+        #[command(flatten)]
+        by: CoordinatorArg,
+    },
+    /// Confirm a tenant's status: active, paused or hospitalised (with --until), moved, deceased.
+    Status {
+        reference: String,
+        status: String,
+        /// The date calls resume, for paused and hospitalised (dd/mm/yyyy).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        #[command(flatten)]
+        by: CoordinatorArg,
+    },
+    /// Record that the tenant objects to being called (out of every queue), or withdraw it.
+    Object {
+        reference: String,
+        /// The tenant agrees to be called again.
+        #[arg(long)]
+        withdraw: bool,
+        #[command(flatten)]
+        by: CoordinatorArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CoordinatorArg {
+    /// The coordinator making the change (login or number), written in the audit log.
+    #[arg(long, value_name = "ID", required = true)]
+    pub operator: String,
 }
 
 #[derive(Debug, Subcommand)]

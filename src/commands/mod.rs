@@ -9,6 +9,7 @@ mod loadtest;
 mod operators;
 mod queue;
 mod settings;
+mod tenants;
 
 use std::path::PathBuf;
 
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Cohorts(cmd)) => cohorts::run(&ctx, &cmd),
         Some(Command::Operators(args)) => operators::run(&ctx, &args),
         Some(Command::Settings(cmd)) => settings::run(&ctx, &cmd),
+        Some(Command::Tenants(cmd)) => tenants::run(&ctx, &cmd),
         Some(Command::Doctor(args)) => doctor::run(&ctx, &args),
         Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
     }

@@ -12,6 +12,7 @@ mod queue;
 mod services;
 mod settings;
 mod shifts;
+mod tenant_changes;
 mod tenants;
 pub mod time;
 pub mod verify;

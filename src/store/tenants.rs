@@ -71,6 +71,8 @@ pub struct Tenant {
     pub last_call_at: Option<DateTime<Utc>>,
     pub last_outcome: Option<Outcome>,
     pub flag: Option<String>,
+    /// When the tenant objected to being called (out of every queue).
+    pub objection_at: Option<DateTime<Utc>>,
 }
 
 impl Tenant {
@@ -116,7 +118,7 @@ pub(crate) const TENANT_COLUMNS: &str = "t.id, t.external_ref, t.title, t.last_n
     t.birth_date, t.phone, t.phone_alt, t.address, t.postcode, t.city, t.building, t.staircase,
     t.floor, t.door, t.access_code, t.lives_alone, t.cohort_id, c.name, t.language, t.status,
     t.paused_until, t.notes, t.due_at, t.callback_at, t.callback_operator_id, t.attempts_day,
-    t.attempts_count, t.last_call_at, t.last_outcome, t.flag";
+    t.attempts_count, t.last_call_at, t.last_outcome, t.flag, t.objection_at";
 
 pub(crate) fn tenant_from_row(r: &Row) -> rusqlite::Result<Tenant> {
     Ok(Tenant {
@@ -153,6 +155,7 @@ pub(crate) fn tenant_from_row(r: &Row) -> rusqlite::Result<Tenant> {
             .get::<_, Option<String>>(29)?
             .and_then(|s| Outcome::from_code(&s)),
         flag: r.get(30)?,
+        objection_at: time::opt_ts(r.get(31)?)?,
     })
 }
 

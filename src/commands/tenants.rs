@@ -1,0 +1,190 @@
+//! `veille tenants`: look a tenant up, and the changes a coordinator makes.
+
+use anyhow::{Result, bail};
+
+use super::Context;
+use crate::cli::{CoordinatorArg, TenantsCommand};
+use crate::domain::{Role, TenantStatus, parse, phone::Phone};
+use crate::store::{Store, Tenant};
+
+pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
+    let mut store = ctx.open()?;
+    let now = ctx.clock.now();
+    let rules = store.rules()?;
+    match cmd {
+        TenantsCommand::Show { reference, json } => {
+            let card = store.tenant_card(store.find_tenant(reference)?.id)?;
+            let t = &card.tenant;
+            if *json {
+                let v = serde_json::json!({
+                    "id": t.id, "reference": t.external_ref, "name": t.full_name(),
+                    "birth_date": t.birth_date, "phone": t.phone, "phone_alt": t.phone_alt,
+                    "address": address(t), "lives_alone": t.lives_alone, "cohort": t.cohort,
+                    "status": t.status, "flag": t.flag, "due_at": t.due_at,
+                    "callback_at": t.callback_at, "last_outcome": t.last_outcome,
+                    "objection_at": t.objection_at,
+                    "open_referrals": card.open_referrals.len(),
+                    "open_interventions": card.open_interventions.len(),
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print_tenant(t, &rules);
+                for (at, outcome, who, notes) in &card.last_calls {
+                    let when = at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M");
+                    println!("  call {when}  {outcome:<18} {who}  {notes}");
+                }
+            }
+        }
+        TenantsCommand::Flagged(flag) => {
+            let list = store.flagged_tenants()?;
+            if flag.json {
+                let v: Vec<_> = list
+                    .iter()
+                    .map(|t| serde_json::json!({"id": t.id, "reference": t.external_ref, "name": t.full_name(), "status": t.status, "flag": t.flag}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else if list.is_empty() {
+                println!("No tenant waits for a coordinator.");
+            } else {
+                for t in &list {
+                    let why = t
+                        .flag
+                        .clone()
+                        .unwrap_or_else(|| t.status.code().to_string());
+                    println!(
+                        "{:<10} {:<30} {}",
+                        t.external_ref.as_deref().unwrap_or("-"),
+                        t.full_name(),
+                        why
+                    );
+                }
+            }
+        }
+        TenantsCommand::Reopen { reference, by } => {
+            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            store.reopen_tenant(t.id, by, now)?;
+            println!("{} is back in the queue, due now.", t.full_name());
+        }
+        TenantsCommand::Phone {
+            reference,
+            number,
+            by,
+        } => {
+            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            let phone = Phone::parse(number).map_err(anyhow::Error::msg)?;
+            store.set_tenant_phone(t.id, phone.as_str(), by, now)?;
+            println!("{}: phone {}.", t.full_name(), phone.display());
+        }
+        TenantsCommand::Status {
+            reference,
+            status,
+            until,
+            by,
+        } => {
+            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            let status: TenantStatus = status.parse().map_err(anyhow::Error::msg)?;
+            let until = until
+                .as_deref()
+                .map(parse::date)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            store.set_tenant_status(t.id, status, until, by, now, &rules)?;
+            println!("{}: {status}.", t.full_name());
+        }
+        TenantsCommand::Object {
+            reference,
+            withdraw,
+            by,
+        } => {
+            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            if *withdraw {
+                store.withdraw_objection(t.id, by, now)?;
+                println!("{}: objection withdrawn, back in the queue.", t.full_name());
+            } else {
+                store.record_objection(t.id, by, now)?;
+                println!("{}: objection recorded, no longer called.", t.full_name());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Changes to tenants are a coordinator's: the operator named must be one.
+fn coordinator(store: &Store, by: &CoordinatorArg) -> Result<i64> {
+    let op = store.operator(&by.operator)?;
+    if op.role != Role::Coordinator {
+        bail!(
+            "{} is not a coordinator: only coordinators change tenants",
+            op.name
+        );
+    }
+    Ok(op.id)
+}
+
+fn address(t: &Tenant) -> String {
+    let mut parts = vec![
+        t.address.clone(),
+        format!("{} {}", t.postcode, t.city).trim().to_string(),
+    ];
+    for (label, v) in [
+        ("bât.", &t.building),
+        ("esc.", &t.staircase),
+        ("étage", &t.floor),
+        ("porte", &t.door),
+        ("code", &t.access_code),
+    ] {
+        if !v.is_empty() {
+            parts.push(format!("{label} {v}"));
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(", ")
+}
+
+fn print_tenant(t: &Tenant, rules: &crate::domain::Rules) {
+    let local = |d: chrono::DateTime<chrono::Utc>| {
+        d.with_timezone(&rules.tz)
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    };
+    println!(
+        "{} ({})",
+        t.full_name(),
+        t.external_ref.as_deref().unwrap_or("no reference")
+    );
+    let phones: Vec<String> = [&t.phone, &t.phone_alt]
+        .into_iter()
+        .flatten()
+        .map(|p| Phone::from_stored(p).display())
+        .collect();
+    println!("  phone     {}", phones.join(" / "));
+    println!("  address   {}", address(t));
+    println!(
+        "  household {}",
+        if t.lives_alone {
+            "lives alone"
+        } else {
+            "lives with someone"
+        }
+    );
+    println!("  cohort    {}", t.cohort);
+    println!(
+        "  status    {}{}",
+        t.status,
+        t.flag
+            .as_deref()
+            .map(|f| format!(" (flag: {f})"))
+            .unwrap_or_default()
+    );
+    if let Some(o) = t.objection_at {
+        println!("  objected  {}", local(o));
+    }
+    match (t.callback_at, t.due_at) {
+        (Some(c), _) => println!("  next      callback {}", local(c)),
+        (None, Some(d)) => println!("  next      due {}", local(d)),
+        (None, None) => println!("  next      not scheduled"),
+    }
+    if !t.notes.is_empty() {
+        println!("  notes     {}", t.notes);
+    }
+}

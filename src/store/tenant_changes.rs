@@ -1,0 +1,160 @@
+//! What a coordinator changes on a tenant: re-open after a refusal, fix a wrong number,
+//! confirm a status, record an objection. Each change is one transaction and audited.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::shifts::audit;
+use super::tenants::{TENANT_COLUMNS, Tenant, tenant_from_row};
+use super::{Result, Store, StoreError, rows, time};
+use crate::domain::TenantStatus;
+
+impl Store {
+    /// Finds a tenant by the landlord's reference, or by veille's number.
+    pub fn find_tenant(&self, reference: &str) -> Result<Tenant> {
+        let r = reference.trim();
+        let id: Option<i64> = self
+            .read()
+            .query_row(
+                "SELECT id FROM tenants WHERE external_ref = ?1
+                 UNION ALL SELECT id FROM tenants WHERE CAST(id AS TEXT) = ?1 LIMIT 1",
+                [r],
+                |row| row.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => self.tenant(id),
+            None => Err(StoreError::NotFound(format!(
+                "no tenant with reference '{r}'"
+            ))),
+        }
+    }
+
+    /// Tenants a coordinator must look at: flagged by a call, or refusing calls.
+    pub fn flagged_tenants(&self) -> Result<Vec<Tenant>> {
+        rows(
+            self.read(),
+            &format!(
+                "SELECT {TENANT_COLUMNS} FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
+                 WHERE t.flag IS NOT NULL OR t.status = 'refuses' ORDER BY t.updated_at DESC"
+            ),
+            [],
+            tenant_from_row,
+        )
+    }
+
+    /// Puts a tenant back in the queue, due now (after a refusal, or once a flag is dealt with).
+    pub fn reopen_tenant(&mut self, tenant: i64, by: i64, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tenants SET status = 'active', paused_until = NULL, flag = NULL,
+                   due_at = ?2, callback_at = NULL, callback_operator_id = NULL, updated_at = ?2
+                 WHERE id = ?1",
+                params![tenant, time::ts(now)],
+            )?;
+            audit(tx, now, Some(by), "tenant_reopened", Some(tenant), "")
+        })
+    }
+
+    /// Records a corrected phone number; a tenant flagged for a wrong number is due again.
+    pub fn set_tenant_phone(
+        &mut self,
+        tenant: i64,
+        phone: &str,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tenants SET phone = ?2, updated_at = ?3,
+                   due_at = CASE WHEN flag = 'wrong_number' THEN ?3 ELSE due_at END,
+                   flag = CASE WHEN flag = 'wrong_number' THEN NULL ELSE flag END
+                 WHERE id = ?1",
+                params![tenant, phone, time::ts(now)],
+            )?;
+            audit(tx, now, Some(by), "tenant_phone_changed", Some(tenant), "")
+        })
+    }
+
+    /// Sets a tenant's status as a coordinator confirms it. `paused` and `hospitalised`
+    /// need the date calls resume; `moved` and `deceased` take them out of the queue.
+    pub fn set_tenant_status(
+        &mut self,
+        tenant: i64,
+        status: TenantStatus,
+        until: Option<NaiveDate>,
+        by: i64,
+        now: DateTime<Utc>,
+        rules: &crate::domain::Rules,
+    ) -> Result<()> {
+        let due_at = match status {
+            TenantStatus::Active => Some(now),
+            TenantStatus::Paused | TenantStatus::Hospitalised => {
+                let until = until.ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "status {status} needs the date calls resume (--until)"
+                    ))
+                })?;
+                Some(rules.hours.opening_on(until, rules.tz))
+            }
+            TenantStatus::Moved | TenantStatus::Deceased | TenantStatus::Refuses => None,
+        };
+        let paused_until = matches!(status, TenantStatus::Paused | TenantStatus::Hospitalised)
+            .then_some(until)
+            .flatten();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tenants SET status = ?2, paused_until = ?3, due_at = ?4, flag = NULL,
+                   callback_at = NULL, callback_operator_id = NULL, updated_at = ?5
+                 WHERE id = ?1",
+                params![
+                    tenant,
+                    status.code(),
+                    paused_until.map(time::day),
+                    due_at.map(time::ts),
+                    time::ts(now)
+                ],
+            )?;
+            audit(
+                tx,
+                now,
+                Some(by),
+                "tenant_status_changed",
+                Some(tenant),
+                status.code(),
+            )
+        })
+    }
+
+    /// The tenant objects to being called: out of every queue, with the date and who recorded it.
+    pub fn record_objection(&mut self, tenant: i64, by: i64, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tenants SET objection_at = ?2, objection_by = ?3, due_at = NULL,
+                   callback_at = NULL, callback_operator_id = NULL, updated_at = ?2
+                 WHERE id = ?1",
+                params![tenant, time::ts(now), by],
+            )?;
+            audit(
+                tx,
+                now,
+                Some(by),
+                "tenant_objection_recorded",
+                Some(tenant),
+                "",
+            )
+        })
+    }
+
+    /// Withdraws an objection: the tenant agrees to be called again, from now.
+    pub fn withdraw_objection(&mut self, tenant: i64, by: i64, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tenants SET objection_at = NULL, objection_by = NULL, due_at = ?2, updated_at = ?2
+                 WHERE id = ?1",
+                params![tenant, time::ts(now)],
+            )?;
+            audit(tx, now, Some(by), "tenant_objection_withdrawn", Some(tenant), "")
+        })
+    }
+}

@@ -1,0 +1,115 @@
+//! A coordinator's changes to tenants, through the command line.
+
+mod common;
+
+use common::{NOW, utc, veille};
+use predicates::prelude::*;
+use veille::domain::Outcome;
+use veille::store::{CallToSave, Store, new_save_id};
+
+/// Calls the first tenant of op1's queue and saves `outcome`; returns their reference.
+fn call_first(db: &std::path::Path, outcome: Outcome) -> String {
+    let mut store = Store::open(db).unwrap();
+    let rules = store.rules().unwrap();
+    let now = utc(NOW);
+    let op = store.operator("op1").unwrap().id;
+    let claim = store.claim_next(op, now, &rules).unwrap().unwrap();
+    let call = CallToSave {
+        save_id: new_save_id(now),
+        claim: claim.clone(),
+        shift_id: None,
+        started_at: now,
+        outcome,
+        wellbeing: None,
+        callback_at: None,
+        callback_only_me: false,
+        hospitalised_until: None,
+        notes: String::new(),
+        needs: vec![],
+        referrals: vec![],
+        interventions: vec![],
+    };
+    store.save_call(&call, now, &rules).unwrap();
+    store.tenant(claim.tenant_id).unwrap().external_ref.unwrap()
+}
+
+fn queue_refs(db: &std::path::Path) -> Vec<String> {
+    let out = veille().arg("--db").arg(db).args(["--now", NOW, "queue", "--json", "--limit", "100"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_array().unwrap().iter().map(|l| l["reference"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_wrong_number_is_flagged_then_fixed_by_a_coordinator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 4);
+    let reference = call_first(&db, Outcome::WrongNumber);
+    assert!(!queue_refs(&db).contains(&reference), "a wrong number leaves the queue");
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "flagged"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&reference).and(predicate::str::contains("wrong_number")));
+    // An operator may not change tenants; a coordinator (op3) may.
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "phone", &reference, "06 39 98 00 01", "--operator", "op1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a coordinator"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "phone", &reference, "12", "--operator", "op3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("'12' is not a French phone number"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", NOW, "tenants", "phone", &reference, "+33 6 39 98 00 01", "--operator", "op3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("06 39 98 00 01"));
+    assert!(queue_refs(&db).contains(&reference), "due again once fixed");
+    veille().arg("--db").arg(&db).args(["tenants", "flagged"]).assert().success().stdout(predicate::str::contains("No tenant waits"));
+}
+
+#[test]
+fn a_refusal_stays_out_until_reopened_and_an_objection_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 4);
+    let reference = call_first(&db, Outcome::Refused);
+    assert!(!queue_refs(&db).contains(&reference));
+    veille().arg("--db").arg(&db).args(["--now", NOW, "tenants", "reopen", &reference, "--operator", "op3"]).assert().success();
+    assert!(queue_refs(&db).contains(&reference));
+
+    veille().arg("--db").arg(&db).args(["--now", NOW, "tenants", "object", &reference, "--operator", "op3"]).assert().success();
+    assert!(!queue_refs(&db).contains(&reference));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "show", &reference])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("objected  28/11/2026 10:00"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (who, action): (String, String) = conn
+        .query_row(
+            "SELECT o.login, a.action FROM audit_log a JOIN operators o ON o.id = a.operator_id ORDER BY a.id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((who.as_str(), action.as_str()), ("op3", "tenant_objection_recorded"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "status", &reference, "paused", "--operator", "op3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--until"));
+}
