@@ -62,6 +62,16 @@ pub enum Command {
     Settings(SettingsCommand),
     /// Check the database file: integrity, schema version, journal, file system, free disk.
     Doctor(JsonFlag),
+    /// Make a consistent copy of the database while operators work.
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Read the audit log: who did what, newest first.
+    Audit(AuditArgs),
     /// Run many operator processes claiming and saving calls on one file, and print what was measured.
     Loadtest(LoadtestArgs),
 }
@@ -226,6 +236,25 @@ pub enum SettingsCommand {
     Show,
     /// Change one setting (see `veille settings show` for the keys).
     Set { key: String, value: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only entries from this date (dd/mm/yyyy or yyyy-mm-dd, local time).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only what this operator did (login or number).
+    #[arg(long, value_name = "ID")]
+    pub operator: Option<String>,
+    /// Only what concerns this tenant (reference or number).
+    #[arg(long, value_name = "REF")]
+    pub tenant: Option<String>,
+    /// At most this many entries.
+    #[arg(long, default_value_t = 200)]
+    pub limit: usize,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -34,9 +34,18 @@ fn call_first(db: &std::path::Path, outcome: Outcome) -> String {
 }
 
 fn queue_refs(db: &std::path::Path) -> Vec<String> {
-    let out = veille().arg("--db").arg(db).args(["--now", NOW, "queue", "--json", "--limit", "100"]).output().unwrap();
+    let out = veille()
+        .arg("--db")
+        .arg(db)
+        .args(["--now", NOW, "queue", "--json", "--limit", "100"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v.as_array().unwrap().iter().map(|l| l["reference"].as_str().unwrap().to_string()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["reference"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -44,7 +53,10 @@ fn a_wrong_number_is_flagged_then_fixed_by_a_coordinator() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::fixture(dir.path(), 3, 4);
     let reference = call_first(&db, Outcome::WrongNumber);
-    assert!(!queue_refs(&db).contains(&reference), "a wrong number leaves the queue");
+    assert!(
+        !queue_refs(&db).contains(&reference),
+        "a wrong number leaves the queue"
+    );
     veille()
         .arg("--db")
         .arg(&db)
@@ -56,7 +68,14 @@ fn a_wrong_number_is_flagged_then_fixed_by_a_coordinator() {
     veille()
         .arg("--db")
         .arg(&db)
-        .args(["tenants", "phone", &reference, "06 39 98 00 01", "--operator", "op1"])
+        .args([
+            "tenants",
+            "phone",
+            &reference,
+            "06 39 98 00 01",
+            "--operator",
+            "op1",
+        ])
         .assert()
         .failure()
         .stderr(predicate::str::contains("not a coordinator"));
@@ -66,16 +85,33 @@ fn a_wrong_number_is_flagged_then_fixed_by_a_coordinator() {
         .args(["tenants", "phone", &reference, "12", "--operator", "op3"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("'12' is not a French phone number"));
+        .stderr(predicate::str::contains(
+            "'12' is not a French phone number",
+        ));
     veille()
         .arg("--db")
         .arg(&db)
-        .args(["--now", NOW, "tenants", "phone", &reference, "+33 6 39 98 00 01", "--operator", "op3"])
+        .args([
+            "--now",
+            NOW,
+            "tenants",
+            "phone",
+            &reference,
+            "+33 6 39 98 00 01",
+            "--operator",
+            "op3",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("06 39 98 00 01"));
     assert!(queue_refs(&db).contains(&reference), "due again once fixed");
-    veille().arg("--db").arg(&db).args(["tenants", "flagged"]).assert().success().stdout(predicate::str::contains("No tenant waits"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "flagged"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No tenant waits"));
 }
 
 #[test]
@@ -84,10 +120,36 @@ fn a_refusal_stays_out_until_reopened_and_an_objection_is_recorded() {
     let db = common::fixture(dir.path(), 3, 4);
     let reference = call_first(&db, Outcome::Refused);
     assert!(!queue_refs(&db).contains(&reference));
-    veille().arg("--db").arg(&db).args(["--now", NOW, "tenants", "reopen", &reference, "--operator", "op3"]).assert().success();
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            NOW,
+            "tenants",
+            "reopen",
+            &reference,
+            "--operator",
+            "op3",
+        ])
+        .assert()
+        .success();
     assert!(queue_refs(&db).contains(&reference));
 
-    veille().arg("--db").arg(&db).args(["--now", NOW, "tenants", "object", &reference, "--operator", "op3"]).assert().success();
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            NOW,
+            "tenants",
+            "object",
+            &reference,
+            "--operator",
+            "op3",
+        ])
+        .assert()
+        .success();
     assert!(!queue_refs(&db).contains(&reference));
     veille()
         .arg("--db")
@@ -104,11 +166,21 @@ fn a_refusal_stays_out_until_reopened_and_an_objection_is_recorded() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((who.as_str(), action.as_str()), ("op3", "tenant_objection_recorded"));
+    assert_eq!(
+        (who.as_str(), action.as_str()),
+        ("op3", "tenant_objection_recorded")
+    );
     veille()
         .arg("--db")
         .arg(&db)
-        .args(["tenants", "status", &reference, "paused", "--operator", "op3"])
+        .args([
+            "tenants",
+            "status",
+            &reference,
+            "paused",
+            "--operator",
+            "op3",
+        ])
         .assert()
         .failure()
         .stderr(predicate::str::contains("--until"));

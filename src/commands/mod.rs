@@ -1,5 +1,7 @@
 //! One module per subcommand. Each takes the parsed arguments and a `Context`.
 
+mod audit;
+mod backup;
 mod cohorts;
 mod demo;
 mod doctor;
@@ -67,6 +69,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Settings(cmd)) => settings::run(&ctx, &cmd),
         Some(Command::Tenants(cmd)) => tenants::run(&ctx, &cmd),
         Some(Command::Doctor(args)) => doctor::run(&ctx, &args),
+        Some(Command::Backup { file, force }) => backup::run(&ctx, &file, force),
+        Some(Command::Audit(args)) => audit::run(&ctx, &args),
         Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
     }
 }

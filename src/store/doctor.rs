@@ -97,6 +97,18 @@ impl Store {
                 detail: "unknown".into(),
             },
         });
+        checks.push(match self.last_backup()? {
+            Some((at, path)) => Check {
+                name: "backup",
+                ok: true,
+                detail: format!("last made {} UTC to {path}", at.format("%d/%m/%Y %H:%M")),
+            },
+            None => Check {
+                name: "backup",
+                ok: true,
+                detail: "never made: run `veille backup FILE` every day (e.g. from cron)".into(),
+            },
+        });
         Ok(checks)
     }
 }

@@ -2,6 +2,7 @@
 //! each operator process has its own. Every write a user makes is one transaction
 //! that takes the write lock when it begins (see `Store::write`).
 
+mod backup;
 mod calls;
 mod cohorts;
 pub mod doctor;
@@ -22,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use backup::AuditEntry;
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
 pub use error::StoreError;
@@ -170,7 +172,7 @@ impl Store {
 
 /// Creates an empty database file readable only by its owner and group: it holds
 /// health information. SQLite gives its -wal and -shm files the same permissions.
-fn create_private_file(path: &Path) -> Result<()> {
+pub(crate) fn create_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .write(true)

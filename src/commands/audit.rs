@@ -1,0 +1,50 @@
+//! `veille audit`: who did what, newest first.
+
+use anyhow::Result;
+
+use super::Context;
+use crate::cli::AuditArgs;
+use crate::domain::parse;
+
+pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
+    let store = ctx.open()?;
+    let rules = store.rules()?;
+    let since = match &args.since {
+        Some(text) => {
+            let day = parse::date(text).map_err(anyhow::Error::msg)?;
+            Some(crate::domain::hours::local_instant(day, 0, rules.tz))
+        }
+        None => None,
+    };
+    let operator = args
+        .operator
+        .as_deref()
+        .map(|o| store.operator(o))
+        .transpose()?
+        .map(|o| o.id);
+    let tenant = args
+        .tenant
+        .as_deref()
+        .map(|t| store.find_tenant(t))
+        .transpose()?
+        .map(|t| t.id);
+    let entries = store.audit_entries(since, operator, tenant, args.limit)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(());
+    }
+    if entries.is_empty() {
+        println!("Nothing in the audit log for this selection.");
+    }
+    for e in entries {
+        println!(
+            "{}  {:<12} {:<28} {:<10} {}",
+            e.at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M:%S"),
+            e.operator.as_deref().unwrap_or("-"),
+            e.action,
+            e.tenant_ref.as_deref().unwrap_or(""),
+            e.details
+        );
+    }
+    Ok(())
+}
