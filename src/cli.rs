@@ -268,6 +268,9 @@ pub struct LoadtestArgs {
     /// Milliseconds each operator spends "on the phone" before saving.
     #[arg(long, default_value_t = 0)]
     pub think_ms: u64,
+    /// Kill this many workers with SIGKILL at random instants, starting new ones in their place.
+    #[arg(long, default_value_t = 0)]
+    pub kill: usize,
     /// Write the save identifiers acknowledged to the operators to this file, one a line.
     #[arg(long, value_name = "FILE")]
     pub acks: Option<PathBuf>,

@@ -14,7 +14,16 @@ fn a_backup_during_saves_is_a_consistent_database() {
     let mut load = std::process::Command::new(assert_cmd::cargo::cargo_bin("veille"))
         .arg("--db")
         .arg(&db)
-        .args(["--now", NOW, "loadtest", "--operators", "4", "--seconds", "4", "--json"])
+        .args([
+            "--now",
+            NOW,
+            "loadtest",
+            "--operators",
+            "4",
+            "--seconds",
+            "4",
+            "--json",
+        ])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -22,7 +31,14 @@ fn a_backup_during_saves_is_a_consistent_database() {
     let mut copies = Vec::new();
     for i in 0..3 {
         let copy = dir.path().join(format!("copy{i}.db"));
-        veille().arg("--db").arg(&db).arg("backup").arg(&copy).assert().success().stdout(predicate::str::contains("Backup written"));
+        veille()
+            .arg("--db")
+            .arg(&db)
+            .arg("backup")
+            .arg(&copy)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Backup written"));
         copies.push(copy);
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
@@ -30,7 +46,9 @@ fn a_backup_during_saves_is_a_consistent_database() {
     let mut saved_in_copies = Vec::new();
     for copy in &copies {
         let conn = rusqlite::Connection::open(copy).unwrap();
-        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(ok, "ok");
         // A snapshot never holds a call without its claim released, nor a released claim without its call.
         let orphans: i64 = conn
@@ -42,12 +60,25 @@ fn a_backup_during_saves_is_a_consistent_database() {
             )
             .unwrap();
         assert_eq!(orphans, 0);
-        saved_in_copies.push(conn.query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0)).unwrap());
+        saved_in_copies.push(
+            conn.query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+        );
     }
-    assert!(saved_in_copies[0] > 0, "the backups were taken while calls were being saved");
+    assert!(
+        saved_in_copies[0] > 0,
+        "the backups were taken while calls were being saved"
+    );
     assert!(saved_in_copies.windows(2).all(|w| w[0] <= w[1]));
     // An existing file is not replaced without --force.
-    veille().arg("--db").arg(&db).arg("backup").arg(&copies[0]).assert().failure().stderr(predicate::str::contains("--force"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .arg("backup")
+        .arg(&copies[0])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--force"));
     veille()
         .arg("--db")
         .arg(&db)
@@ -55,5 +86,11 @@ fn a_backup_during_saves_is_a_consistent_database() {
         .assert()
         .success()
         .stdout(predicate::str::contains("backup").and(predicate::str::contains("copy2.db")));
-    veille().arg("--db").arg(&db).args(["audit", "--json"]).assert().success().stdout(predicate::str::contains("\"action\": \"backup\""));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["audit", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"action\": \"backup\""));
 }

@@ -16,7 +16,9 @@ use crate::store::{
     CallToSave, InterventionToSave, NewOperator, ReferralToSave, Store, new_save_id, verify,
 };
 
-/// What one worker process reports on its last line of output.
+/// What one worker process reports on its last line of output. Before that, it prints
+/// `ack SAVE_ID` as soon as each save is acknowledged, so that a worker killed in the
+/// middle still tells which saves it was told had succeeded.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct WorkerReport {
     claims: u64,
@@ -25,7 +27,47 @@ struct WorkerReport {
     errors: Vec<String>,
     claim_us: Vec<u64>,
     save_us: Vec<u64>,
+    #[serde(skip)]
     acks: Vec<String>,
+}
+
+/// A running worker process.
+struct Worker {
+    pid: u32,
+    reader: std::thread::JoinHandle<Result<WorkerOutput>>,
+}
+
+/// Everything a worker printed.
+struct WorkerOutput {
+    acks: Vec<String>,
+    report: Option<WorkerReport>,
+    killed: bool,
+    stderr: String,
+}
+
+fn read_worker(child: &mut std::process::Child) -> Result<WorkerOutput> {
+    let stdout = child.stdout.take().context("no worker output")?;
+    let mut acks = Vec::new();
+    let mut report = None;
+    for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+        match line.strip_prefix("ack ") {
+            Some(id) => acks.push(id.to_string()),
+            None => report = serde_json::from_str(&line).ok(),
+        }
+    }
+    let status = child.wait()?;
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut e, &mut stderr)?;
+    }
+    use std::os::unix::process::ExitStatusExt;
+    let killed = status.signal() == Some(9);
+    Ok(WorkerOutput {
+        acks,
+        report: report.filter(|_| status.success()),
+        killed,
+        stderr,
+    })
 }
 
 fn login(worker: usize) -> String {
@@ -75,58 +117,76 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
     let bare = verify::bare_commit_rate(dir, Duration::from_secs(2))?;
 
     let exe = std::env::current_exe().context("cannot find the veille program to start workers")?;
+    let spawn = |i: usize, seconds: u64| -> Result<Worker> {
+        let mut child = Command::new(&exe)
+            .arg("--db")
+            .arg(&ctx.db)
+            .arg("--now")
+            .arg(ctx.clock.now().to_rfc3339())
+            .args(["loadtest", "--worker", &i.to_string()])
+            .args(["--seconds", &seconds.to_string()])
+            .args(["--think-ms", &args.think_ms.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot start a worker process")?;
+        let pid = child.id();
+        // Read each worker's output on its own thread so that no pipe fills up.
+        let reader = std::thread::spawn(move || read_worker(&mut child));
+        Ok(Worker { pid, reader })
+    };
     let started = Instant::now();
-    let children: Vec<_> = (0..args.operators)
-        .map(|i| {
-            let mut cmd = Command::new(&exe);
-            cmd.arg("--db")
-                .arg(&ctx.db)
-                .arg("--now")
-                .arg(ctx.clock.now().to_rfc3339())
-                .args(["loadtest", "--worker", &i.to_string()])
-                .args(["--seconds", &args.seconds.to_string()])
-                .args(["--think-ms", &args.think_ms.to_string()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped());
-            cmd.spawn().context("cannot start a worker process")
-        })
+    let mut workers: Vec<Worker> = (0..args.operators)
+        .map(|i| spawn(i, args.seconds))
         .collect::<Result<_>>()?;
-    // Read every worker's output on its own thread so that no pipe fills up.
-    let readers: Vec<_> = children
-        .into_iter()
-        .map(|mut child| {
-            std::thread::spawn(move || -> Result<WorkerReport> {
-                let stdout = child.stdout.take().context("no worker output")?;
-                let last = BufReader::new(stdout).lines().map_while(|l| l.ok()).last();
-                let status = child.wait()?;
-                let mut stderr = String::new();
-                if let Some(mut e) = child.stderr.take() {
-                    std::io::Read::read_to_string(&mut e, &mut stderr)?;
-                }
-                match last.and_then(|l| serde_json::from_str(&l).ok()) {
-                    Some(report) if status.success() => Ok(report),
-                    _ => Ok(WorkerReport {
-                        errors: vec![format!("worker failed ({status}): {}", stderr.trim())],
-                        ..Default::default()
-                    }),
-                }
-            })
-        })
-        .collect();
+    let mut finished: Vec<Worker> = Vec::new();
+    // Chaos: kill workers with SIGKILL at random instants and start new ones in their place.
+    let mut rng = fastrand::Rng::with_seed(args.operators as u64);
+    let mut kills = 0;
+    while kills < args.kill && args.seconds > 0 {
+        let window = Duration::from_secs(args.seconds).as_millis() as u64 * 8 / 10;
+        let at = started + Duration::from_millis(rng.u64(window / 10..window.max(window / 10 + 1)));
+        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+        let i = rng.usize(0..workers.len());
+        let left = args
+            .seconds
+            .saturating_sub(started.elapsed().as_secs())
+            .max(1);
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(workers[i].pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+        let replacement = spawn(i, left)?;
+        finished.push(std::mem::replace(&mut workers[i], replacement));
+        kills += 1;
+    }
+    finished.extend(workers);
     let mut total = WorkerReport::default();
-    for r in readers {
-        let r = r
+    let mut killed_reports = 0;
+    for w in finished {
+        let r = w
+            .reader
             .join()
             .map_err(|_| anyhow::anyhow!("a worker reader thread failed"))??;
-        total.claims += r.claims;
-        total.saves += r.saves;
-        total.busy_retries += r.busy_retries;
-        total.errors.extend(r.errors);
-        total.claim_us.extend(r.claim_us);
-        total.save_us.extend(r.save_us);
         total.acks.extend(r.acks);
+        match r.report {
+            Some(report) => {
+                total.claims += report.claims;
+                total.saves += report.saves;
+                total.busy_retries += report.busy_retries;
+                total.errors.extend(report.errors);
+                total.claim_us.extend(report.claim_us);
+                total.save_us.extend(report.save_us);
+            }
+            None if r.killed => killed_reports += 1,
+            None => total
+                .errors
+                .push(format!("a worker failed: {}", r.stderr.trim())),
+        }
     }
+    // Saves acknowledged by killed workers count too: they reached an operator.
+    total.saves = total.saves.max(total.acks.len() as u64);
     let elapsed = started.elapsed().as_secs_f64();
     let check = Store::open(&ctx.db)?.verify(&total.acks)?;
     if let Some(path) = &args.acks {
@@ -150,6 +210,8 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         "claim_ms": percentiles(&mut total.claim_us),
         "save_ms": percentiles(&mut total.save_us),
         "busy_retries": total.busy_retries,
+        "workers_killed": kills,
+        "killed_workers_without_report": killed_reports,
         "errors": total.errors.len(),
         "first_errors": total.errors.iter().take(5).collect::<Vec<_>>(),
         "overlapping_claims": check.overlapping_claims.len(),
@@ -270,7 +332,7 @@ fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
             Ok(_) => {
                 report.save_us.push(t.elapsed().as_micros() as u64);
                 report.saves += 1;
-                report.acks.push(call.save_id);
+                println!("ack {}", call.save_id);
             }
             Err(e) => report.errors.push(format!("save: {e}")),
         }
