@@ -97,7 +97,9 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         bail!("{} has no tenants to call", ctx.db.display());
     }
     let now = ctx.clock.now();
-    let operators: Vec<NewOperator> = (0..args.operators)
+    // Replacements of killed workers sign in as new operators, so the claims the killed
+    // ones held are left to expire as a crashed terminal's would.
+    let operators: Vec<NewOperator> = (0..args.operators + args.kill)
         .map(|i| NewOperator {
             login: login(i),
             name: format!("Load test {i}"),
@@ -157,7 +159,7 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             nix::unistd::Pid::from_raw(workers[i].pid as i32),
             nix::sys::signal::Signal::SIGKILL,
         );
-        let replacement = spawn(i, left)?;
+        let replacement = spawn(args.operators + kills, left)?;
         finished.push(std::mem::replace(&mut workers[i], replacement));
         kills += 1;
     }
