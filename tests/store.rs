@@ -436,3 +436,47 @@ fn reimporting_a_list_updates_by_reference_without_duplicates() {
     t = store.tenant(1).unwrap();
     assert_eq!(t.phone.as_deref(), Some("0639981234"));
 }
+
+#[test]
+fn a_save_waits_while_another_program_holds_the_write_lock_then_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 2);
+    let now = utc(NOW);
+    let a = op(&store, "op1");
+    let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
+    // Another program (say a sqlite3 shell) opens a write transaction and keeps it 3 s.
+    let path = store.path().to_path_buf();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;")
+            .unwrap();
+        locked_tx.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    // Reading goes on while the lock is held.
+    assert_eq!(store.queue(a, now, &rules, 10).unwrap().len(), 1);
+    // One attempt with a short wait reports "busy" in plain words...
+    store.set_retry_for(std::time::Duration::ZERO);
+    let started = std::time::Instant::now();
+    let mut attempt = |tx: &rusqlite::Transaction| -> veille::store::Result<()> {
+        tx.execute("UPDATE settings SET value = value", [])?;
+        Ok(())
+    };
+    let err = store.write_once(&mut attempt).unwrap_err();
+    assert!(err.is_busy(), "{err:?}");
+    assert!(err.to_string().contains("busy"));
+    // ...and the save, retried by the store, lands once the lock goes.
+    store.set_retry_for(std::time::Duration::from_secs(30));
+    let saved = store
+        .save_call(&call(&claim, Outcome::Reached), now, &rules)
+        .unwrap();
+    assert!(!saved.already_saved);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "the save waited for the lock"
+    );
+    holder.join().unwrap();
+}

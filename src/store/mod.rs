@@ -106,9 +106,12 @@ impl Store {
         self.busy_retries
     }
 
-    /// Sets how long writes retry a locked database before reporting it.
+    /// Sets how long writes wait for a locked database before reporting `Busy`; the
+    /// wait inside SQLite is capped by it too, so a screen can keep a short one and stay
+    /// responsive while it retries on its own.
     pub fn set_retry_for(&mut self, d: Duration) {
         self.retry_for = d;
+        let _ = self.conn.busy_timeout(d.min(BUSY_TIMEOUT));
     }
 
     fn configure(&mut self) -> Result<()> {
