@@ -70,6 +70,18 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Wipe call notes and health details older than the retention period (counts are kept).
+    Purge {
+        /// Retention period in months.
+        #[arg(long, value_name = "MONTHS")]
+        older_than: u32,
+        /// Only count what would be wiped.
+        #[arg(long)]
+        dry_run: bool,
+        /// The coordinator running the purge (written in the audit log).
+        #[arg(long, value_name = "ID")]
+        operator: Option<String>,
+    },
     /// Read the audit log: who did what, newest first.
     Audit(AuditArgs),
     /// Run many operator processes claiming and saving calls on one file, and print what was measured.

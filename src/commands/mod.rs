@@ -9,6 +9,7 @@ mod import;
 mod init;
 mod loadtest;
 mod operators;
+mod purge;
 mod queue;
 mod settings;
 mod tenants;
@@ -71,6 +72,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Doctor(args)) => doctor::run(&ctx, &args),
         Some(Command::Backup { file, force }) => backup::run(&ctx, &file, force),
         Some(Command::Audit(args)) => audit::run(&ctx, &args),
+        Some(Command::Purge {
+            older_than,
+            dry_run,
+            operator,
+        }) => purge::run(&ctx, older_than, dry_run, operator.as_deref()),
         Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
     }
 }
