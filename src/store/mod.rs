@@ -175,26 +175,27 @@ impl Store {
     }
 }
 
-/// Creates an empty database file readable only by its owner and group: it holds
-/// health information. SQLite gives its -wal and -shm files the same permissions.
+/// Creates an empty database file readable and writable by its owner and group only:
+/// it holds health information, and the operators of a shared server write it through
+/// their common group. The mode is set explicitly so that a umask of 022 does not take
+/// the group's write access away. SQLite gives the -wal and -shm files the same mode.
 pub(crate) fn create_private_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let folder_error = |e| StoreError::Folder {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o660)
         .open(path)
-        .map(|_| ())
-        .or_else(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Ok(())
-            } else {
-                Err(StoreError::Folder {
-                    path: path.to_path_buf(),
-                    source: e,
-                })
-            }
-        })
+    {
+        Ok(_) => std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))
+            .map_err(folder_error),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(folder_error(e)),
+    }
 }
 
 /// Runs `sql` with one text parameter per `?` and maps each row with `f`.
