@@ -24,8 +24,15 @@ fn save(store: &mut Store, tenant: i64, at: &str, notes: &str) {
         callback_only_me: false,
         hospitalised_until: None,
         notes: notes.into(),
-        needs: vec![Need { category: NeedCategory::Health, details: format!("{notes}: diabète") }],
-        referrals: vec![ReferralToSave { service_id: service, note: notes.into(), follow_up_on: None }],
+        needs: vec![Need {
+            category: NeedCategory::Health,
+            details: format!("{notes}: diabète"),
+        }],
+        referrals: vec![ReferralToSave {
+            service_id: service,
+            note: notes.into(),
+            follow_up_on: None,
+        }],
         interventions: vec![],
     };
     store.save_call(&call, now, &rules).unwrap();
@@ -41,7 +48,15 @@ fn purge_wipes_old_text_keeps_rows_and_is_audited() {
         save(&mut store, 2, "2026-11-27T10:00:00Z", "récent");
     }
     let args = |extra: &[&str]| {
-        let mut v = vec!["--now", NOW, "purge", "--older-than", "6", "--operator", "op3"];
+        let mut v = vec![
+            "--now",
+            NOW,
+            "purge",
+            "--older-than",
+            "6",
+            "--operator",
+            "op3",
+        ];
         v.extend_from_slice(extra);
         v.into_iter().map(String::from).collect::<Vec<_>>()
     };
@@ -51,18 +66,52 @@ fn purge_wipes_old_text_keeps_rows_and_is_audited() {
         .args(args(&["--dry-run"]))
         .assert()
         .success()
-        .stdout(predicate::str::contains("Would wipe").and(predicate::str::contains("1 call notes, 1 need details, 1 referral notes")));
+        .stdout(
+            predicate::str::contains("Would wipe").and(predicate::str::contains(
+                "1 call notes, 1 need details, 1 referral notes",
+            )),
+        );
     let conn = rusqlite::Connection::open(&db).unwrap();
     let text = |sql: &str| -> Vec<String> {
-        conn.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
-    assert_eq!(text("SELECT notes FROM calls ORDER BY ended_at"), ["ancien", "récent"], "a dry run changes nothing");
+    assert_eq!(
+        text("SELECT notes FROM calls ORDER BY ended_at"),
+        ["ancien", "récent"],
+        "a dry run changes nothing"
+    );
 
-    veille().arg("--db").arg(&db).args(args(&[])).assert().success().stdout(predicate::str::contains("Wiped"));
-    assert_eq!(text("SELECT notes FROM calls ORDER BY ended_at"), ["", "récent"]);
-    assert_eq!(text("SELECT details FROM needs ORDER BY id"), ["", "récent: diabète"]);
-    assert_eq!(text("SELECT note FROM referrals ORDER BY id"), ["", "récent"]);
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(args(&[]))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wiped"));
+    assert_eq!(
+        text("SELECT notes FROM calls ORDER BY ended_at"),
+        ["", "récent"]
+    );
+    assert_eq!(
+        text("SELECT details FROM needs ORDER BY id"),
+        ["", "récent: diabète"]
+    );
+    assert_eq!(
+        text("SELECT note FROM referrals ORDER BY id"),
+        ["", "récent"]
+    );
     // Rows remain, so reports still count the call, the health need and the referral.
-    assert_eq!(text("SELECT category FROM needs ORDER BY id"), ["health", "health"]);
-    assert_eq!(text("SELECT action FROM audit_log WHERE action = 'purge'"), ["purge"]);
+    assert_eq!(
+        text("SELECT category FROM needs ORDER BY id"),
+        ["health", "health"]
+    );
+    assert_eq!(
+        text("SELECT action FROM audit_log WHERE action = 'purge'"),
+        ["purge"]
+    );
 }

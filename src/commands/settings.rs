@@ -17,6 +17,12 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
             println!("retry_minutes          {}", r.retry_after.num_minutes());
             println!("max_attempts_per_day   {}", r.max_attempts_per_day);
             println!("callback_grace_minutes {}", r.callback_grace.num_minutes());
+            println!("ladder_attempts_per_day {}", r.ladder.attempts_per_day);
+            println!("ladder_days            {}", r.ladder.days);
+            println!(
+                "emergency_alert_minutes {}",
+                r.emergency_unassigned_alert.num_minutes()
+            );
         }
         SettingsCommand::Set { key, value } => {
             if !SETTINGS_HELP.iter().any(|(k, _)| k == key) {

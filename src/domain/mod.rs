@@ -3,6 +3,8 @@
 
 pub mod call;
 pub mod hours;
+pub mod ladder;
+pub mod lifecycle;
 pub mod parse;
 pub mod phone;
 pub mod queue;

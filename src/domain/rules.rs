@@ -20,6 +20,10 @@ pub struct Rules {
     pub max_attempts_per_day: u32,
     /// How long a callback promised by one operator waits for them before anyone may take it.
     pub callback_grace: Duration,
+    /// When unanswered calls to a tenant who lives alone ask for a welfare visit.
+    pub ladder: super::ladder::Ladder,
+    /// How long an emergency intervention request may stay unassigned before it is highlighted.
+    pub emergency_unassigned_alert: Duration,
 }
 
 impl Default for Rules {
@@ -31,6 +35,8 @@ impl Default for Rules {
             retry_after: Duration::hours(2),
             max_attempts_per_day: 3,
             callback_grace: Duration::minutes(15),
+            ladder: super::ladder::Ladder::default(),
+            emergency_unassigned_alert: Duration::minutes(15),
         }
     }
 }
@@ -57,6 +63,23 @@ impl Rules {
             "lease_minutes" => self.lease = minutes()?,
             "retry_minutes" => self.retry_after = minutes()?,
             "callback_grace_minutes" => self.callback_grace = minutes()?,
+            "emergency_alert_minutes" => self.emergency_unassigned_alert = minutes()?,
+            "ladder_attempts_per_day" => {
+                self.ladder.attempts_per_day = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(bad)?
+            }
+            "ladder_days" => {
+                self.ladder.days = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(bad)?
+            }
             "max_attempts_per_day" => {
                 self.max_attempts_per_day = value
                     .trim()

@@ -54,6 +54,8 @@ pub struct SavedCall {
     pub already_saved: bool,
     /// The tenant's schedule after the call (`None` when already saved).
     pub next: Option<NextCall>,
+    /// A welfare visit requested by the no-answer ladder with this save.
+    pub welfare_visit: Option<i64>,
 }
 
 /// A fresh save identifier: unique across processes and machines for practical purposes.
@@ -97,6 +99,7 @@ fn save_in(
             call_id,
             already_saved: true,
             next: None,
+            welfare_visit: None,
         });
     }
     let claim = &call.claim;
@@ -241,9 +244,87 @@ fn save_in(
         "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
     )?
     .execute(params![claim.id, now_s])?;
+    let welfare_visit = if call.outcome.is_unanswered() {
+        no_answer_ladder(tx, claim, now, rules)?
+    } else {
+        None
+    };
     Ok(SavedCall {
         call_id,
         already_saved: false,
         next: Some(next),
+        welfare_visit,
     })
+}
+
+/// Requests a welfare visit when a tenant who lives alone has not answered often enough
+/// (see `domain::ladder`), once per streak: not again until they have been reached.
+fn no_answer_ladder(
+    tx: &Transaction,
+    claim: &Claim,
+    now: DateTime<Utc>,
+    rules: &Rules,
+) -> Result<Option<i64>> {
+    let (lives_alone, last_reached): (bool, Option<String>) = tx.query_row(
+        "SELECT lives_alone, (SELECT max(ended_at) FROM calls WHERE tenant_id = ?1 AND outcome = 'reached')
+         FROM tenants WHERE id = ?1",
+        [claim.tenant_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if !lives_alone {
+        return Ok(None);
+    }
+    let since = last_reached.unwrap_or_default();
+    let already: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM interventions WHERE tenant_id = ?1
+           AND auto_reason = 'no_answer_ladder' AND created_at > ?2)",
+        params![claim.tenant_id, since],
+        |r| r.get(0),
+    )?;
+    if already {
+        return Ok(None);
+    }
+    let attempts: Vec<(DateTime<Utc>, String)> = super::rows(
+        tx,
+        "SELECT ended_at, outcome FROM calls WHERE tenant_id = ?1 AND ended_at > ?2
+           AND outcome IN ('no_answer', 'busy', 'voicemail') ORDER BY ended_at",
+        params![claim.tenant_id, since],
+        |r| Ok((time::req_ts(r.get(0)?)?, r.get(1)?)),
+    )?;
+    let days: Vec<NaiveDate> = attempts
+        .iter()
+        .map(|(at, _)| rules.local_date(*at))
+        .collect();
+    if !rules.ladder.triggers(&days, rules.local_date(now)) {
+        return Ok(None);
+    }
+    let listed: Vec<String> = attempts
+        .iter()
+        .map(|(at, outcome)| {
+            format!(
+                "{} {outcome}",
+                at.with_timezone(&rules.tz).format("%d/%m %H:%M")
+            )
+        })
+        .collect();
+    let details = format!(
+        "levée de doute: {} unanswered calls ({})",
+        attempts.len(),
+        listed.join(", ")
+    );
+    let now_s = time::ts(now);
+    tx.execute(
+        "INSERT INTO interventions (tenant_id, call_id, kind, urgency, details, auto_reason, created_by,
+           created_at, updated_at)
+         VALUES (?1, (SELECT max(id) FROM calls WHERE claim_id = ?2), 'welfare_visit', 'urgent', ?3,
+           'no_answer_ladder', ?4, ?5, ?5)",
+        params![claim.tenant_id, claim.id, details, claim.operator_id, now_s],
+    )?;
+    let id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO intervention_events (intervention_id, status, note, operator_id, at)
+         VALUES (?1, 'requested', 'automatic: no-answer ladder', ?2, ?3)",
+        params![id, claim.operator_id, now_s],
+    )?;
+    Ok(Some(id))
 }

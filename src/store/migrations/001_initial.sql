@@ -198,7 +198,8 @@ CREATE TABLE interventions (
     details     TEXT NOT NULL DEFAULT '',
     team_id     INTEGER REFERENCES field_teams (id),
     planned_at  TEXT,
-    outcome     TEXT,
+    outcome     TEXT,                           -- how it ended: done, not_home, refused, handed_to_emergency, cancelled
+    auto_reason TEXT,                           -- set when veille requested it by itself: 'no_answer_ladder'
     created_by  INTEGER NOT NULL REFERENCES operators (id),
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL

@@ -1,0 +1,187 @@
+//! Lifecycles of referrals and intervention requests: which status may follow which,
+//! and what a closing step must say.
+
+use super::call::coded_enum;
+use super::{InterventionStatus, ReferralStatus};
+
+/// Why a status change is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("a referral cannot go from {from} to {to}")]
+    Referral {
+        from: ReferralStatus,
+        to: ReferralStatus,
+    },
+    #[error("an intervention request cannot go from {from} to {to}")]
+    Intervention {
+        from: InterventionStatus,
+        to: InterventionStatus,
+    },
+    #[error("closing ({0}) needs a note saying how it ended")]
+    NoteRequired(&'static str),
+    #[error("assigning needs a field team")]
+    TeamRequired,
+}
+
+/// proposed → sent → in progress → done, and declined from any open status. A step may
+/// be skipped forward (a service can start the day it is asked), never backward.
+pub fn referral_step(
+    from: ReferralStatus,
+    to: ReferralStatus,
+    note: &str,
+) -> Result<(), TransitionError> {
+    use ReferralStatus::*;
+    let rank = |s| match s {
+        Proposed => 0,
+        Sent => 1,
+        InProgress => 2,
+        Done | Declined => 3,
+    };
+    let allowed = from.is_open() && to != from && rank(to) > rank(from);
+    if !allowed {
+        return Err(TransitionError::Referral { from, to });
+    }
+    if !to.is_open() && note.trim().is_empty() {
+        return Err(TransitionError::NoteRequired(to.code()));
+    }
+    Ok(())
+}
+
+coded_enum! {
+    /// How a field intervention ended.
+    InterventionOutcome {
+        Done = "done",
+        NotHome = "not_home",
+        Refused = "refused",
+        HandedToEmergency = "handed_to_emergency",
+        Cancelled = "cancelled",
+    }
+}
+
+impl InterventionOutcome {
+    /// The status an intervention takes when closed with this outcome.
+    pub fn status(self) -> InterventionStatus {
+        match self {
+            InterventionOutcome::Cancelled => InterventionStatus::Cancelled,
+            _ => InterventionStatus::Done,
+        }
+    }
+}
+
+/// requested → assigned → done / cancelled; requested → done / cancelled (handled without
+/// a team, e.g. handed to emergency services); assigned → assigned (re-assigned to another
+/// team or time).
+pub fn intervention_step(
+    from: InterventionStatus,
+    to: InterventionStatus,
+    note: &str,
+    has_team: bool,
+) -> Result<(), TransitionError> {
+    use InterventionStatus::*;
+    let allowed = matches!(
+        (from, to),
+        (Requested, Assigned)
+            | (Assigned, Assigned)
+            | (Requested, Done)
+            | (Requested, Cancelled)
+            | (Assigned, Done)
+            | (Assigned, Cancelled)
+    );
+    if !allowed {
+        return Err(TransitionError::Intervention { from, to });
+    }
+    if to == Assigned && !has_team {
+        return Err(TransitionError::TeamRequired);
+    }
+    if !to.is_open() && note.trim().is_empty() {
+        return Err(TransitionError::NoteRequired(to.code()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use InterventionStatus as I;
+    use ReferralStatus as R;
+
+    #[test]
+    fn every_referral_transition_is_either_allowed_or_refused_with_a_reason() {
+        let allowed = [
+            (R::Proposed, R::Sent),
+            (R::Proposed, R::InProgress),
+            (R::Proposed, R::Done),
+            (R::Proposed, R::Declined),
+            (R::Sent, R::InProgress),
+            (R::Sent, R::Done),
+            (R::Sent, R::Declined),
+            (R::InProgress, R::Done),
+            (R::InProgress, R::Declined),
+        ];
+        for &from in R::ALL {
+            for &to in R::ALL {
+                let result = referral_step(from, to, "repas livrés depuis lundi");
+                assert_eq!(
+                    result.is_ok(),
+                    allowed.contains(&(from, to)),
+                    "{from} → {to}: {result:?}"
+                );
+                if let Err(e) = result {
+                    assert!(
+                        e.to_string().contains(from.code()) && e.to_string().contains(to.code())
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn closing_a_referral_needs_a_note() {
+        assert_eq!(
+            referral_step(R::Sent, R::Done, " "),
+            Err(TransitionError::NoteRequired("done"))
+        );
+        assert_eq!(
+            referral_step(R::Sent, R::Declined, ""),
+            Err(TransitionError::NoteRequired("declined"))
+        );
+        assert_eq!(referral_step(R::Proposed, R::Sent, ""), Ok(()));
+    }
+
+    #[test]
+    fn every_intervention_transition_is_either_allowed_or_refused() {
+        let allowed = [
+            (I::Requested, I::Assigned),
+            (I::Assigned, I::Assigned),
+            (I::Requested, I::Done),
+            (I::Requested, I::Cancelled),
+            (I::Assigned, I::Done),
+            (I::Assigned, I::Cancelled),
+        ];
+        for &from in I::ALL {
+            for &to in I::ALL {
+                let result = intervention_step(from, to, "fait", true);
+                assert_eq!(
+                    result.is_ok(),
+                    allowed.contains(&(from, to)),
+                    "{from} → {to}: {result:?}"
+                );
+            }
+        }
+        assert_eq!(
+            intervention_step(I::Requested, I::Assigned, "", false),
+            Err(TransitionError::TeamRequired)
+        );
+        assert_eq!(
+            intervention_step(I::Assigned, I::Done, "", true),
+            Err(TransitionError::NoteRequired("done"))
+        );
+    }
+
+    #[test]
+    fn outcomes_close_as_done_except_cancelled() {
+        assert_eq!(InterventionOutcome::NotHome.status(), I::Done);
+        assert_eq!(InterventionOutcome::HandedToEmergency.status(), I::Done);
+        assert_eq!(InterventionOutcome::Cancelled.status(), I::Cancelled);
+    }
+}
