@@ -57,6 +57,19 @@ pub enum Command {
     /// Look up a tenant, list those flagged to a coordinator, and fix what calls found.
     #[command(subcommand)]
     Tenants(TenantsCommand),
+    /// Orient a tenant to a service (outside a call).
+    Refer(ReferArgs),
+    /// Ask a field team to go to a tenant (outside a call).
+    Intervene(InterveneArgs),
+    /// Follow referrals: list the open ones, change their status, read their history.
+    #[command(subcommand)]
+    Referrals(ReferralsCommand),
+    /// Dispatch intervention requests: list, assign to a field team, close.
+    #[command(subcommand)]
+    Interventions(InterventionsCommand),
+    /// Field teams: list, add, change members.
+    #[command(subcommand)]
+    Teams(TeamsCommand),
     /// Show or change the program's settings (calling hours, lease, retries).
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -230,6 +243,139 @@ pub enum TenantsCommand {
         /// The tenant agrees to be called again.
         #[arg(long)]
         withdraw: bool,
+        #[command(flatten)]
+        by: CoordinatorArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReferArgs {
+    /// The tenant (the landlord's reference or veille's number).
+    #[arg(long, value_name = "REF")]
+    pub tenant: String,
+    /// The service, by its code (see `veille referrals services`).
+    #[arg(long, value_name = "CODE")]
+    pub service: String,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// When to check on it (dd/mm/yyyy).
+    #[arg(long, value_name = "DATE")]
+    pub follow_up: Option<String>,
+    /// Who records it (login or number).
+    #[arg(long, value_name = "ID")]
+    pub operator: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InterveneArgs {
+    /// The tenant (the landlord's reference or veille's number).
+    #[arg(long, value_name = "REF")]
+    pub tenant: String,
+    /// accompaniment, welfare_visit, delivery or other.
+    #[arg(long)]
+    pub kind: String,
+    /// routine, urgent or emergency.
+    #[arg(long, default_value = "routine")]
+    pub urgency: String,
+    /// When the team should be there (dd/mm/yyyy hh:mm, local time).
+    #[arg(long, value_name = "DATE TIME")]
+    pub when: Option<String>,
+    /// Where (for an accompaniment: the appointment's address).
+    #[arg(long, default_value = "")]
+    pub place: String,
+    #[arg(long, default_value = "")]
+    pub details: String,
+    /// Who records it (login or number).
+    #[arg(long, value_name = "ID")]
+    pub operator: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferralsCommand {
+    /// Open referrals (or those of a status), by follow-up date; overdue ones are marked.
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        /// Only those made by this operator.
+        #[arg(long, value_name = "ID")]
+        operator: Option<String>,
+        /// Only those whose follow-up date has passed.
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a referral on: sent, in_progress, done or declined (done/declined need --note).
+    Set {
+        id: i64,
+        status: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Next follow-up date (dd/mm/yyyy).
+        #[arg(long, value_name = "DATE")]
+        follow_up: Option<String>,
+        #[arg(long, value_name = "ID")]
+        operator: String,
+    },
+    /// Every status a referral went through, with who and when.
+    History { id: i64 },
+    /// The service catalogue.
+    Services,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InterventionsCommand {
+    /// Open requests, emergencies first; an emergency unassigned for too long is marked.
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        urgency: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a request to a field team, for a planned time.
+    Assign {
+        id: i64,
+        #[arg(long)]
+        team: String,
+        /// Planned time (dd/mm/yyyy hh:mm, local time).
+        #[arg(long, value_name = "DATE TIME")]
+        at: Option<String>,
+        #[command(flatten)]
+        by: CoordinatorArg,
+    },
+    /// Close a request: done, not_home, refused, handed_to_emergency or cancelled, with a note.
+    Close {
+        id: i64,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        by: CoordinatorArg,
+    },
+    /// Every status a request went through, with who and when.
+    History { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamsCommand {
+    /// The field teams and their members.
+    List,
+    /// Add a team, or change its members.
+    Set {
+        name: String,
+        /// Members, e.g. "Karim B., Julie T.".
+        #[arg(long)]
+        members: Option<String>,
+        /// The team no longer goes out.
+        #[arg(long, conflicts_with = "activate")]
+        deactivate: bool,
+        #[arg(long)]
+        activate: bool,
         #[command(flatten)]
         by: CoordinatorArg,
     },

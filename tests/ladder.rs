@@ -14,7 +14,10 @@ fn call_when_due(store: &mut Store, outcome: Outcome) -> (DateTime<Utc>, Option<
     let op = store.operator("op1").unwrap().id;
     let t = store.tenant(1).unwrap();
     let now = t.due_at.expect("scheduled");
-    let claim = store.claim_next(op, now, &rules).unwrap().expect("due at its due time");
+    let claim = store
+        .claim_next(op, now, &rules)
+        .unwrap()
+        .expect("due at its due time");
     assert_eq!(claim.tenant_id, 1);
     let call = CallToSave {
         save_id: new_save_id(now),
@@ -64,14 +67,25 @@ fn two_days_without_answer_request_exactly_one_welfare_visit() {
     for outcome in [Outcome::NoAnswer, Outcome::Busy, Outcome::NoAnswer] {
         made.push(call_when_due(&mut store, outcome));
     }
-    assert_eq!(made[3].0, utc("2026-11-29T08:00:00Z"), "day 2 starts at opening");
+    assert_eq!(
+        made[3].0,
+        utc("2026-11-29T08:00:00Z"),
+        "day 2 starts at opening"
+    );
     assert!(made[..5].iter().all(|(_, v)| v.is_none()));
-    assert!(made[5].1.is_some(), "the sixth attempt, third of day 2, requests a welfare visit");
+    assert!(
+        made[5].1.is_some(),
+        "the sixth attempt, third of day 2, requests a welfare visit"
+    );
     let v = visits(&store);
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].1, "urgent");
     assert!(v[0].2.contains("6 unanswered calls"), "{}", v[0].2);
-    assert!(v[0].2.contains("28/11 10:00 no_answer"), "the attempts are listed: {}", v[0].2);
+    assert!(
+        v[0].2.contains("28/11 10:00 no_answer"),
+        "the attempts are listed: {}",
+        v[0].2
+    );
     // Day 3: still no answer, and still only one visit.
     for outcome in [Outcome::NoAnswer, Outcome::NoAnswer, Outcome::NoAnswer] {
         assert_eq!(call_when_due(&mut store, outcome).1, None);
@@ -86,7 +100,10 @@ fn no_visit_for_someone_who_lives_with_others_or_once_reached() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::fixture(dir.path(), 2, 1);
     let mut store = Store::open(&db).unwrap();
-    rusqlite::Connection::open(&db).unwrap().execute("UPDATE tenants SET lives_alone = 0", []).unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE tenants SET lives_alone = 0", [])
+        .unwrap();
     for _ in 0..6 {
         assert_eq!(call_when_due(&mut store, Outcome::NoAnswer).1, None);
     }

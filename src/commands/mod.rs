@@ -5,6 +5,7 @@ mod backup;
 mod cohorts;
 mod demo;
 mod doctor;
+mod followup;
 mod import;
 mod init;
 mod loadtest;
@@ -67,6 +68,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Queue(args)) => queue::run(&ctx, &args),
         Some(Command::Cohorts(cmd)) => cohorts::run(&ctx, &cmd),
         Some(Command::Operators(args)) => operators::run(&ctx, &args),
+        Some(Command::Refer(args)) => followup::refer(&ctx, &args),
+        Some(Command::Intervene(args)) => followup::intervene(&ctx, &args),
+        Some(Command::Referrals(cmd)) => followup::referrals(&ctx, &cmd),
+        Some(Command::Interventions(cmd)) => followup::interventions(&ctx, &cmd),
+        Some(Command::Teams(cmd)) => followup::teams(&ctx, &cmd),
         Some(Command::Settings(cmd)) => settings::run(&ctx, &cmd),
         Some(Command::Tenants(cmd)) => tenants::run(&ctx, &cmd),
         Some(Command::Doctor(args)) => doctor::run(&ctx, &args),

@@ -110,7 +110,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
 }
 
 /// Changes to tenants are a coordinator's: the operator named must be one.
-fn coordinator(store: &Store, by: &CoordinatorArg) -> Result<i64> {
+pub(super) fn coordinator(store: &Store, by: &CoordinatorArg) -> Result<i64> {
     let op = store.operator(&by.operator)?;
     if op.role != Role::Coordinator {
         bail!(

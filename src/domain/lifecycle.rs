@@ -99,6 +99,20 @@ pub fn intervention_step(
     Ok(())
 }
 
+/// An emergency request still waiting for a team after the alert delay: it must not be
+/// silently left, so lists highlight it.
+pub fn emergency_waiting_too_long(
+    urgency: super::Urgency,
+    status: InterventionStatus,
+    requested_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    rules: &super::Rules,
+) -> bool {
+    urgency == super::Urgency::Emergency
+        && status == InterventionStatus::Requested
+        && now - requested_at >= rules.emergency_unassigned_alert
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +190,42 @@ mod tests {
             intervention_step(I::Assigned, I::Done, "", true),
             Err(TransitionError::NoteRequired("done"))
         );
+    }
+
+    #[test]
+    fn an_unassigned_emergency_is_highlighted_after_the_delay() {
+        use crate::domain::{Rules, Urgency};
+        let rules = Rules::default();
+        let at: chrono::DateTime<chrono::Utc> = "2026-11-28T09:00:00Z".parse().unwrap();
+        let later = at + rules.emergency_unassigned_alert;
+        assert!(!emergency_waiting_too_long(
+            Urgency::Emergency,
+            I::Requested,
+            at,
+            later - chrono::Duration::seconds(1),
+            &rules
+        ));
+        assert!(emergency_waiting_too_long(
+            Urgency::Emergency,
+            I::Requested,
+            at,
+            later,
+            &rules
+        ));
+        assert!(!emergency_waiting_too_long(
+            Urgency::Emergency,
+            I::Assigned,
+            at,
+            later,
+            &rules
+        ));
+        assert!(!emergency_waiting_too_long(
+            Urgency::Urgent,
+            I::Requested,
+            at,
+            later,
+            &rules
+        ));
     }
 
     #[test]

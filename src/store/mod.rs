@@ -7,6 +7,7 @@ mod calls;
 mod cohorts;
 pub mod doctor;
 mod error;
+mod followup;
 mod migrate;
 mod operators;
 mod purge;
@@ -28,6 +29,9 @@ pub use backup::AuditEntry;
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
 pub use error::StoreError;
+pub use followup::{
+    Event, FieldTeam, InterventionFilter, InterventionRow, ReferralFilter, ReferralRow,
+};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::{NewOperator, Operator};
 pub use purge::Purged;

@@ -1,0 +1,340 @@
+//! `veille refer`, `intervene`, `referrals`, `interventions`, `teams`: follow-up and
+//! dispatch from the command line, for coordinators and for people who script.
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, Timelike, Utc};
+
+use super::Context;
+use super::tenants::coordinator;
+use crate::cli::{InterveneArgs, InterventionsCommand, ReferArgs, ReferralsCommand, TeamsCommand};
+use crate::domain::lifecycle::{self, InterventionOutcome};
+use crate::domain::{Role, Rules, hours, parse};
+use crate::store::{InterventionFilter, ReferralFilter, Store};
+
+fn msg(e: String) -> anyhow::Error {
+    anyhow::Error::msg(e)
+}
+
+/// A local "dd/mm/yyyy hh:mm" as an instant.
+fn local_time(text: &str, rules: &Rules) -> Result<DateTime<Utc>> {
+    let t = parse::date_time(text).map_err(msg)?;
+    Ok(hours::local_instant(
+        t.date(),
+        (t.hour() * 60 + t.minute()) as u16,
+        rules.tz,
+    ))
+}
+
+fn local(at: DateTime<Utc>, rules: &Rules) -> String {
+    at.with_timezone(&rules.tz)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
+    let mut store = ctx.open()?;
+    let by = store.operator(&a.operator)?;
+    let tenant = store.find_tenant(&a.tenant)?;
+    let services = store.services()?;
+    let Some(service) = services
+        .iter()
+        .find(|s| s.code == a.service.trim() || s.id.to_string() == a.service.trim())
+    else {
+        let codes: Vec<&str> = services.iter().map(|s| s.code.as_str()).collect();
+        bail!(
+            "no service '{}' (the services are: {})",
+            a.service,
+            codes.join(", ")
+        );
+    };
+    let follow_up = a
+        .follow_up
+        .as_deref()
+        .map(parse::date)
+        .transpose()
+        .map_err(msg)?;
+    let id = store.create_referral(
+        tenant.id,
+        service.id,
+        &a.note,
+        follow_up,
+        by.id,
+        ctx.clock.now(),
+    )?;
+    println!(
+        "Referral {id}: {} oriented to {}.",
+        tenant.full_name(),
+        service.name_fr
+    );
+    Ok(())
+}
+
+pub fn intervene(ctx: &Context, a: &InterveneArgs) -> Result<()> {
+    let mut store = ctx.open()?;
+    let rules = store.rules()?;
+    let by = store.operator(&a.operator)?;
+    let tenant = store.find_tenant(&a.tenant)?;
+    let kind = a.kind.parse().map_err(msg)?;
+    let urgency: crate::domain::Urgency = a.urgency.parse().map_err(msg)?;
+    let when = a
+        .when
+        .as_deref()
+        .map(|w| local_time(w, &rules))
+        .transpose()?;
+    let id = store.create_intervention(
+        tenant.id,
+        kind,
+        urgency,
+        when,
+        &a.place,
+        &a.details,
+        by.id,
+        ctx.clock.now(),
+    )?;
+    println!(
+        "Intervention request {id}: {kind} for {} ({urgency}).",
+        tenant.full_name()
+    );
+    if urgency == crate::domain::Urgency::Emergency {
+        println!("EMERGENCY: call the emergency number now (15 or 112) if it has not been done.");
+    }
+    Ok(())
+}
+
+pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
+    let mut store = ctx.open()?;
+    let rules = store.rules()?;
+    let now = ctx.clock.now();
+    let today = rules.local_date(now);
+    match cmd {
+        ReferralsCommand::List {
+            status,
+            category,
+            operator,
+            overdue,
+            json,
+        } => {
+            let filter = ReferralFilter {
+                status: status.as_deref().map(str::parse).transpose().map_err(msg)?,
+                category: category
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(msg)?,
+                operator: operator
+                    .as_deref()
+                    .map(|o| store.operator(o))
+                    .transpose()?
+                    .map(|o| o.id),
+                tenant: None,
+            };
+            let mut list = store.referrals(&filter)?;
+            if *overdue {
+                list.retain(|r| r.follow_up_on.is_some_and(|d| d < today));
+            }
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            if list.is_empty() {
+                println!("No referral to follow up.");
+            }
+            for r in list {
+                let due = r
+                    .follow_up_on
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_else(|| "-".into());
+                let late = if r.follow_up_on.is_some_and(|d| d < today) {
+                    "OVERDUE"
+                } else {
+                    ""
+                };
+                println!(
+                    "{:>5}  {:<8} {:<12} {:<26} {:<36} {:>10} {late}",
+                    r.id,
+                    r.tenant_ref.as_deref().unwrap_or("-"),
+                    r.status,
+                    r.tenant_name,
+                    r.service_fr,
+                    due
+                );
+            }
+        }
+        ReferralsCommand::Set {
+            id,
+            status,
+            note,
+            follow_up,
+            operator,
+        } => {
+            let by = store.operator(operator)?;
+            let current = store.referral(*id)?;
+            if by.role != Role::Coordinator && current.created_by_id != by.id {
+                bail!(
+                    "{} may only follow up their own referrals; a coordinator can change this one",
+                    by.name
+                );
+            }
+            let to = status.parse().map_err(msg)?;
+            store.set_referral_status(*id, to, note, by.id, now)?;
+            if let Some(d) = follow_up {
+                store.set_referral_follow_up(*id, Some(parse::date(d).map_err(msg)?), now)?;
+            }
+            println!("Referral {id}: {} → {to}.", current.status);
+        }
+        ReferralsCommand::History { id } => {
+            let r = store.referral(*id)?;
+            println!(
+                "Referral {id}: {} → {} ({})",
+                r.tenant_name, r.service_fr, r.status
+            );
+            for e in store.referral_history(*id)? {
+                println!(
+                    "  {}  {:<12} {:<20} {}",
+                    local(e.at, &rules),
+                    e.status,
+                    e.operator.unwrap_or_default(),
+                    e.note
+                );
+            }
+        }
+        ReferralsCommand::Services => {
+            for s in store.services()? {
+                println!("{:<20} {:<10} {}", s.code, s.category, s.name_fr);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
+    let mut store = ctx.open()?;
+    let rules = store.rules()?;
+    let now = ctx.clock.now();
+    match cmd {
+        InterventionsCommand::List {
+            status,
+            urgency,
+            json,
+        } => {
+            let filter = InterventionFilter {
+                status: status.as_deref().map(str::parse).transpose().map_err(msg)?,
+                urgency: urgency
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(msg)?,
+                ..Default::default()
+            };
+            let list = store.interventions(&filter)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            if list.is_empty() {
+                println!("No intervention request open.");
+            }
+            for i in list {
+                let waiting = lifecycle::emergency_waiting_too_long(
+                    i.urgency,
+                    i.status,
+                    i.created_at,
+                    now,
+                    &rules,
+                );
+                let when = i
+                    .planned_at
+                    .or(i.wanted_at)
+                    .map(|t| local(t, &rules))
+                    .unwrap_or_else(|| "-".into());
+                println!(
+                    "{:>5}  {:<9} {:<13} {:<9} {:<26} {:<16} {:<12} {}",
+                    i.id,
+                    i.urgency,
+                    i.kind,
+                    i.status,
+                    i.tenant_name,
+                    when,
+                    i.team.as_deref().unwrap_or("-"),
+                    if waiting { "UNASSIGNED TOO LONG" } else { "" }
+                );
+            }
+        }
+        InterventionsCommand::Assign { id, team, at, by } => {
+            let by = coordinator(&store, by)?;
+            let team = store.field_team(team)?;
+            let at = at.as_deref().map(|t| local_time(t, &rules)).transpose()?;
+            store.assign_intervention(*id, team.id, at, by, now)?;
+            println!("Intervention request {id} assigned to {}.", team.name);
+        }
+        InterventionsCommand::Close {
+            id,
+            outcome,
+            note,
+            by,
+        } => {
+            let by = coordinator(&store, by)?;
+            let outcome: InterventionOutcome = outcome.parse().map_err(msg)?;
+            store.close_intervention(*id, outcome, note, by, now)?;
+            println!("Intervention request {id} closed: {outcome}.");
+        }
+        InterventionsCommand::History { id } => {
+            let i = store.intervention(*id)?;
+            println!(
+                "Intervention request {id}: {} for {} ({}, {})",
+                i.kind, i.tenant_name, i.urgency, i.status
+            );
+            for e in store.intervention_history(*id)? {
+                println!(
+                    "  {}  {:<10} {:<20} {}",
+                    local(e.at, &rules),
+                    e.status,
+                    e.operator.unwrap_or_default(),
+                    e.note
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
+    let mut store: Store = ctx.open()?;
+    match cmd {
+        TeamsCommand::List => {
+            let teams = store.field_teams()?;
+            if teams.is_empty() {
+                println!(
+                    "No field team yet: add one with `veille teams set NAME --members \"...\" --operator ID`."
+                );
+            }
+            for t in teams {
+                println!(
+                    "{:<24} {:<8} {}",
+                    t.name,
+                    if t.active { "active" } else { "inactive" },
+                    t.members
+                );
+            }
+        }
+        TeamsCommand::Set {
+            name,
+            members,
+            deactivate,
+            activate,
+            by,
+        } => {
+            let by = coordinator(&store, by)?;
+            let active = if *deactivate {
+                Some(false)
+            } else if *activate {
+                Some(true)
+            } else {
+                None
+            };
+            store.upsert_field_team(name, members.as_deref(), active, Some(by), ctx.clock.now())?;
+            println!("Field team '{}' saved.", name.trim());
+        }
+    }
+    Ok(())
+}
