@@ -11,6 +11,7 @@ pub mod queue;
 pub mod referral;
 pub mod rules;
 pub mod schedule;
+pub mod search;
 pub mod tenant;
 
 pub use call::{Need, NeedCategory, Outcome, Wellbeing};

@@ -82,6 +82,39 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Lower case, accents removed, punctuation turned into spaces, letters and digits kept:
+/// text folded for searching ("Hélène LEFÈVRE, 12 rue" → "helene lefevre 12 rue").
+pub fn fold_keep_spaces(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if c.is_alphanumeric() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if let Some(l) = fold_letter(c) {
+                out.push_str(l);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        } else if !unicode_normalization::char::is_combining_mark(c) && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Letters that do not decompose into a base letter and an accent.
+fn fold_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        'ß' => "ss",
+        'ø' | 'Ø' => "o",
+        'ł' | 'Ł' => "l",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +188,16 @@ mod tests {
             assert_eq!(yes_no(n), Ok(false), "{n}");
         }
         assert!(yes_no("peut-être").unwrap_err().contains("peut-être"));
+    }
+
+    #[test]
+    fn fold_keep_spaces_for_search() {
+        assert_eq!(
+            fold_keep_spaces("Hélène LEFÈVRE, 12 rue"),
+            "helene lefevre 12 rue"
+        );
+        assert_eq!(fold_keep_spaces("Œuvre d'Ève"), "oeuvre d eve");
+        assert_eq!(fold_keep_spaces("  "), "");
     }
 
     #[test]

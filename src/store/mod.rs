@@ -12,6 +12,7 @@ mod migrate;
 mod operators;
 mod purge;
 mod queue;
+mod search;
 mod services;
 mod settings;
 mod shifts;
