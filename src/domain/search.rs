@@ -123,7 +123,7 @@ impl TenantIndex {
             }
         };
         // Best first; among equals, the order of the index (by name) holds.
-        hits.sort_by(|a, b| b.score.cmp(&a.score));
+        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
         hits.truncate(limit);
         hits
     }
