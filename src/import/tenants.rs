@@ -406,6 +406,14 @@ impl TenantList {
         bad_rows(&self.problems)
     }
 
+    /// Whether the file has a cohort column.
+    pub fn names_cohorts(&self) -> bool {
+        self.layout
+            .used
+            .iter()
+            .any(|(_, what)| *what == Field::Cohort.describe())
+    }
+
     /// Whether the file names this reference, in a good row or a bad one.
     pub fn mentions(&self, reference: &str) -> bool {
         self.references.contains_key(reference)
@@ -571,7 +579,13 @@ impl<'h> Columns<'h> {
             (Field::Language, C::Language),
             (Field::Notes, C::Notes),
         ];
+        // A lone "Nom" column gives a first name only when capitals tell one.
+        let first_name_given = self.has(Field::FirstName)
+            || (self.has(Field::FullName) && self.name_order != NameOrder::CaseOnly);
         for (field, column) in pairs {
+            if column == C::FirstName && !first_name_given {
+                continue;
+            }
             if self.has(field) && !out.contains(&column) {
                 out.push(column);
             }
@@ -1106,6 +1120,30 @@ mod tests {
         assert!(!t[1].lives_alone);
         assert_eq!(t[2].phone_alt, None, "the same number twice is one number");
         assert!(!t[2].lives_alone);
+    }
+
+    #[test]
+    fn a_file_gives_only_the_columns_it_has() {
+        use TenantColumn as C;
+        let l = list("Ref;Nom;Tél\nA1;DUPONT Marie;0199000001\n");
+        assert_eq!(l.columns, vec![C::LastName, C::Phone, C::PhoneAlt]);
+        assert_eq!(
+            l.rows[0].tenant.first_name, "Marie",
+            "a new tenant still gets it"
+        );
+        let l = list(
+            "Ref;Nom et prénom;Portable;Nb personnes au foyer\nA1;DUPONT Marie;0639980001;1\n",
+        );
+        assert_eq!(
+            l.columns,
+            vec![
+                C::LastName,
+                C::FirstName,
+                C::Phone,
+                C::PhoneAlt,
+                C::LivesAlone
+            ]
+        );
     }
 
     #[test]
