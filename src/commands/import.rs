@@ -45,22 +45,13 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let (imports, list) = list.into_imports(&cohorts, chosen.map(|c| c.id));
     print_layout(&args.file, &list.layout);
     print_problems(&list.problems, list.bad_rows());
+    let run = Run::new(args, list.bad_rows(), imports.len())?;
 
     let absent: Vec<(String, String)> = store
         .external_refs()?
         .into_iter()
         .filter(|(reference, _)| !list.mentions(reference))
         .collect();
-    let bad = list.bad_rows();
-    let stopped = bad > 0 && !args.skip_invalid;
-    if stopped && !args.dry_run {
-        bail!(
-            "nothing was imported: {} (listed above). Correct them in the file and import \
-             again, or add --skip-invalid to import the {} good rows and leave those out",
-            rows(bad, "row is bad", "rows are bad"),
-            imports.len()
-        );
-    }
     let counts = if imports.is_empty() {
         ImportCounts::default()
     } else {
@@ -73,8 +64,6 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
         )?;
         ImportCounts::of(&done)
     };
-
-    println!();
     let mut where_to = match chosen {
         Some(c) => format!("tenants are put in cohort '{}'", c.name),
         None => format!(
@@ -85,36 +74,9 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     if list.names_cohorts() {
         where_to.push_str("; rows naming a cohort go to it");
     }
-    if args.dry_run {
-        println!("Dry run: nothing was written.");
-        println!(
-            "The import would add {}, update {} and leave {} unchanged ({where_to}).",
-            counts.added, counts.updated, counts.unchanged
-        );
-    } else {
-        println!(
-            "Imported: {} added, {} updated, {} unchanged ({where_to}).",
-            counts.added, counts.updated, counts.unchanged
-        );
-    }
-    if bad > 0 && !stopped {
-        println!(
-            "{} left out (listed above).",
-            rows(bad, "bad row was", "bad rows were")
-        );
-    }
+    run.print_counts(counts, &format!(" ({where_to})"));
     print_absent(&absent, args.dry_run);
-    if imports.is_empty() && bad > 0 && !stopped {
-        bail!("no row of the file can be imported: every row is bad (listed above)");
-    }
-    if stopped {
-        bail!(
-            "as the file stands, the import would write nothing: {} (listed above). Correct \
-             them, or add --skip-invalid to import the good rows only",
-            rows(bad, "row is bad", "rows are bad")
-        );
-    }
-    Ok(())
+    run.end()
 }
 
 fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
@@ -139,17 +101,8 @@ fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
         }
     }
     print_problems(&list.problems, list.bad_rows());
+    let run = Run::new(args, list.bad_rows(), list.rows.len())?;
 
-    let bad = list.bad_rows();
-    let stopped = bad > 0 && !args.skip_invalid;
-    if stopped && !args.dry_run {
-        bail!(
-            "nothing was imported: {} (listed above). Correct them in the file and import \
-             again, or add --skip-invalid to import the {} good rows and leave those out",
-            rows(bad, "row is bad", "rows are bad"),
-            list.rows.len()
-        );
-    }
     let operators: Vec<_> = list.rows.into_iter().map(|r| r.operator).collect();
     let counts = if operators.is_empty() {
         ImportCounts::default()
@@ -158,36 +111,76 @@ fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
             store.import_operators(&operators, &list.columns, args.dry_run, ctx.clock.now())?;
         ImportCounts::of(&done)
     };
-    println!();
-    if args.dry_run {
-        println!("Dry run: nothing was written.");
-        println!(
-            "The import would add {}, update {} and leave {} unchanged.",
-            counts.added, counts.updated, counts.unchanged
-        );
-    } else {
-        println!(
-            "Imported: {} added, {} updated, {} unchanged.",
-            counts.added, counts.updated, counts.unchanged
-        );
+    run.print_counts(counts, "");
+    run.end()
+}
+
+/// What the checked file allows: with bad rows and no --skip-invalid nothing is
+/// written, and a dry run ends as the import would.
+struct Run {
+    bad: usize,
+    good: usize,
+    dry_run: bool,
+    /// Bad rows stop the import.
+    stopped: bool,
+}
+
+impl Run {
+    /// Refuses a real import of a file with bad rows unless --skip-invalid.
+    fn new(args: &ImportArgs, bad: usize, good: usize) -> Result<Run> {
+        let stopped = bad > 0 && !args.skip_invalid;
+        if stopped && !args.dry_run {
+            bail!(
+                "nothing was imported: {} (listed above). Correct them in the file and import \
+                 again, or add --skip-invalid to import the {} and leave those out",
+                rows(bad, "row is bad", "rows are bad"),
+                rows(good, "good row", "good rows")
+            );
+        }
+        Ok(Run {
+            bad,
+            good,
+            dry_run: args.dry_run,
+            stopped,
+        })
     }
-    if bad > 0 && !stopped {
-        println!(
-            "{} left out (listed above).",
-            rows(bad, "bad row was", "bad rows were")
-        );
+
+    fn print_counts(&self, c: ImportCounts, about: &str) {
+        println!();
+        if self.dry_run {
+            println!("Dry run: nothing was written.");
+            println!(
+                "The import would add {}, update {} and leave {} unchanged{about}.",
+                c.added, c.updated, c.unchanged
+            );
+        } else {
+            println!(
+                "Imported: {} added, {} updated, {} unchanged{about}.",
+                c.added, c.updated, c.unchanged
+            );
+        }
+        if self.bad > 0 && !self.stopped {
+            println!(
+                "{} left out (listed above).",
+                rows(self.bad, "bad row was", "bad rows were")
+            );
+        }
     }
-    if operators.is_empty() && bad > 0 && !stopped {
-        bail!("no row of the file can be imported: every row is bad (listed above)");
+
+    /// The exit: an error when bad rows mean nothing is (or would be) written.
+    fn end(&self) -> Result<()> {
+        if self.stopped {
+            bail!(
+                "as the file stands, the import would write nothing: {} (listed above). \
+                 Correct them, or add --skip-invalid to import the good rows only",
+                rows(self.bad, "row is bad", "rows are bad")
+            );
+        }
+        if self.good == 0 && self.bad > 0 {
+            bail!("no row of the file can be imported: every row is bad (listed above)");
+        }
+        Ok(())
     }
-    if stopped {
-        bail!(
-            "as the file stands, the import would write nothing: {} (listed above). Correct \
-             them, or add --skip-invalid to import the good rows only",
-            rows(bad, "row is bad", "rows are bad")
-        );
-    }
-    Ok(())
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

@@ -11,6 +11,7 @@ mod names;
 pub mod operators;
 mod sheet;
 pub mod tenants;
+mod values;
 
 pub use decode::Encoding;
 pub use names::{NameOrder, login_from, split_name};

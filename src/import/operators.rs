@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::names::{NameOrder, login_from, split_name};
 use super::sheet::{Row, Sheet, header_key};
+use super::values::{is_email, role};
 use super::{FileError, Layout, Problem, bad_rows};
 use crate::domain::Role;
 use crate::domain::parse::fold;
@@ -54,79 +55,33 @@ impl Field {
 
 /// Header names by field, folded (see `header_key`). "Nom" and "Name" are decided
 /// in `field_of`: a last name next to a first-name column, the whole name otherwise.
-const HEADERS: &[(Field, &[&str])] = &[
+const HEADERS: &[(Field, &str)] = &[
     (
         Field::Login,
-        &[
-            "identifiant",
-            "login",
-            "id",
-            "utilisateur",
-            "user",
-            "username",
-            "userid",
-            "nomdutilisateur",
-            "compte",
-            "pseudo",
-        ],
+        "identifiant login id utilisateur user username userid nomdutilisateur \
+         compte pseudo",
     ),
-    (
-        Field::LastName,
-        &["nomdefamille", "lastname", "surname", "familyname"],
-    ),
-    (Field::FirstName, &["prenom", "firstname", "givenname"]),
+    (Field::LastName, "nomdefamille lastname surname familyname"),
+    (Field::FirstName, "prenom firstname givenname"),
     (
         Field::FullName,
-        &[
-            "nomcomplet",
-            "fullname",
-            "nometprenom",
-            "nomprenom",
-            "prenometnom",
-            "prenomnom",
-            "operateur",
-            "operatrice",
-        ],
+        "nomcomplet fullname nometprenom nomprenom prenometnom prenomnom \
+         operateur operatrice",
     ),
     (
         Field::Organisation,
-        &[
-            "organisation",
-            "organization",
-            "structure",
-            "association",
-            "organisme",
-            "employeur",
-            "entite",
-            "company",
-        ],
+        "organisation organization structure association organisme employeur \
+         entite company",
     ),
-    (Field::Role, &["role", "fonction", "profil"]),
+    (Field::Role, "role fonction profil"),
     (
         Field::Phone,
-        &[
-            "telephone",
-            "tel",
-            "phone",
-            "portable",
-            "mobile",
-            "telephoneportable",
-            "telportable",
-        ],
+        "telephone tel phone portable mobile telephoneportable telportable",
     ),
     (
         Field::Email,
-        &[
-            "email",
-            "mail",
-            "courriel",
-            "mel",
-            "adressemail",
-            "adresseemail",
-            "adressemel",
-            "adressecourriel",
-            "emailaddress",
-        ],
+        "email mail courriel mel adressemail adresseemail adressemel \
+         adressecourriel emailaddress",
     ),
 ];
 
@@ -136,7 +91,7 @@ fn field_of(key: &str, has_first_name: bool) -> Option<Field> {
         "nom" | "name" => Some(Field::FullName),
         _ => HEADERS
             .iter()
-            .find(|(_, keys)| keys.contains(&key))
+            .find(|(_, keys)| keys.split_whitespace().any(|k| k == key))
             .map(|(f, _)| *f),
     }
 }
@@ -441,40 +396,6 @@ pub fn read(bytes: &[u8], known: &[(String, String)]) -> Result<OperatorList, Fi
     })
 }
 
-/// A role as lists write it: opérateur, bénévole, salarié… are operators;
-/// coordinateur, superviseur, responsable… are coordinators. Empty is an operator.
-fn role(text: &str) -> Result<Role, String> {
-    let key = fold(text);
-    if key.is_empty() {
-        return Ok(Role::Operator);
-    }
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| key.starts_with(p));
-    if starts(&[
-        "operat", "benevol", "salari", "appel", "agent", "caller", "volunt", "staff", "employ",
-    ]) {
-        Ok(Role::Operator)
-    } else if starts(&[
-        "coordin", "supervis", "respons", "admin", "manag", "referent",
-    ]) {
-        Ok(Role::Coordinator)
-    } else {
-        Err(format!(
-            "'{text}' is not a role (opérateur, bénévole, salarié, or coordinateur, superviseur)"
-        ))
-    }
-}
-
-fn is_email(text: &str) -> bool {
-    !text.contains(char::is_whitespace)
-        && text.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,22 +436,6 @@ mod tests {
         assert_eq!(l.rows[0].operator.name, "Jean Martin");
         assert_eq!(l.rows[0].operator.role, Role::Operator);
         assert_eq!(l.columns, vec![OperatorColumn::Role]);
-    }
-
-    #[test]
-    fn roles_as_people_write_them() {
-        for (text, role_) in [
-            ("opérateur", Role::Operator),
-            ("Bénévole", Role::Operator),
-            ("salariée", Role::Operator),
-            ("", Role::Operator),
-            ("Coordinateur(trice)", Role::Coordinator),
-            ("SUPERVISEUR", Role::Coordinator),
-            ("coordinator", Role::Coordinator),
-        ] {
-            assert_eq!(role(text), Ok(role_), "{text}");
-        }
-        assert!(role("chef").unwrap_err().contains("chef"));
     }
 
     #[test]

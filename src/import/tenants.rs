@@ -2,10 +2,9 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-
 use super::names::{NameOrder, split_name};
 use super::sheet::{Row, Sheet, header_key};
+use super::values::{birth_date, household_alone, language, phones, postcode};
 use super::{FileError, Layout, Problem, bad_rows};
 use crate::domain::parse;
 use crate::domain::phone::Phone;
@@ -94,256 +93,89 @@ impl Field {
 
 /// Header names by field, folded (see `header_key`). "Nom" and "Name" are decided
 /// in `field_of`: a last name next to a first-name column, a full name otherwise.
-const HEADERS: &[(Field, &[&str])] = &[
+const HEADERS: &[(Field, &str)] = &[
     (
         Field::Reference,
-        &[
-            "reference",
-            "ref",
-            "nlocataire",
-            "nolocataire",
-            "numlocataire",
-            "numerolocataire",
-            "numerodelocataire",
-            "matricule",
-            "tenantid",
-            "tenantref",
-            "tenantreference",
-            "tenantnumber",
-            "reflocataire",
-            "referencelocataire",
-            "codelocataire",
-            "idlocataire",
-            "identifiantlocataire",
-            "id",
-            "identifiant",
-        ],
+        "reference ref nlocataire nolocataire numlocataire numerolocataire \
+         numerodelocataire matricule tenantid tenantref tenantreference \
+         tenantnumber reflocataire referencelocataire codelocataire idlocataire \
+         identifiantlocataire id identifiant",
     ),
     (
         Field::LastName,
-        &[
-            "nomdefamille",
-            "lastname",
-            "surname",
-            "familyname",
-            "nomdusage",
-            "nomusuel",
-        ],
+        "nomdefamille lastname surname familyname nomdusage nomusuel",
     ),
     (
         Field::FirstName,
-        &["prenom", "prenoms", "firstname", "givenname", "forename"],
+        "prenom prenoms firstname givenname forename",
     ),
-    (
-        Field::Title,
-        &["civilite", "title", "titre", "civ", "salutation"],
-    ),
+    (Field::Title, "civilite title titre civ salutation"),
     (
         Field::BirthDate,
-        &[
-            "datedenaissance",
-            "datenaissance",
-            "naissance",
-            "nele",
-            "nee",
-            "neele",
-            "ddn",
-            "birthdate",
-            "dateofbirth",
-            "dob",
-            "birthday",
-        ],
+        "datedenaissance datenaissance naissance nele nee neele ddn birthdate \
+         dateofbirth dob birthday",
     ),
     (
         Field::Phone,
-        &[
-            "telephone",
-            "tel",
-            "phone",
-            "telephonefixe",
-            "telfixe",
-            "fixe",
-            "telephone1",
-            "tel1",
-            "phone1",
-            "telephoneprincipal",
-            "telprincipal",
-            "telephonedomicile",
-            "teldomicile",
-            "numerodetelephone",
-            "ntelephone",
-            "ntel",
-            "phonenumber",
-            "landline",
-            "homephone",
-        ],
+        "telephone tel phone telephonefixe telfixe fixe telephone1 tel1 phone1 \
+         telephoneprincipal telprincipal telephonedomicile teldomicile \
+         numerodetelephone ntelephone ntel phonenumber landline homephone",
     ),
     (
         Field::PhoneAlt,
-        &[
-            "portable",
-            "mobile",
-            "telephone2",
-            "tel2",
-            "phone2",
-            "telephoneportable",
-            "telportable",
-            "telephonemobile",
-            "telmobile",
-            "mobilephone",
-            "cellphone",
-            "gsm",
-            "autretelephone",
-            "othertelephone",
-            "otherphone",
-            "telephonesecondaire",
-        ],
+        "portable mobile telephone2 tel2 phone2 telephoneportable telportable \
+         telephonemobile telmobile mobilephone cellphone gsm autretelephone \
+         othertelephone otherphone telephonesecondaire",
     ),
     (
         Field::Address,
-        &[
-            "adresse",
-            "address",
-            "rue",
-            "voie",
-            "adressepostale",
-            "adresse1",
-            "address1",
-            "street",
-            "streetaddress",
-        ],
+        "adresse address rue voie adressepostale adresse1 address1 street \
+         streetaddress",
     ),
     (
         Field::Postcode,
-        &[
-            "codepostal",
-            "cp",
-            "postcode",
-            "postalcode",
-            "zip",
-            "zipcode",
-        ],
+        "codepostal cp postcode postalcode zip zipcode",
     ),
-    (
-        Field::City,
-        &["ville", "commune", "city", "town", "localite"],
-    ),
-    (
-        Field::Building,
-        &["batiment", "bat", "building", "bldg", "immeuble"],
-    ),
+    (Field::City, "ville commune city town localite"),
+    (Field::Building, "batiment bat building bldg immeuble"),
     (
         Field::Staircase,
-        &[
-            "escalier",
-            "esc",
-            "staircase",
-            "stair",
-            "stairs",
-            "cagedescalier",
-        ],
+        "escalier esc staircase stair stairs cagedescalier",
     ),
-    (Field::Floor, &["etage", "floor", "niveau", "etg"]),
+    (Field::Floor, "etage floor niveau etg"),
     (
         Field::Door,
-        &[
-            "porte",
-            "appartement",
-            "logement",
-            "door",
-            "apt",
-            "appt",
-            "apartment",
-            "flat",
-            "napt",
-            "nappt",
-            "nappartement",
-            "nlogement",
-            "nporte",
-            "numerodelogement",
-            "numerodeporte",
-            "numeroappartement",
-        ],
+        "porte appartement logement door apt appt apartment flat napt nappt \
+         nappartement nlogement nporte numerodelogement numerodeporte \
+         numeroappartement",
     ),
     (
         Field::AccessCode,
-        &[
-            "codedacces",
-            "codeacces",
-            "digicode",
-            "accesscode",
-            "code",
-            "codeporte",
-            "codeimmeuble",
-            "doorcode",
-            "entrycode",
-        ],
+        "codedacces codeacces digicode accesscode code codeporte codeimmeuble \
+         doorcode entrycode",
     ),
     (
         Field::LivesAlone,
-        &[
-            "vitseul",
-            "vitseule",
-            "vitseuls",
-            "personneseule",
-            "isole",
-            "isolee",
-            "isolement",
-            "seul",
-            "seule",
-            "livesalone",
-            "alone",
-        ],
+        "vitseul vitseule vitseuls personneseule isole isolee isolement seul \
+         seule livesalone alone",
     ),
     (
         Field::HouseholdSize,
-        &[
-            "nbpersonnesaufoyer",
-            "nombredepersonnesaufoyer",
-            "nbdepersonnesaufoyer",
-            "personnesaufoyer",
-            "nbpersonnes",
-            "nbdepersonnes",
-            "nombredepersonnes",
-            "compositiondufoyer",
-            "compositionfoyer",
-            "taillefoyer",
-            "tailledufoyer",
-            "nboccupants",
-            "nombredoccupants",
-            "occupants",
-            "householdsize",
-            "household",
-        ],
+        "nbpersonnesaufoyer nombredepersonnesaufoyer nbdepersonnesaufoyer \
+         personnesaufoyer nbpersonnes nbdepersonnes nombredepersonnes \
+         compositiondufoyer compositionfoyer taillefoyer tailledufoyer \
+         nboccupants nombredoccupants occupants householdsize household",
     ),
     (
         Field::Language,
-        &[
-            "langue",
-            "language",
-            "langueparlee",
-            "spokenlanguage",
-            "languematernelle",
-        ],
+        "langue language langueparlee spokenlanguage languematernelle",
     ),
     (
         Field::Notes,
-        &[
-            "observations",
-            "observation",
-            "commentaire",
-            "commentaires",
-            "notes",
-            "note",
-            "remarques",
-            "remarque",
-            "comments",
-            "comment",
-            "informations",
-            "infos",
-        ],
+        "observations observation commentaire commentaires notes note remarques \
+         remarque comments comment informations infos",
     ),
-    (Field::Cohort, &["cohorte", "cohort"]),
+    (Field::Cohort, "cohorte cohort"),
 ];
 
 /// One-cell name headers and how their names are ordered.
@@ -362,20 +194,23 @@ const FULL_NAMES: &[(&str, NameOrder)] = &[
 /// The field a header names (its key from `header_key`), and for a one-cell name
 /// the order its words come in.
 fn field_of(key: &str, has_first_name: bool) -> Option<(Field, NameOrder)> {
-    let order = NameOrder::CaseOnly;
+    // The order only matters for a full name.
+    let any = NameOrder::CaseOnly;
     match key {
-        "nom" | "name" if has_first_name => return Some((Field::LastName, order)),
-        "nom" => return Some((Field::FullName, NameOrder::CaseOnly)),
-        "name" => return Some((Field::FullName, NameOrder::FirstLast)),
-        _ => {}
+        "nom" | "name" if has_first_name => Some((Field::LastName, any)),
+        "nom" => Some((Field::FullName, NameOrder::CaseOnly)),
+        "name" => Some((Field::FullName, NameOrder::FirstLast)),
+        _ => FULL_NAMES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, order)| (Field::FullName, *order))
+            .or_else(|| {
+                HEADERS
+                    .iter()
+                    .find(|(_, keys)| keys.split_whitespace().any(|k| k == key))
+                    .map(|(f, _)| (*f, any))
+            }),
     }
-    if let Some((_, o)) = FULL_NAMES.iter().find(|(k, _)| *k == key) {
-        return Some((Field::FullName, *o));
-    }
-    HEADERS
-        .iter()
-        .find(|(_, keys)| keys.contains(&key))
-        .map(|(f, _)| (*f, order))
 }
 
 /// One good row of the list.
@@ -797,131 +632,10 @@ pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
     })
 }
 
-/// A birth date as dd/mm/yyyy or ISO, or the day number a spreadsheet writes when
-/// the cell lost its date format (days since 30/12/1899).
-fn birth_date(text: &str) -> Result<NaiveDate, String> {
-    if text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit()) {
-        let days: i64 = text
-            .parse()
-            .map_err(|_| format!("'{text}' is not a date"))?;
-        let origin = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
-        if days > 0 {
-            return Ok(origin + chrono::Duration::days(days));
-        }
-    }
-    parse::date(text)
-}
-
-/// The phone numbers in one cell: none, one, or several written together
-/// ("01 23 45 67 89 / 06 12 34 56 78").
-fn phones(text: &str) -> Result<[Option<Phone>; 2], String> {
-    if text.is_empty() {
-        return Ok([None, None]);
-    }
-    let whole = match Phone::parse(text) {
-        Ok(p) => return Ok([Some(p), None]),
-        Err(e) => e,
-    };
-    let parts: Vec<&str> = text
-        .split(['/', ',', ';', '|', '&'])
-        .flat_map(|p| p.split(" ou "))
-        .flat_map(|p| p.split(" et "))
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    match parts.as_slice() {
-        [a, b] => match (Phone::parse(a), Phone::parse(b)) {
-            (Ok(a), Ok(b)) => Ok([Some(a), Some(b)]),
-            _ => Err(whole),
-        },
-        _ => Err(whole),
-    }
-}
-
-/// A French postcode: five digits; a spreadsheet that took it for a number dropped
-/// the leading zero of 01000-09999.
-fn postcode(text: &str) -> Result<String, String> {
-    let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("'{text}' is not a postcode (5 digits)"));
-    }
-    match digits.len() {
-        0 | 5 => Ok(digits),
-        4 => Ok(format!("0{digits}")),
-        _ => Err(format!("'{text}' is not a postcode (5 digits)")),
-    }
-}
-
-/// Lives alone from a household size: "1" is alone; also "seul(e)", "couple".
-fn household_alone(text: &str) -> Result<bool, String> {
-    if let Ok(n) = text.parse::<u32>() {
-        if n > 0 {
-            return Ok(n == 1);
-        }
-    }
-    match parse::fold(text).as_str() {
-        "seul" | "seule" | "personneseule" | "alone" | "single" => Ok(true),
-        "couple" | "famille" | "family" => Ok(false),
-        _ => Err(format!(
-            "'{text}' is not a number of people in the household"
-        )),
-    }
-}
-
-/// Language names in French and English, folded, with their codes.
-const LANGUAGES: &[(&str, &[&str])] = &[
-    ("fr", &["francais", "french", "fra", "fre"]),
-    ("en", &["anglais", "english", "eng"]),
-    ("ar", &["arabe", "arabic", "ara"]),
-    ("es", &["espagnol", "spanish", "castillan", "spa"]),
-    ("pt", &["portugais", "portuguese", "por"]),
-    ("it", &["italien", "italian", "ita"]),
-    ("de", &["allemand", "german", "deu", "ger"]),
-    ("zh", &["chinois", "chinese", "mandarin", "zho", "chi"]),
-    ("ru", &["russe", "russian", "rus"]),
-    ("tr", &["turc", "turkish", "tur"]),
-    ("vi", &["vietnamien", "vietnamese", "vie"]),
-    ("pl", &["polonais", "polish", "pol"]),
-    ("ro", &["roumain", "romanian", "ron", "rum"]),
-    ("ta", &["tamoul", "tamil", "tam"]),
-    ("wo", &["wolof", "wol"]),
-    ("bm", &["bambara", "bam"]),
-    ("kab", &["kabyle"]),
-    ("ber", &["berbere", "berber", "amazigh", "tamazight"]),
-    ("fa", &["persan", "farsi", "persian"]),
-    ("hy", &["armenien", "armenian"]),
-    ("sr", &["serbe", "serbian"]),
-    ("el", &["grec", "greek"]),
-    ("he", &["hebreu", "hebrew"]),
-    ("ln", &["lingala"]),
-    ("snk", &["soninke"]),
-];
-
-/// A language as a code ("fr", "ar"): from a name in French or English or a code.
-/// "Français / arabe" keeps the first.
-fn language(text: &str) -> Result<&'static str, String> {
-    if text.is_empty() {
-        return Ok("");
-    }
-    let first = text
-        .split(['/', ',', ';', '+', '&'])
-        .next()
-        .unwrap_or(text)
-        .split(" et ")
-        .next()
-        .unwrap_or(text);
-    let key = parse::fold(first);
-    LANGUAGES
-        .iter()
-        .find(|(code, names)| *code == key || names.contains(&key.as_str()))
-        .map(|(code, _)| *code)
-        .ok_or_else(|| {
-            format!("'{text}' is not a language veille knows (write its name, like français or arabe, or its code, like fr or ar)")
-        })
-}
-
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     fn list(text: &str) -> TenantList {
@@ -1220,29 +934,5 @@ mod tests {
         );
         let (imports, _) = list("Ref;Nom;Tél\nA1;Dupont;0199000001\n").into_imports(&cohorts, None);
         assert_eq!(imports[0].cohort, None);
-    }
-
-    #[test]
-    fn field_values_as_spreadsheets_write_them() {
-        assert_eq!(
-            birth_date("15069"),
-            Ok(NaiveDate::from_ymd_opt(1941, 4, 3).unwrap())
-        );
-        assert_eq!(
-            birth_date("1941-04-03"),
-            Ok(NaiveDate::from_ymd_opt(1941, 4, 3).unwrap())
-        );
-        assert!(birth_date("0").is_err());
-        assert_eq!(postcode("75 012"), Ok("75012".into()));
-        assert_eq!(postcode(""), Ok("".into()));
-        assert!(postcode("75O12").is_err());
-        assert_eq!(household_alone("1"), Ok(true));
-        assert_eq!(household_alone("3"), Ok(false));
-        assert_eq!(household_alone("Seul(e)"), Ok(true));
-        assert!(household_alone("0").is_err());
-        assert_eq!(language("Français"), Ok("fr"));
-        assert_eq!(language("EN"), Ok("en"));
-        assert_eq!(language("Arabe / français"), Ok("ar"));
-        assert!(language("klingon").unwrap_err().contains("klingon"));
     }
 }
