@@ -353,7 +353,9 @@ fn a_dry_run_reports_and_writes_nothing() {
         .arg("--dry-run")
         .assert()
         .failure()
-        .stdout(predicate::str::contains("would add 2"))
+        .stdout(predicate::str::contains(
+            "With --skip-invalid, the import would add 2",
+        ))
         .stderr(predicate::str::contains(
             "would write nothing: 6 rows are bad",
         ));

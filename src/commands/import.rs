@@ -149,8 +149,14 @@ impl Run {
         println!();
         if self.dry_run {
             println!("Dry run: nothing was written.");
+            // Bad rows would stop the import: say what leaving them out would do.
+            let who = if self.stopped {
+                "With --skip-invalid, the import"
+            } else {
+                "The import"
+            };
             println!(
-                "The import would add {}, update {} and leave {} unchanged{about}.",
+                "{who} would add {}, update {} and leave {} unchanged{about}.",
                 c.added, c.updated, c.unchanged
             );
         } else {

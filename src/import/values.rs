@@ -194,6 +194,33 @@ mod tests {
     }
 
     #[test]
+    fn one_cell_may_hold_two_phone_numbers() {
+        let canon =
+            |text| phones(text).map(|found| found.map(|p| p.map(|p| p.as_str().to_string())));
+        assert_eq!(canon(""), Ok([None, None]));
+        assert_eq!(
+            canon("01.99.00.00.01"),
+            Ok([Some("0199000001".into()), None])
+        );
+        for two in [
+            "01 99 00 00 01 / 06 39 98 00 01",
+            "0199000001, +33 6 39 98 00 01",
+            "01 99 00 00 01 ou 06 39 98 00 01",
+        ] {
+            assert_eq!(
+                canon(two),
+                Ok([Some("0199000001".into()), Some("0639980001".into())]),
+                "{two}"
+            );
+        }
+        assert!(
+            canon("01 99 00 00 01 / 12")
+                .unwrap_err()
+                .contains("01 99 00 00 01 / 12")
+        );
+    }
+
+    #[test]
     fn roles_as_people_write_them() {
         for (text, role_) in [
             ("opérateur", Role::Operator),
