@@ -1,10 +1,302 @@
-//! `veille import tenants|operators FILE`.
+//! `veille import tenants|operators FILE [--cohort NAME] [--skip-invalid] [--dry-run]`.
+//!
+//! The file is read and checked in full first (`crate::import`); then the good rows
+//! are written in one transaction, or nothing is written if any row is bad (unless
+//! --skip-invalid). The report says what was read, what was wrong and where, and
+//! what the import did or would do.
 
-use anyhow::Result;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
 
 use super::Context;
-use crate::cli::ImportCommand;
+use crate::cli::{ImportArgs, ImportCommand};
+use crate::domain::parse::fold;
+use crate::import::{self, Layout, Problem};
+use crate::store::{Cohort, ImportCounts, Store};
 
-pub fn run(_ctx: &Context, _cmd: &ImportCommand) -> Result<()> {
-    anyhow::bail!("veille import is not built yet")
+/// Tenants of the database missing from the file that the report names.
+const ABSENT_SHOWN: usize = 10;
+
+pub fn run(ctx: &Context, cmd: &ImportCommand) -> Result<()> {
+    match cmd {
+        ImportCommand::Tenants(args) => tenants(ctx, args),
+        ImportCommand::Operators(args) => operators(ctx, args),
+    }
+}
+
+fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
+    let bytes = read_file(&args.file)?;
+    let list = import::tenants::read(&bytes).map_err(|e| file_error(&args.file, e))?;
+    let mut store = open_existing(ctx)?;
+    let cohorts = store.cohorts()?;
+    let Some(first) = cohorts.first() else {
+        bail!(
+            "the database has no cohort yet, and every tenant belongs to one: create one with \
+             `veille cohorts add NAME` (for example `veille cohorts add \"isolated 70+\"`), then \
+             import again"
+        );
+    };
+    let chosen = match &args.cohort {
+        Some(name) => Some(find_cohort(&cohorts, name)?),
+        None => None,
+    };
+    let new_cohort = chosen.unwrap_or(first);
+    let (imports, list) = list.into_imports(&cohorts, chosen.map(|c| c.id));
+    print_layout(&args.file, &list.layout);
+    print_problems(&list.problems, list.bad_rows());
+    let run = Run::new(args, list.bad_rows(), imports.len())?;
+
+    let absent: Vec<(String, String)> = store
+        .external_refs()?
+        .into_iter()
+        .filter(|(reference, _)| !list.mentions(reference))
+        .collect();
+    let counts = if imports.is_empty() {
+        ImportCounts::default()
+    } else {
+        let done = store.import_tenants(
+            &imports,
+            &list.columns,
+            new_cohort.id,
+            args.dry_run,
+            ctx.clock.now(),
+        )?;
+        ImportCounts::of(&done)
+    };
+    let mut where_to = match chosen {
+        Some(c) => format!("tenants are put in cohort '{}'", c.name),
+        None => format!(
+            "new tenants go to cohort '{}', tenants already known keep theirs",
+            new_cohort.name
+        ),
+    };
+    if list.names_cohorts() {
+        where_to.push_str("; rows naming a cohort go to it");
+    }
+    run.print_counts(counts, &format!(" ({where_to})"));
+    print_absent(&absent, args.dry_run);
+    run.end()
+}
+
+fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
+    if args.cohort.is_some() {
+        bail!("--cohort is for tenants: operators do not belong to a cohort");
+    }
+    let bytes = read_file(&args.file)?;
+    let mut store = open_existing(ctx)?;
+    let known = store.operator_logins()?;
+    let list = import::operators::read(&bytes, &known).map_err(|e| file_error(&args.file, e))?;
+    print_layout(&args.file, &list.layout);
+    let made: Vec<String> = list
+        .rows
+        .iter()
+        .filter(|r| r.login_made)
+        .map(|r| format!("{} → {}", r.operator.name, r.operator.login))
+        .collect();
+    if !made.is_empty() {
+        println!("Logins made from the names (the file gives none):");
+        for line in &made {
+            println!("  {line}");
+        }
+    }
+    print_problems(&list.problems, list.bad_rows());
+    let run = Run::new(args, list.bad_rows(), list.rows.len())?;
+
+    let operators: Vec<_> = list.rows.into_iter().map(|r| r.operator).collect();
+    let counts = if operators.is_empty() {
+        ImportCounts::default()
+    } else {
+        let done =
+            store.import_operators(&operators, &list.columns, args.dry_run, ctx.clock.now())?;
+        ImportCounts::of(&done)
+    };
+    run.print_counts(counts, "");
+    run.end()
+}
+
+/// What the checked file allows: with bad rows and no --skip-invalid nothing is
+/// written, and a dry run ends as the import would.
+struct Run {
+    bad: usize,
+    good: usize,
+    dry_run: bool,
+    /// Bad rows stop the import.
+    stopped: bool,
+}
+
+impl Run {
+    /// Refuses a real import of a file with bad rows unless --skip-invalid.
+    fn new(args: &ImportArgs, bad: usize, good: usize) -> Result<Run> {
+        let stopped = bad > 0 && !args.skip_invalid;
+        if stopped && !args.dry_run {
+            bail!(
+                "nothing was imported: {} (listed above). Correct them in the file and import \
+                 again, or add --skip-invalid to import the {} and leave those out",
+                rows(bad, "row is bad", "rows are bad"),
+                rows(good, "good row", "good rows")
+            );
+        }
+        Ok(Run {
+            bad,
+            good,
+            dry_run: args.dry_run,
+            stopped,
+        })
+    }
+
+    fn print_counts(&self, c: ImportCounts, about: &str) {
+        println!();
+        if self.dry_run {
+            println!("Dry run: nothing was written.");
+            // Bad rows would stop the import: say what leaving them out would do.
+            let who = if self.stopped {
+                "With --skip-invalid, the import"
+            } else {
+                "The import"
+            };
+            println!(
+                "{who} would add {}, update {} and leave {} unchanged{about}.",
+                c.added, c.updated, c.unchanged
+            );
+        } else {
+            println!(
+                "Imported: {} added, {} updated, {} unchanged{about}.",
+                c.added, c.updated, c.unchanged
+            );
+        }
+        if self.bad > 0 && !self.stopped {
+            println!(
+                "{} left out (listed above).",
+                rows(self.bad, "bad row was", "bad rows were")
+            );
+        }
+    }
+
+    /// The exit: an error when bad rows mean nothing is (or would be) written.
+    fn end(&self) -> Result<()> {
+        if self.stopped {
+            bail!(
+                "as the file stands, the import would write nothing: {} (listed above). \
+                 Correct them, or add --skip-invalid to import the good rows only",
+                rows(self.bad, "row is bad", "rows are bad")
+            );
+        }
+        if self.good == 0 && self.bad > 0 {
+            bail!("no row of the file can be imported: every row is bad (listed above)");
+        }
+        Ok(())
+    }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path)
+        .with_context(|| format!("cannot read {}; check the file name", path.display()))
+}
+
+fn file_error(path: &Path, e: import::FileError) -> anyhow::Error {
+    anyhow::anyhow!("{}: {e}", path.display())
+}
+
+/// The database must exist: an import into a mistyped path would make a new,
+/// empty database and put the tenants there.
+fn open_existing(ctx: &Context) -> Result<Store> {
+    if !ctx.db.exists() {
+        bail!(
+            "there is no database at {}; create it with `veille init` (or check --db)",
+            ctx.db.display()
+        );
+    }
+    ctx.open()
+}
+
+/// A cohort by name, case and accents ignored.
+fn find_cohort<'c>(cohorts: &'c [Cohort], name: &str) -> Result<&'c Cohort> {
+    let key = fold(name);
+    if let Some(c) = cohorts.iter().find(|c| fold(&c.name) == key) {
+        return Ok(c);
+    }
+    let names: Vec<String> = cohorts.iter().map(|c| format!("'{}'", c.name)).collect();
+    bail!(
+        "there is no cohort named '{name}'. The cohorts are: {}. Give one of these to --cohort, \
+         or add a cohort with `veille cohorts add NAME`",
+        names.join(", ")
+    )
+}
+
+fn print_layout(file: &Path, layout: &Layout) {
+    println!(
+        "Read {}: {}, columns separated by {}, {}.",
+        file.display(),
+        layout.encoding,
+        layout.separator_name(),
+        rows(layout.rows, "row", "rows")
+    );
+    println!("Columns read:");
+    for (header, what) in &layout.used {
+        println!("  {header} → {what}");
+    }
+    if !layout.ignored.is_empty() {
+        println!(
+            "Columns ignored (veille does not use them): {}.",
+            layout.ignored.join(", ")
+        );
+    }
+    if !layout.repeated.is_empty() {
+        let repeated: Vec<String> = layout
+            .repeated
+            .iter()
+            .map(|(header, what)| format!("{header} (the {what} is read from another column)"))
+            .collect();
+        println!("Columns ignored: {}.", repeated.join(", "));
+    }
+}
+
+fn print_problems(problems: &[Problem], bad: usize) {
+    use std::io::Write;
+    if problems.is_empty() {
+        return;
+    }
+    // A wrong file can have a problem on every one of 100,000 rows: one buffered write.
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    let _ = writeln!(err);
+    let _ = writeln!(err, "{}:", rows(bad, "bad row", "bad rows"));
+    for p in problems {
+        let _ = writeln!(err, "  {p}");
+    }
+    let _ = err.flush();
+}
+
+fn print_absent(absent: &[(String, String)], dry_run: bool) {
+    if absent.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = absent
+        .iter()
+        .take(ABSENT_SHOWN)
+        .map(|(reference, name)| format!("{reference} {}", name.trim()))
+        .collect();
+    let more = absent.len().saturating_sub(ABSENT_SHOWN);
+    println!(
+        "{} in the database {} not in this file. {} kept (an import deletes nobody); change \
+         their status if they have moved or died:",
+        rows(absent.len(), "tenant", "tenants"),
+        if absent.len() == 1 { "is" } else { "are" },
+        if dry_run { "They would be" } else { "They are" }
+    );
+    for line in shown {
+        println!("  {line}");
+    }
+    if more > 0 {
+        println!("  … and {more} more.");
+    }
+}
+
+/// "1 row", "3 rows".
+fn rows(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }

@@ -1,1 +1,111 @@
-//! Reading the landlord's spreadsheets: tenants and operators from CSV.
+//! Reading the landlord's spreadsheets: tenants and operators from CSV as French
+//! spreadsheet software writes it (`;` or `,`, Windows-1252 or UTF-8, dd/mm/yyyy,
+//! phone numbers in any common form).
+//!
+//! Everything here is pure: bytes in; rows ready for the store, the bad rows with
+//! their line, column and reason, and the columns read or ignored out. The
+//! `import` command does the one write.
+
+mod decode;
+mod names;
+pub mod operators;
+mod sheet;
+pub mod tenants;
+mod values;
+
+pub use decode::Encoding;
+pub use names::{NameOrder, login_from, split_name};
+
+/// A bad row: the physical line of the file (the header is line 1), the column as
+/// its header is written in the file (empty when the whole row is wrong), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(
+                f,
+                "line {}, column \"{}\": {}",
+                self.line, self.column, self.reason
+            )
+        }
+    }
+}
+
+/// Why a whole file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("the file is empty: its first line should hold the column names")]
+    Empty,
+    #[error(
+        "the file has no column for {what} (accepted names: {accepted}). The columns on its first line are: {found}. Rename the column in the file, or check that the first line holds the column names"
+    )]
+    MissingColumn {
+        what: &'static str,
+        accepted: &'static str,
+        found: String,
+    },
+    #[error("the file cannot be read as CSV: {0}")]
+    Csv(String),
+}
+
+impl FileError {
+    fn missing(what: &'static str, accepted: &'static str, headers: &[String]) -> FileError {
+        let found: Vec<&str> = headers
+            .iter()
+            .map(String::as_str)
+            .filter(|h| !h.is_empty())
+            .collect();
+        FileError::MissingColumn {
+            what,
+            accepted,
+            found: if found.is_empty() {
+                "(none)".to_string()
+            } else {
+                found.join(", ")
+            },
+        }
+    }
+}
+
+/// How a file was read: its encoding and separator, and what each column became.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    pub encoding: Encoding,
+    pub separator: u8,
+    /// Each column read: its header as written, and what veille reads in it.
+    pub used: Vec<(String, &'static str)>,
+    /// Columns veille does not know, as written.
+    pub ignored: Vec<String>,
+    /// Columns naming something another column already gives, with what that is.
+    pub repeated: Vec<(String, &'static str)>,
+    /// Rows read after the header, blank ones left out.
+    pub rows: usize,
+}
+
+impl Layout {
+    /// The separator as people call it.
+    pub fn separator_name(&self) -> &'static str {
+        match self.separator {
+            b';' => "';' (semicolon)",
+            b',' => "',' (comma)",
+            b'\t' => "tab",
+            _ => "a custom separator",
+        }
+    }
+}
+
+/// Rows with at least one problem.
+fn bad_rows(problems: &[Problem]) -> usize {
+    let mut lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.len()
+}

@@ -8,6 +8,7 @@ mod cohorts;
 pub mod doctor;
 mod error;
 mod followup;
+mod imports;
 mod migrate;
 mod operators;
 mod purge;
@@ -33,6 +34,7 @@ pub use error::StoreError;
 pub use followup::{
     Event, FieldTeam, InterventionFilter, InterventionRow, ReferralFilter, ReferralRow,
 };
+pub use imports::{ImportCounts, OperatorColumn, TenantColumn, TenantImport};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::{NewOperator, Operator};
 pub use purge::Purged;

@@ -1,0 +1,142 @@
+//! Turning a spreadsheet export's bytes into text, and finding its separator.
+
+/// The character encoding a file was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16,
+    Windows1252,
+}
+
+impl std::fmt::Display for Encoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 with BOM",
+            Encoding::Utf16 => "UTF-16",
+            Encoding::Windows1252 => "Windows-1252",
+        })
+    }
+}
+
+/// Decodes a file: a byte-order mark decides (UTF-8, or UTF-16 as Excel's "Unicode
+/// text" writes it); otherwise valid UTF-8 is UTF-8, and anything else is read as
+/// Windows-1252, what Excel writes for "CSV (séparateur: point-virgule)" in France.
+/// Old Mac files ending lines with a lone CR get LF line ends so lines can be counted.
+pub fn decode(bytes: &[u8]) -> (String, Encoding) {
+    let (mut text, encoding) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((enc, bom)) if enc == encoding_rs::UTF_8 => (
+            String::from_utf8_lossy(&bytes[bom..]).into_owned(),
+            Encoding::Utf8Bom,
+        ),
+        Some((enc, bom)) => (
+            enc.decode_without_bom_handling(&bytes[bom..])
+                .0
+                .into_owned(),
+            Encoding::Utf16,
+        ),
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_owned(), Encoding::Utf8),
+            Err(_) => (
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+                    .into_owned(),
+                Encoding::Windows1252,
+            ),
+        },
+    };
+    if text.contains('\r') && !text.contains('\n') {
+        text = text.replace('\r', "\n");
+    }
+    (text, encoding)
+}
+
+/// The separator of the header line: the most frequent of `;`, `,` and tab outside
+/// quotes, `;` winning ties (French headers may hold a comma: "Nom, prénom").
+/// Excel's `sep=;` first line, when present, decides instead.
+pub fn separator(text: &str) -> u8 {
+    if let Some(sep) = sep_line(text) {
+        return sep;
+    }
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b';' if !quoted => counts[0] += 1,
+            b',' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b';', b',', b'\t'];
+    let mut best = 0;
+    for i in 1..candidates.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    candidates[best]
+}
+
+/// The separator named by a `sep=X` first line (Excel writes it to force one).
+pub fn sep_line(text: &str) -> Option<u8> {
+    let first = text.lines().next()?.trim_end();
+    let rest = first.strip_prefix("sep=")?;
+    match rest.as_bytes() {
+        [b] => Some(*b),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_bytes_are_decoded() {
+        // "Hélène;Lœuillet" with é = 0xE9, è = 0xE8, œ = 0x9C.
+        let bytes = b"H\xe9l\xe8ne;L\x9cuillet\r\n";
+        let (text, enc) = decode(bytes);
+        assert_eq!(enc, Encoding::Windows1252);
+        assert_eq!(text, "Hélène;Lœuillet\r\n");
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let (text, enc) = decode("Prénom;Nom".as_bytes());
+        assert_eq!((text.as_str(), enc), ("Prénom;Nom", Encoding::Utf8));
+        let (text, enc) = decode(b"\xef\xbb\xbfPr\xc3\xa9nom;Nom");
+        assert_eq!((text.as_str(), enc), ("Prénom;Nom", Encoding::Utf8Bom));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xff, 0xfe];
+        for u in "Nom\tPrénom".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let (text, enc) = decode(&bytes);
+        assert_eq!((text.as_str(), enc), ("Nom\tPrénom", Encoding::Utf16));
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_ends() {
+        assert_eq!(decode(b"a;b\rc;d\r").0, "a;b\nc;d\n");
+        assert_eq!(decode(b"a;b\r\nc;d").0, "a;b\r\nc;d");
+    }
+
+    #[test]
+    fn separator_is_found_on_the_header_line() {
+        assert_eq!(separator("Nom;Prénom;Téléphone\n1,2,3,4,5"), b';');
+        assert_eq!(separator("Last name,First name,Phone\n"), b',');
+        assert_eq!(separator("Nom\tPrénom\tTél\n"), b'\t');
+        assert_eq!(separator("\"Nom, prénom\";Tél\n"), b';');
+        assert_eq!(separator("Nom, prénom;Tél\n"), b';');
+        assert_eq!(separator("Nom\n"), b';');
+        assert_eq!(separator("sep=,\nNom;Prénom\n"), b',');
+    }
+}

@@ -1,0 +1,938 @@
+//! The landlord's tenant list: which column is what, and each row checked.
+
+use std::collections::HashMap;
+
+use super::names::{NameOrder, split_name};
+use super::sheet::{Row, Sheet, header_key};
+use super::values::{birth_date, household_alone, language, phones, postcode};
+use super::{FileError, Layout, Problem, bad_rows};
+use crate::domain::parse;
+use crate::domain::phone::Phone;
+use crate::store::{Cohort, NewTenant, TenantColumn, TenantImport};
+
+/// What a column of the tenant list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Reference,
+    LastName,
+    FirstName,
+    FullName,
+    Title,
+    BirthDate,
+    Phone,
+    PhoneAlt,
+    Address,
+    Postcode,
+    City,
+    Building,
+    Staircase,
+    Floor,
+    Door,
+    AccessCode,
+    LivesAlone,
+    HouseholdSize,
+    Language,
+    Notes,
+    Cohort,
+}
+
+const FIELD_COUNT: usize = Field::Cohort as usize + 1;
+
+impl Field {
+    pub const ALL: [Field; FIELD_COUNT] = [
+        Field::Reference,
+        Field::LastName,
+        Field::FirstName,
+        Field::FullName,
+        Field::Title,
+        Field::BirthDate,
+        Field::Phone,
+        Field::PhoneAlt,
+        Field::Address,
+        Field::Postcode,
+        Field::City,
+        Field::Building,
+        Field::Staircase,
+        Field::Floor,
+        Field::Door,
+        Field::AccessCode,
+        Field::LivesAlone,
+        Field::HouseholdSize,
+        Field::Language,
+        Field::Notes,
+        Field::Cohort,
+    ];
+
+    /// What veille reads in the column, for the import report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Field::Reference => "tenant reference",
+            Field::LastName => "last name",
+            Field::FirstName => "first name",
+            Field::FullName => "full name",
+            Field::Title => "title",
+            Field::BirthDate => "birth date",
+            Field::Phone => "phone",
+            Field::PhoneAlt => "second phone",
+            Field::Address => "address",
+            Field::Postcode => "postcode",
+            Field::City => "city",
+            Field::Building => "building",
+            Field::Staircase => "staircase",
+            Field::Floor => "floor",
+            Field::Door => "door",
+            Field::AccessCode => "access code",
+            Field::LivesAlone => "lives alone",
+            Field::HouseholdSize => "household size",
+            Field::Language => "language",
+            Field::Notes => "notes",
+            Field::Cohort => "cohort",
+        }
+    }
+}
+
+/// Header names by field, folded (see `header_key`). "Nom" and "Name" are decided
+/// in `field_of`: a last name next to a first-name column, a full name otherwise.
+const HEADERS: &[(Field, &str)] = &[
+    (
+        Field::Reference,
+        "reference ref nlocataire nolocataire numlocataire numerolocataire \
+         numerodelocataire matricule tenantid tenantref tenantreference \
+         tenantnumber reflocataire referencelocataire codelocataire idlocataire \
+         identifiantlocataire id identifiant",
+    ),
+    (
+        Field::LastName,
+        "nomdefamille lastname surname familyname nomdusage nomusuel",
+    ),
+    (
+        Field::FirstName,
+        "prenom prenoms firstname givenname forename",
+    ),
+    (Field::Title, "civilite title titre civ salutation"),
+    (
+        Field::BirthDate,
+        "datedenaissance datenaissance naissance nele nee neele ddn birthdate \
+         dateofbirth dob birthday",
+    ),
+    (
+        Field::Phone,
+        "telephone tel phone telephonefixe telfixe fixe telephone1 tel1 phone1 \
+         telephoneprincipal telprincipal telephonedomicile teldomicile \
+         numerodetelephone ntelephone ntel phonenumber landline homephone",
+    ),
+    (
+        Field::PhoneAlt,
+        "portable mobile telephone2 tel2 phone2 telephoneportable telportable \
+         telephonemobile telmobile mobilephone cellphone gsm autretelephone \
+         othertelephone otherphone telephonesecondaire",
+    ),
+    (
+        Field::Address,
+        "adresse address rue voie adressepostale adresse1 address1 street \
+         streetaddress",
+    ),
+    (
+        Field::Postcode,
+        "codepostal cp postcode postalcode zip zipcode",
+    ),
+    (Field::City, "ville commune city town localite"),
+    (Field::Building, "batiment bat building bldg immeuble"),
+    (
+        Field::Staircase,
+        "escalier esc staircase stair stairs cagedescalier",
+    ),
+    (Field::Floor, "etage floor niveau etg"),
+    (
+        Field::Door,
+        "porte appartement logement door apt appt apartment flat napt nappt \
+         nappartement nlogement nporte numerodelogement numerodeporte \
+         numeroappartement",
+    ),
+    (
+        Field::AccessCode,
+        "codedacces codeacces digicode accesscode code codeporte codeimmeuble \
+         doorcode entrycode",
+    ),
+    (
+        Field::LivesAlone,
+        "vitseul vitseule vitseuls personneseule isole isolee isolement seul \
+         seule livesalone alone",
+    ),
+    (
+        Field::HouseholdSize,
+        "nbpersonnesaufoyer nombredepersonnesaufoyer nbdepersonnesaufoyer \
+         personnesaufoyer nbpersonnes nbdepersonnes nombredepersonnes \
+         compositiondufoyer compositionfoyer taillefoyer tailledufoyer \
+         nboccupants nombredoccupants occupants householdsize household",
+    ),
+    (
+        Field::Language,
+        "langue language langueparlee spokenlanguage languematernelle",
+    ),
+    (
+        Field::Notes,
+        "observations observation commentaire commentaires notes note remarques \
+         remarque comments comment informations infos",
+    ),
+    (Field::Cohort, "cohorte cohort"),
+];
+
+/// One-cell name headers and how their names are ordered.
+const FULL_NAMES: &[(&str, NameOrder)] = &[
+    ("nometprenom", NameOrder::LastFirst),
+    ("nomprenom", NameOrder::LastFirst),
+    ("nomprenoms", NameOrder::LastFirst),
+    ("nometprenoms", NameOrder::LastFirst),
+    ("nomcomplet", NameOrder::LastFirst),
+    ("identite", NameOrder::LastFirst),
+    ("prenometnom", NameOrder::FirstLast),
+    ("prenomnom", NameOrder::FirstLast),
+    ("fullname", NameOrder::FirstLast),
+];
+
+/// The field a header names (its key from `header_key`), and for a one-cell name
+/// the order its words come in.
+fn field_of(key: &str, has_first_name: bool) -> Option<(Field, NameOrder)> {
+    // The order only matters for a full name.
+    let any = NameOrder::CaseOnly;
+    match key {
+        "nom" | "name" if has_first_name => Some((Field::LastName, any)),
+        "nom" => Some((Field::FullName, NameOrder::CaseOnly)),
+        "name" => Some((Field::FullName, NameOrder::FirstLast)),
+        _ => FULL_NAMES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, order)| (Field::FullName, *order))
+            .or_else(|| {
+                HEADERS
+                    .iter()
+                    .find(|(_, keys)| keys.split_whitespace().any(|k| k == key))
+                    .map(|(f, _)| (*f, any))
+            }),
+    }
+}
+
+/// One good row of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantRow {
+    pub line: u64,
+    pub tenant: NewTenant,
+    /// The cohort named in the row's "Cohorte" cell, if any.
+    pub cohort: Option<String>,
+}
+
+/// A tenant list as read from a file: the good rows, and every problem found.
+#[derive(Debug, Clone)]
+pub struct TenantList {
+    pub layout: Layout,
+    pub rows: Vec<TenantRow>,
+    /// Every problem, in line order.
+    pub problems: Vec<Problem>,
+    /// The tenant columns the file gives: an update leaves the others as stored.
+    pub columns: Vec<TenantColumn>,
+    /// Every reference in the file (bad rows included) and the line it is first on.
+    references: HashMap<String, u64>,
+}
+
+impl TenantList {
+    /// Rows with at least one problem.
+    pub fn bad_rows(&self) -> usize {
+        bad_rows(&self.problems)
+    }
+
+    /// Whether the file has a cohort column.
+    pub fn names_cohorts(&self) -> bool {
+        self.layout
+            .used
+            .iter()
+            .any(|(_, what)| *what == Field::Cohort.describe())
+    }
+
+    /// Whether the file names this reference, in a good row or a bad one.
+    pub fn mentions(&self, reference: &str) -> bool {
+        self.references.contains_key(reference)
+    }
+
+    /// Turns the good rows into tenants to write. A row naming a cohort goes there
+    /// (an unknown name makes it a bad row); the others go to `chosen` if given.
+    pub fn into_imports(
+        mut self,
+        cohorts: &[Cohort],
+        chosen: Option<i64>,
+    ) -> (Vec<TenantImport>, TenantList) {
+        let cohort_header = self
+            .layout
+            .used
+            .iter()
+            .find(|(_, what)| *what == Field::Cohort.describe())
+            .map(|(h, _)| h.clone())
+            .unwrap_or_default();
+        let mut imports = Vec::with_capacity(self.rows.len());
+        for row in std::mem::take(&mut self.rows) {
+            let cohort = match &row.cohort {
+                None => chosen,
+                Some(name) => {
+                    let key = parse::fold(name);
+                    match cohorts.iter().find(|c| parse::fold(&c.name) == key) {
+                        Some(c) => Some(c.id),
+                        None => {
+                            let names: Vec<&str> =
+                                cohorts.iter().map(|c| c.name.as_str()).collect();
+                            self.problems.push(Problem {
+                                line: row.line,
+                                column: cohort_header.clone(),
+                                reason: format!(
+                                    "no cohort named '{name}' (the cohorts are: {})",
+                                    names.join(", ")
+                                ),
+                            });
+                            continue;
+                        }
+                    }
+                }
+            };
+            imports.push(TenantImport {
+                tenant: row.tenant,
+                cohort,
+            });
+        }
+        self.problems.sort_by_key(|p| p.line);
+        (imports, self)
+    }
+}
+
+/// Which column holds each field, with their headers as written.
+struct Columns<'h> {
+    index: [Option<usize>; FIELD_COUNT],
+    headers: &'h [String],
+    name_order: NameOrder,
+}
+
+impl<'h> Columns<'h> {
+    fn map(sheet: &'h Sheet) -> (Columns<'h>, Layout) {
+        let headers = &sheet.headers;
+        let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+        let has_first_name = keys
+            .iter()
+            .any(|k| matches!(field_of(k, false), Some((Field::FirstName, _))));
+        let mut columns = Columns {
+            index: [None; FIELD_COUNT],
+            headers,
+            name_order: NameOrder::CaseOnly,
+        };
+        let mut layout = Layout {
+            encoding: sheet.encoding,
+            separator: sheet.separator,
+            used: Vec::new(),
+            ignored: Vec::new(),
+            repeated: Vec::new(),
+            rows: 0,
+        };
+        for (i, key) in keys.iter().enumerate() {
+            if key.is_empty() {
+                continue;
+            }
+            let Some((mut field, order)) = field_of(key, has_first_name) else {
+                layout.ignored.push(headers[i].clone());
+                continue;
+            };
+            // "Téléphone 1", "Téléphone 2": a second phone column is the second phone.
+            if field == Field::Phone && columns.index[Field::Phone as usize].is_some() {
+                field = Field::PhoneAlt;
+            }
+            // A one-cell name is not needed when first and last names have columns.
+            let taken = columns.index[field as usize].is_some()
+                || (field == Field::FullName && has_first_name);
+            if taken {
+                let what = if field == Field::FullName {
+                    Field::LastName.describe()
+                } else {
+                    field.describe()
+                };
+                layout.repeated.push((headers[i].clone(), what));
+                continue;
+            }
+            if field == Field::FullName {
+                columns.name_order = order;
+            }
+            columns.index[field as usize] = Some(i);
+            layout.used.push((headers[i].clone(), field.describe()));
+        }
+        (columns, layout)
+    }
+
+    fn at(&self, field: Field) -> Option<usize> {
+        self.index[field as usize]
+    }
+
+    fn has(&self, field: Field) -> bool {
+        self.at(field).is_some()
+    }
+
+    fn header(&self, field: Field) -> &'h str {
+        self.at(field).map_or("", |i| self.headers[i].as_str())
+    }
+
+    /// The header of the phone columns, for the "no phone" problem.
+    fn phone_headers(&self) -> String {
+        [Field::Phone, Field::PhoneAlt]
+            .iter()
+            .filter(|f| self.has(**f))
+            .map(|f| self.header(*f))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    fn cell<'r>(&self, row: &Row<'r>, field: Field) -> &'r str {
+        self.at(field).map_or("", |i| row.get(i))
+    }
+
+    /// The store columns the file gives.
+    fn store_columns(&self) -> Vec<TenantColumn> {
+        use TenantColumn as C;
+        let mut out = vec![C::LastName];
+        let pairs = [
+            (Field::Title, C::Title),
+            (Field::FirstName, C::FirstName),
+            (Field::FullName, C::FirstName),
+            (Field::BirthDate, C::BirthDate),
+            (Field::Phone, C::Phone),
+            (Field::Phone, C::PhoneAlt),
+            (Field::PhoneAlt, C::Phone),
+            (Field::PhoneAlt, C::PhoneAlt),
+            (Field::Address, C::Address),
+            (Field::Postcode, C::Postcode),
+            (Field::City, C::City),
+            (Field::Building, C::Building),
+            (Field::Staircase, C::Staircase),
+            (Field::Floor, C::Floor),
+            (Field::Door, C::Door),
+            (Field::AccessCode, C::AccessCode),
+            (Field::LivesAlone, C::LivesAlone),
+            (Field::HouseholdSize, C::LivesAlone),
+            (Field::Language, C::Language),
+            (Field::Notes, C::Notes),
+        ];
+        // A lone "Nom" column gives a first name only when capitals tell one.
+        let first_name_given = self.has(Field::FirstName)
+            || (self.has(Field::FullName) && self.name_order != NameOrder::CaseOnly);
+        for (field, column) in pairs {
+            if column == C::FirstName && !first_name_given {
+                continue;
+            }
+            if self.has(field) && !out.contains(&column) {
+                out.push(column);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn problem(&self, row: &Row, field: Field, reason: String) -> Problem {
+        Problem {
+            line: row.line,
+            column: self.header(field).to_string(),
+            reason,
+        }
+    }
+
+    /// Reads one row; its problems go to `problems`.
+    fn tenant(&self, row: &Row, problems: &mut Vec<Problem>) -> Option<TenantRow> {
+        let before = problems.len();
+        let reference = self.cell(row, Field::Reference);
+        if reference.is_empty() {
+            let reason = "the tenant reference is missing".to_string();
+            problems.push(self.problem(row, Field::Reference, reason));
+        }
+        let name_field = if self.has(Field::FullName) {
+            Field::FullName
+        } else {
+            Field::LastName
+        };
+        let (last_name, first_name) = if self.has(Field::FullName) {
+            split_name(self.cell(row, Field::FullName), self.name_order)
+        } else {
+            (
+                self.cell(row, Field::LastName).to_string(),
+                self.cell(row, Field::FirstName).to_string(),
+            )
+        };
+        if last_name.is_empty() {
+            let reason = "the last name is missing".to_string();
+            problems.push(self.problem(row, name_field, reason));
+        }
+        let birth_date = match self.cell(row, Field::BirthDate) {
+            "" => None,
+            text => birth_date(text)
+                .map_err(|e| problems.push(self.problem(row, Field::BirthDate, e)))
+                .ok(),
+        };
+        let mut numbers: Vec<Phone> = Vec::new();
+        let mut unreadable = false;
+        for field in [Field::Phone, Field::PhoneAlt] {
+            match phones(self.cell(row, field)) {
+                Ok(found) => {
+                    for p in found.into_iter().flatten() {
+                        if !numbers.contains(&p) {
+                            numbers.push(p);
+                        }
+                    }
+                }
+                Err(e) => {
+                    unreadable = true;
+                    problems.push(self.problem(row, field, e));
+                }
+            }
+        }
+        if numbers.is_empty() && !unreadable {
+            problems.push(Problem {
+                line: row.line,
+                column: self.phone_headers(),
+                reason: "no phone number: a tenant must have one to be called".into(),
+            });
+        } else if numbers.len() > 2 {
+            problems.push(Problem {
+                line: row.line,
+                column: self.phone_headers(),
+                reason: "more than two phone numbers: veille keeps two, put the others in the \
+                         notes"
+                    .into(),
+            });
+        }
+        let postcode = postcode(self.cell(row, Field::Postcode))
+            .map_err(|e| problems.push(self.problem(row, Field::Postcode, e)))
+            .unwrap_or_default();
+        let lives_alone = match (
+            self.cell(row, Field::LivesAlone),
+            self.cell(row, Field::HouseholdSize),
+        ) {
+            ("", "") => false,
+            ("", size) => household_alone(size)
+                .map_err(|e| problems.push(self.problem(row, Field::HouseholdSize, e)))
+                .unwrap_or_default(),
+            (alone, _) => parse::yes_no(alone)
+                .map_err(|e| problems.push(self.problem(row, Field::LivesAlone, e)))
+                .unwrap_or_default(),
+        };
+        let language = language(self.cell(row, Field::Language))
+            .map_err(|e| problems.push(self.problem(row, Field::Language, e)))
+            .unwrap_or_default();
+        if row.overflows(self.headers.len()) {
+            problems.push(Problem {
+                line: row.line,
+                column: String::new(),
+                reason: "this row has more values than the first line has columns (a value \
+                         holding the separator without quotes around it?)"
+                    .into(),
+            });
+        }
+        if problems.len() > before {
+            return None;
+        }
+        let mut numbers = numbers.into_iter().map(|p| p.as_str().to_string());
+        let cohort = self.cell(row, Field::Cohort);
+        Some(TenantRow {
+            line: row.line,
+            cohort: (!cohort.is_empty()).then(|| cohort.to_string()),
+            tenant: NewTenant {
+                external_ref: reference.to_string(),
+                title: self.cell(row, Field::Title).to_string(),
+                last_name,
+                first_name,
+                birth_date,
+                phone: numbers.next(),
+                phone_alt: numbers.next(),
+                address: self.cell(row, Field::Address).to_string(),
+                postcode,
+                city: self.cell(row, Field::City).to_string(),
+                building: self.cell(row, Field::Building).to_string(),
+                staircase: self.cell(row, Field::Staircase).to_string(),
+                floor: self.cell(row, Field::Floor).to_string(),
+                door: self.cell(row, Field::Door).to_string(),
+                access_code: self.cell(row, Field::AccessCode).to_string(),
+                lives_alone,
+                language: language.to_string(),
+                notes: self.cell(row, Field::Notes).to_string(),
+            },
+        })
+    }
+}
+
+/// Reads a tenant list. File-level faults (no header, a required column missing)
+/// are errors; everything wrong in a row is a `Problem` of that row.
+pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
+    let sheet = Sheet::read(bytes)?;
+    let (columns, mut layout) = Columns::map(&sheet);
+    if !columns.has(Field::Reference) {
+        return Err(FileError::missing(
+            "the tenant reference",
+            "Référence, N° locataire, Matricule, Ref, Code locataire, Tenant ID",
+            &sheet.headers,
+        ));
+    }
+    if !columns.has(Field::LastName) && !columns.has(Field::FullName) {
+        return Err(FileError::missing(
+            "the last name",
+            "Nom, Nom de famille, Last name, Nom et prénom, Full name",
+            &sheet.headers,
+        ));
+    }
+    if !columns.has(Field::Phone) && !columns.has(Field::PhoneAlt) {
+        return Err(FileError::missing(
+            "a phone number",
+            "Téléphone, Tél, Phone, Portable, Mobile",
+            &sheet.headers,
+        ));
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut references: HashMap<String, u64> = HashMap::new();
+    let mut repeats: Vec<(u64, u64)> = Vec::new();
+    sheet.for_each_row(|row| {
+        layout.rows += 1;
+        let reference = columns.cell(row, Field::Reference);
+        if !reference.is_empty() {
+            match references.get(reference) {
+                Some(&first) => repeats.push((first, row.line)),
+                None => {
+                    references.insert(reference.to_string(), row.line);
+                }
+            }
+        }
+        if let Some(t) = columns.tenant(row, &mut problems) {
+            rows.push(t);
+        }
+    })?;
+    if !repeats.is_empty() {
+        // Which of two rows with one reference is right cannot be told: both are bad.
+        let by_line: HashMap<u64, &str> =
+            references.iter().map(|(r, l)| (*l, r.as_str())).collect();
+        let column = columns.header(Field::Reference);
+        for (first, again) in &repeats {
+            let reference = by_line.get(first).copied().unwrap_or_default();
+            for (line, other) in [(*first, *again), (*again, *first)] {
+                problems.push(Problem {
+                    line,
+                    column: column.to_string(),
+                    reason: format!("the reference '{reference}' is also on line {other}"),
+                });
+            }
+        }
+        let bad: std::collections::HashSet<u64> = problems.iter().map(|p| p.line).collect();
+        rows.retain(|r| !bad.contains(&r.line));
+    }
+    problems.sort_by_key(|p| p.line);
+    Ok(TenantList {
+        columns: columns.store_columns(),
+        layout,
+        rows,
+        problems,
+        references,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn list(text: &str) -> TenantList {
+        read(text.as_bytes()).unwrap()
+    }
+
+    fn fields(headers: &[&str]) -> Vec<Option<Field>> {
+        let text = headers.join(";");
+        let sheet = Sheet::read(text.as_bytes()).unwrap();
+        let (columns, _) = Columns::map(&sheet);
+        (0..headers.len())
+            .map(|i| Field::ALL.into_iter().find(|f| columns.at(*f) == Some(i)))
+            .collect()
+    }
+
+    #[test]
+    fn french_headers_whatever_their_case_accents_and_punctuation() {
+        use Field::*;
+        assert_eq!(
+            fields(&[
+                "N° locataire",
+                "NOM DE FAMILLE",
+                "Prénom",
+                "Né(e) le",
+                "Tél.",
+                "Portable",
+                "Adresse",
+                "CP",
+                "Commune",
+                "Bât",
+                "Esc",
+                "Étage",
+                "Appartement",
+                "Code d'accès",
+                "Vit seul(e)",
+                "Civilité",
+                "Langue",
+                "Observations",
+                "Cohorte",
+            ]),
+            [
+                Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode,
+                City, Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language,
+                Notes, Cohort,
+            ]
+            .map(Some)
+        );
+        assert_eq!(
+            fields(&[
+                "Matricule",
+                "Nom",
+                "Prénom",
+                "Téléphone fixe",
+                "Téléphone 2",
+                "Digicode"
+            ]),
+            [Reference, LastName, FirstName, Phone, PhoneAlt, AccessCode].map(Some)
+        );
+        assert_eq!(
+            fields(&[
+                "Code locataire",
+                "Nom et prénom",
+                "Téléphone 1",
+                "Téléphone 2",
+                "Nb personnes au foyer"
+            ]),
+            [Reference, FullName, Phone, PhoneAlt, HouseholdSize].map(Some)
+        );
+    }
+
+    #[test]
+    fn english_headers() {
+        use Field::*;
+        assert_eq!(
+            fields(&[
+                "Tenant ID",
+                "Last name",
+                "First name",
+                "Birth date",
+                "Phone",
+                "Mobile",
+                "Address",
+                "Postcode",
+                "City",
+                "Building",
+                "Staircase",
+                "Floor",
+                "Door",
+                "Access code",
+                "Lives alone",
+                "Title",
+                "Language",
+                "Notes",
+                "Cohort",
+            ]),
+            [
+                Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode,
+                City, Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language,
+                Notes, Cohort,
+            ]
+            .map(Some)
+        );
+        assert_eq!(
+            fields(&["Ref", "Full name", "DOB", "Household size", "Apt"]),
+            [Reference, FullName, BirthDate, HouseholdSize, Door].map(Some)
+        );
+        assert_eq!(fields(&["Ref", "Name", "Phone"])[1], Some(FullName));
+        assert_eq!(fields(&["Ref", "Name", "First name"])[1], Some(LastName));
+    }
+
+    #[test]
+    fn unknown_and_repeated_columns_are_listed_not_refused() {
+        let l = list(
+            "Réf;Nom;Prénom;Gardien;Loyer;Nom et prénom;Tél;Tél 2;Fixe\nA1;Dupont;Marie;x;y;z;0199000001;;\n",
+        );
+        assert_eq!(l.layout.ignored, vec!["Gardien", "Loyer"]);
+        assert_eq!(
+            l.layout.repeated,
+            vec![
+                ("Nom et prénom".to_string(), "last name"),
+                ("Fixe".to_string(), "second phone"),
+            ]
+        );
+        assert_eq!(l.rows.len(), 1);
+    }
+
+    #[test]
+    fn missing_required_columns_are_named_with_the_accepted_names() {
+        let err = read("Nom;Téléphone\nDupont;0199000001\n".as_bytes()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("tenant reference"), "{text}");
+        assert!(text.contains("N° locataire"), "{text}");
+        assert!(text.contains("Nom, Téléphone"), "{text}");
+        let err = read("Ref;Nom;Adresse\nA1;Dupont;x\n".as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("phone"), "{err}");
+        let err = read("Ref;Téléphone\nA1;0199000001\n".as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("last name"), "{err}");
+    }
+
+    #[test]
+    fn a_row_is_read_into_a_tenant() {
+        let l = list(
+            "Réf;Civilité;Nom;Prénom;Né le;Tél;Portable;Adresse;CP;Ville;Bât;Esc;Étage;Porte;Code;Vit seule;Langue;Notes\n\
+             A1;Mme;Lefèvre;Hélène;03/04/1941;01.99.00.12.34;+33 6 39 98 12 34;12 rue des Lilas;1000;Paris;B;2;3;32;1234A;oui;Arabe;sourde\n",
+        );
+        assert_eq!(l.problems, vec![]);
+        assert_eq!(
+            l.rows[0].tenant,
+            NewTenant {
+                external_ref: "A1".into(),
+                title: "Mme".into(),
+                last_name: "Lefèvre".into(),
+                first_name: "Hélène".into(),
+                birth_date: NaiveDate::from_ymd_opt(1941, 4, 3),
+                phone: Some("0199001234".into()),
+                phone_alt: Some("0639981234".into()),
+                address: "12 rue des Lilas".into(),
+                postcode: "01000".into(),
+                city: "Paris".into(),
+                building: "B".into(),
+                staircase: "2".into(),
+                floor: "3".into(),
+                door: "32".into(),
+                access_code: "1234A".into(),
+                lives_alone: true,
+                language: "ar".into(),
+                notes: "sourde".into(),
+            }
+        );
+        assert_eq!(l.columns.len(), 17);
+    }
+
+    #[test]
+    fn one_cell_names_are_split_and_phones_fill_in() {
+        let l = list(
+            "Ref;Nom et prénom;Téléphone;Portable;Nb personnes au foyer\n\
+             A1;DUPONT Marie;;06 39 98 00 01;1\n\
+             A2;Martin Paul;199000002 / 06 39 98 00 02;;2\n\
+             A3;Le Gall Anne;01 99 00 00 03;01 99 00 00 03;\n",
+        );
+        assert_eq!(l.problems, vec![]);
+        let t: Vec<_> = l.rows.iter().map(|r| &r.tenant).collect();
+        assert_eq!(
+            (t[0].last_name.as_str(), t[0].first_name.as_str()),
+            ("DUPONT", "Marie")
+        );
+        assert_eq!(t[0].phone.as_deref(), Some("0639980001"));
+        assert_eq!(t[0].phone_alt, None);
+        assert!(t[0].lives_alone);
+        assert_eq!(
+            (t[1].last_name.as_str(), t[1].first_name.as_str()),
+            ("Martin", "Paul")
+        );
+        assert_eq!(t[1].phone.as_deref(), Some("0199000002"));
+        assert_eq!(t[1].phone_alt.as_deref(), Some("0639980002"));
+        assert!(!t[1].lives_alone);
+        assert_eq!(t[2].phone_alt, None, "the same number twice is one number");
+        assert!(!t[2].lives_alone);
+    }
+
+    #[test]
+    fn a_file_gives_only_the_columns_it_has() {
+        use TenantColumn as C;
+        let l = list("Ref;Nom;Tél\nA1;DUPONT Marie;0199000001\n");
+        assert_eq!(l.columns, vec![C::LastName, C::Phone, C::PhoneAlt]);
+        assert_eq!(
+            l.rows[0].tenant.first_name, "Marie",
+            "a new tenant still gets it"
+        );
+        let l = list(
+            "Ref;Nom et prénom;Portable;Nb personnes au foyer\nA1;DUPONT Marie;0639980001;1\n",
+        );
+        assert_eq!(
+            l.columns,
+            vec![
+                C::LastName,
+                C::FirstName,
+                C::Phone,
+                C::PhoneAlt,
+                C::LivesAlone
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_rows_name_line_column_and_reason() {
+        let l = list(
+            "Réf;Nom;Tél;Né(e) le;CP;Vit seul(e)\n\
+             A1;Dupont;01 99 00 00 01;03/04/1941;75012;oui\n\
+             ;Martin;01 99 00 00 02;;;\n\
+             A3;;;31/02/1941;750;peut-être\n\
+             A4;Durand;01 23;;;\n\
+             A5;Petit;\"01 99\n00 00 05\";;;\n\
+             A6;Roux;01 99 00 00 06;;;;extra\n",
+        );
+        let got: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            got,
+            vec![
+                "line 3, column \"Réf\": the tenant reference is missing",
+                "line 4, column \"Nom\": the last name is missing",
+                "line 4, column \"Né(e) le\": '31/02/1941' is not a date (expected dd/mm/yyyy)",
+                "line 4, column \"Tél\": no phone number: a tenant must have one to be called",
+                "line 4, column \"CP\": '750' is not a postcode (5 digits)",
+                "line 4, column \"Vit seul(e)\": 'peut-être' is not yes or no (oui/non)",
+                "line 5, column \"Tél\": '01 23' is not a French phone number (10 digits starting with 0)",
+                "line 6, column \"Tél\": '01 99\n00 00 05' is not a phone number",
+                "line 8: this row has more values than the first line has columns (a value holding the separator without quotes around it?)",
+            ]
+        );
+        assert_eq!(l.bad_rows(), 5);
+        assert_eq!(l.rows.len(), 1);
+        assert_eq!(l.rows[0].line, 2);
+    }
+
+    #[test]
+    fn a_reference_twice_makes_both_rows_bad() {
+        let l =
+            list("Ref;Nom;Tél\nA1;Dupont;0199000001\nA2;Martin;0199000002\nA1;Durand;0199000003\n");
+        let got: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            got,
+            vec![
+                "line 2, column \"Ref\": the reference 'A1' is also on line 4",
+                "line 4, column \"Ref\": the reference 'A1' is also on line 2",
+            ]
+        );
+        assert_eq!(l.rows.len(), 1);
+        assert_eq!(l.rows[0].tenant.external_ref, "A2");
+        assert!(l.mentions("A1") && l.mentions("A2") && !l.mentions("A3"));
+    }
+
+    #[test]
+    fn rows_go_to_the_cohort_they_name_or_the_chosen_one() {
+        let cohort = |id, name: &str| Cohort {
+            id,
+            name: name.into(),
+            priority: id,
+            cadence_days: 7,
+            starts_on: NaiveDate::default(),
+            active: true,
+            tenants: 0,
+        };
+        let cohorts = [cohort(1, "isolated 70+"), cohort(2, "non-isolated 70+")];
+        let l = list(
+            "Ref;Nom;Tél;Cohorte\nA1;Dupont;0199000001;Non-Isolated 70+\nA2;Martin;0199000002;\nA3;Durand;0199000003;inconnue\n",
+        );
+        let (imports, l) = l.into_imports(&cohorts, Some(1));
+        assert_eq!(
+            imports.iter().map(|i| i.cohort).collect::<Vec<_>>(),
+            vec![Some(2), Some(1)]
+        );
+        assert_eq!(
+            l.problems[0].to_string(),
+            "line 4, column \"Cohorte\": no cohort named 'inconnue' (the cohorts are: isolated 70+, non-isolated 70+)"
+        );
+        let (imports, _) = list("Ref;Nom;Tél\nA1;Dupont;0199000001\n").into_imports(&cohorts, None);
+        assert_eq!(imports[0].cohort, None);
+    }
+}
