@@ -5,7 +5,7 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::utc;
 use veille::domain::Outcome;
-use veille::store::{CallToSave, Store, new_save_id};
+use veille::store::Store;
 
 /// Claims `tenant`'s next call through the queue at its due time and saves `outcome`.
 /// Returns the time it was made and whether a welfare visit was requested.
@@ -19,21 +19,7 @@ fn call_when_due(store: &mut Store, outcome: Outcome) -> (DateTime<Utc>, Option<
         .unwrap()
         .expect("due at its due time");
     assert_eq!(claim.tenant_id, 1);
-    let call = CallToSave {
-        save_id: new_save_id(now),
-        claim,
-        shift_id: None,
-        started_at: now,
-        outcome,
-        wellbeing: None,
-        callback_at: None,
-        callback_only_me: false,
-        hospitalised_until: None,
-        notes: String::new(),
-        needs: vec![],
-        referrals: vec![],
-        interventions: vec![],
-    };
+    let call = common::call(&claim, outcome);
     let saved = store.save_call(&call, now, &rules).unwrap();
     (now, saved.welfare_visit)
 }

@@ -5,7 +5,7 @@ mod common;
 use common::{NOW, utc, veille};
 use predicates::prelude::*;
 use veille::domain::{Need, NeedCategory, Outcome};
-use veille::store::{CallToSave, ReferralToSave, Store, new_save_id};
+use veille::store::{ReferralToSave, Store};
 
 fn save(store: &mut Store, tenant: i64, at: &str, notes: &str) {
     let rules = store.rules().unwrap();
@@ -13,28 +13,17 @@ fn save(store: &mut Store, tenant: i64, at: &str, notes: &str) {
     let op = store.operator("op1").unwrap().id;
     let claim = store.claim_tenant(op, tenant, now, &rules).unwrap();
     let service = store.services().unwrap()[0].id;
-    let call = CallToSave {
-        save_id: new_save_id(now),
-        claim,
-        shift_id: None,
-        started_at: now,
-        outcome: Outcome::Reached,
-        wellbeing: None,
-        callback_at: None,
-        callback_only_me: false,
-        hospitalised_until: None,
-        notes: notes.into(),
-        needs: vec![Need {
-            category: NeedCategory::Health,
-            details: format!("{notes}: diabète"),
-        }],
-        referrals: vec![ReferralToSave {
-            service_id: service,
-            note: notes.into(),
-            follow_up_on: None,
-        }],
-        interventions: vec![],
-    };
+    let mut call = common::call(&claim, Outcome::Reached);
+    call.notes = notes.into();
+    call.needs = vec![Need {
+        category: NeedCategory::Health,
+        details: format!("{notes}: diabète"),
+    }];
+    call.referrals = vec![ReferralToSave {
+        service_id: service,
+        note: notes.into(),
+        follow_up_on: None,
+    }];
     store.save_call(&call, now, &rules).unwrap();
 }
 

@@ -3,35 +3,15 @@
 mod common;
 
 use chrono::Duration;
-use common::{NOW, fixture, utc};
+use common::{NOW, call, fixture, utc};
 use veille::domain::{Need, NeedCategory, Outcome, Rules, TenantStatus, Wellbeing};
-use veille::store::{
-    CallToSave, Claim, InterventionToSave, ReferralToSave, Store, StoreError, new_save_id,
-};
+use veille::store::{InterventionToSave, ReferralToSave, Store, StoreError};
 
 fn open(dir: &tempfile::TempDir, tenants: usize) -> (Store, Rules) {
     let path = fixture(dir.path(), 3, tenants);
     let store = Store::open(&path).unwrap();
     let rules = store.rules().unwrap();
     (store, rules)
-}
-
-fn call(claim: &Claim, outcome: Outcome) -> CallToSave {
-    CallToSave {
-        save_id: new_save_id(claim.claimed_at),
-        claim: claim.clone(),
-        shift_id: None,
-        started_at: claim.claimed_at,
-        outcome,
-        wellbeing: None,
-        callback_at: None,
-        callback_only_me: false,
-        hospitalised_until: None,
-        notes: String::new(),
-        needs: vec![],
-        referrals: vec![],
-        interventions: vec![],
-    }
 }
 
 fn op(store: &Store, login: &str) -> i64 {

@@ -5,7 +5,7 @@ mod common;
 use common::{NOW, utc, veille};
 use predicates::prelude::*;
 use veille::domain::Outcome;
-use veille::store::{CallToSave, Store, new_save_id};
+use veille::store::Store;
 
 /// Calls the first tenant of op1's queue and saves `outcome`; returns their reference.
 fn call_first(db: &std::path::Path, outcome: Outcome) -> String {
@@ -14,21 +14,7 @@ fn call_first(db: &std::path::Path, outcome: Outcome) -> String {
     let now = utc(NOW);
     let op = store.operator("op1").unwrap().id;
     let claim = store.claim_next(op, now, &rules).unwrap().unwrap();
-    let call = CallToSave {
-        save_id: new_save_id(now),
-        claim: claim.clone(),
-        shift_id: None,
-        started_at: now,
-        outcome,
-        wellbeing: None,
-        callback_at: None,
-        callback_only_me: false,
-        hospitalised_until: None,
-        notes: String::new(),
-        needs: vec![],
-        referrals: vec![],
-        interventions: vec![],
-    };
+    let call = common::call(&claim, outcome);
     store.save_call(&call, now, &rules).unwrap();
     store.tenant(claim.tenant_id).unwrap().external_ref.unwrap()
 }
@@ -39,7 +25,14 @@ fn queue_refs(db: &std::path::Path) -> Vec<String> {
     let out = veille()
         .arg("--db")
         .arg(db)
-        .args(["--now", "2026-11-28T09:01:00Z", "queue", "--json", "--limit", "100"])
+        .args([
+            "--now",
+            "2026-11-28T09:01:00Z",
+            "queue",
+            "--json",
+            "--limit",
+            "100",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use veille::domain::Outcome;
 use veille::domain::Role;
-use veille::store::{NewCohort, NewOperator, NewTenant, Store};
+use veille::store::{CallToSave, Claim, NewCohort, NewOperator, NewTenant, Store, new_save_id};
 
 pub fn utc(s: &str) -> DateTime<Utc> {
     s.parse().expect("test time")
@@ -79,4 +80,23 @@ pub fn all_day_demo(path: &Path) {
 
 pub fn veille() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("veille").expect("binary")
+}
+
+/// A call with `outcome` and nothing else, made under `claim` when it was claimed.
+pub fn call(claim: &Claim, outcome: Outcome) -> CallToSave {
+    CallToSave {
+        save_id: new_save_id(claim.claimed_at),
+        claim: claim.clone(),
+        shift_id: None,
+        started_at: claim.claimed_at,
+        outcome,
+        wellbeing: None,
+        callback_at: None,
+        callback_only_me: false,
+        hospitalised_until: None,
+        notes: String::new(),
+        needs: vec![],
+        referrals: vec![],
+        interventions: vec![],
+    }
 }
