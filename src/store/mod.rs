@@ -8,6 +8,7 @@ mod cohorts;
 pub mod doctor;
 mod error;
 mod followup;
+mod health;
 mod imports;
 mod migrate;
 mod operators;
@@ -34,6 +35,7 @@ pub use error::StoreError;
 pub use followup::{
     Event, FieldTeam, InterventionFilter, InterventionRow, ReferralFilter, ReferralRow,
 };
+pub use health::PastNeed;
 pub use imports::{ImportCounts, OperatorColumn, TenantColumn, TenantImport};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::{NewOperator, Operator};
