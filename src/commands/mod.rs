@@ -3,12 +3,15 @@
 mod cohorts;
 mod demo;
 mod doctor;
+mod export;
 mod import;
 mod init;
 mod loadtest;
 mod operators;
 mod queue;
+mod report;
 mod settings;
+mod summary;
 
 use std::path::PathBuf;
 
@@ -66,5 +69,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Settings(cmd)) => settings::run(&ctx, &cmd),
         Some(Command::Doctor(args)) => doctor::run(&ctx, &args),
         Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
+        Some(Command::Summary(args)) => summary::run(&ctx, &args),
+        Some(Command::Report(args)) => report::run(&ctx, &args),
+        Some(Command::Export(args)) => export::run(&ctx, &args),
     }
 }

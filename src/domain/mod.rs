@@ -4,6 +4,7 @@
 pub mod call;
 pub mod hours;
 pub mod parse;
+pub mod period;
 pub mod phone;
 pub mod queue;
 pub mod referral;

@@ -6,12 +6,15 @@ mod calls;
 mod cohorts;
 pub mod doctor;
 mod error;
+mod export;
 mod migrate;
 mod operators;
 mod queue;
+mod report;
 mod services;
 mod settings;
 mod shifts;
+mod summary;
 mod tenants;
 pub mod time;
 pub mod verify;
@@ -24,10 +27,18 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
 pub use error::StoreError;
+pub use export::{Cell, Export, export_columns, health_columns};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::{NewOperator, Operator};
 pub use queue::{Claim, QueueEntry};
+pub use report::{
+    CategoryFigures, CohortFigures, DayCount, ProgramReport, SERIES_DAYS, WeekFigures,
+};
 pub use services::Service;
+pub use summary::{
+    CallbackLine, ClaimLine, ConcernLine, DraftLine, HandoverNote, InterventionLine, ServiceCount,
+    ShiftLine, ShiftSummary,
+};
 pub use tenants::{NewTenant, Tenant, TenantCard, Upserted};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
