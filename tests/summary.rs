@@ -387,7 +387,7 @@ fn the_summary_command_shows_the_last_shift_as_text_and_json() {
         .stdout(
             predicate::str::contains("Summary of Opérateur 1 (op1), shift 1")
                 .and(predicate::str::contains(
-                    "28/11/2026 09:55 – now (still open)",
+                    "from 28/11/2026 09:55, still open (3 h 15 min so far)",
                 ))
                 .and(predicate::str::contains("Calls made              7"))
                 .and(predicate::str::contains(
@@ -429,7 +429,26 @@ fn the_summary_command_shows_the_last_shift_as_text_and_json() {
     assert_eq!(v["calls_by_outcome"]["reached"], 3);
     assert_eq!(v["calls_by_outcome"]["voicemail"], 0);
     assert_eq!(v["referrals_by_category"]["health"], 1);
-    assert_eq!(v["from"], "2026-11-22T23:00:00Z");
+    assert_eq!(v["from"], "2026-11-22T23:00:00.000Z");
+    // Once ended, with its handover note.
+    let mut store = s.store();
+    let end = utc("2026-11-28T12:05:00Z");
+    store
+        .write_handover_note(s.op1_shift, s.op1, "Rappeler Mme Locataire2 à 16h.", end)
+        .unwrap();
+    store.end_shift(s.op1_shift, end).unwrap();
+    summary(&s)
+        .args(["--operator", "op1"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("  28/11/2026 09:55 – 13:05 (3 h 10 min)")
+                .and(predicate::str::contains("Still held").not())
+                .and(predicate::str::contains("Callbacks kept for you"))
+                .and(predicate::str::contains(
+                    "Handover note:\n  Rappeler Mme Locataire2 à 16h.",
+                )),
+        );
     // A shift chosen by number, without naming the operator.
     let out = summary(&s)
         .args(["--shift", &s.op2_shift.to_string(), "--format", "json"])

@@ -58,7 +58,10 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     };
 
     let destination = match &args.output {
-        Some(p) => p.display().to_string(),
+        Some(p) => std::path::absolute(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string(),
         None => "standard output".into(),
     };
     let days = match (since, until) {

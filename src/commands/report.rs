@@ -10,7 +10,7 @@ use super::Context;
 use crate::cli::{ReportArgs, TextOrJson};
 use crate::domain::period::Period;
 use crate::domain::{InterventionStatus, parse};
-use crate::store::{ProgramReport, SERIES_DAYS};
+use crate::store::ProgramReport;
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     let store = ctx.open()?;
@@ -69,6 +69,14 @@ pub(super) fn hours_minutes(minutes: i64) -> String {
 /// A code as words: `no_answer` → "no answer".
 pub(super) fn label(code: &str) -> String {
     code.replace('_', " ")
+}
+
+fn people(n: u64) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
 }
 
 fn seconds(s: Option<i64>) -> String {
@@ -158,10 +166,10 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
     for (category, f) in &r.referrals_by_category {
         let _ = writeln!(
             out,
-            "  {:<14} {:>6}  ({} people)",
+            "  {:<14} {:>6}  ({})",
             label(category.code()),
             f.referrals,
-            f.tenants_unique
+            people(f.tenants_unique)
         );
     }
     line(
@@ -211,11 +219,7 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
         ),
     );
 
-    let _ = writeln!(
-        out,
-        "\nTenants reached per day (last {} days)",
-        r.reached_per_day.len().min(SERIES_DAYS as usize)
-    );
+    let _ = writeln!(out, "\nTenants reached per day");
     let most = r
         .reached_per_day
         .iter()

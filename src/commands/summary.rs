@@ -90,17 +90,22 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
     let who = format!("{} ({})", s.operator_name, s.operator_login);
     match (s.shift_id, s.shifts.first()) {
         (Some(id), Some(shift)) => {
-            let end = match shift.ended_at {
-                Some(e) => at(e),
-                None => "now (still open)".into(),
-            };
             let _ = writeln!(out, "Summary of {who}, shift {id}");
-            let _ = writeln!(
-                out,
-                "  {} – {end} ({})",
-                at(shift.started_at),
-                hours_minutes(shift.minutes)
-            );
+            let start = at(shift.started_at);
+            let length = hours_minutes(shift.minutes);
+            let _ = match shift.ended_at {
+                Some(end) => {
+                    let same_day = end.with_timezone(&tz).date_naive()
+                        == shift.started_at.with_timezone(&tz).date_naive();
+                    let end = if same_day {
+                        end.with_timezone(&tz).format("%H:%M").to_string()
+                    } else {
+                        at(end)
+                    };
+                    writeln!(out, "  {start} – {end} ({length})")
+                }
+                None => writeln!(out, "  from {start}, still open ({length} so far)"),
+            };
         }
         _ => {
             let last = s.to - chrono::Duration::milliseconds(1);
@@ -189,7 +194,7 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:<9} {:<13} {}  ({})",
+            "  {:<9} {:<14} {}  ({})",
             urgency,
             label(i.kind.code()),
             i.tenant_name,

@@ -27,8 +27,11 @@ pub struct ProgramReport {
     /// The local days counted, both included.
     pub since: NaiveDate,
     pub until: NaiveDate,
-    /// The same period as UTC instants: `from` included, `to` excluded.
+    /// The same period as UTC instants: `from` included, `to` excluded. Written as the
+    /// database writes instants, so they can be pasted into SQL as they are.
+    #[serde(serialize_with = "as_stored")]
     pub from: DateTime<Utc>,
+    #[serde(serialize_with = "as_stored")]
     pub to: DateTime<Utc>,
     /// The cohort the report is restricted to, if any.
     pub cohort: Option<String>,
@@ -373,6 +376,12 @@ impl Store {
             reached_per_day,
         })
     }
+}
+
+/// Serialises an instant as the database stores it (`2026-11-28T09:00:00.000Z`): text
+/// comparisons with stored instants then hold to the millisecond.
+pub(crate) fn as_stored<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&time::ts(*t))
 }
 
 /// A count read from SQLite, which has no unsigned integers.

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::report::count_at;
+use super::report::{as_stored, count_at};
 use super::{Result, Store, StoreError, rows, shifts::audit, time};
 use crate::domain::period::Period;
 use crate::domain::{
@@ -27,8 +27,11 @@ pub struct ShiftSummary {
     pub operator_name: String,
     /// The shift summarised; `None` for a period.
     pub shift_id: Option<i64>,
-    /// The figures count what happened from `from` (included) to `to` (excluded).
+    /// The figures count what happened from `from` (included) to `to` (excluded),
+    /// written as the database writes instants.
+    #[serde(serialize_with = "as_stored")]
     pub from: DateTime<Utc>,
+    #[serde(serialize_with = "as_stored")]
     pub to: DateTime<Utc>,
     /// The operator's shifts inside the window (one for a shift summary).
     pub shifts: Vec<ShiftLine>,
