@@ -381,5 +381,15 @@ fn export_to_the_standard_output_and_its_refusals() {
     );
     fails(&["calls", "--operator", "nobody"], "no operator 'nobody'");
     fails(&["visits"], "invalid value 'visits'");
+    let before = s.count("SELECT count(*) FROM audit_log");
+    fails(
+        &["calls", "--output", "/nonexistent/folder/calls.csv"],
+        "cannot write",
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM audit_log"),
+        before,
+        "nothing was exported"
+    );
     fails(&["calls", "--encoding", "latin9"], "invalid value 'latin9'");
 }

@@ -77,24 +77,20 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     } else {
         "without health details"
     };
-    store.record_export(
-        operator.as_ref().map(|o| o.id),
-        what,
-        args.include_health,
-        &format!("{days}, {}, {health}, to {destination}", writer.describe()),
-        now,
-    )?;
-
+    let details = format!("{days}, {}, {health}, to {destination}", writer.describe());
+    let operator_id = operator.as_ref().map(|o| o.id);
     let columns = export_columns(what, args.include_health);
+    // Logged once the output is open (a bad path leaves no line) and before any row leaves.
+    let mut emit = |out: &mut dyn Write| -> Result<(u64, u64)> {
+        store.record_export(operator_id, what, args.include_health, &details, now)?;
+        write_all(&store, what, from, to, args, &columns, writer, tz, out)
+    };
     let (rows, replaced) = match &args.output {
-        Some(path) => write_file(path, |out| {
-            write_all(&store, what, from, to, args, &columns, writer, tz, out)
-        })?,
+        Some(path) => write_file(path, emit)?,
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            let done = write_all(&store, what, from, to, args, &columns, writer, tz, &mut out)
-                .and_then(|done| Ok(out.flush().map(|_| done)?));
+            let done = emit(&mut out).and_then(|done| Ok(out.flush().map(|_| done)?));
             match done {
                 // The reader stopped early (`| head`): what it read was right.
                 Err(e) if is_broken_pipe(&e) => return Ok(()),
