@@ -99,6 +99,12 @@ pub enum Command {
     Audit(AuditArgs),
     /// Run many operator processes claiming and saving calls on one file, and print what was measured.
     Loadtest(LoadtestArgs),
+    /// An operator's end-of-shift summary: their last shift, a chosen shift, or a period.
+    Summary(SummaryArgs),
+    /// Program-wide figures for coordinators and partners (definitions in docs/REPORT.md).
+    Report(ReportArgs),
+    /// Export referrals, intervention requests, calls or tenants as CSV or JSON.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -438,4 +444,107 @@ pub struct LoadtestArgs {
     /// Internal: run as one worker process of a load test.
     #[arg(long, hide = true)]
     pub worker: Option<usize>,
+}
+
+/// Text for people, JSON for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// The operator (login or number); default: the one who signed in last on this machine.
+    #[arg(long, value_name = "ID")]
+    pub operator: Option<String>,
+    /// The shift: `last` (default) or its number.
+    #[arg(long, value_name = "last|ID", conflicts_with_all = ["since", "until"])]
+    pub shift: Option<String>,
+    /// First day of a period instead of a shift (dd/mm/yyyy or yyyy-mm-dd; default: --until).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Last day of the period, included (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day counted (dd/mm/yyyy or yyyy-mm-dd; default: the start of the program).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Last day counted, included (default: today). "This week" is the week of this day.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only the tenants of this cohort.
+    #[arg(long, value_name = "NAME")]
+    pub cohort: Option<String>,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportWhat {
+    Referrals,
+    Interventions,
+    Calls,
+    Tenants,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark: how spreadsheet software recognises UTF-8.
+    #[value(name = "utf8-bom")]
+    Utf8Bom,
+    Utf8,
+    /// For old spreadsheet software; characters it lacks become '?'.
+    #[value(name = "windows-1252")]
+    Windows1252,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "By default the CSV is made for French spreadsheet software: ';' between \
+    columns, UTF-8 with a byte-order mark, dates as dd/mm/yyyy and times in local time. \
+    --plain makes it for programs: ',' between columns, UTF-8, ISO dates and UTC times."
+)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    pub what: ExportWhat,
+    /// Only rows made (calls: ended; tenants: changed) from this day (dd/mm/yyyy or yyyy-mm-dd).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only rows made until this day, included.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Write to this file instead of the standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// CSV for programs: ',' separator, UTF-8 without BOM, ISO dates, UTC times.
+    #[arg(long)]
+    pub plain: bool,
+    /// Column separator: ';' ',' 'tab' or '|' (default ';', or ',' with --plain).
+    #[arg(long, value_name = "CHAR")]
+    pub separator: Option<String>,
+    /// Text encoding of the CSV (default utf8-bom, or utf8 with --plain).
+    #[arg(long, value_enum)]
+    pub encoding: Option<CsvEncoding>,
+    /// Add the columns that may hold health details (call notes, needs details). Written
+    /// in the audit log with who asked: needs --operator.
+    #[arg(long)]
+    pub include_health: bool,
+    /// Who makes the export (login or number), written in the audit log.
+    #[arg(long, value_name = "ID")]
+    pub operator: Option<String>,
 }

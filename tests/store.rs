@@ -469,13 +469,20 @@ fn reading_a_tenants_health_details_is_audited() {
     let a = op(&store, "op1");
     let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
     let mut c = call(&claim, Outcome::Reached);
-    c.needs = vec![Need { category: NeedCategory::Health, details: "chute la semaine dernière".into() }];
+    c.needs = vec![Need {
+        category: NeedCategory::Health,
+        details: "chute la semaine dernière".into(),
+    }];
     store.save_call(&c, now, &rules).unwrap();
     let b = op(&store, "op2");
-    let needs = store.read_needs(claim.tenant_id, b, 10, now + Duration::days(7)).unwrap();
+    let needs = store
+        .read_needs(claim.tenant_id, b, 10, now + Duration::days(7))
+        .unwrap();
     assert_eq!(needs.len(), 1);
     assert_eq!(needs[0].details, "chute la semaine dernière");
-    let log = store.audit_entries(None, Some(b), Some(claim.tenant_id), 10).unwrap();
+    let log = store
+        .audit_entries(None, Some(b), Some(claim.tenant_id), 10)
+        .unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action, "health_details_read");
     assert_eq!(log[0].operator.as_deref(), Some("op2"));

@@ -5,6 +5,7 @@ mod backup;
 mod cohorts;
 mod demo;
 mod doctor;
+mod export;
 mod followup;
 mod import;
 mod init;
@@ -12,7 +13,9 @@ mod loadtest;
 mod operators;
 mod purge;
 mod queue;
+mod report;
 mod settings;
+mod summary;
 mod tenants;
 
 use std::path::PathBuf;
@@ -60,6 +63,9 @@ impl Context {
 
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_cli(&cli.global)?;
+    if cli.command.is_some() {
+        quiet_on_closed_pipe();
+    }
     match cli.command {
         None => crate::tui::run(&ctx, None),
         Some(Command::Init) => init::run(&ctx),
@@ -84,5 +90,19 @@ pub fn run(cli: Cli) -> Result<()> {
             operator,
         }) => purge::run(&ctx, older_than, dry_run, operator.as_deref()),
         Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
+        Some(Command::Summary(args)) => summary::run(&ctx, &args),
+        Some(Command::Report(args)) => report::run(&ctx, &args),
+        Some(Command::Export(args)) => export::run(&ctx, &args),
+    }
+}
+
+/// `veille queue | head` must stop quietly when `head` has read enough, as command-line
+/// tools do, instead of failing on the closed pipe. (The operator screen keeps Rust's
+/// default, so that it always restores the terminal itself.)
+fn quiet_on_closed_pipe() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    // SAFETY: restores the default action before any other thread exists; no handler runs.
+    unsafe {
+        let _ = signal(Signal::SIGPIPE, SigHandler::SigDfl);
     }
 }

@@ -6,6 +6,7 @@ pub mod hours;
 pub mod ladder;
 pub mod lifecycle;
 pub mod parse;
+pub mod period;
 pub mod phone;
 pub mod queue;
 pub mod referral;

@@ -7,6 +7,7 @@ mod calls;
 mod cohorts;
 pub mod doctor;
 mod error;
+mod export;
 mod followup;
 mod health;
 mod imports;
@@ -14,10 +15,12 @@ mod migrate;
 mod operators;
 mod purge;
 mod queue;
+mod report;
 mod search;
 mod services;
 mod settings;
 mod shifts;
+mod summary;
 mod tenant_changes;
 mod tenants;
 pub mod time;
@@ -32,6 +35,7 @@ pub use backup::AuditEntry;
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
 pub use error::StoreError;
+pub use export::{Cell, Export, export_columns, health_columns};
 pub use followup::{
     Event, FieldTeam, InterventionFilter, InterventionRow, ReferralFilter, ReferralRow,
 };
@@ -41,7 +45,14 @@ pub use migrate::SCHEMA_VERSION;
 pub use operators::{NewOperator, Operator};
 pub use purge::Purged;
 pub use queue::{Claim, QueueEntry};
+pub use report::{
+    CategoryFigures, CohortFigures, DayCount, ProgramReport, SERIES_DAYS, WeekFigures,
+};
 pub use services::Service;
+pub use summary::{
+    CallbackLine, ClaimLine, ConcernLine, DraftLine, HandoverNote, InterventionLine, ServiceCount,
+    ShiftLine, ShiftSummary,
+};
 pub use tenants::{NewTenant, Tenant, TenantCard, Upserted};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,241 @@
+//! `veille report`: the program's figures for a period, as text or JSON.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::Context;
+use crate::cli::{ReportArgs, TextOrJson};
+use crate::domain::period::Period;
+use crate::domain::{InterventionStatus, parse};
+use crate::store::ProgramReport;
+
+pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
+    let store = ctx.open()?;
+    let rules = store.rules()?;
+    let now = ctx.clock.now();
+    let until = day_arg("--until", &args.until)?.unwrap_or(rules.local_date(now));
+    let since = match day_arg("--since", &args.since)? {
+        Some(d) => d,
+        None => store.program_start(rules.tz)?.unwrap_or(until).min(until),
+    };
+    let period = Period::new(since, until).map_err(anyhow::Error::msg)?;
+    let cohort = match &args.cohort {
+        Some(name) => Some(store.cohort(name)?.id),
+        None => None,
+    };
+    let made_at = chrono::SubsecRound::trunc_subsecs(now, 0);
+    let report = store.program_report(period, cohort, made_at, rules.tz)?;
+    match args.format {
+        TextOrJson::Json => print(&format!("{}\n", serde_json::to_string_pretty(&report)?)),
+        TextOrJson::Text => print(&render(&report, rules.tz)),
+    }
+}
+
+/// Prints to the standard output; a reader that stops early (`| head`) is not an error.
+pub(super) fn print(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// A day given on the command line, its flag named if it is not a date.
+pub(super) fn day_arg(flag: &str, text: &Option<String>) -> Result<Option<NaiveDate>> {
+    text.as_deref()
+        .map(|t| parse::date(t).map_err(anyhow::Error::msg))
+        .transpose()
+        .with_context(|| format!("{flag} expects a day like 28/11/2026"))
+}
+
+/// "28/11/2026 10:06" in the program's time zone.
+pub(super) fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// "2 h 05 min", "45 min".
+pub(super) fn hours_minutes(minutes: i64) -> String {
+    if minutes >= 60 {
+        format!("{} h {:02} min", minutes / 60, minutes % 60)
+    } else {
+        format!("{minutes} min")
+    }
+}
+
+/// A code as words: `no_answer` → "no answer".
+pub(super) fn label(code: &str) -> String {
+    code.replace('_', " ")
+}
+
+fn people(n: u64) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
+fn seconds(s: Option<i64>) -> String {
+    match s {
+        Some(s) if s >= 60 => format!("{} min {:02} s", s / 60, s % 60),
+        Some(s) => format!("{s} s"),
+        None => "no calls".into(),
+    }
+}
+
+/// The report as text for a terminal.
+pub fn render(r: &ProgramReport, tz: Tz) -> String {
+    let mut out = String::new();
+    let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    let _ = writeln!(
+        out,
+        "Program report {} – {}, {}",
+        day(r.since),
+        day(r.until),
+        match &r.cohort {
+            Some(c) => format!("cohort '{c}'"),
+            None => "all cohorts".into(),
+        }
+    );
+    let _ = writeln!(out, "Made {}\n", local_time(r.made_at, tz));
+
+    let _ = writeln!(out, "Tenants by cohort (as they stand now)");
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>8} {:>11} {:>9}",
+        "cohort", "tenants", "in program", "objected"
+    );
+    for c in &r.cohorts {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>8} {:>11} {:>9}{}",
+            c.name,
+            c.tenants_total,
+            c.tenants_in_program,
+            c.tenants_objected,
+            if c.active { "" } else { "  (paused)" }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>8} {:>11}\n",
+        "total", r.tenants_total, r.tenants_in_program
+    );
+
+    let line = |out: &mut String, what: &str, n: String| {
+        let _ = writeln!(out, "{what:<34} {n}");
+    };
+    line(
+        &mut out,
+        "Tenants called (people)",
+        r.tenants_called_unique.to_string(),
+    );
+    line(
+        &mut out,
+        "Tenants reached (people)",
+        r.tenants_reached_unique.to_string(),
+    );
+    let w = &r.week;
+    let share = (w.tenants_reached_unique * 100 + w.tenants_due_unique / 2)
+        .checked_div(w.tenants_due_unique)
+        .map(|p| format!(" ({p} %)"))
+        .unwrap_or_default();
+    line(
+        &mut out,
+        &format!(
+            "Week {} ({}–{})",
+            w.iso_week,
+            w.week_start.format("%d/%m"),
+            w.week_end.format("%d/%m")
+        ),
+        format!(
+            "{} reached of {} due{share}",
+            w.tenants_reached_unique, w.tenants_due_unique
+        ),
+    );
+    line(
+        &mut out,
+        "Tenants oriented (people)",
+        r.tenants_oriented_unique.to_string(),
+    );
+    line(&mut out, "Referrals", r.referrals_total.to_string());
+    for (category, f) in &r.referrals_by_category {
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>6}  ({})",
+            label(category.code()),
+            f.referrals,
+            people(f.tenants_unique)
+        );
+    }
+    line(
+        &mut out,
+        "Intervention requests",
+        r.interventions_total.to_string(),
+    );
+    let _ = write!(out, "  {:<14}", "");
+    for s in InterventionStatus::ALL {
+        let _ = write!(out, " {:>10}", label(s.code()));
+    }
+    out.push('\n');
+    for (kind, statuses) in &r.interventions_by_kind_and_status {
+        let _ = write!(out, "  {:<14}", label(kind.code()));
+        for s in InterventionStatus::ALL {
+            let _ = write!(out, " {:>10}", statuses.get(s).copied().unwrap_or(0));
+        }
+        out.push('\n');
+    }
+    let urgency: Vec<String> = r
+        .interventions_by_urgency
+        .iter()
+        .map(|(u, n)| format!("{} {n}", label(u.code())))
+        .collect();
+    let _ = writeln!(out, "  by urgency: {}", urgency.join(" · "));
+    line(&mut out, "Calls", r.calls_total.to_string());
+    let outcomes: Vec<String> = r
+        .calls_by_outcome
+        .iter()
+        .map(|(o, n)| format!("{} {n}", label(o.code())))
+        .collect();
+    for chunk in outcomes.chunks(5) {
+        let _ = writeln!(out, "  {}", chunk.join(" · "));
+    }
+    line(
+        &mut out,
+        "Operators active",
+        r.operators_active_unique.to_string(),
+    );
+    line(
+        &mut out,
+        "Average call length",
+        format!(
+            "{} (reached calls: {})",
+            seconds(r.average_call_seconds),
+            seconds(r.average_reached_call_seconds)
+        ),
+    );
+
+    let _ = writeln!(out, "\nTenants reached per day");
+    let most = r
+        .reached_per_day
+        .iter()
+        .map(|d| d.tenants_reached_unique)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    for d in &r.reached_per_day {
+        let bar = (d.tenants_reached_unique * 40).div_ceil(most) as usize;
+        let _ = writeln!(
+            out,
+            "  {} {:>6} {}",
+            d.day.format("%a %d/%m"),
+            d.tenants_reached_unique,
+            "#".repeat(bar)
+        );
+    }
+    out
+}
