@@ -2,8 +2,10 @@
 //! each operator process has its own. Every write a user makes is one transaction
 //! that takes the write lock when it begins (see `Store::write`).
 
+pub mod bulk;
 mod calls;
 mod cohorts;
+pub mod demo;
 pub mod doctor;
 mod error;
 mod migrate;
