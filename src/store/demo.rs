@@ -33,10 +33,14 @@ impl DemoWork {
 /// The prefix of the `save_id` of the calls the demo makes up.
 pub const DEMO_SAVE_ID_PREFIX: &str = "demo-";
 
-/// Looks at the file at `path` read-only. Anything that cannot be read as a demo
-/// database counts as `NotDemo`, except a lock held by another process.
+/// Looks at the file at `path` without writing to it. Anything that cannot be read as
+/// a demo database counts as `NotDemo`, except a lock held by another process.
 pub fn inspect_demo_file(path: &Path) -> Result<DemoFile> {
-    let conn = match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) {
+    // Opened for writing though only read: a read-only connection to a WAL database
+    // would leave its -wal and -shm files behind, where a writer's last close removes them.
+    let conn = match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
+    {
         Ok(c) => c,
         Err(_) => return Ok(DemoFile::NotDemo),
     };
