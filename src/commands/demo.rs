@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
                 path.display()
             ),
             DemoFile::Demo(work) if !work.is_empty() && std::io::stdin().is_terminal() => {
-                if !confirm_replace(&path, work)? {
+                if !confirm_replace(&path, work, !args.no_tui)? {
                     if args.no_tui {
                         println!("Kept {} as it is.", path.display());
                         return Ok(());
@@ -85,18 +85,33 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
 }
 
 /// Asks whether to replace a demo people have worked in. No answer (end of input) is no.
-fn confirm_replace(path: &Path, work: DemoWork) -> Result<bool> {
+fn confirm_replace(path: &Path, work: DemoWork, opens: bool) -> Result<bool> {
+    let mut done = Vec::new();
+    if work.calls > 0 {
+        done.push(counted(work.calls, "call saved", "calls saved"));
+    }
+    if work.claims > 0 {
+        done.push(counted(work.claims, "tenant taken", "tenants taken"));
+    }
+    let otherwise = if opens {
+        "open it as it is"
+    } else {
+        "keep it as it is"
+    };
     print!(
-        "{} holds work done since the demo was made ({} calls saved, {} tenants taken).\n\
-         Replace it with a fresh demo? Answer n to open it as it is. [y/N] ",
+        "{} holds work done since the demo was made ({}).\n\
+         Replace it with a fresh demo? Answer n to {otherwise}. [y/N] ",
         path.display(),
-        work.calls,
-        work.claims
+        done.join(", "),
     );
     std::io::stdout().flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(crate::domain::parse::yes_no(&answer).unwrap_or(false))
+}
+
+fn counted(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Makes the demo in a new file beside `path`, then puts it in place of `path`: if
@@ -166,49 +181,57 @@ fn print_summary(
     s: &Summary,
     took: std::time::Duration,
 ) {
+    let n = |count: usize, one: &str, many: &str| counted(count as i64, one, many);
     println!("Demo database made: {}", path.display());
     if own_file {
         println!("  (a file of its own: the demo never touches the program's database)");
     }
     println!(
-        "  {} tenants ({} living alone) in {} arrondissements of Paris, in 2 cohorts",
-        s.tenants, s.living_alone, s.arrondissements
+        "  {} in {} of Paris ({} living alone), 2 cohorts",
+        n(s.tenants, "tenant", "tenants"),
+        n(s.arrondissements, "arrondissement", "arrondissements"),
+        s.living_alone
     );
     println!(
-        "  {} operators and {} coordinator, {} field teams",
-        s.logins.len(),
-        s.coordinators.len(),
-        s.field_teams
+        "  {}, {}, {}",
+        n(s.logins.len(), "operator", "operators"),
+        n(s.coordinators.len(), "coordinator", "coordinators"),
+        n(s.field_teams, "field team", "field teams")
     );
     println!(
-        "  {} weeks of history: {} calls ({} reached), {} shifts, {} referrals ({} open), \
-         {} intervention requests ({} open)",
-        params.weeks,
-        s.calls,
+        "  {} of history: {} ({} reached), {},",
+        n(params.weeks as usize, "week", "weeks"),
+        n(s.calls, "call", "calls"),
         s.reached,
-        s.shifts,
-        s.referrals,
+        n(s.shifts, "shift", "shifts")
+    );
+    println!(
+        "    {} ({} open), {} ({} open)",
+        n(s.referrals, "referral", "referrals"),
         s.open_referrals,
-        s.interventions,
+        n(
+            s.interventions,
+            "intervention request",
+            "intervention requests"
+        ),
         s.open_interventions
     );
     println!(
-        "  Now: {} tenants due, {} callbacks due today; calls are allowed at any hour",
-        s.due_now, s.callbacks_today
+        "  Now: {} due, {} due today (calls allowed at any hour)",
+        n(s.due_now, "tenant", "tenants"),
+        n(s.callbacks_today, "callback", "callbacks")
     );
-    let mut logins: Vec<String> = s
-        .coordinators
-        .iter()
-        .map(|l| format!("{l} (coordinator)"))
-        .collect();
-    logins.extend(s.logins.iter().take(4).cloned());
-    if s.logins.len() > 4 {
-        logins.push(format!("… ({} in all, see veille operators)", s.operators));
+    let mut logins: Vec<&str> = s.logins.iter().take(3).map(String::as_str).collect();
+    if s.logins.len() > 3 {
+        logins.push("…");
     }
-    println!("  Sign in as: {}", logins.join(", "));
+    match s.coordinators.first() {
+        Some(c) => println!("  Sign in as {c} (coordinator) or {}", logins.join(", ")),
+        None => println!("  Sign in as {}", logins.join(", ")),
+    }
     println!("Open it with: veille --db {}", shell_quoted(path));
     println!(
-        "Made in {:.1} s from seed {}. Running veille demo again makes a fresh one in its place.",
+        "Made in {:.1} s from seed {}. Running veille demo again replaces it with a fresh one.",
         took.as_secs_f64(),
         params.seed
     );

@@ -154,9 +154,9 @@ impl World<'_> {
         self.staffing.end()
     }
 
-    /// The next moment an office is open at or after `t`, if before the end of the story.
-    fn office(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.staffing.open_at_or_after(t).map(|(_, at)| at)
+    /// The next moment people are at work at or after `t`, if before the end of the story.
+    fn office(&self, t: DateTime<Utc>, rng: &mut fastrand::Rng) -> Option<DateTime<Utc>> {
+        self.staffing.resume_at_or_after(t, rng).map(|(_, at)| at)
     }
 }
 
@@ -217,16 +217,18 @@ fn call(
     let cadence = world.cohort(tenant.cohort_id).cadence_days;
     let next = schedule::next_call(world.rules, end, cadence, previous, &result)?;
 
-    let notes_list: &[String] = match outcome {
-        Outcome::Reached if rng.u8(0..100) < 25 => &texts.reached,
-        Outcome::NoAnswer | Outcome::Busy | Outcome::Voicemail if rng.u8(0..100) < 30 => {
+    let notes_list: &[String] = match (outcome, wellbeing) {
+        (_, Some(Wellbeing::Urgent)) => &texts.urgent,
+        (_, Some(Wellbeing::Worried)) if rng.u8(0..100) < 80 => &texts.worried,
+        (Outcome::Reached, Some(Wellbeing::Fine)) if rng.u8(0..100) < 25 => &texts.reached,
+        (Outcome::NoAnswer | Outcome::Busy | Outcome::Voicemail, _) if rng.u8(0..100) < 30 => {
             &texts.unanswered
         }
-        Outcome::CallbackRequested if rng.u8(0..100) < 70 => &texts.callback,
-        Outcome::Hospitalised => &texts.hospitalised,
-        Outcome::Refused => &texts.refused,
-        Outcome::WrongNumber => &texts.wrong_number,
-        Outcome::DeceasedReported => &texts.deceased,
+        (Outcome::CallbackRequested, _) if rng.u8(0..100) < 70 => &texts.callback,
+        (Outcome::Hospitalised, _) => &texts.hospitalised,
+        (Outcome::Refused, _) => &texts.refused,
+        (Outcome::WrongNumber, _) => &texts.wrong_number,
+        (Outcome::DeceasedReported, _) => &texts.deceased,
         _ => &[],
     };
     let call_id = bulk.calls.len() as i64 + 1;
@@ -333,9 +335,9 @@ fn call(
     };
     let staffing = world.staffing;
     Ok(if let Some(callback) = next.callback_at {
-        staffing.open_at_or_after(callback + Duration::minutes(rng.i64(0..20)))
+        staffing.resume_at_or_after(callback + Duration::minutes(rng.i64(0..20)), rng)
     } else if outcome.is_unanswered() && due == end + world.rules.retry_after {
-        staffing.open_at_or_after(due + Duration::minutes(rng.i64(0..40)))
+        staffing.resume_at_or_after(due + Duration::minutes(rng.i64(0..40)), rng)
     } else if outcome.is_unanswered() {
         staffing.moment_on(world.local_date(due), rng)
     } else {
@@ -482,7 +484,7 @@ fn refer(
         String::new(),
     )];
     let coordinator = world.coordinator;
-    if let Some(sent) = world.office(made.at + Duration::minutes(rng.i64(10..=36 * 60))) {
+    if let Some(sent) = world.office(made.at + Duration::minutes(rng.i64(10..=36 * 60)), rng) {
         if rng.u8(0..100) < 5 {
             steps.push((
                 ReferralStatus::Declined,
@@ -504,7 +506,7 @@ fn refer(
             ));
             // Some services are slow to answer: the referral stays sent.
             let progress = (rng.u8(0..100) >= 12)
-                .then(|| world.office(sent + Duration::hours(rng.i64(20..=120))))
+                .then(|| world.office(sent + Duration::hours(rng.i64(20..=120)), rng))
                 .flatten();
             if let Some(progress) = progress {
                 steps.push((
@@ -513,7 +515,9 @@ fn refer(
                     coordinator,
                     pick(rng, &notes.in_progress).into(),
                 ));
-                if let Some(closed) = world.office(progress + Duration::hours(rng.i64(48..=300))) {
+                if let Some(closed) =
+                    world.office(progress + Duration::hours(rng.i64(48..=300)), rng)
+                {
                     let (status, list) = if rng.u8(0..100) < 85 {
                         (ReferralStatus::Done, &notes.done)
                     } else {
@@ -592,18 +596,19 @@ fn request(
         }
         local_instant(day, first_minute + 15 * rng.u16(0..=quarters), tz)
     };
+    let delivery = &texts.delivery[rng.usize(..texts.delivery.len().max(1))];
     let (wanted, details) = match (kind, urgency) {
         (_, Urgency::Emergency) => (
-            created + Duration::minutes(rng.i64(20..=45)),
+            to_minute(created + Duration::minutes(rng.i64(20..=45))),
             pick(rng, &texts.emergency),
         ),
         (InterventionKind::WelfareVisit, _) => (
-            created + Duration::minutes(rng.i64(120..=300)),
+            to_minute(created + Duration::minutes(rng.i64(120..=300))),
             pick(rng, &texts.welfare_visit),
         ),
         (InterventionKind::Delivery, _) => {
             let days = rng.u64(1..=2);
-            (on_day(days, 600, 8, rng), pick(rng, &texts.delivery))
+            (on_day(days, 600, 8, rng), delivery.details.as_str())
         }
         _ => {
             let days = rng.u64(2..=10);
@@ -631,11 +636,11 @@ fn request(
         Some(made.operator),
         String::new(),
     )];
-    let assigned = if urgency == Urgency::Routine {
+    let assigned = to_minute(if urgency == Urgency::Routine {
         created + (wanted - created) / rng.i32(3..=8)
     } else {
         created + Duration::minutes(rng.i64(5..=15))
-    };
+    });
     if assigned <= end {
         steps.push((
             InterventionStatus::Assigned,
@@ -643,25 +648,26 @@ fn request(
             Some(world.coordinator),
             format!("Confiée à l'{team_name}").replace("l'Équipe", "l'équipe"),
         ));
-        let (closing, at, by, list) = if rng.u8(0..100) < 10 {
+        let (closing, at, by, note) = if rng.u8(0..100) < 10 {
             let at = assigned + (wanted - assigned).max(Duration::minutes(20)) / 2;
+            let note = pick(rng, &texts.cancelled);
             (
                 InterventionStatus::Cancelled,
                 at,
                 Some(world.coordinator),
-                &texts.cancelled,
+                note,
             )
         } else {
-            let list = match kind {
-                InterventionKind::Accompaniment => &texts.done_accompaniment,
-                InterventionKind::Delivery => &texts.done_delivery,
-                _ => &texts.done_welfare_visit,
+            let note = match kind {
+                InterventionKind::Accompaniment => pick(rng, &texts.done_accompaniment),
+                InterventionKind::Delivery => delivery.done.as_str(),
+                _ => pick(rng, &texts.done_welfare_visit),
             };
             let at = wanted + Duration::minutes(rng.i64(60..=180));
-            (InterventionStatus::Done, at, None, list)
+            (InterventionStatus::Done, at, None, note)
         };
         if at <= end {
-            steps.push((closing, at, by, for_person(pick(rng, list), track.woman)));
+            steps.push((closing, to_minute(at), by, for_person(note, track.woman)));
         }
     }
     let (status, updated_at, _, last_note) = steps[steps.len() - 1].clone();
@@ -703,6 +709,11 @@ fn request(
                     at,
                 }),
         );
+}
+
+/// `t` without its seconds: people write down times to the minute.
+fn to_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp().div_euclid(60) * 60, 0).unwrap_or(t)
 }
 
 /// Where a field team finds the tenant: "12 rue de Tolbiac, Bât. B, Esc. 2, 3e, porte

@@ -69,6 +69,8 @@ pub struct Arrondissement {
 pub struct Texts {
     pub tenant_notes: Vec<String>,
     pub reached: Vec<String>,
+    pub worried: Vec<String>,
+    pub urgent: Vec<String>,
     pub unanswered: Vec<String>,
     pub callback: Vec<String>,
     pub hospitalised: Vec<String>,
@@ -119,11 +121,17 @@ pub struct InterventionTexts {
     pub accompaniment: Vec<String>,
     pub welfare_visit: Vec<String>,
     pub emergency: Vec<String>,
-    pub delivery: Vec<String>,
+    pub delivery: Vec<Delivery>,
     pub done_accompaniment: Vec<String>,
     pub done_welfare_visit: Vec<String>,
-    pub done_delivery: Vec<String>,
     pub cancelled: Vec<String>,
+}
+
+/// Something a field team delivers, and the note it closes the request with.
+#[derive(Debug, Deserialize)]
+pub struct Delivery {
+    pub details: String,
+    pub done: String,
 }
 
 /// The parsed inputs. The file is part of the program, so a mistake in it is reported

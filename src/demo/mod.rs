@@ -170,7 +170,6 @@ pub struct Summary {
     pub tenants: usize,
     pub living_alone: usize,
     pub arrondissements: usize,
-    pub operators: usize,
     pub coordinators: Vec<String>,
     pub logins: Vec<String>,
     pub field_teams: usize,
@@ -205,7 +204,6 @@ pub fn summary(bulk: &Bulk, now: DateTime<Utc>, rules: &Rules) -> Summary {
             .map(|t| t.person.postcode.as_str())
             .collect::<BTreeSet<_>>()
             .len(),
-        operators: bulk.operators.len(),
         coordinators: bulk
             .operators
             .iter()

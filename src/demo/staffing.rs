@@ -162,6 +162,22 @@ impl Staffing {
         self.windows.get(i).map(|w| (i, t.max(w.start)))
     }
 
+    /// Like `open_at_or_after`, but work that waited for the next shift is picked up
+    /// in its first hour and a half rather than all at its very first second.
+    pub fn resume_at_or_after(
+        &self,
+        t: DateTime<Utc>,
+        rng: &mut fastrand::Rng,
+    ) -> Option<(usize, DateTime<Utc>)> {
+        let (i, at) = self.open_at_or_after(t)?;
+        if at == t {
+            return Some((i, at));
+        }
+        let w = &self.windows[i];
+        let room = (w.last_start - w.start).num_seconds().min(90 * 60);
+        Some((i, at + Duration::seconds(rng.i64(0..=room))))
+    }
+
     /// A random moment of calling on local `day`, or on the next day with shifts
     /// (Sunday's calls wait for Monday).
     pub fn moment_on(
@@ -275,6 +291,31 @@ mod tests {
         assert!(
             s.moment_on("2026-11-28".parse().unwrap(), &mut rng)
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn work_waiting_for_a_shift_is_spread_over_its_start() {
+        let (s, _) = plan("2026-11-28T02:00:00Z");
+        let mut rng = fastrand::Rng::with_seed(2);
+        let inside = utc("2026-11-23T09:30:00Z");
+        assert_eq!(
+            s.resume_at_or_after(inside, &mut rng).map(|(_, t)| t),
+            Some(inside)
+        );
+        // 13:30 in Paris is lunch: the afternoon opens at 14:00 (13:00 UTC).
+        let moments: std::collections::BTreeSet<_> = (0..50)
+            .map(|_| {
+                s.resume_at_or_after(utc("2026-11-23T12:30:00Z"), &mut rng)
+                    .unwrap()
+                    .1
+            })
+            .collect();
+        assert!(moments.len() > 40);
+        assert!(
+            moments
+                .iter()
+                .all(|t| *t >= utc("2026-11-23T13:00:00Z") && *t <= utc("2026-11-23T14:30:00Z"))
         );
     }
 }

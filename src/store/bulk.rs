@@ -815,4 +815,32 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
     }
+
+    #[test]
+    fn long_lists_are_written_whole_in_batches_of_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("bulk.db")).unwrap();
+        let at = utc("2026-11-20T09:30:00Z");
+        let count = 2 * ROWS_PER_STATEMENT + 3;
+        let bulk = Bulk {
+            operators: (1..=count as i64)
+                .map(|id| BulkOperator {
+                    id,
+                    login: format!("op{id}"),
+                    name: format!("Opérateur {id}"),
+                    organisation: String::new(),
+                    role: Role::Operator,
+                    phone: None,
+                    email: None,
+                    created_at: at,
+                })
+                .collect(),
+            ..Bulk::default()
+        };
+        store.insert_bulk(&bulk).unwrap();
+        let operators = store.operators().unwrap();
+        assert_eq!(operators.len(), count);
+        assert_eq!(store.operator("op131").unwrap().id, 131);
+        assert_eq!(store.operator("op1").unwrap().name, "Opérateur 1");
+    }
 }
