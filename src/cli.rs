@@ -43,6 +43,12 @@ pub enum Command {
     /// Create an empty database, or bring an existing one to the current schema.
     Init,
     /// Create a database filled with realistic synthetic data, then open the operator screen on it.
+    ///
+    /// Without --db the demo has a file of its own (demo.db in the data folder), never the
+    /// program's database. Running it again replaces the previous demo with a fresh one: the
+    /// same seed gives the same people and story, dated from today. A database the demo did
+    /// not make is never replaced. If people have worked in the old demo, veille asks first
+    /// (on a terminal); answering no opens the old demo as it is.
     Demo(DemoArgs),
     /// Import the landlord's tenant list or the list of operators from a CSV file.
     #[command(subcommand)]

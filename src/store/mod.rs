@@ -3,8 +3,10 @@
 //! that takes the write lock when it begins (see `Store::write`).
 
 mod backup;
+pub mod bulk;
 mod calls;
 mod cohorts;
+pub mod demo;
 pub mod doctor;
 mod error;
 mod export;

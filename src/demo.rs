@@ -1,1 +1,0 @@
-//! The demo database: realistic synthetic tenants, operators and history.
