@@ -56,7 +56,7 @@ impl Context {
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_cli(&cli.global)?;
     match cli.command {
-        None => crate::tui::run(&ctx, None),
+        None => crate::tui::run(&ctx, cli.operator.as_deref()),
         Some(Command::Init) => init::run(&ctx),
         Some(Command::Demo(args)) => demo::run(&ctx, &args),
         Some(Command::Import(cmd)) => import::run(&ctx, &cmd),

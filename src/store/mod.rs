@@ -11,6 +11,7 @@ mod operators;
 mod queue;
 mod services;
 mod settings;
+mod shift_stats;
 mod shifts;
 mod tenants;
 pub mod time;
@@ -27,6 +28,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use operators::{NewOperator, Operator};
 pub use queue::{Claim, QueueEntry};
 pub use services::Service;
+pub use shift_stats::ShiftStats;
 pub use tenants::{NewTenant, Tenant, TenantCard, Upserted};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
