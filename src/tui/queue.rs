@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::action::Action;
 use super::app::{App, Screen, Ui};
 use super::popup::Popup;
-use super::rows::{clip, pad};
+use super::rows::{clip, pad, wrap};
 use crate::domain::Rules;
 use crate::domain::phone::Phone;
 use crate::domain::tenant::age_on;
@@ -220,6 +220,8 @@ fn details(ui: &Ui, e: &QueueEntry) -> String {
         parts.push(l.f("queue.callback_at", &[("when", &ui.day_time(at))]));
     }
     match (t.last_outcome, t.last_call_at) {
+        // The callback time above already says it.
+        (Some(crate::domain::Outcome::CallbackRequested), Some(_)) if t.callback_at.is_some() => {}
         (Some(o), Some(at)) => parts.push(format!(
             "{} {}",
             l.code_name("outcome", o.code()),
@@ -354,41 +356,44 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
     frame.render_widget(block, card_area);
     if let Some(card) = &q.card {
         frame.render_widget(
-            Paragraph::new(card_lines(card, ui, true)).wrap(Wrap { trim: false }),
+            Paragraph::new(card_lines(card, ui, true, inner.width)),
             inner,
         );
     }
 }
 
-/// A tenant's card: phones, address, household, notes, last calls, open requests.
-pub fn card_lines(card: &TenantCard, ui: &Ui, with_phones: bool) -> Vec<Line<'static>> {
+/// A tenant's card: phones, address, household, notes, last calls, open requests,
+/// wrapped to `cols` columns (list items with a hanging indent).
+pub fn card_lines(card: &TenantCard, ui: &Ui, with_phones: bool, cols: u16) -> Vec<Line<'static>> {
     let l = ui.lang;
     let th = ui.theme;
     let t = &card.tenant;
-    let mut lines = Vec::new();
+    // (text, style, is a list item)
+    let mut entries: Vec<(String, ratatui::style::Style, bool)> = Vec::new();
     let mut head = t.full_name();
     if let Some(age) = age_text(ui, t.birth_date) {
         head.push_str(", ");
         head.push_str(&age);
     }
-    lines.push(Line::from(Span::styled(head, th.bold())));
+    entries.push((head, th.bold(), false));
     if with_phones {
         for p in [&t.phone, &t.phone_alt].into_iter().flatten() {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", l.t("card.phone")), th.muted()),
-                Span::styled(phone_text(p), th.phone()),
-            ]));
+            entries.push((
+                format!("{} {}", l.t("card.phone"), phone_text(p)),
+                th.phone(),
+                false,
+            ));
         }
         if t.phone.is_none() && t.phone_alt.is_none() {
-            lines.push(Line::from(l.t("card.no_phone")));
+            entries.push((l.t("card.no_phone").to_string(), th.error(), false));
         }
     }
     if !t.address.is_empty() {
-        lines.push(Line::from(t.address.clone()));
+        entries.push((t.address.clone(), th.normal(), false));
     }
     let city = format!("{} {}", t.postcode, t.city).trim().to_string();
     if !city.is_empty() {
-        lines.push(Line::from(city));
+        entries.push((city, th.normal(), false));
     }
     let mut access = Vec::new();
     for (key, value) in [
@@ -396,37 +401,34 @@ pub fn card_lines(card: &TenantCard, ui: &Ui, with_phones: bool) -> Vec<Line<'st
         ("card.staircase", &t.staircase),
         ("card.floor", &t.floor),
         ("card.door", &t.door),
+        ("card.access_code", &t.access_code),
     ] {
         if !value.is_empty() {
             access.push(l.f(key, &[("v", value)]));
         }
     }
     if !access.is_empty() {
-        lines.push(Line::from(access.join(" · ")));
+        entries.push((access.join(" · "), th.normal(), false));
     }
-    if !t.access_code.is_empty() {
-        lines.push(Line::from(
-            l.f("card.access_code", &[("v", &t.access_code)]),
+    entries.push((
+        format!("{} · {}", household(ui, t.lives_alone), t.cohort),
+        th.normal(),
+        false,
+    ));
+    if !t.notes.is_empty() {
+        entries.push((
+            format!("{} {}", l.t("card.notes"), t.notes),
+            th.bold(),
+            false,
         ));
     }
-    lines.push(Line::from(format!(
-        "{} · {}",
-        household(ui, t.lives_alone),
-        t.cohort
-    )));
-    if !t.notes.is_empty() {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ", l.t("card.notes")), th.muted()),
-            Span::raw(t.notes.clone()),
-        ]));
-    }
-    lines.push(Line::from(Span::styled(l.t("card.last_calls"), th.bold())));
+    entries.push((l.t("card.last_calls").to_string(), th.title(), false));
     if card.last_calls.is_empty() {
-        lines.push(Line::from(format!("  {}", l.t("card.none"))));
+        entries.push((l.t("card.none").to_string(), th.normal(), true));
     }
     for (at, outcome, who, notes) in card.last_calls.iter().take(3) {
         let mut s = format!(
-            "  {} {} ({who})",
+            "{} {} ({who})",
             ui.date(*at),
             l.code_name("outcome", outcome.code())
         );
@@ -434,41 +436,48 @@ pub fn card_lines(card: &TenantCard, ui: &Ui, with_phones: bool) -> Vec<Line<'st
             s.push_str(" : ");
             s.push_str(notes);
         }
-        lines.push(Line::from(s));
+        entries.push((s, th.normal(), true));
     }
     if !card.open_referrals.is_empty() {
-        lines.push(Line::from(Span::styled(
-            l.t("card.open_referrals"),
-            th.bold(),
-        )));
+        entries.push((l.t("card.open_referrals").to_string(), th.title(), false));
         for (_, fr, en, status, follow) in &card.open_referrals {
             let name = if l == crate::i18n::Lang::En { en } else { fr };
-            let mut s = format!(
-                "  {name} · {}",
-                l.code_name("referral_status", status.code())
-            );
+            let mut s = format!("{name} · {}", l.code_name("referral_status", status.code()));
             if let Some(d) = follow {
                 s.push_str(&l.f(
                     "card.follow_up",
                     &[("date", &d.format("%d/%m").to_string())],
                 ));
             }
-            lines.push(Line::from(s));
+            entries.push((s, th.normal(), true));
         }
     }
     if !card.open_interventions.is_empty() {
-        lines.push(Line::from(Span::styled(
-            l.t("card.open_interventions"),
-            th.bold(),
-        )));
+        entries.push((
+            l.t("card.open_interventions").to_string(),
+            th.title(),
+            false,
+        ));
         for (_, kind, urgency, status) in &card.open_interventions {
-            lines.push(Line::from(format!(
-                "  {} · {} · {}",
-                l.code_name("intervention_kind", kind.code()),
-                l.code_name("urgency", urgency.code()),
-                l.code_name("intervention_status", status.code())
-            )));
+            entries.push((
+                format!(
+                    "{} · {} · {}",
+                    l.code_name("intervention_kind", kind.code()),
+                    l.code_name("urgency", urgency.code()),
+                    l.code_name("intervention_status", status.code())
+                ),
+                th.normal(),
+                true,
+            ));
         }
     }
-    lines
+    entries
+        .into_iter()
+        .flat_map(|(text, style, item)| {
+            let (first, rest) = if item { ("• ", "  ") } else { ("", "  ") };
+            wrap(&text, cols as usize, first, rest)
+                .into_iter()
+                .map(move |line| Line::from(Span::styled(line, style)))
+        })
+        .collect()
 }

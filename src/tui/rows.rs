@@ -245,7 +245,8 @@ impl<T: Copy + PartialEq> FormRows<T> {
             .collect();
         let col_w = texts.iter().map(|o| width(o)).max().unwrap_or(1) + 2;
         let avail = self.width.saturating_sub(self.label_w).max(col_w);
-        let per_row = (avail / col_w).clamp(1, texts.len().max(1));
+        // The last column needs no gap after it.
+        let per_row = ((avail + 1) / col_w).clamp(1, texts.len().max(1));
         for (row_i, chunk) in texts.chunks(per_row).enumerate() {
             self.rows.row();
             if row_i == 0 {
@@ -330,7 +331,12 @@ impl<T: Copy + PartialEq> FormRows<T> {
         }
         let hint_w = if hint.is_empty() { 0 } else { width(hint) + 1 };
         let box_w = self.width.saturating_sub(self.label_w + 2 + hint_w).max(4);
-        let (shown, col) = value.visible(box_w);
+        // Unfocused, a long value shows its beginning; focused, the part at the cursor.
+        let (shown, col) = if focused {
+            value.visible(box_w)
+        } else {
+            (clip(value.value(), box_w), 0)
+        };
         self.rows.push("[", th.muted(), Some(field));
         if focused {
             self.rows.cursor = Some((self.rows.current_row(), self.rows.col() + col));
@@ -360,7 +366,8 @@ impl<T: Copy + PartialEq> FormRows<T> {
     pub fn item(&mut self, label: &str, text: &str, focused: bool, field: T) {
         let th = self.theme;
         self.rows.row();
-        self.rows.push(pad(label, self.label_w), th.muted(), None);
+        self.rows
+            .push(pad(&format!(" {label}"), self.label_w), th.muted(), None);
         if focused {
             self.rows.mark_focus();
             self.rows.cursor = Some((self.rows.current_row(), self.rows.col()));
@@ -376,7 +383,8 @@ impl<T: Copy + PartialEq> FormRows<T> {
     pub fn button(&mut self, label: &str, text: &str, focused: bool, field: T) {
         let th = self.theme;
         self.rows.row();
-        self.rows.push(pad(label, self.label_w), th.muted(), None);
+        self.rows
+            .push(pad(&format!(" {label}"), self.label_w), th.muted(), None);
         if focused {
             self.rows.mark_focus();
             self.rows.cursor = Some((self.rows.current_row(), self.rows.col()));
@@ -395,5 +403,54 @@ impl<T: Copy + PartialEq> FormRows<T> {
 
     pub fn blank(&mut self) {
         self.rows.row();
+    }
+}
+
+/// Word-wraps `text` to `cols` columns: the first line starts with `first`, the
+/// others with `rest` (a hanging indent). Words longer than a line are cut.
+pub fn wrap(text: &str, cols: usize, first: &str, rest: &str) -> Vec<String> {
+    let cols = cols.max(width(rest) + 1).max(width(first) + 1);
+    let mut out = Vec::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let gap = usize::from(!empty);
+        if !empty && width(&line) + gap + width(word) > cols {
+            out.push(std::mem::replace(&mut line, rest.to_string()));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if width(&line) + 1 > cols {
+                out.push(std::mem::replace(&mut line, rest.to_string()));
+            }
+            line.push(c);
+        }
+        empty = false;
+    }
+    out.push(line);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words_with_a_hanging_indent() {
+        assert_eq!(
+            wrap("Comment allez-vous en ce moment ?", 16, "- ", "  "),
+            vec!["- Comment", "  allez-vous en", "  ce moment ?"]
+        );
+        assert_eq!(wrap("", 10, " ", " "), vec![" "]);
+        assert_eq!(wrap("abcdefghij", 5, "", ""), vec!["abcde", "fghij"]);
+    }
+
+    #[test]
+    fn clips_and_pads_by_columns_not_bytes() {
+        assert_eq!(clip("Hélène Lefèvre", 8), "Hélène…");
+        assert_eq!(pad("Zoé", 5), "Zoé  ");
     }
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, MessageKind, Screen, Ui};
-use super::rows::{pad, width};
+use super::rows::{clip, pad, width};
 use super::{MIN_HEIGHT, MIN_WIDTH, call, help, keys, popup, queue, signin};
 
 /// The part of the screen between the header and the message line.
@@ -95,9 +95,17 @@ fn header(app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
     let w = area.width as usize;
     let room = w.saturating_sub(width(&clock));
     let mut text = left;
-    if !counters.is_empty() && width(&text) + 3 + width(&counters) <= room {
-        text.push_str(" │ ");
-        text.push_str(&counters);
+    if !counters.is_empty() {
+        let name = app
+            .session
+            .as_ref()
+            .map(|s| s.operator.name.as_str())
+            .unwrap_or("");
+        if width(&text) + 3 + width(&counters) > room {
+            text = format!(" {name}");
+        }
+        let name_room = room.saturating_sub(width(&counters) + 3);
+        text = format!("{} │ {counters}", clip(&text, name_room));
     }
     let line = Line::from(vec![
         Span::styled(pad(&text, room), th.bar().patch(th.bold())),
@@ -130,18 +138,16 @@ fn status_bar(app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
     let (scope, typing) = app.scope();
     let mut spans = Vec::new();
     let mut used = 0;
+    // Keys in reverse video, what they do in plain text (as nano does): readable
+    // without colour, and compact enough that the save key and help fit at 80 columns.
     for (k, label) in keys::hints(scope, typing, ui.lang) {
         let piece_w = width(&k) + width(label) + 3;
         if used + piece_w > area.width as usize {
             break;
         }
-        spans.push(Span::styled(format!(" {k}"), th.bar().patch(th.bold())));
-        spans.push(Span::styled(format!(" {label} "), th.bar()));
+        spans.push(Span::styled(k, th.bar().patch(th.bold())));
+        spans.push(Span::styled(format!(" {label}  "), th.normal()));
         used += piece_w;
     }
-    spans.push(Span::styled(
-        " ".repeat((area.width as usize).saturating_sub(used)),
-        th.bar(),
-    ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect, Size};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::CallState;
 use super::form::Field;
@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 use crate::store::Service;
 use crate::tui::app::{Session, Ui};
 use crate::tui::queue::{age_text, card_lines, household, phone_text};
-use crate::tui::rows::{FormRows, Rows, pad, width};
+use crate::tui::rows::{FormRows, Rows, clip, pad, width, wrap};
 
 /// What a piece of the form stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub enum Target {
 }
 
 /// Width of the label column of the form.
-pub const LABEL: usize = 13;
+pub const LABEL: usize = 15;
 
 pub struct Areas {
     pub tenant: Rect,
@@ -129,7 +129,7 @@ pub fn render(
         let inner = block.inner(card);
         frame.render_widget(block, card);
         frame.render_widget(
-            Paragraph::new(card_lines(&call.card, ui, false)).wrap(Wrap { trim: false }),
+            Paragraph::new(card_lines(&call.card, ui, false, inner.width)),
             inner,
         );
     }
@@ -145,24 +145,27 @@ fn render_tenant(call: &CallState, ui: &Ui, area: Rect, frame: &mut Frame) {
         facts.push(age);
     }
     facts.push(household(ui, t.lives_alone).to_string());
-    facts.push(t.cohort.clone());
     if t.attempts_day == Some(ui.today()) && t.attempts_count > 0 {
         facts.push(l.f(
             "call.attempt_number",
             &[("n", &(t.attempts_count + 1).to_string())],
         ));
     }
-    let started = l.f("call.started_at", &[("time", &ui.time(call.started_at))]);
-    let name = t.full_name();
-    let left_w = area.width as usize - width(&started).min(area.width as usize);
-    let line1 = Line::from(vec![
-        Span::styled(format!(" {name}"), th.bold()),
-        Span::raw(pad(
-            &format!(" · {}", facts.join(" · ")),
-            left_w.saturating_sub(width(&name) + 1),
-        )),
-        Span::styled(started, th.muted()),
-    ]);
+    let w = area.width as usize;
+    let name = format!(" {}", t.full_name());
+    let facts = format!(" · {}", facts.join(" · "));
+    let mut line1 = vec![
+        Span::styled(name.clone(), th.bold()),
+        Span::raw(facts.clone()),
+    ];
+    // What the operator must know before speaking (hard of hearing, ...) comes first.
+    if !t.notes.is_empty() {
+        let room = w.saturating_sub(width(&name) + width(&facts) + 3);
+        line1.push(Span::styled(
+            format!(" · {}", clip(&t.notes, room)),
+            th.bold(),
+        ));
+    }
     let mut phone_spans = vec![Span::styled(format!(" {} ", l.t("call.dial")), th.muted())];
     match &t.phone {
         Some(p) => phone_spans.push(Span::styled(phone_text(p), th.phone())),
@@ -175,7 +178,7 @@ fn render_tenant(call: &CallState, ui: &Ui, area: Rect, frame: &mut Frame) {
         ));
         phone_spans.push(Span::styled(phone_text(alt), th.bold()));
     }
-    let mut lines = vec![line1, Line::from(phone_spans)];
+    let mut lines = vec![Line::from(line1), Line::from(phone_spans)];
     if area.height >= 5 {
         if let Some(p) = &t.phone {
             for row in big_digits(&phone_text(p)) {
@@ -340,9 +343,15 @@ fn render_script(
         .title(Span::styled(format!(" {title} "), th.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let text_lines = text.lines().count();
+    let cols = inner.width as usize;
+    let wrapped = |first: &str, rest: &str| -> Vec<String> {
+        text.lines()
+            .flat_map(|t| wrap(t, cols, first, rest))
+            .collect()
+    };
     let mut lines: Vec<Line> = Vec::new();
-    if (inner.height as usize) >= steps.len() + text_lines + 3 {
+    let opened = wrapped("    ", "    ");
+    if (inner.height as usize) >= steps.len() + opened.len() {
         // Room for the whole outline, the current step opened.
         for (i, s) in steps.iter().enumerate() {
             if i == current {
@@ -350,9 +359,7 @@ fn render_script(
                     format!("▶ {}. {}", i + 1, s.title),
                     th.bold(),
                 )));
-                for t in text.lines() {
-                    lines.push(Line::from(format!("    {t}")));
-                }
+                lines.extend(opened.iter().map(|t| Line::from(t.clone())));
             } else {
                 lines.push(Line::from(Span::styled(
                     format!("  {}. {}", i + 1, s.title),
@@ -361,9 +368,9 @@ fn render_script(
             }
         }
     } else {
-        lines.extend(text.lines().map(|t| Line::from(format!(" {t}"))));
+        lines.extend(wrapped(" ", " ").into_iter().map(Line::from));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, frame: &mut Frame) {
@@ -372,7 +379,13 @@ fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, fram
     let title = if call.claim_lost {
         Span::styled(format!(" {} ", l.t("call.form_title_lost")), th.error())
     } else {
-        Span::styled(format!(" {} ", l.t("call.form_title")), th.title())
+        Span::styled(
+            format!(
+                " {} ",
+                l.f("call.form_title", &[("time", &ui.time(call.started_at))])
+            ),
+            th.title(),
+        )
     };
     let block = Block::new().borders(Borders::TOP).title(title);
     let inner = block.inner(area);

@@ -321,6 +321,13 @@ impl InterventionForm {
         b.rows
     }
 
+    /// The popup's box: as tall as its rows (and the banner).
+    pub fn area(&self, ui: &Ui, size: ratatui::layout::Size) -> Rect {
+        let probe = super::form_area(size, usize::from(size.height));
+        let banner = usize::from(self.urgency() == Urgency::Emergency);
+        super::form_area(size, self.rows(ui, probe).rows.len() + banner)
+    }
+
     pub fn render(&self, ui: &Ui, area: Rect, frame: &mut Frame) {
         let title = if self.editing.is_some() {
             ui.lang.t("intervention.title_edit")

@@ -83,9 +83,9 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
             _ => app.popup = Some(Popup::ResumeDraft { confirm_discard }),
         },
         Popup::Referral(mut form) => {
-            let today = app.ui().today();
-            let area = form_area(size);
-            match form.apply(action, &app.services, today, area, app.ui()) {
+            let ui = app.ui();
+            let area = form.area(&app.services, &ui, size);
+            match form.apply(action, &app.services, ui.today(), area, ui) {
                 Outcome::Keep => app.popup = Some(Popup::Referral(form)),
                 Outcome::Cancel => {}
                 Outcome::Done(entry) => {
@@ -106,7 +106,7 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
         }
         Popup::Intervention(mut form) => {
             let ui = app.ui();
-            let area = form_area(size);
+            let area = form.area(&ui, size);
             match form.apply(action, &app.rules, area, ui) {
                 Outcome::Keep => app.popup = Some(Popup::Intervention(form)),
                 Outcome::Cancel => {}
@@ -132,9 +132,9 @@ pub fn centered(size: Size, w: u16, h: u16) -> Rect {
     Rect::new((size.width - w) / 2, (size.height - h) / 2, w, h)
 }
 
-/// Where the referral and intervention forms are drawn.
-pub fn form_area(size: Size) -> Rect {
-    centered(size, 84, 20)
+/// Where a popup form of `rows` rows is drawn (its border around them).
+pub fn form_area(size: Size, rows: usize) -> Rect {
+    centered(size, 84, rows as u16 + 2)
 }
 
 /// Draws the open popup above the screen.
@@ -150,8 +150,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         Popup::ResumeDraft { confirm_discard } => {
             confirm::render_resume(app, *confirm_discard, &ui, size, frame)
         }
-        Popup::Referral(f) => f.render(&app.services, &ui, form_area(size), frame),
-        Popup::Intervention(f) => f.render(&ui, form_area(size), frame),
+        Popup::Referral(f) => f.render(&app.services, &ui, f.area(&app.services, &ui, size), frame),
+        Popup::Intervention(f) => f.render(&ui, f.area(&ui, size), frame),
     }
 }
 

@@ -344,6 +344,12 @@ impl ReferralForm {
         b.rows
     }
 
+    /// The popup's box: as tall as its rows.
+    pub fn area(&self, services: &[Service], ui: &Ui, size: ratatui::layout::Size) -> Rect {
+        let probe = super::form_area(size, usize::from(size.height));
+        super::form_area(size, self.rows(services, ui, probe).rows.len())
+    }
+
     pub fn render(&self, services: &[Service], ui: &Ui, area: Rect, frame: &mut Frame) {
         let title = if self.editing.is_some() {
             ui.lang.t("referral.title_edit")
