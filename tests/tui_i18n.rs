@@ -42,7 +42,10 @@ fn both_languages_fill_the_same_placeholders_and_no_text_is_empty() {
     for key in i18n::keys(Lang::Fr) {
         let fr = Lang::Fr.lookup(key).unwrap_or_default();
         let en = Lang::En.lookup(key).unwrap_or_default();
-        assert!(!fr.trim().is_empty() && !en.trim().is_empty(), "{key} is empty");
+        assert!(
+            !fr.trim().is_empty() && !en.trim().is_empty(),
+            "{key} is empty"
+        );
         assert_eq!(placeholders(fr), placeholders(en), "{key}");
     }
 }
@@ -51,7 +54,10 @@ fn both_languages_fill_the_same_placeholders_and_no_text_is_empty() {
 fn every_domain_code_is_translated() {
     let kinds: Vec<(&str, Vec<&str>)> = vec![
         ("outcome", Outcome::ALL.iter().map(|v| v.code()).collect()),
-        ("wellbeing", Wellbeing::ALL.iter().map(|v| v.code()).collect()),
+        (
+            "wellbeing",
+            Wellbeing::ALL.iter().map(|v| v.code()).collect(),
+        ),
         ("need", NeedCategory::ALL.iter().map(|v| v.code()).collect()),
         ("urgency", Urgency::ALL.iter().map(|v| v.code()).collect()),
         (
@@ -121,7 +127,10 @@ fn every_key_the_screens_use_exists() {
         .filter_map(|k| k.split('.').next().map(String::from))
         .collect();
     let mut files = Vec::new();
-    rust_files(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/tui")), &mut files);
+    rust_files(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/tui")),
+        &mut files,
+    );
     assert!(files.len() > 10);
     let mut checked = 0;
     for file in files {
@@ -141,7 +150,10 @@ fn every_key_the_screens_use_exists() {
             }
         }
     }
-    assert!(checked > 150, "only {checked} keys found: the scan is broken");
+    assert!(
+        checked > 150,
+        "only {checked} keys found: the scan is broken"
+    );
 }
 
 #[test]
@@ -160,10 +172,17 @@ fn every_key_binding_has_its_words() {
 fn the_french_text_says_vous() {
     for key in ["errors.outcome_required", "call.claim_lost", "signin.intro"] {
         let fr = Lang::Fr.lookup(key).unwrap_or_default().to_lowercase();
-        assert!(!fr.contains(" tu ") && !fr.contains(" ton ") && !fr.contains(" ta "), "{key}: {fr}");
+        assert!(
+            !fr.contains(" tu ") && !fr.contains(" ton ") && !fr.contains(" ta "),
+            "{key}: {fr}"
+        );
     }
     for step in veille::tui::call::script::steps(Lang::Fr) {
         let t = format!(" {} ", step.text.to_lowercase());
-        assert!(!t.contains(" tu ") && !t.contains(" t'"), "{}: tutoiement", step.id);
+        assert!(
+            !t.contains(" tu ") && !t.contains(" t'"),
+            "{}: tutoiement",
+            step.id
+        );
     }
 }

@@ -50,6 +50,8 @@ pub fn clip(text: &str, max: usize) -> String {
         }
         out.push(c);
     }
+    let kept = out.trim_end().len();
+    out.truncate(kept);
     out.push('…');
     out
 }
@@ -407,13 +409,22 @@ impl<T: Copy + PartialEq> FormRows<T> {
 }
 
 /// Word-wraps `text` to `cols` columns: the first line starts with `first`, the
-/// others with `rest` (a hanging indent). Words longer than a line are cut.
+/// others with `rest` (a hanging indent). Words longer than a line are cut. French
+/// punctuation stays with its word (no line starting with "?" or "»").
 pub fn wrap(text: &str, cols: usize, first: &str, rest: &str) -> Vec<String> {
+    const NBSP: &str = "\u{a0}";
+    let text = text
+        .replace(" ?", &format!("{NBSP}?"))
+        .replace(" !", &format!("{NBSP}!"))
+        .replace(" :", &format!("{NBSP}:"))
+        .replace(" ;", &format!("{NBSP};"))
+        .replace(" »", &format!("{NBSP}»"))
+        .replace("« ", &format!("«{NBSP}"));
     let cols = cols.max(width(rest) + 1).max(width(first) + 1);
     let mut out = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
-    for word in text.split_whitespace() {
+    for word in text.split([' ', '\t', '\n']).filter(|w| !w.is_empty()) {
         let gap = usize::from(!empty);
         if !empty && width(&line) + gap + width(word) > cols {
             out.push(std::mem::replace(&mut line, rest.to_string()));
@@ -442,10 +453,18 @@ mod tests {
     fn wraps_words_with_a_hanging_indent() {
         assert_eq!(
             wrap("Comment allez-vous en ce moment ?", 16, "- ", "  "),
-            vec!["- Comment", "  allez-vous en", "  ce moment ?"]
+            vec!["- Comment", "  allez-vous en", "  ce moment\u{a0}?"]
         );
         assert_eq!(wrap("", 10, " ", " "), vec![" "]);
         assert_eq!(wrap("abcdefghij", 5, "", ""), vec!["abcde", "fghij"]);
+        assert_eq!(
+            wrap("notez « mauvais numéro ».", 12, "", ""),
+            vec!["notez", "«\u{a0}mauvais", "numéro\u{a0}»."]
+        );
+        assert_eq!(
+            wrap("Allez-vous bien ?", 15, "", ""),
+            vec!["Allez-vous", "bien\u{a0}?"]
+        );
     }
 
     #[test]

@@ -33,9 +33,9 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
-    /// Labels and secondary text.
+    /// Labels and secondary text: plain (grey is unreadable on some dark terminals).
     pub fn muted(self) -> Style {
-        self.tint(Style::new(), Color::DarkGray)
+        Style::new()
     }
 
     /// The top bar and the key hints.
@@ -57,8 +57,9 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
 
+    /// Box titles: bold only (blue reads badly on black, cyan on white).
     pub fn title(self) -> Style {
-        self.tint(Style::new().add_modifier(Modifier::BOLD), Color::Blue)
+        Style::new().add_modifier(Modifier::BOLD)
     }
 
     pub fn error(self) -> Style {
