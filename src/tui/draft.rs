@@ -134,3 +134,88 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     }
     h
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn draft(db: &Path) -> Draft {
+        let at: DateTime<Utc> = "2026-11-28T09:42:00Z".parse().unwrap();
+        Draft {
+            db: db.to_path_buf(),
+            operator_id: 3,
+            tenant_id: 7,
+            tenant_name: "Mme Hélène Lefèvre".into(),
+            save_id: "x-1".into(),
+            started_at: at,
+            claim: Claim {
+                id: 1,
+                tenant_id: 7,
+                operator_id: 3,
+                claimed_at: at,
+                expires_at: at,
+            },
+            form: CallForm::default(),
+        }
+    }
+
+    #[test]
+    fn a_draft_is_written_privately_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("veille.db");
+        let drafts = Drafts::new(dir.path().join("data").join("drafts"));
+        let mut d = draft(&db);
+        d.form.notes.set("Fille prévenue");
+        drafts.save(&d).unwrap();
+        let path = drafts.path(&db, 3);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let dir_mode = std::fs::metadata(drafts.dir())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+        match drafts.load(&db, 3) {
+            Found::Draft(back) => assert_eq!(*back, d),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(drafts.load(&db, 4), Found::None),
+            "one per operator"
+        );
+        let other_db = dir.path().join("other.db");
+        assert!(
+            matches!(drafts.load(&other_db, 3), Found::None),
+            "one per database"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(drafts.dir())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path() != path)
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "no temporary file left: {leftovers:?}"
+        );
+        drafts.remove(&db, 3).unwrap();
+        drafts.remove(&db, 3).unwrap();
+        assert!(matches!(drafts.load(&db, 3), Found::None));
+    }
+
+    #[test]
+    fn an_unreadable_draft_is_set_aside_not_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("veille.db");
+        let drafts = Drafts::new(dir.path().join("drafts"));
+        drafts.save(&draft(&db)).unwrap();
+        std::fs::write(drafts.path(&db, 3), "{ half a dra").unwrap();
+        match drafts.load(&db, 3) {
+            Found::Unreadable(aside) => {
+                assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ half a dra")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(drafts.load(&db, 3), Found::None));
+    }
+}

@@ -78,7 +78,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     let Screen::SignIn(state) = &mut app.screen else {
         return;
     };
-    let page = areas(super::view::body(size)).2.height.max(1) as isize;
+    let page = areas(super::view::body(size)).list.height.max(1) as isize;
     match action {
         Action::Char(c) => {
             state.filter.insert(c);
@@ -102,7 +102,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         Action::PageDown => state.move_by(page),
         Action::Back | Action::Interrupt => app.quit = true,
         Action::Click { x, y } => {
-            let list = areas(super::view::body(size)).2;
+            let list = areas(super::view::body(size)).list;
             if list.contains(Position::new(x, y)) {
                 let offset = scroll(state.selected, list.height as usize);
                 let row = offset + (y - list.y) as usize;
@@ -124,15 +124,22 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     }
 }
 
-/// The box, the filter line and the list.
-fn areas(body: Rect) -> (Rect, Rect, Rect) {
+/// The parts of the sign-in box.
+struct Areas {
+    outer: Rect,
+    intro: Rect,
+    filter: Rect,
+    list: Rect,
+    foot: Rect,
+}
+
+fn areas(body: Rect) -> Areas {
     let width = body.width.min(72);
     let outer = Rect {
         x: body.x + (body.width - width) / 2,
         width,
         ..body
     };
-    let inner = Block::bordered().inner(outer);
     let [intro, filter, _, list, _, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -141,9 +148,14 @@ fn areas(body: Rect) -> (Rect, Rect, Rect) {
         Constraint::Length(1),
         Constraint::Length(2),
     ])
-    .areas(inner);
-    let _ = (intro, foot);
-    (outer, filter, list)
+    .areas(Block::bordered().inner(outer));
+    Areas {
+        outer,
+        intro,
+        filter,
+        list,
+        foot,
+    }
 }
 
 /// First row shown so that the selected row is visible.
@@ -154,17 +166,19 @@ fn scroll(selected: usize, height: usize) -> usize {
 pub fn render(state: &SignInState, ui: &Ui, body: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let t = ui.theme;
-    let (outer, filter, list) = areas(body);
+    let Areas {
+        outer,
+        intro,
+        filter,
+        list,
+        foot,
+    } = areas(body);
     let block = Block::bordered().title(Span::styled(
         format!(" {} ", l.t("signin.title")),
         t.title(),
     ));
-    let inner = block.inner(outer);
     frame.render_widget(block, outer);
-    frame.render_widget(
-        Paragraph::new(l.t("signin.intro")),
-        Rect { height: 1, ..inner },
-    );
+    frame.render_widget(Paragraph::new(l.t("signin.intro")), intro);
 
     let prompt = "> ";
     let (shown, col) = state
@@ -218,11 +232,6 @@ pub fn render(state: &SignInState, ui: &Ui, body: Rect, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(lines), list);
     }
 
-    let foot = Rect {
-        y: inner.y + inner.height.saturating_sub(2),
-        height: 2.min(inner.height),
-        ..inner
-    };
     let remembered = state
         .remembered
         .as_deref()

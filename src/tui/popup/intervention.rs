@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::{Outcome, frame_box};
+use super::{Reply, frame_box};
 use crate::domain::{InterventionKind, Rules, Urgency};
 use crate::tui::action::Action;
 use crate::tui::app::Ui;
@@ -155,9 +155,9 @@ impl InterventionForm {
         rules: &Rules,
         area: Rect,
         ui: Ui,
-    ) -> Outcome<InterventionEntry> {
+    ) -> Reply<InterventionEntry> {
         match action {
-            Action::Back | Action::Interrupt => return Outcome::Cancel,
+            Action::Back | Action::Interrupt => return Reply::Cancel,
             Action::Confirm => return self.finish(rules, &ui),
             Action::NextField | Action::Down | Action::ScrollDown => self.move_focus(1),
             Action::PrevField | Action::Up | Action::ScrollUp => self.move_focus(-1),
@@ -214,10 +214,10 @@ impl InterventionForm {
             }
             _ => {}
         }
-        Outcome::Keep
+        Reply::Keep
     }
 
-    fn finish(&mut self, rules: &Rules, ui: &Ui) -> Outcome<InterventionEntry> {
+    fn finish(&mut self, rules: &Rules, ui: &Ui) -> Reply<InterventionEntry> {
         let wanted_at = if self.when.is_blank() {
             None
         } else {
@@ -226,11 +226,11 @@ impl InterventionForm {
                 Err(_) => {
                     self.problem = Some((IntField::When, "errors.date_time_invalid"));
                     self.focus = IntField::When;
-                    return Outcome::Keep;
+                    return Reply::Keep;
                 }
             }
         };
-        Outcome::Done(InterventionEntry {
+        Reply::Done(InterventionEntry {
             kind: InterventionKind::ALL
                 .get(self.kind)
                 .copied()

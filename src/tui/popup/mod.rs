@@ -31,9 +31,9 @@ pub enum Popup {
     Intervention(InterventionForm),
 }
 
-/// What a popup form asks for after an action.
+/// What a popup form answers after an action: stay open, close, or close with a result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome<T> {
+pub enum Reply<T> {
     Keep,
     Cancel,
     Done(T),
@@ -86,9 +86,9 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
             let ui = app.ui();
             let area = form.area(&app.services, &ui, size);
             match form.apply(action, &app.services, ui.today(), area, ui) {
-                Outcome::Keep => app.popup = Some(Popup::Referral(form)),
-                Outcome::Cancel => {}
-                Outcome::Done(entry) => {
+                Reply::Keep => app.popup = Some(Popup::Referral(form)),
+                Reply::Cancel => {}
+                Reply::Done(entry) => {
                     if let Screen::Call(call) = &mut app.screen {
                         // A referral for a need ticks that need.
                         if let Some(n) = call.form.need_mut(entry.category) {
@@ -108,9 +108,9 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
             let ui = app.ui();
             let area = form.area(&ui, size);
             match form.apply(action, &app.rules, area, ui) {
-                Outcome::Keep => app.popup = Some(Popup::Intervention(form)),
-                Outcome::Cancel => {}
-                Outcome::Done(entry) => {
+                Reply::Keep => app.popup = Some(Popup::Intervention(form)),
+                Reply::Cancel => {}
+                Reply::Done(entry) => {
                     if let Screen::Call(call) = &mut app.screen {
                         match form.editing {
                             Some(i) if i < call.form.interventions.len() => {

@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Outcome, frame_box};
+use super::{Reply, frame_box};
 use crate::domain::NeedCategory;
 use crate::store::Service;
 use crate::tui::action::Action;
@@ -144,10 +144,10 @@ impl ReferralForm {
         today: NaiveDate,
         area: Rect,
         ui: Ui,
-    ) -> Outcome<ReferralEntry> {
+    ) -> Reply<ReferralEntry> {
         let n_services = services_of(services, self.category()).len();
         match action {
-            Action::Back | Action::Interrupt => return Outcome::Cancel,
+            Action::Back | Action::Interrupt => return Reply::Cancel,
             Action::Confirm => return self.finish(services, today),
             Action::NextField => self.move_focus(1),
             Action::PrevField => self.move_focus(-1),
@@ -229,15 +229,15 @@ impl ReferralForm {
             }
             _ => {}
         }
-        Outcome::Keep
+        Reply::Keep
     }
 
-    fn finish(&mut self, services: &[Service], today: NaiveDate) -> Outcome<ReferralEntry> {
+    fn finish(&mut self, services: &[Service], today: NaiveDate) -> Reply<ReferralEntry> {
         let list = services_of(services, self.category());
         let Some(service) = list.get(self.service) else {
             self.problem = Some((RefField::Service, "referral.no_service"));
             self.focus = RefField::Service;
-            return Outcome::Keep;
+            return Reply::Keep;
         };
         let follow_up_on = if self.follow_up.is_blank() {
             None
@@ -247,16 +247,16 @@ impl ReferralForm {
                 Ok(_) => {
                     self.problem = Some((RefField::FollowUp, "referral.follow_up_past"));
                     self.focus = RefField::FollowUp;
-                    return Outcome::Keep;
+                    return Reply::Keep;
                 }
                 Err(_) => {
                     self.problem = Some((RefField::FollowUp, "errors.date_invalid"));
                     self.focus = RefField::FollowUp;
-                    return Outcome::Keep;
+                    return Reply::Keep;
                 }
             }
         };
-        Outcome::Done(ReferralEntry {
+        Reply::Done(ReferralEntry {
             service_id: service.id,
             category: self.category(),
             note: self.note.value().trim().to_string(),
