@@ -723,3 +723,38 @@ fn nothing_happens_below_the_minimum_size_but_the_screen_says_why() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("File d'appels"), "{s}");
 }
+
+#[test]
+fn the_queue_refreshes_by_itself_and_keeps_the_place() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    press(&mut app, &[Char('j')]);
+    let mut other = fx.store();
+    let rules = other.rules().expect("rules");
+    other
+        .claim_tenant(
+            fx.operator_id("kbenali"),
+            fx.tenant_id("Lefèvre"),
+            now(),
+            &rules,
+        )
+        .expect("Karim takes Hélène");
+    app.clock = veille::clock::Clock::Fixed(now() + chrono::Duration::seconds(5));
+    tick(&mut app);
+    assert!(
+        screen(&mut app, 80, 24).contains("Hélène"),
+        "not reloaded at every tick"
+    );
+    app.clock = veille::clock::Clock::Fixed(now() + chrono::Duration::seconds(20));
+    tick(&mut app);
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("Hélène"), "{s}");
+    assert!(s.contains("File d'appels (4)"), "{s}");
+    match &app.screen {
+        Screen::Queue(q) => {
+            assert_eq!(q.selected, 1, "the same place in the list");
+            assert_eq!(q.entries[1].tenant.last_name, "Lambert");
+        }
+        _ => panic!("queue"),
+    }
+}

@@ -293,7 +293,7 @@ impl App {
             return;
         };
         let selected = match &self.screen {
-            Screen::Queue(q) => q.selected_tenant(),
+            Screen::Queue(q) => q.selection(),
             _ => None,
         };
         let op = session.operator.id;

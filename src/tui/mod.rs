@@ -56,6 +56,11 @@ pub enum Input {
 
 /// Opens the operator screen; `operator` signs in directly when given.
 pub fn run(ctx: &Context, operator: Option<&str>) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the operator screen needs a terminal; run veille in a terminal window (or use the subcommands, see veille --help)"
+        );
+    }
     let store = ctx.open()?;
     let config = Config::load();
     let lang = Lang::resolve(
@@ -73,15 +78,17 @@ pub fn run(ctx: &Context, operator: Option<&str>) -> Result<()> {
     };
     let mut app = App::new(store, options)?;
     if let Some(id) = operator {
+        // An unknown operator is reported before the screen opens.
         let op = app.store.operator(id)?;
         app.sign_in(op, ctx.clock.now())?;
     }
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "the operator screen needs a terminal; run veille in a terminal window (or use the subcommands, see veille --help)"
-        );
-    }
-    let mut terminal = ratatui::try_init().context("the terminal could not be prepared")?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            app.end_shift(ctx.clock.now());
+            return Err(e).context("the terminal could not be prepared");
+        }
+    };
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     // The panic hook of ratatui restores the terminal; mouse reporting must stop too.
     let hook = std::panic::take_hook();
@@ -105,6 +112,10 @@ pub fn run(ctx: &Context, operator: Option<&str>) -> Result<()> {
     });
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    if result.is_err() && !app.quit {
+        // The terminal went away: end the shift; an open call stays as a draft.
+        app.end_shift(ctx.clock.now());
+    }
     result
 }
 

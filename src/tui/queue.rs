@@ -42,7 +42,7 @@ impl QueueState {
         operator: i64,
         now: DateTime<Utc>,
         rules: &Rules,
-        keep: Option<i64>,
+        keep: Option<(i64, usize)>,
     ) -> Result<QueueState, StoreError> {
         let entries = store.queue(operator, now, rules, SHOWN)?;
         let empty = if !entries.is_empty() {
@@ -56,9 +56,14 @@ impl QueueState {
                 next_due: store.next_due_at(now)?,
             })
         };
-        let selected = keep
-            .and_then(|id| entries.iter().position(|e| e.tenant.id == id))
-            .unwrap_or(0);
+        // The same tenant stays selected; if they left the queue, the same place.
+        let selected = match keep {
+            Some((id, index)) => entries
+                .iter()
+                .position(|e| e.tenant.id == id)
+                .unwrap_or(index.min(entries.len().saturating_sub(1))),
+            None => 0,
+        };
         let mut q = QueueState {
             entries,
             selected,
@@ -79,6 +84,11 @@ impl QueueState {
 
     pub fn selected_tenant(&self) -> Option<i64> {
         self.entries.get(self.selected).map(|e| e.tenant.id)
+    }
+
+    /// The selected tenant and their place, to keep across a reload.
+    pub fn selection(&self) -> Option<(i64, usize)> {
+        self.selected_tenant().map(|id| (id, self.selected))
     }
 
     fn select(&mut self, index: usize, store: &Store) -> Result<(), StoreError> {
