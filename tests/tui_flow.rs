@@ -758,3 +758,83 @@ fn the_queue_refreshes_by_itself_and_keeps_the_place() {
         _ => panic!("queue"),
     }
 }
+
+#[test]
+fn without_colour_the_focus_and_the_emergency_still_show() {
+    use ratatui::style::{Color, Modifier};
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    assert!(!app.theme.color, "the fixture draws as with NO_COLOR");
+    open_helene(&mut app);
+    press(&mut app, &[Char('1'), Char('3')]);
+    let terminal = draw(&mut app, 80, 24);
+    let buf = terminal.backend().buffer();
+    let find = |text: &str| {
+        let s = terminal.backend().to_string();
+        let (row, line) = s
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(text))
+            .unwrap_or_else(|| panic!("{text} on screen"));
+        // Lines are quoted in the backend's text: skip the opening quote.
+        let col = line[..line.find(text).unwrap_or(0)].chars().count() - 1;
+        (col as u16, row as u16)
+    };
+    let (x, y) = find("URGENCE");
+    let cell = &buf[(x, y)];
+    assert!(
+        cell.modifier.contains(Modifier::REVERSED),
+        "the banner is in reverse video"
+    );
+    assert!(
+        cell.fg == Color::Reset && cell.bg == Color::Reset,
+        "and has no colour"
+    );
+    let (x, y) = find("[ ] 1 Santé");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::REVERSED),
+        "the highlighted option is in reverse video"
+    );
+    for row in 0..24 {
+        for col in 0..80 {
+            let c = &buf[(col, row)];
+            assert!(
+                c.fg == Color::Reset && c.bg == Color::Reset,
+                "colour at {col},{row}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_terminal_cursor_follows_the_focus() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    let mut terminal = draw(&mut app, 80, 24);
+    let queue_row = terminal
+        .backend()
+        .to_string()
+        .lines()
+        .position(|l| l.contains("▶ M. Jean Moreau"))
+        .expect("selected row") as u16;
+    terminal
+        .backend_mut()
+        .assert_cursor_position((1, queue_row));
+    open_helene(&mut app);
+    press(&mut app, &[Char('1'), Char('1'), Tab]);
+    type_text(&mut app, "abc");
+    let mut terminal = draw(&mut app, 80, 24);
+    let screen = terminal.backend().to_string();
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("▶Notes"))
+        .expect("notes focused");
+    let col = line[..line.find("[abc").expect("the notes box")]
+        .chars()
+        .count();
+    // After "[abc": the quote of the text dump is not on screen, the "[" is.
+    terminal
+        .backend_mut()
+        .assert_cursor_position((col as u16 + 3, row as u16));
+}
