@@ -838,3 +838,57 @@ fn the_terminal_cursor_follows_the_focus() {
         .backend_mut()
         .assert_cursor_position((col as u16 + 3, row as u16));
 }
+
+#[test]
+fn the_script_follows_the_form_and_names_the_tenant() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    open_helene(&mut app);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Script 1/8 : Accueil et identité"), "{s}");
+    assert!(s.contains("je m'appelle Marie Dupont"), "{s}");
+    assert!(s.contains("de la part de Paris"), "{s}");
+    assert!(s.contains("Suis-je bien avec Mme Lefèvre"), "{s}");
+    press(&mut app, &[Char('1')]);
+    assert!(screen(&mut app, 80, 24).contains("Script 2/8 : Comment allez-vous"));
+    // Down to the referrals: the step of open requests, filled from the card.
+    for _ in 0..3 {
+        press(&mut app, &[Down]);
+    }
+    assert_eq!(on_call(&app).focus, Field::AddReferral);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("Dernier appel : le 21/11, Joint (Karim"), "{s}");
+    assert!(
+        s.contains("• Portage de repas à domicile (proposée),"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Script 7/8 : Suivi des demandes en cours"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_hospital_stay_pauses_calls_until_the_date() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    open_helene(&mut app);
+    press(&mut app, &[Char('8')]);
+    assert_eq!(on_call(&app).focus, Field::HospitalisedUntil);
+    type_text(&mut app, "10/12");
+    send(&mut app, ctrl('s'));
+    assert!(on_queue(&app));
+    let helene = fx.tenant_id("Lefèvre");
+    let (status, until): (String, String) = fx
+        .conn()
+        .query_row(
+            "SELECT status, paused_until FROM tenants WHERE id = ?1",
+            [helene],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("tenant");
+    assert_eq!(
+        (status.as_str(), until.as_str()),
+        ("hospitalised", "2026-12-10")
+    );
+}

@@ -120,6 +120,22 @@ fn key_literals(source: &str) -> Vec<String> {
     out
 }
 
+/// Keys passed directly to `.t("…")` or `.f("…", …)`.
+fn called_keys(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for call in [".t(\"", ".f(\"", ".f(\n"] {
+        let mut rest = source;
+        while let Some(i) = rest.find(call) {
+            let after = rest[i + call.len()..].trim_start_matches([' ', '\n', '"']);
+            if let Some(end) = after.find('"') {
+                out.push(after[..end].to_string());
+            }
+            rest = &rest[i + call.len()..];
+        }
+    }
+    out
+}
+
 #[test]
 fn every_key_the_screens_use_exists() {
     let tables: BTreeSet<String> = i18n::keys(Lang::Fr)
@@ -132,9 +148,22 @@ fn every_key_the_screens_use_exists() {
         &mut files,
     );
     assert!(files.len() > 10);
-    let mut checked = 0;
+    let (mut checked, mut called) = (0, 0);
     for file in files {
         let source = std::fs::read_to_string(&file).expect("read");
+        // Every key handed to t() or f(), whatever its table ...
+        for key in called_keys(&source) {
+            called += 1;
+            for lang in Lang::ALL {
+                assert!(
+                    lang.lookup(&key).is_some(),
+                    "{} asks for \"{key}\", missing in {lang:?}",
+                    file.display()
+                );
+            }
+        }
+        // ... and every literal that looks like a key of a known table (labels of
+        // the key table, problems found by validation).
         for key in key_literals(&source) {
             let table = key.split('.').next().unwrap_or_default();
             if !tables.contains(table) {
@@ -153,6 +182,10 @@ fn every_key_the_screens_use_exists() {
     assert!(
         checked > 150,
         "only {checked} keys found: the scan is broken"
+    );
+    assert!(
+        called > 150,
+        "only {called} t()/f() calls found: the scan is broken"
     );
 }
 

@@ -442,7 +442,8 @@ pub fn wrap(text: &str, cols: usize, first: &str, rest: &str) -> Vec<String> {
         empty = false;
     }
     out.push(line);
-    out
+    // The no-break spaces only kept words together; on screen they are spaces.
+    out.into_iter().map(|l| l.replace(NBSP, " ")).collect()
 }
 
 #[cfg(test)]
@@ -453,17 +454,17 @@ mod tests {
     fn wraps_words_with_a_hanging_indent() {
         assert_eq!(
             wrap("Comment allez-vous en ce moment ?", 16, "- ", "  "),
-            vec!["- Comment", "  allez-vous en", "  ce moment\u{a0}?"]
+            vec!["- Comment", "  allez-vous en", "  ce moment ?"]
         );
         assert_eq!(wrap("", 10, " ", " "), vec![" "]);
         assert_eq!(wrap("abcdefghij", 5, "", ""), vec!["abcde", "fghij"]);
         assert_eq!(
             wrap("notez « mauvais numéro ».", 12, "", ""),
-            vec!["notez", "«\u{a0}mauvais", "numéro\u{a0}»."]
+            vec!["notez", "« mauvais", "numéro »."]
         );
         assert_eq!(
             wrap("Allez-vous bien ?", 15, "", ""),
-            vec!["Allez-vous", "bien\u{a0}?"]
+            vec!["Allez-vous", "bien ?"]
         );
     }
 
