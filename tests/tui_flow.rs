@@ -892,3 +892,22 @@ fn a_hospital_stay_pauses_calls_until_the_date() {
         ("hospitalised", "2026-12-10")
     );
 }
+
+#[test]
+fn a_save_that_lands_while_a_popup_is_open_closes_it() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    open_helene(&mut app);
+    press(&mut app, &[Char('2')]);
+    let blocker = fx.conn();
+    blocker.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    send(&mut app, ctrl('s'));
+    press(&mut app, &[Esc]);
+    assert!(matches!(app.popup, Some(Popup::LeaveCall)));
+    blocker.execute_batch("COMMIT").expect("unlock");
+    tick(&mut app);
+    assert!(on_queue(&app));
+    assert!(app.popup.is_none());
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Appel enregistré."), "{s}");
+}

@@ -131,39 +131,27 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         }
         return;
     }
+    // A call left unsaved is offered first: its draft is never overwritten by another.
+    let offer_draft = app.pending_draft.is_some()
+        && matches!(
+            action,
+            Action::Confirm | Action::ClaimNext | Action::ResumeDraft
+        );
+    if offer_draft {
+        app.popup = Some(Popup::ResumeDraft {
+            confirm_discard: false,
+        });
+        return;
+    }
     match action {
         Action::Confirm => {
-            if app.pending_draft.is_some() {
-                app.popup = Some(Popup::ResumeDraft {
-                    confirm_discard: false,
-                });
-                return;
-            }
             if let Some(tenant) = q.selected_tenant() {
                 claim(app, now, Some(tenant));
             }
         }
-        Action::ClaimNext => {
-            if app.pending_draft.is_some() {
-                app.popup = Some(Popup::ResumeDraft {
-                    confirm_discard: false,
-                });
-                return;
-            }
-            claim(app, now, None);
-        }
-        Action::ResumeDraft if app.pending_draft.is_some() => {
-            app.popup = Some(Popup::ResumeDraft {
-                confirm_discard: false,
-            });
-        }
+        Action::ClaimNext => claim(app, now, None),
         Action::Refresh => app.open_queue(now),
-        Action::EndShift | Action::Interrupt | Action::Back => {
-            if matches!(action, Action::Back) {
-                return;
-            }
-            app.popup = Some(Popup::EndShift);
-        }
+        Action::EndShift | Action::Interrupt => app.popup = Some(Popup::EndShift),
         _ => {}
     }
 }

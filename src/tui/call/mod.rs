@@ -468,12 +468,11 @@ pub fn save(app: &mut App, now: DateTime<Utc>) {
         Ok(c) => c,
         Err(problems) => {
             call.saving_since = None;
-            if let Some((field, why)) = problems.first().copied() {
+            let first = problems.first().copied();
+            call.problems = problems;
+            if let Some((field, why)) = first {
                 call.focus_on(field);
                 app.error(lang.t(why).to_string());
-            }
-            if let Screen::Call(call) = &mut app.screen {
-                call.problems = problems;
             }
             return;
         }
@@ -508,6 +507,8 @@ pub fn save(app: &mut App, now: DateTime<Utc>) {
 
 fn finish(app: &mut App, saved: &SavedCall, now: DateTime<Utc>) {
     app.remove_draft();
+    // A retried save may land while a popup of the call is open: it goes with the call.
+    app.popup = None;
     let ui = app.ui();
     let text = match &saved.next {
         _ if saved.already_saved => app.lang.t("call.already_saved").to_string(),
