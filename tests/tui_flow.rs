@@ -911,3 +911,53 @@ fn a_save_that_lands_while_a_popup_is_open_closes_it() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Appel enregistré."), "{s}");
 }
+
+#[test]
+fn referrals_and_interventions_can_be_changed_or_removed_before_saving() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    open_helene(&mut app);
+    press(&mut app, &[F(3), Enter, F(3), Enter]);
+    assert_eq!(on_call(&app).form.referrals.len(), 2);
+    // Health (no need ticked): the first health service, follow-up in a week.
+    assert_eq!(
+        on_call(&app).form.referrals[0].follow_up_on,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+    );
+    assert_eq!(on_call(&app).focus, Field::Outcome);
+    press(&mut app, &[KeyCode::Up]);
+    for _ in 0..5 {
+        press(&mut app, &[Down]);
+    }
+    assert_eq!(on_call(&app).focus, Field::Referral(0));
+    press(&mut app, &[Enter]);
+    assert!(matches!(&app.popup, Some(Popup::Referral(f)) if f.editing == Some(0)));
+    press(&mut app, &[Tab, Tab]);
+    type_text(&mut app, "changée");
+    press(&mut app, &[Enter]);
+    assert_eq!(on_call(&app).form.referrals.len(), 2);
+    assert_eq!(on_call(&app).form.referrals[0].note, "changée");
+    press(&mut app, &[KeyCode::Delete]);
+    assert_eq!(on_call(&app).form.referrals.len(), 1);
+    assert_eq!(
+        on_call(&app).focus,
+        Field::Referral(0),
+        "the focus stays on the list"
+    );
+    press(&mut app, &[KeyCode::Delete]);
+    assert!(on_call(&app).form.referrals.is_empty());
+    assert_eq!(on_call(&app).focus, Field::AddReferral);
+
+    // A follow-up date that cannot be read keeps the popup open and says why.
+    press(&mut app, &[F(3), Tab, Tab, Tab]);
+    for _ in 0..10 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    type_text(&mut app, "31/02");
+    press(&mut app, &[Enter]);
+    assert!(matches!(app.popup, Some(Popup::Referral(_))));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Date non comprise"), "{s}");
+    press(&mut app, &[Esc]);
+    assert!(on_call(&app).form.referrals.is_empty(), "Esc adds nothing");
+}
