@@ -12,6 +12,8 @@ use tui_support::*;
 
 struct Tmux {
     socket: String,
+    /// The socket file, removed when the test ends.
+    socket_path: std::cell::RefCell<Option<String>>,
 }
 
 impl Tmux {
@@ -28,6 +30,7 @@ impl Tmux {
     fn new(name: &str) -> Tmux {
         Tmux {
             socket: format!("veille-test-{name}-{}", std::process::id()),
+            socket_path: std::cell::RefCell::new(None),
         }
     }
 
@@ -69,6 +72,10 @@ impl Tmux {
             "tmux: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let path = self
+            .tmux(&["display-message", "-p", "#{socket_path}"])
+            .stdout;
+        *self.socket_path.borrow_mut() = Some(String::from_utf8_lossy(&path).trim().to_string());
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -134,6 +141,14 @@ impl Drop for Tmux {
         let _ = Command::new("tmux")
             .args(["-L", &self.socket, "kill-server"])
             .output();
+        if let Some(path) = self
+            .socket_path
+            .borrow()
+            .as_deref()
+            .filter(|p| !p.is_empty())
+        {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
