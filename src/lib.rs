@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod import;
 pub mod store;
 pub mod tui;

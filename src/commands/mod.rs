@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> Result<()> {
         quiet_on_closed_pipe();
     }
     match cli.command {
-        None => crate::tui::run(&ctx, None),
+        None => crate::tui::run(&ctx, cli.operator.as_deref()),
         Some(Command::Init) => init::run(&ctx),
         Some(Command::Demo(args)) => demo::run(&ctx, &args),
         Some(Command::Import(cmd)) => import::run(&ctx, &cmd),

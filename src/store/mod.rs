@@ -21,6 +21,7 @@ mod report;
 mod search;
 mod services;
 mod settings;
+mod shift_stats;
 mod shifts;
 mod summary;
 mod tenant_changes;
@@ -51,6 +52,7 @@ pub use report::{
     CategoryFigures, CohortFigures, DayCount, ProgramReport, SERIES_DAYS, WeekFigures,
 };
 pub use services::Service;
+pub use shift_stats::ShiftStats;
 pub use summary::{
     CallbackLine, ClaimLine, ConcernLine, DraftLine, HandoverNote, InterventionLine, ServiceCount,
     ShiftLine, ShiftSummary,

@@ -1,0 +1,53 @@
+//! What the operator asked for. Keys and mouse events become actions (see `keys`);
+//! `update` applies them.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Time passed (the clock, claim renewal, save retries, queue refresh).
+    Tick,
+    Help,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    NextField,
+    PrevField,
+    /// Space: tick or untick, choose the highlighted option.
+    Toggle,
+    /// Enter.
+    Confirm,
+    /// Esc: close, go back, leave.
+    Back,
+    Backspace,
+    Delete,
+    /// A typed character (only while a text field has the focus).
+    Char(char),
+    /// A digit 1–9: picks an option of the focused choice.
+    Pick(u8),
+    ClaimNext,
+    Refresh,
+    EndShift,
+    /// Ctrl+C: leave what is open (asking first when work would be lost).
+    Interrupt,
+    Save,
+    AddReferral,
+    AddIntervention,
+    /// Take the tenant back after the claim was lost, to save what was typed.
+    Reclaim,
+    /// Leaving a call: save it as "no answer".
+    QuickNoAnswer,
+    /// Leaving a call: drop what was typed.
+    Abandon,
+    ResumeDraft,
+    DiscardDraft,
+    Click {
+        x: u16,
+        y: u16,
+    },
+    ScrollUp,
+    ScrollDown,
+}

@@ -1,0 +1,575 @@
+//! The call: tenant header, script and form on one screen. The claim is renewed while
+//! the screen is open, the form is kept as a draft on disk at every change, and a save
+//! that meets a busy database is retried on the next ticks without losing anything.
+
+pub mod form;
+pub mod script;
+pub mod view;
+
+use chrono::{DateTime, Duration, Utc};
+
+use self::form::{CallForm, Field, Problem};
+use super::action::Action;
+use super::app::{App, Screen};
+use super::draft::Draft;
+use super::popup::{InterventionForm, Popup, ReferralForm};
+use crate::domain::{NeedCategory, Outcome, Rules, Wellbeing};
+use crate::store::{Claim, SavedCall, StoreError, TenantCard, new_save_id};
+
+#[derive(Debug, Clone)]
+pub struct CallState {
+    pub claim: Claim,
+    pub card: TenantCard,
+    pub save_id: String,
+    pub started_at: DateTime<Utc>,
+    pub form: CallForm,
+    pub focus: Field,
+    /// Highlighted option of each choice field.
+    pub outcome_cursor: usize,
+    pub wellbeing_cursor: usize,
+    pub need_cursor: usize,
+    /// What the last save attempt found wrong.
+    pub problems: Vec<Problem>,
+    /// Since when a save waits for a busy database (retried on every tick).
+    pub saving_since: Option<DateTime<Utc>>,
+    /// Another operator took the tenant after our claim expired.
+    pub claim_lost: bool,
+    pub renewed_at: DateTime<Utc>,
+}
+
+/// What a form action asks of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    Nothing,
+    Save,
+    EditReferral(Option<usize>),
+    EditIntervention(Option<usize>),
+}
+
+impl CallState {
+    pub fn new(
+        claim: Claim,
+        card: TenantCard,
+        save_id: String,
+        started_at: DateTime<Utc>,
+        form: CallForm,
+        now: DateTime<Utc>,
+    ) -> CallState {
+        let mut s = CallState {
+            claim,
+            card,
+            save_id,
+            started_at,
+            form,
+            focus: Field::Outcome,
+            outcome_cursor: 0,
+            wellbeing_cursor: 0,
+            need_cursor: 0,
+            problems: Vec::new(),
+            saving_since: None,
+            claim_lost: false,
+            renewed_at: now,
+        };
+        s.sync_cursors();
+        s
+    }
+
+    /// Whether keys are typed into a text field.
+    pub fn typing(&self) -> bool {
+        self.focus.is_text()
+    }
+
+    pub fn need_at_cursor(&self) -> NeedCategory {
+        NeedCategory::ALL
+            .get(self.need_cursor)
+            .copied()
+            .unwrap_or(NeedCategory::Health)
+    }
+
+    pub fn draft(&self, db: &std::path::Path, operator_id: i64) -> Draft {
+        Draft {
+            db: db.to_path_buf(),
+            operator_id,
+            tenant_id: self.claim.tenant_id,
+            tenant_name: self.card.tenant.full_name(),
+            save_id: self.save_id.clone(),
+            started_at: self.started_at,
+            claim: self.claim.clone(),
+            form: self.form.clone(),
+        }
+    }
+
+    fn sync_cursors(&mut self) {
+        if let Some(o) = self.form.outcome {
+            self.outcome_cursor = Outcome::ALL.iter().position(|x| *x == o).unwrap_or(0);
+        }
+        if let Some(w) = self.form.wellbeing {
+            self.wellbeing_cursor = Wellbeing::ALL.iter().position(|x| *x == w).unwrap_or(0);
+        }
+    }
+
+    /// Puts the focus on `field` (if it is on the form now).
+    pub fn focus_on(&mut self, field: Field) {
+        if self.form.fields().contains(&field) {
+            self.focus = field;
+            self.sync_cursors();
+        }
+    }
+
+    fn move_focus(&mut self, delta: isize) {
+        let fields = self.form.fields();
+        let at = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let to = (at + delta).clamp(0, fields.len() as isize - 1) as usize;
+        self.focus = fields[to];
+        self.sync_cursors();
+    }
+
+    /// Keeps the focus on a field that exists after the form changed.
+    fn fix_focus(&mut self) {
+        let fields = self.form.fields();
+        if fields.contains(&self.focus) {
+            return;
+        }
+        self.focus = match self.focus {
+            Field::NeedDetails(_) => Field::Needs,
+            Field::CallbackAt | Field::CallbackOnlyMe | Field::HospitalisedUntil => Field::Outcome,
+            Field::Referral(i) if i > 0 && fields.contains(&Field::Referral(i - 1)) => {
+                Field::Referral(i - 1)
+            }
+            Field::Referral(_) => Field::AddReferral,
+            Field::Intervention(i) if i > 0 && fields.contains(&Field::Intervention(i - 1)) => {
+                Field::Intervention(i - 1)
+            }
+            Field::Intervention(_) => Field::AddIntervention,
+            _ => Field::Outcome,
+        };
+    }
+
+    fn choose_outcome(&mut self, i: usize) -> bool {
+        match Outcome::ALL.get(i) {
+            Some(o) => {
+                self.form.outcome = Some(*o);
+                self.outcome_cursor = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn choose_wellbeing(&mut self, i: usize) -> bool {
+        match Wellbeing::ALL.get(i) {
+            Some(w) => {
+                self.form.wellbeing = Some(*w);
+                self.wellbeing_cursor = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn toggle_need(&mut self, i: usize) {
+        if let Some(n) = self.form.needs.get_mut(i) {
+            n.checked = !n.checked;
+            self.need_cursor = i;
+        }
+    }
+
+    /// Applies a form action: moving, choosing, typing. Returns what the app must do.
+    pub fn apply(&mut self, action: Action) -> Follow {
+        let field = self.focus;
+        let follow = match action {
+            Action::Up | Action::PrevField | Action::ScrollUp => {
+                self.move_focus(-1);
+                Follow::Nothing
+            }
+            Action::Down | Action::NextField | Action::ScrollDown => {
+                self.move_focus(1);
+                Follow::Nothing
+            }
+            Action::PageUp => {
+                self.move_focus(-5);
+                Follow::Nothing
+            }
+            Action::PageDown => {
+                self.move_focus(5);
+                Follow::Nothing
+            }
+            Action::Left | Action::Right => {
+                let step: isize = if action == Action::Left { -1 } else { 1 };
+                let bump =
+                    |c: usize, n: usize| (c as isize + step).clamp(0, n as isize - 1) as usize;
+                match field {
+                    Field::Outcome => {
+                        self.outcome_cursor = bump(self.outcome_cursor, Outcome::ALL.len())
+                    }
+                    Field::Wellbeing => {
+                        self.wellbeing_cursor = bump(self.wellbeing_cursor, Wellbeing::ALL.len())
+                    }
+                    Field::Needs => {
+                        self.need_cursor = bump(self.need_cursor, NeedCategory::ALL.len())
+                    }
+                    _ => {
+                        if let Some(t) = self.form.text_mut(field) {
+                            if step < 0 { t.left() } else { t.right() }
+                        }
+                    }
+                }
+                Follow::Nothing
+            }
+            Action::Home | Action::End => {
+                if let Some(t) = self.form.text_mut(field) {
+                    if action == Action::Home {
+                        t.home()
+                    } else {
+                        t.end()
+                    }
+                }
+                Follow::Nothing
+            }
+            Action::Char(c) => {
+                if let Some(t) = self.form.text_mut(field) {
+                    t.insert(c);
+                }
+                Follow::Nothing
+            }
+            Action::Backspace => {
+                if let Some(t) = self.form.text_mut(field) {
+                    t.backspace();
+                }
+                Follow::Nothing
+            }
+            Action::Delete => {
+                match field {
+                    Field::Referral(i) if i < self.form.referrals.len() => {
+                        self.form.referrals.remove(i);
+                    }
+                    Field::Intervention(i) if i < self.form.interventions.len() => {
+                        self.form.interventions.remove(i);
+                    }
+                    _ => {
+                        if let Some(t) = self.form.text_mut(field) {
+                            t.delete();
+                        }
+                    }
+                }
+                Follow::Nothing
+            }
+            Action::Pick(n) => {
+                let i = usize::from(n.saturating_sub(1));
+                // A single choice picked by its digit moves on to the next field.
+                let chosen = match field {
+                    Field::Outcome => self.choose_outcome(i),
+                    Field::Wellbeing => self.choose_wellbeing(i),
+                    Field::Needs => {
+                        self.toggle_need(i);
+                        false
+                    }
+                    _ => false,
+                };
+                if chosen {
+                    self.move_focus(1);
+                }
+                Follow::Nothing
+            }
+            Action::Toggle | Action::Confirm => {
+                let enter = action == Action::Confirm;
+                match field {
+                    Field::Outcome => {
+                        self.choose_outcome(self.outcome_cursor);
+                        if enter {
+                            self.move_focus(1);
+                        }
+                        Follow::Nothing
+                    }
+                    Field::Wellbeing => {
+                        self.choose_wellbeing(self.wellbeing_cursor);
+                        if enter {
+                            self.move_focus(1);
+                        }
+                        Follow::Nothing
+                    }
+                    Field::Needs => {
+                        if enter {
+                            self.move_focus(1);
+                        } else {
+                            self.toggle_need(self.need_cursor);
+                        }
+                        Follow::Nothing
+                    }
+                    Field::CallbackOnlyMe => {
+                        if enter {
+                            self.move_focus(1);
+                        } else {
+                            self.form.callback_only_me = !self.form.callback_only_me;
+                        }
+                        Follow::Nothing
+                    }
+                    Field::Referral(i) => Follow::EditReferral(Some(i)),
+                    Field::AddReferral => Follow::EditReferral(None),
+                    Field::Intervention(i) => Follow::EditIntervention(Some(i)),
+                    Field::AddIntervention => Follow::EditIntervention(None),
+                    Field::Save => Follow::Save,
+                    _ => {
+                        if enter {
+                            self.move_focus(1);
+                        }
+                        Follow::Nothing
+                    }
+                }
+            }
+            _ => Follow::Nothing,
+        };
+        self.fix_focus();
+        follow
+    }
+
+    /// Forgets the problems that the operator has fixed since the last save attempt.
+    fn recheck(&mut self, now: DateTime<Utc>, rules: &Rules) {
+        if self.problems.is_empty() {
+            return;
+        }
+        self.problems = match self.form.check(now, rules) {
+            Ok(_) => Vec::new(),
+            Err(p) => p,
+        };
+    }
+}
+
+/// Opens the call screen on a claimed tenant, from a draft if there is one.
+pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc>) {
+    let card = match app.store.tenant_card(claim.tenant_id) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = app.store.release_claim(&claim, now);
+            let text = app.store_error_text(&e);
+            app.error(text);
+            return;
+        }
+    };
+    let (save_id, started_at, form) = match draft {
+        Some(d) => (d.save_id, d.started_at, d.form),
+        None => (new_save_id(now), now, CallForm::default()),
+    };
+    app.pending_draft = None;
+    app.screen = Screen::Call(Box::new(CallState::new(
+        claim, card, save_id, started_at, form, now,
+    )));
+    app.message = None;
+    app.write_draft();
+}
+
+pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
+    let size = app.size;
+    let ui = app.ui();
+    let rules = app.rules.clone();
+    let Screen::Call(call) = &mut app.screen else {
+        return;
+    };
+    let follow = match action {
+        Action::Save => Follow::Save,
+        Action::Back | Action::Interrupt => {
+            app.popup = Some(Popup::LeaveCall);
+            return;
+        }
+        Action::AddReferral => Follow::EditReferral(None),
+        Action::AddIntervention => Follow::EditIntervention(None),
+        Action::Reclaim => {
+            reclaim(app, now);
+            return;
+        }
+        Action::Click { x, y } => match view::hit(call, &ui, &app.services, size, x, y) {
+            Some(view::Target::Field(f)) => {
+                call.focus_on(f);
+                match f {
+                    Field::AddReferral
+                    | Field::Referral(_)
+                    | Field::AddIntervention
+                    | Field::Intervention(_)
+                    | Field::Save => call.apply(Action::Confirm),
+                    _ => Follow::Nothing,
+                }
+            }
+            Some(view::Target::Choice(f, i)) => {
+                call.focus_on(f);
+                match f {
+                    Field::Outcome => call.outcome_cursor = i,
+                    Field::Wellbeing => call.wellbeing_cursor = i,
+                    Field::Needs => call.need_cursor = i,
+                    _ => {}
+                }
+                call.apply(Action::Toggle)
+            }
+            None => Follow::Nothing,
+        },
+        other => call.apply(other),
+    };
+    call.recheck(now, &rules);
+    match follow {
+        Follow::Nothing => {}
+        Follow::Save => save(app, now),
+        Follow::EditReferral(i) => {
+            let form = ReferralForm::new(call, &app.services, i, ui.today());
+            app.popup = Some(Popup::Referral(form));
+        }
+        Follow::EditIntervention(i) => {
+            let form = InterventionForm::new(call, i, &ui);
+            app.popup = Some(Popup::Intervention(form));
+        }
+    }
+}
+
+/// How often the claim is renewed while the call is open.
+fn renew_every(rules: &Rules) -> Duration {
+    (rules.lease / 4).clamp(Duration::seconds(10), Duration::minutes(5))
+}
+
+/// Renews the claim and retries a waiting save.
+pub fn tick(app: &mut App, now: DateTime<Utc>) {
+    let Screen::Call(call) = &mut app.screen else {
+        return;
+    };
+    if call.saving_since.is_some() {
+        save(app, now);
+        return;
+    }
+    if call.claim_lost || now - call.renewed_at < renew_every(&app.rules) {
+        return;
+    }
+    match app.store.renew_claim(&call.claim, now, &app.rules) {
+        Ok(c) => {
+            call.claim = c;
+            call.renewed_at = now;
+        }
+        Err(StoreError::ClaimLost) => {
+            call.claim_lost = true;
+            app.error(app.lang.t("call.claim_lost").to_string());
+        }
+        // Busy: tried again on the next tick. Other errors show once and retry later.
+        Err(StoreError::Busy) => {}
+        Err(e) => {
+            call.renewed_at = now;
+            let text = app.store_error_text(&e);
+            app.error(text);
+        }
+    }
+}
+
+/// Checks and saves the call. A busy database leaves the form open and waiting; a
+/// lost claim keeps everything that was typed.
+pub fn save(app: &mut App, now: DateTime<Utc>) {
+    let lang = app.lang;
+    let Some(shift_id) = app.session.as_ref().map(|s| s.shift_id) else {
+        return;
+    };
+    let Screen::Call(call) = &mut app.screen else {
+        return;
+    };
+    let checked = match call.form.check(now, &app.rules) {
+        Ok(c) => c,
+        Err(problems) => {
+            call.saving_since = None;
+            let first = problems.first().copied();
+            call.problems = problems;
+            if let Some((field, why)) = first {
+                call.focus_on(field);
+                app.error(lang.t(why).to_string());
+            }
+            return;
+        }
+    };
+    call.problems.clear();
+    let to_save = call.form.to_save(
+        &checked,
+        &call.save_id,
+        &call.claim,
+        Some(shift_id),
+        call.started_at,
+    );
+    match app.store.save_call(&to_save, now, &app.rules) {
+        Ok(saved) => finish(app, &saved, now),
+        Err(StoreError::Busy) => {
+            let since = *call.saving_since.get_or_insert(now);
+            let secs = (now - since).num_seconds().max(0).to_string();
+            app.waiting(lang.f("call.save_waiting", &[("seconds", &secs)]));
+        }
+        Err(StoreError::ClaimLost) => {
+            call.saving_since = None;
+            call.claim_lost = true;
+            app.error(lang.t("call.claim_lost").to_string());
+        }
+        Err(e) => {
+            call.saving_since = None;
+            let text = app.store_error_text(&e);
+            app.error(lang.f("call.save_failed", &[("error", &text)]));
+        }
+    }
+}
+
+fn finish(app: &mut App, saved: &SavedCall, now: DateTime<Utc>) {
+    app.remove_draft();
+    // A retried save may land while a popup of the call is open: it goes with the call.
+    app.popup = None;
+    let ui = app.ui();
+    let text = match &saved.next {
+        _ if saved.already_saved => app.lang.t("call.already_saved").to_string(),
+        Some(next) => match next.due_at {
+            Some(due) => app
+                .lang
+                .f("call.saved_next", &[("when", &ui.day_time(due))]),
+            None => app.lang.t("call.saved_out_of_queue").to_string(),
+        },
+        None => app.lang.t("call.saved").to_string(),
+    };
+    app.screen = Screen::Queue(Box::default());
+    app.open_queue(now);
+    app.info(text);
+}
+
+/// Takes the tenant back after the claim was lost, so that the form can be saved.
+fn reclaim(app: &mut App, now: DateTime<Utc>) {
+    let Some(op) = app.session.as_ref().map(|s| s.operator.id) else {
+        return;
+    };
+    let Screen::Call(call) = &mut app.screen else {
+        return;
+    };
+    match app
+        .store
+        .claim_tenant(op, call.claim.tenant_id, now, &app.rules)
+    {
+        Ok(c) => {
+            call.claim = c;
+            call.claim_lost = false;
+            call.renewed_at = now;
+            app.info(app.lang.t("call.reclaimed").to_string());
+        }
+        Err(e) => {
+            let text = app.store_error_text(&e);
+            app.error(text);
+        }
+    }
+}
+
+/// Leaves the call without saving: the claim is given back and the draft dropped.
+pub fn abandon(app: &mut App, now: DateTime<Utc>) {
+    if let Screen::Call(call) = &app.screen {
+        let claim = call.claim.clone();
+        // If this fails the claim simply expires with its lease.
+        let _ = app.store.release_claim(&claim, now);
+    }
+    app.remove_draft();
+    app.screen = Screen::Queue(Box::default());
+    app.open_queue(now);
+    app.info(app.lang.t("call.abandoned").to_string());
+}
+
+/// Saves the call as "no answer" (the quick way out of a call).
+pub fn save_no_answer(app: &mut App, now: DateTime<Utc>) {
+    if let Screen::Call(call) = &mut app.screen {
+        call.form.outcome = Some(Outcome::NoAnswer);
+        call.sync_cursors();
+        call.fix_focus();
+    }
+    app.write_draft();
+    save(app, now);
+}

@@ -1,0 +1,613 @@
+//! Drawing the call screen: tenant header with the number to dial, the emergency banner
+//! when needed, the script, the tenant's card on large terminals, and the form. The form
+//! is built as rows (see `rows`) so that clicks find the field that was drawn.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect, Size};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::CallState;
+use super::form::Field;
+use super::script;
+use crate::domain::{NeedCategory, Outcome, Wellbeing};
+use crate::i18n::Lang;
+use crate::store::Service;
+use crate::tui::app::{Session, Ui};
+use crate::tui::queue::{age_text, card_lines, household, phone_text};
+use crate::tui::rows::{FormRows, Rows, clip, pad, width, wrap};
+
+/// What a piece of the form stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Field(Field),
+    Choice(Field, usize),
+}
+
+/// Width of the label column of the form.
+pub const LABEL: usize = 15;
+
+pub struct Areas {
+    pub tenant: Rect,
+    pub banner: Option<Rect>,
+    pub script: Rect,
+    pub card: Option<Rect>,
+    pub form: Rect,
+}
+
+/// Large terminals get the big digits and the side-by-side layout.
+fn big(body: Rect) -> bool {
+    body.height >= 30 && body.width >= 100
+}
+
+pub fn areas(body: Rect, emergency: bool) -> Areas {
+    let tenant_h = if big(body) { 5 } else { 2 };
+    let banner_h = u16::from(emergency);
+    let [tenant, banner, rest] = Layout::vertical([
+        Constraint::Length(tenant_h),
+        Constraint::Length(banner_h),
+        Constraint::Min(1),
+    ])
+    .areas(body);
+    let banner = emergency.then_some(banner);
+    if body.width >= 110 {
+        let left_w = body.width * 40 / 100;
+        let [left, form] =
+            Layout::horizontal([Constraint::Length(left_w), Constraint::Min(40)]).areas(rest);
+        let script_h = (left.height * 55 / 100).max(6);
+        let [script, card] =
+            Layout::vertical([Constraint::Length(script_h), Constraint::Min(3)]).areas(left);
+        Areas {
+            tenant,
+            banner,
+            script,
+            card: Some(card),
+            form,
+        }
+    } else {
+        let script_h = if emergency { 5 } else { 6 };
+        let [script, form] =
+            Layout::vertical([Constraint::Length(script_h), Constraint::Min(4)]).areas(rest);
+        Areas {
+            tenant,
+            banner,
+            script,
+            card: None,
+            form,
+        }
+    }
+}
+
+/// The form's rows area (below its title line).
+fn form_inner(form: Rect) -> Rect {
+    Block::new().borders(Borders::TOP).inner(form)
+}
+
+/// What a click at (x, y) hit on the form.
+pub fn hit(
+    call: &CallState,
+    ui: &Ui,
+    services: &[Service],
+    size: Size,
+    x: u16,
+    y: u16,
+) -> Option<Target> {
+    let body = crate::tui::view::body(size);
+    let a = areas(body, call.form.emergency());
+    let inner = form_inner(a.form);
+    let rows = form_rows(call, ui, services, inner.width);
+    let scroll = rows.scroll_for(inner.height as usize);
+    rows.hit(inner, scroll, x, y)
+}
+
+pub fn render(
+    call: &CallState,
+    session: Option<&Session>,
+    services: &[Service],
+    ui: &Ui,
+    body: Rect,
+    frame: &mut Frame,
+) {
+    let a = areas(body, call.form.emergency());
+    render_tenant(call, ui, a.tenant, frame);
+    if let Some(b) = a.banner {
+        frame.render_widget(
+            Paragraph::new(pad(
+                &format!(" {}", ui.lang.t("call.emergency_banner")),
+                b.width as usize,
+            ))
+            .style(ui.theme.banner()),
+            b,
+        );
+    }
+    render_script(call, session, ui, a.script, frame);
+    if let Some(card) = a.card {
+        let block = Block::new().borders(Borders::TOP).title(Span::styled(
+            format!(" {} ", ui.lang.t("card.title")),
+            ui.theme.title(),
+        ));
+        let inner = block.inner(card);
+        frame.render_widget(block, card);
+        frame.render_widget(
+            Paragraph::new(card_lines(&call.card, ui, false, inner.width)),
+            inner,
+        );
+    }
+    render_form(call, ui, services, a.form, frame);
+}
+
+fn render_tenant(call: &CallState, ui: &Ui, area: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let t = &call.card.tenant;
+    let mut facts = Vec::new();
+    if let Some(age) = age_text(ui, t.birth_date) {
+        facts.push(age);
+    }
+    facts.push(household(ui, t.lives_alone).to_string());
+    if t.attempts_day == Some(ui.today()) && t.attempts_count > 0 {
+        facts.push(l.f(
+            "call.attempt_number",
+            &[("n", &(t.attempts_count + 1).to_string())],
+        ));
+    }
+    let w = area.width as usize;
+    let name = format!(" {}", t.full_name());
+    let facts = format!(" · {}", facts.join(" · "));
+    let mut line1 = vec![
+        Span::styled(name.clone(), th.bold()),
+        Span::raw(facts.clone()),
+    ];
+    // What the operator must know before speaking (hard of hearing, ...) comes first.
+    if !t.notes.is_empty() {
+        let room = w.saturating_sub(width(&name) + width(&facts) + 3);
+        line1.push(Span::styled(
+            format!(" · {}", clip(&t.notes, room)),
+            th.bold(),
+        ));
+    }
+    let mut phone_spans = vec![Span::styled(format!(" {} ", l.t("call.dial")), th.muted())];
+    match &t.phone {
+        Some(p) => phone_spans.push(Span::styled(phone_text(p), th.phone())),
+        None => phone_spans.push(Span::styled(l.t("card.no_phone"), th.error())),
+    }
+    if let Some(alt) = &t.phone_alt {
+        phone_spans.push(Span::styled(
+            format!("   {} ", l.t("call.other_phone")),
+            th.muted(),
+        ));
+        phone_spans.push(Span::styled(phone_text(alt), th.bold()));
+    }
+    let mut lines = vec![Line::from(line1), Line::from(phone_spans)];
+    if area.height >= 5 {
+        if let Some(p) = &t.phone {
+            for row in big_digits(&phone_text(p)) {
+                lines.push(Line::from(Span::styled(format!("   {row}"), th.phone())));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The number in digits three rows high, for reading at a glance while dialling.
+pub fn big_digits(number: &str) -> [String; 3] {
+    const GLYPHS: [[&str; 3]; 10] = [
+        ["╭─╮", "│ │", "╰─╯"],
+        ["  ╷", "  │", "  ╵"],
+        ["╶─╮", "╭─╯", "╰─╴"],
+        ["╶─╮", " ─┤", "╶─╯"],
+        ["╷ ╷", "╰─┤", "  ╵"],
+        ["╭─╴", "╰─╮", "╶─╯"],
+        ["╭─╴", "├─╮", "╰─╯"],
+        ["╶─╮", "  │", "  ╵"],
+        ["╭─╮", "├─┤", "╰─╯"],
+        ["╭─╮", "╰─┤", "╶─╯"],
+    ];
+    let mut rows = [String::new(), String::new(), String::new()];
+    for c in number.chars() {
+        match c.to_digit(10) {
+            Some(d) => {
+                for (r, row) in rows.iter_mut().enumerate() {
+                    row.push_str(GLYPHS[d as usize][r]);
+                    row.push(' ');
+                }
+            }
+            None if c == ' ' => {
+                for row in rows.iter_mut() {
+                    row.push_str("  ");
+                }
+            }
+            None => {
+                for (r, row) in rows.iter_mut().enumerate() {
+                    row.push(if r == 1 { c } else { ' ' });
+                    row.push(' ');
+                }
+            }
+        }
+    }
+    rows
+}
+
+fn script_vars(
+    call: &CallState,
+    session: Option<&Session>,
+    ui: &Ui,
+) -> Vec<(&'static str, String)> {
+    let l = ui.lang;
+    let t = &call.card.tenant;
+    let (operator, organisation) = match session {
+        Some(s) => (
+            s.operator.name.clone(),
+            if s.operator.organisation.is_empty() {
+                l.t("script.organisation_default").to_string()
+            } else {
+                s.operator.organisation.clone()
+            },
+        ),
+        None => (
+            String::new(),
+            l.t("script.organisation_default").to_string(),
+        ),
+    };
+    let open: Vec<String> = call
+        .card
+        .open_referrals
+        .iter()
+        .map(|(_, fr, en, status, follow)| {
+            let name = if l == Lang::En { en } else { fr };
+            let mut s = format!(
+                "• {name} ({})",
+                l.code_name("referral_status", status.code())
+            );
+            if let Some(d) = follow {
+                s.push_str(&l.f(
+                    "card.follow_up",
+                    &[("date", &d.format("%d/%m").to_string())],
+                ));
+            }
+            s
+        })
+        .chain(
+            call.card
+                .open_interventions
+                .iter()
+                .map(|(_, kind, _, status)| {
+                    format!(
+                        "• {} ({})",
+                        l.code_name("intervention_kind", kind.code()),
+                        l.code_name("intervention_status", status.code())
+                    )
+                }),
+        )
+        .collect();
+    let open = if open.is_empty() {
+        l.t("script.no_open_referrals").to_string()
+    } else {
+        open.join("\n")
+    };
+    let last_call = match call.card.last_calls.first() {
+        Some((at, outcome, who, _)) => l.f(
+            "script.last_call",
+            &[
+                ("date", &ui.date(*at)),
+                ("outcome", l.code_name("outcome", outcome.code())),
+                ("operator", who),
+            ],
+        ),
+        None => l.t("script.no_last_call").to_string(),
+    };
+    let title = if t.title.is_empty() {
+        t.first_name.clone()
+    } else {
+        t.title.clone()
+    };
+    vec![
+        ("operator", operator),
+        ("organisation", organisation),
+        ("title", title),
+        ("first_name", t.first_name.clone()),
+        ("last_name", t.last_name.clone()),
+        ("name", t.full_name()),
+        ("age", age_text(ui, t.birth_date).unwrap_or_default()),
+        ("open_referrals", open),
+        ("last_call", last_call),
+    ]
+}
+
+fn render_script(
+    call: &CallState,
+    session: Option<&Session>,
+    ui: &Ui,
+    area: Rect,
+    frame: &mut Frame,
+) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let steps = script::steps(l);
+    let current = script::current_step(steps, call.focus, call.need_at_cursor());
+    let vars = script_vars(call, session, ui);
+    let Some(step) = steps.get(current) else {
+        return;
+    };
+    let text = script::fill(&step.text, &vars);
+    let title = l.f(
+        "call.script_title",
+        &[
+            ("n", &(current + 1).to_string()),
+            ("total", &steps.len().to_string()),
+            ("title", &step.title),
+        ],
+    );
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .title(Span::styled(format!(" {title} "), th.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let cols = inner.width as usize;
+    let wrapped = |first: &str, rest: &str| -> Vec<String> {
+        text.lines()
+            .flat_map(|t| wrap(t, cols, first, rest))
+            .collect()
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let opened = wrapped("    ", "    ");
+    if (inner.height as usize) >= steps.len() + opened.len() {
+        // Room for the whole outline, the current step opened.
+        for (i, s) in steps.iter().enumerate() {
+            if i == current {
+                lines.push(Line::from(Span::styled(
+                    format!("▶ {}. {}", i + 1, s.title),
+                    th.bold(),
+                )));
+                lines.extend(opened.iter().map(|t| Line::from(t.clone())));
+            } else {
+                lines.push(Line::from(Span::styled(
+                    format!("  {}. {}", i + 1, s.title),
+                    th.muted(),
+                )));
+            }
+        }
+    } else {
+        lines.extend(wrapped(" ", " ").into_iter().map(Line::from));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let title = if call.claim_lost {
+        Span::styled(format!(" {} ", l.t("call.form_title_lost")), th.error())
+    } else {
+        Span::styled(
+            format!(
+                " {} ",
+                l.f("call.form_title", &[("time", &ui.time(call.started_at))])
+            ),
+            th.title(),
+        )
+    };
+    let block = Block::new().borders(Borders::TOP).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = form_rows(call, ui, services, inner.width);
+    let scroll = rows.scroll_for(inner.height as usize);
+    rows.render(inner, frame.buffer_mut(), scroll);
+    if let Some(p) = rows.cursor_position(inner, scroll) {
+        frame.set_cursor_position(p);
+    }
+}
+
+/// The form as rows of pieces.
+pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u16) -> Rows<Target> {
+    let l = ui.lang;
+    let f = &call.form;
+    let mut b = FormRows::new(ui.theme, width_cols as usize, LABEL);
+    let focus = call.focus;
+    let problems_of = |field: Field| -> Vec<&'static str> {
+        call.problems
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, why)| *why)
+            .collect()
+    };
+    let problems = |b: &mut FormRows<Target>, field: Field| {
+        for why in problems_of(field) {
+            b.problem(l.t(why), Target::Field(field));
+        }
+    };
+    let has_problem = |field: Field| call.problems.iter().any(|(f, _)| *f == field);
+
+    let outcomes: Vec<(String, bool)> = Outcome::ALL
+        .iter()
+        .map(|o| {
+            (
+                l.code_name("outcome", o.code()).to_string(),
+                f.outcome == Some(*o),
+            )
+        })
+        .collect();
+    b.grid(
+        l.t("form.outcome"),
+        focus == Field::Outcome,
+        has_problem(Field::Outcome),
+        &outcomes,
+        false,
+        call.outcome_cursor,
+        Target::Field(Field::Outcome),
+        |i| Target::Choice(Field::Outcome, i),
+    );
+    problems(&mut b, Field::Outcome);
+
+    if f.outcome == Some(Outcome::CallbackRequested) {
+        b.text(
+            l.t("form.callback_at"),
+            focus == Field::CallbackAt,
+            has_problem(Field::CallbackAt),
+            &f.callback_at,
+            l.t("form.hint_date_time"),
+            Target::Field(Field::CallbackAt),
+        );
+        problems(&mut b, Field::CallbackAt);
+        b.checkbox(
+            l.t("form.callback_only_me"),
+            focus == Field::CallbackOnlyMe,
+            f.callback_only_me,
+            Target::Field(Field::CallbackOnlyMe),
+        );
+    }
+    if f.outcome == Some(Outcome::Hospitalised) {
+        b.text(
+            l.t("form.hospitalised_until"),
+            focus == Field::HospitalisedUntil,
+            has_problem(Field::HospitalisedUntil),
+            &f.hospitalised_until,
+            l.t("form.hint_date"),
+            Target::Field(Field::HospitalisedUntil),
+        );
+        problems(&mut b, Field::HospitalisedUntil);
+    }
+
+    let wellbeing: Vec<(String, bool)> = Wellbeing::ALL
+        .iter()
+        .map(|w| {
+            (
+                l.code_name("wellbeing", w.code()).to_string(),
+                f.wellbeing == Some(*w),
+            )
+        })
+        .collect();
+    b.grid(
+        l.t("form.wellbeing"),
+        focus == Field::Wellbeing,
+        has_problem(Field::Wellbeing),
+        &wellbeing,
+        false,
+        call.wellbeing_cursor,
+        Target::Field(Field::Wellbeing),
+        |i| Target::Choice(Field::Wellbeing, i),
+    );
+    problems(&mut b, Field::Wellbeing);
+
+    let needs: Vec<(String, bool)> = NeedCategory::ALL
+        .iter()
+        .map(|c| {
+            (
+                l.code_name("need", c.code()).to_string(),
+                f.need(*c).is_some_and(|n| n.checked),
+            )
+        })
+        .collect();
+    b.grid(
+        l.t("form.needs"),
+        focus == Field::Needs,
+        false,
+        &needs,
+        true,
+        call.need_cursor,
+        Target::Field(Field::Needs),
+        |i| Target::Choice(Field::Needs, i),
+    );
+    for n in f.needs.iter().filter(|n| n.checked) {
+        let field = Field::NeedDetails(n.category);
+        b.text(
+            &format!(" {}", l.code_name("need", n.category.code())),
+            focus == field,
+            false,
+            &n.details,
+            "",
+            Target::Field(field),
+        );
+    }
+
+    b.text(
+        l.t("form.notes"),
+        focus == Field::Notes,
+        false,
+        &f.notes,
+        "",
+        Target::Field(Field::Notes),
+    );
+
+    for (i, rf) in f.referrals.iter().enumerate() {
+        let mut text = format!("• {}", service_name(services, rf.service_id, l));
+        if let Some(d) = rf.follow_up_on {
+            text.push_str(&l.f(
+                "card.follow_up",
+                &[("date", &d.format("%d/%m").to_string())],
+            ));
+        }
+        if !rf.note.is_empty() {
+            text.push_str(" · ");
+            text.push_str(&rf.note);
+        }
+        let label = if i == 0 { l.t("form.referrals") } else { "" };
+        b.item(
+            label,
+            &text,
+            focus == Field::Referral(i),
+            Target::Field(Field::Referral(i)),
+        );
+    }
+    b.button(
+        if f.referrals.is_empty() {
+            l.t("form.referrals")
+        } else {
+            ""
+        },
+        l.t("form.add_referral"),
+        focus == Field::AddReferral,
+        Target::Field(Field::AddReferral),
+    );
+    for (i, it) in f.interventions.iter().enumerate() {
+        let mut text = format!(
+            "• {} · {}",
+            l.code_name("intervention_kind", it.kind.code()),
+            l.code_name("urgency", it.urgency.code())
+        );
+        if let Some(at) = it.wanted_at {
+            text.push_str(" · ");
+            text.push_str(&ui.day_time(at));
+        }
+        if !it.details.is_empty() {
+            text.push_str(" · ");
+            text.push_str(&it.details);
+        }
+        let label = if i == 0 {
+            l.t("form.interventions")
+        } else {
+            ""
+        };
+        b.item(
+            label,
+            &text,
+            focus == Field::Intervention(i),
+            Target::Field(Field::Intervention(i)),
+        );
+    }
+    b.button(
+        if f.interventions.is_empty() {
+            l.t("form.interventions")
+        } else {
+            ""
+        },
+        l.t("form.add_intervention"),
+        focus == Field::AddIntervention,
+        Target::Field(Field::AddIntervention),
+    );
+    b.button(
+        "",
+        l.t("form.save_button"),
+        focus == Field::Save,
+        Target::Field(Field::Save),
+    );
+    b.rows
+}
+
+fn service_name(services: &[Service], id: i64, lang: Lang) -> String {
+    services
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.name(lang.code()).to_string())
+        .unwrap_or_else(|| "?".to_string())
+}

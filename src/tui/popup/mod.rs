@@ -1,0 +1,165 @@
+//! Popups above a screen: adding a referral or an intervention request, confirming
+//! that a call is left or a shift ends, resuming a draft left by a crash.
+
+mod confirm;
+mod intervention;
+mod referral;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Rect, Size};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Clear};
+
+pub use intervention::InterventionForm;
+pub use referral::ReferralForm;
+
+use super::action::Action;
+use super::app::{App, Screen};
+use super::keys::Scope;
+
+#[derive(Debug, Clone)]
+pub enum Popup {
+    /// Esc on a call: save as "no answer", drop, or go back.
+    LeaveCall,
+    EndShift,
+    /// A draft was found; discarding asks twice.
+    ResumeDraft {
+        confirm_discard: bool,
+    },
+    Referral(ReferralForm),
+    Intervention(InterventionForm),
+}
+
+/// What a popup form answers after an action: stay open, close, or close with a result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply<T> {
+    Keep,
+    Cancel,
+    Done(T),
+}
+
+impl Popup {
+    pub fn scope(&self) -> (Scope, bool) {
+        match self {
+            Popup::LeaveCall => (Scope::LeaveCall, false),
+            Popup::EndShift => (Scope::EndShift, false),
+            Popup::ResumeDraft { .. } => (Scope::ResumeDraft, false),
+            Popup::Referral(f) => (Scope::ReferralForm, f.typing()),
+            Popup::Intervention(f) => (Scope::InterventionForm, f.typing()),
+        }
+    }
+}
+
+/// Applies `action` to the popup taken out of `app` (put back unless it closes).
+pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
+    let size = app.size;
+    match popup {
+        Popup::LeaveCall => match action {
+            Action::QuickNoAnswer => super::call::save_no_answer(app, now),
+            Action::Abandon => super::call::abandon(app, now),
+            Action::Back | Action::Interrupt => {}
+            _ => app.popup = Some(Popup::LeaveCall),
+        },
+        Popup::EndShift => match action {
+            Action::Confirm => app.end_shift(now),
+            Action::Back | Action::Interrupt => {}
+            _ => app.popup = Some(Popup::EndShift),
+        },
+        Popup::ResumeDraft { confirm_discard } => match action {
+            Action::Confirm => confirm::resume(app, now),
+            Action::DiscardDraft if confirm_discard => confirm::discard(app, now),
+            Action::DiscardDraft => {
+                app.popup = Some(Popup::ResumeDraft {
+                    confirm_discard: true,
+                })
+            }
+            Action::Back if confirm_discard => {
+                app.popup = Some(Popup::ResumeDraft {
+                    confirm_discard: false,
+                })
+            }
+            Action::Back | Action::Interrupt => {}
+            _ => app.popup = Some(Popup::ResumeDraft { confirm_discard }),
+        },
+        Popup::Referral(mut form) => {
+            let ui = app.ui();
+            let area = form.area(&app.services, &ui, size);
+            match form.apply(action, &app.services, ui.today(), area, ui) {
+                Reply::Keep => app.popup = Some(Popup::Referral(form)),
+                Reply::Cancel => {}
+                Reply::Done(entry) => {
+                    if let Screen::Call(call) = &mut app.screen {
+                        // A referral for a need ticks that need.
+                        if let Some(n) = call.form.need_mut(entry.category) {
+                            n.checked = true;
+                        }
+                        match form.editing {
+                            Some(i) if i < call.form.referrals.len() => {
+                                call.form.referrals[i] = entry
+                            }
+                            _ => call.form.referrals.push(entry),
+                        }
+                    }
+                }
+            }
+        }
+        Popup::Intervention(mut form) => {
+            let ui = app.ui();
+            let area = form.area(&ui, size);
+            match form.apply(action, &app.rules, area, ui) {
+                Reply::Keep => app.popup = Some(Popup::Intervention(form)),
+                Reply::Cancel => {}
+                Reply::Done(entry) => {
+                    if let Screen::Call(call) = &mut app.screen {
+                        match form.editing {
+                            Some(i) if i < call.form.interventions.len() => {
+                                call.form.interventions[i] = entry
+                            }
+                            _ => call.form.interventions.push(entry),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A box of at most `w`×`h` in the middle of the screen.
+pub fn centered(size: Size, w: u16, h: u16) -> Rect {
+    let w = w.min(size.width.saturating_sub(2));
+    let h = h.min(size.height.saturating_sub(2));
+    Rect::new((size.width - w) / 2, (size.height - h) / 2, w, h)
+}
+
+/// Where a popup form of `rows` rows is drawn (its border around them).
+pub fn form_area(size: Size, rows: usize) -> Rect {
+    centered(size, 84, rows as u16 + 2)
+}
+
+/// Draws the open popup above the screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let Some(popup) = &app.popup else {
+        return;
+    };
+    let ui = app.ui();
+    let size = Size::new(frame.area().width, frame.area().height);
+    match popup {
+        Popup::LeaveCall => confirm::render_leave_call(&ui, size, frame),
+        Popup::EndShift => confirm::render_end_shift(app, &ui, size, frame),
+        Popup::ResumeDraft { confirm_discard } => {
+            confirm::render_resume(app, *confirm_discard, &ui, size, frame)
+        }
+        Popup::Referral(f) => f.render(&app.services, &ui, f.area(&app.services, &ui, size), frame),
+        Popup::Intervention(f) => f.render(&ui, f.area(&ui, size), frame),
+    }
+}
+
+/// Clears `area` and draws a bordered box titled `title`; returns its inside.
+pub fn frame_box(ui: &super::app::Ui, title: &str, area: Rect, frame: &mut Frame) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), ui.theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}

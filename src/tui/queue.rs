@@ -1,0 +1,481 @@
+//! The queue (home screen): the operator's next tenants in queue order, the selected
+//! tenant's card beside them, and, when nobody is due, why.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::action::Action;
+use super::app::{App, Screen, Ui};
+use super::popup::Popup;
+use super::rows::{clip, pad, wrap};
+use crate::domain::Rules;
+use crate::domain::phone::Phone;
+use crate::domain::tenant::age_on;
+use crate::store::{Claim, QueueEntry, Store, StoreError, TenantCard};
+
+/// How many tenants of the queue are shown.
+const SHOWN: usize = 50;
+
+/// Why the queue is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Empty {
+    /// Outside calling hours: calls resume at this instant.
+    OutsideHours { resume_at: DateTime<Utc> },
+    /// Everyone due has been called this round; the next ones fall due then.
+    AllCalled { next_due: Option<DateTime<Utc>> },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueueState {
+    pub entries: Vec<QueueEntry>,
+    pub selected: usize,
+    pub card: Option<TenantCard>,
+    pub empty: Option<Empty>,
+}
+
+impl QueueState {
+    pub fn load(
+        store: &Store,
+        operator: i64,
+        now: DateTime<Utc>,
+        rules: &Rules,
+        keep: Option<(i64, usize)>,
+    ) -> Result<QueueState, StoreError> {
+        let entries = store.queue(operator, now, rules, SHOWN)?;
+        let empty = if !entries.is_empty() {
+            None
+        } else if !rules.hours.is_open(now, rules.tz) {
+            Some(Empty::OutsideHours {
+                resume_at: rules.hours.next_open(now, rules.tz),
+            })
+        } else {
+            Some(Empty::AllCalled {
+                next_due: store.next_due_at(now)?,
+            })
+        };
+        // The same tenant stays selected; if they left the queue, the same place.
+        let selected = match keep {
+            Some((id, index)) => entries
+                .iter()
+                .position(|e| e.tenant.id == id)
+                .unwrap_or(index.min(entries.len().saturating_sub(1))),
+            None => 0,
+        };
+        let mut q = QueueState {
+            entries,
+            selected,
+            card: None,
+            empty,
+        };
+        q.load_card(store)?;
+        Ok(q)
+    }
+
+    fn load_card(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.card = match self.entries.get(self.selected) {
+            Some(e) => Some(store.tenant_card(e.tenant.id)?),
+            None => None,
+        };
+        Ok(())
+    }
+
+    pub fn selected_tenant(&self) -> Option<i64> {
+        self.entries.get(self.selected).map(|e| e.tenant.id)
+    }
+
+    /// The selected tenant and their place, to keep across a reload.
+    pub fn selection(&self) -> Option<(i64, usize)> {
+        self.selected_tenant().map(|id| (id, self.selected))
+    }
+
+    fn select(&mut self, index: usize, store: &Store) -> Result<(), StoreError> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let index = index.min(self.entries.len() - 1);
+        if index != self.selected || self.card.is_none() {
+            self.selected = index;
+            self.load_card(store)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
+    let size = app.size;
+    let Screen::Queue(q) = &mut app.screen else {
+        return;
+    };
+    let list = areas(super::view::body(size)).0;
+    let per_page = (list.height as usize / ROW_HEIGHT).max(1);
+    let moved = match action {
+        Action::Up | Action::ScrollUp => Some(q.selected.saturating_sub(1)),
+        Action::Down | Action::ScrollDown => Some(q.selected + 1),
+        Action::PageUp => Some(q.selected.saturating_sub(per_page)),
+        Action::PageDown => Some(q.selected + per_page),
+        Action::Home => Some(0),
+        Action::End => Some(usize::MAX),
+        Action::Click { x, y } if list.contains(Position::new(x, y)) => {
+            let offset = scroll(q.selected, list.height as usize);
+            Some(offset + (y - list.y) as usize / ROW_HEIGHT).filter(|i| *i < q.entries.len())
+        }
+        _ => None,
+    };
+    if let Some(index) = moved {
+        if let Err(e) = q.select(index, &app.store) {
+            let text = app.store_error_text(&e);
+            app.error(text);
+        }
+        return;
+    }
+    // A call left unsaved is offered first: its draft is never overwritten by another.
+    let offer_draft = app.pending_draft.is_some()
+        && matches!(
+            action,
+            Action::Confirm | Action::ClaimNext | Action::ResumeDraft
+        );
+    if offer_draft {
+        app.popup = Some(Popup::ResumeDraft {
+            confirm_discard: false,
+        });
+        return;
+    }
+    match action {
+        Action::Confirm => {
+            if let Some(tenant) = q.selected_tenant() {
+                claim(app, now, Some(tenant));
+            }
+        }
+        Action::ClaimNext => claim(app, now, None),
+        Action::Refresh => app.open_queue(now),
+        Action::EndShift | Action::Interrupt => app.popup = Some(Popup::EndShift),
+        _ => {}
+    }
+}
+
+/// Claims the chosen tenant (or the next due) and opens the call.
+fn claim(app: &mut App, now: DateTime<Utc>, tenant: Option<i64>) {
+    let Some(op) = app.session.as_ref().map(|s| s.operator.id) else {
+        return;
+    };
+    let result: Result<Option<Claim>, StoreError> = match tenant {
+        Some(t) => app.store.claim_tenant(op, t, now, &app.rules).map(Some),
+        None => app.store.claim_next(op, now, &app.rules),
+    };
+    match result {
+        Ok(Some(claim)) => super::call::open(app, claim, None, now),
+        Ok(None) => {
+            app.open_queue(now);
+            app.info(app.lang.t("queue.nobody_due").to_string());
+        }
+        Err(e) => {
+            let text = app.store_error_text(&e);
+            app.open_queue(now);
+            app.error(text);
+        }
+    }
+}
+
+const ROW_HEIGHT: usize = 2;
+
+/// The list and the card.
+fn areas(body: Rect) -> (Rect, Rect) {
+    let card_w = if body.width >= 110 {
+        body.width * 42 / 100
+    } else {
+        body.width * 40 / 100
+    };
+    let [list, card] =
+        Layout::horizontal([Constraint::Min(30), Constraint::Length(card_w)]).areas(body);
+    (Block::bordered().inner(list), card)
+}
+
+fn scroll(selected: usize, height: usize) -> usize {
+    let per_page = (height / ROW_HEIGHT).max(1);
+    (selected + 1).saturating_sub(per_page)
+}
+
+/// "84 ans" / "84 years old".
+pub fn age_text(ui: &Ui, birth: Option<chrono::NaiveDate>) -> Option<String> {
+    birth
+        .and_then(|b| age_on(b, ui.today()))
+        .map(|a| ui.lang.f("tenant.age", &[("age", &a.to_string())]))
+}
+
+pub fn phone_text(stored: &str) -> String {
+    Phone::from_stored(stored).display()
+}
+
+/// The second line of a queue row: what matters for this call, most important first.
+fn details(ui: &Ui, e: &QueueEntry) -> String {
+    let l = ui.lang;
+    let t = &e.tenant;
+    let mut parts = Vec::new();
+    if let Some(at) = t.callback_at {
+        parts.push(l.f("queue.callback_at", &[("when", &ui.day_time(at))]));
+    }
+    match (t.last_outcome, t.last_call_at) {
+        // The callback time above already says it.
+        (Some(crate::domain::Outcome::CallbackRequested), Some(_)) if t.callback_at.is_some() => {}
+        (Some(o), Some(at)) => parts.push(format!(
+            "{} {}",
+            l.code_name("outcome", o.code()),
+            ui.date(at)
+        )),
+        _ => parts.push(l.t("queue.never_called").to_string()),
+    }
+    if t.attempts_day == Some(ui.today()) && t.attempts_count > 0 {
+        parts.push(l.f(
+            "queue.attempts_today",
+            &[("n", &t.attempts_count.to_string())],
+        ));
+    }
+    parts.push(t.cohort.clone());
+    if e.open_referrals > 0 {
+        parts.push(l.f(
+            "queue.open_referrals",
+            &[("n", &e.open_referrals.to_string())],
+        ));
+    }
+    if e.open_interventions > 0 {
+        parts.push(l.f(
+            "queue.open_interventions",
+            &[("n", &e.open_interventions.to_string())],
+        ));
+    }
+    parts.join(" · ")
+}
+
+pub fn household(ui: &Ui, lives_alone: bool) -> &'static str {
+    if lives_alone {
+        ui.lang.t("tenant.lives_alone")
+    } else {
+        ui.lang.t("tenant.not_alone")
+    }
+}
+
+pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let t = ui.theme;
+    let (list, card_area) = areas(body);
+    let outer = Rect {
+        width: body.width - card_area.width,
+        ..body
+    };
+    let title = l.f("queue.title", &[("n", &q.entries.len().to_string())]);
+    frame.render_widget(
+        Block::bordered().title(Span::styled(format!(" {title} "), t.title())),
+        outer,
+    );
+    let mut list = list;
+    if let Some(name) = pending {
+        let line = Rect { height: 1, ..list };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                clip(
+                    &l.f("queue.pending_draft", &[("name", name)]),
+                    list.width as usize,
+                ),
+                t.error(),
+            )),
+            line,
+        );
+        list.y += 1;
+        list.height = list.height.saturating_sub(1);
+    }
+
+    if let Some(empty) = q.empty {
+        let text = match empty {
+            Empty::OutsideHours { resume_at } => l.f(
+                "queue.empty_outside_hours",
+                &[("when", &ui.day_time(resume_at))],
+            ),
+            Empty::AllCalled {
+                next_due: Some(next),
+            } => l.f("queue.empty_all_called", &[("when", &ui.day_time(next))]),
+            Empty::AllCalled { next_due: None } => l.t("queue.empty_nobody").to_string(),
+        };
+        let lines = vec![
+            Line::from(Span::styled(l.t("queue.empty_title"), t.bold())),
+            Line::from(""),
+            Line::from(text),
+            Line::from(""),
+            Line::from(Span::styled(l.t("queue.empty_refresh"), t.muted())),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), list);
+    } else {
+        let offset = scroll(q.selected, list.height as usize);
+        let w = list.width as usize;
+        let mut lines = Vec::new();
+        for (i, e) in q
+            .entries
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take((list.height as usize / ROW_HEIGHT).max(1))
+        {
+            let selected = i == q.selected;
+            let style = if selected { t.focus() } else { t.normal() };
+            let marker = if selected { "▶ " } else { "  " };
+            let mut right = String::new();
+            if let Some(age) = age_text(ui, e.tenant.birth_date) {
+                right.push_str(&age);
+                right.push_str(" · ");
+            }
+            right.push_str(household(ui, e.tenant.lives_alone));
+            let name_w = w.saturating_sub(right.chars().count() + 3);
+            lines.push(Line::from(vec![Span::styled(
+                pad(
+                    &format!("{marker}{} {right}", pad(&e.tenant.full_name(), name_w)),
+                    w,
+                ),
+                style.patch(t.bold()),
+            )]));
+            lines.push(Line::from(Span::styled(
+                pad(&format!("  {}", details(ui, e)), w),
+                style,
+            )));
+            if selected {
+                frame.set_cursor_position(Position::new(
+                    list.x,
+                    list.y + ((i - offset) * ROW_HEIGHT) as u16,
+                ));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+
+    let block =
+        Block::bordered().title(Span::styled(format!(" {} ", l.t("card.title")), t.title()));
+    let inner = block.inner(card_area);
+    frame.render_widget(block, card_area);
+    if let Some(card) = &q.card {
+        frame.render_widget(
+            Paragraph::new(card_lines(card, ui, true, inner.width)),
+            inner,
+        );
+    }
+}
+
+/// A tenant's card: phones, address, household, notes, last calls, open requests,
+/// wrapped to `cols` columns (list items with a hanging indent).
+pub fn card_lines(card: &TenantCard, ui: &Ui, with_phones: bool, cols: u16) -> Vec<Line<'static>> {
+    let l = ui.lang;
+    let th = ui.theme;
+    let t = &card.tenant;
+    // (text, style, is a list item)
+    let mut entries: Vec<(String, ratatui::style::Style, bool)> = Vec::new();
+    let mut head = t.full_name();
+    if let Some(age) = age_text(ui, t.birth_date) {
+        head.push_str(", ");
+        head.push_str(&age);
+    }
+    entries.push((head, th.bold(), false));
+    if with_phones {
+        for p in [&t.phone, &t.phone_alt].into_iter().flatten() {
+            entries.push((
+                format!("{} {}", l.t("card.phone"), phone_text(p)),
+                th.phone(),
+                false,
+            ));
+        }
+        if t.phone.is_none() && t.phone_alt.is_none() {
+            entries.push((l.t("card.no_phone").to_string(), th.error(), false));
+        }
+    }
+    if !t.address.is_empty() {
+        entries.push((t.address.clone(), th.normal(), false));
+    }
+    let city = format!("{} {}", t.postcode, t.city).trim().to_string();
+    if !city.is_empty() {
+        entries.push((city, th.normal(), false));
+    }
+    let mut access = Vec::new();
+    for (key, value) in [
+        ("card.building", &t.building),
+        ("card.staircase", &t.staircase),
+        ("card.floor", &t.floor),
+        ("card.door", &t.door),
+        ("card.access_code", &t.access_code),
+    ] {
+        if !value.is_empty() {
+            access.push(l.f(key, &[("v", value)]));
+        }
+    }
+    if !access.is_empty() {
+        entries.push((access.join(" · "), th.normal(), false));
+    }
+    entries.push((
+        format!("{} · {}", household(ui, t.lives_alone), t.cohort),
+        th.normal(),
+        false,
+    ));
+    if !t.notes.is_empty() {
+        entries.push((
+            format!("{} {}", l.t("card.notes"), t.notes),
+            th.bold(),
+            false,
+        ));
+    }
+    entries.push((l.t("card.last_calls").to_string(), th.title(), false));
+    if card.last_calls.is_empty() {
+        entries.push((l.t("card.none").to_string(), th.normal(), true));
+    }
+    for (at, outcome, who, notes) in card.last_calls.iter().take(3) {
+        let mut s = format!(
+            "{} {} ({who})",
+            ui.date(*at),
+            l.code_name("outcome", outcome.code())
+        );
+        if !notes.is_empty() {
+            s.push_str(" : ");
+            s.push_str(notes);
+        }
+        entries.push((s, th.normal(), true));
+    }
+    if !card.open_referrals.is_empty() {
+        entries.push((l.t("card.open_referrals").to_string(), th.title(), false));
+        for (_, fr, en, status, follow) in &card.open_referrals {
+            let name = if l == crate::i18n::Lang::En { en } else { fr };
+            let mut s = format!("{name} · {}", l.code_name("referral_status", status.code()));
+            if let Some(d) = follow {
+                s.push_str(&l.f(
+                    "card.follow_up",
+                    &[("date", &d.format("%d/%m").to_string())],
+                ));
+            }
+            entries.push((s, th.normal(), true));
+        }
+    }
+    if !card.open_interventions.is_empty() {
+        entries.push((
+            l.t("card.open_interventions").to_string(),
+            th.title(),
+            false,
+        ));
+        for (_, kind, urgency, status) in &card.open_interventions {
+            entries.push((
+                format!(
+                    "{} · {} · {}",
+                    l.code_name("intervention_kind", kind.code()),
+                    l.code_name("urgency", urgency.code()),
+                    l.code_name("intervention_status", status.code())
+                ),
+                th.normal(),
+                true,
+            ));
+        }
+    }
+    entries
+        .into_iter()
+        .flat_map(|(text, style, item)| {
+            let (first, rest) = if item { ("• ", "  ") } else { ("", "  ") };
+            wrap(&text, cols as usize, first, rest)
+                .into_iter()
+                .map(move |line| Line::from(Span::styled(line, style)))
+        })
+        .collect()
+}

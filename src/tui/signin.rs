@@ -1,0 +1,248 @@
+//! Sign-in: who is calling. The list of operators is filtered as the operator types
+//! (accents and case do not matter); the last operator on this machine is offered first.
+
+use chrono::DateTime;
+use chrono::Utc;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::action::Action;
+use super::app::{App, Screen, Ui};
+use super::rows::{clip, pad};
+use super::text_field::TextField;
+use crate::domain::parse::fold;
+use crate::store::Operator;
+
+#[derive(Debug, Clone, Default)]
+pub struct SignInState {
+    pub operators: Vec<Operator>,
+    pub filter: TextField,
+    /// Index in `matching()`.
+    pub selected: usize,
+    /// Login of the operator who signed in last on this machine.
+    pub remembered: Option<String>,
+}
+
+impl SignInState {
+    pub fn new(operators: Vec<Operator>, remembered: Option<&str>) -> SignInState {
+        let remembered = remembered
+            .and_then(|r| operators.iter().find(|o| o.login.eq_ignore_ascii_case(r)))
+            .map(|o| o.login.clone());
+        let mut s = SignInState {
+            operators,
+            filter: TextField::default(),
+            selected: 0,
+            remembered,
+        };
+        s.selected = s.remembered_index().unwrap_or(0);
+        s
+    }
+
+    fn remembered_index(&self) -> Option<usize> {
+        let login = self.remembered.as_deref()?;
+        self.matching().iter().position(|o| o.login == login)
+    }
+
+    /// The operators whose name, login or organisation contain what was typed.
+    pub fn matching(&self) -> Vec<&Operator> {
+        let q = fold(self.filter.value());
+        self.operators
+            .iter()
+            .filter(|o| {
+                q.is_empty()
+                    || fold(&o.name).contains(&q)
+                    || fold(&o.login).contains(&q)
+                    || fold(&o.organisation).contains(&q)
+            })
+            .collect()
+    }
+
+    pub fn selected_operator(&self) -> Option<&Operator> {
+        self.matching().get(self.selected).copied()
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let n = self.matching().len();
+        if n == 0 {
+            self.selected = 0;
+            return;
+        }
+        self.selected = (self.selected as isize + delta).clamp(0, n as isize - 1) as usize;
+    }
+}
+
+pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
+    let size = app.size;
+    let Screen::SignIn(state) = &mut app.screen else {
+        return;
+    };
+    let page = areas(super::view::body(size)).list.height.max(1) as isize;
+    match action {
+        Action::Char(c) => {
+            state.filter.insert(c);
+            state.selected = 0;
+        }
+        Action::Backspace => {
+            state.filter.backspace();
+            state.selected = 0;
+        }
+        Action::Delete => {
+            state.filter.delete();
+            state.selected = 0;
+        }
+        Action::Left => state.filter.left(),
+        Action::Right => state.filter.right(),
+        Action::Home => state.filter.home(),
+        Action::End => state.filter.end(),
+        Action::Up | Action::ScrollUp | Action::PrevField => state.move_by(-1),
+        Action::Down | Action::ScrollDown | Action::NextField => state.move_by(1),
+        Action::PageUp => state.move_by(-page),
+        Action::PageDown => state.move_by(page),
+        Action::Back | Action::Interrupt => app.quit = true,
+        Action::Click { x, y } => {
+            let list = areas(super::view::body(size)).list;
+            if list.contains(Position::new(x, y)) {
+                let offset = scroll(state.selected, list.height as usize);
+                let row = offset + (y - list.y) as usize;
+                if row < state.matching().len() {
+                    state.selected = row;
+                }
+            }
+        }
+        Action::Confirm => {
+            let Some(op) = state.selected_operator().cloned() else {
+                return;
+            };
+            if let Err(e) = app.sign_in(op, now) {
+                let text = app.store_error_text(&e);
+                app.error(text);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The parts of the sign-in box.
+struct Areas {
+    outer: Rect,
+    intro: Rect,
+    filter: Rect,
+    list: Rect,
+    foot: Rect,
+}
+
+fn areas(body: Rect) -> Areas {
+    let width = body.width.min(72);
+    let outer = Rect {
+        x: body.x + (body.width - width) / 2,
+        width,
+        ..body
+    };
+    let [intro, filter, _, list, _, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(2),
+    ])
+    .areas(Block::bordered().inner(outer));
+    Areas {
+        outer,
+        intro,
+        filter,
+        list,
+        foot,
+    }
+}
+
+/// First row shown so that the selected row is visible.
+fn scroll(selected: usize, height: usize) -> usize {
+    (selected + 1).saturating_sub(height.max(1))
+}
+
+pub fn render(state: &SignInState, ui: &Ui, body: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let t = ui.theme;
+    let Areas {
+        outer,
+        intro,
+        filter,
+        list,
+        foot,
+    } = areas(body);
+    let block = Block::bordered().title(Span::styled(
+        format!(" {} ", l.t("signin.title")),
+        t.title(),
+    ));
+    frame.render_widget(block, outer);
+    frame.render_widget(Paragraph::new(l.t("signin.intro")), intro);
+
+    let prompt = "> ";
+    let (shown, col) = state
+        .filter
+        .visible((filter.width as usize).saturating_sub(prompt.len() + 1));
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(prompt, t.bold()),
+            Span::raw(shown),
+        ])),
+        filter,
+    );
+    frame.set_cursor_position(Position::new(
+        filter.x + (prompt.len() + col) as u16,
+        filter.y,
+    ));
+
+    let matching = state.matching();
+    if state.operators.is_empty() {
+        frame.render_widget(
+            Paragraph::new(l.t("signin.no_operators")).wrap(Wrap { trim: true }),
+            list,
+        );
+    } else if matching.is_empty() {
+        frame.render_widget(Paragraph::new(l.t("signin.no_match")), list);
+    } else {
+        let offset = scroll(state.selected, list.height as usize);
+        let name_w = (list.width as usize).saturating_sub(4) * 5 / 10;
+        let lines: Vec<Line> = matching
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(list.height as usize)
+            .map(|(i, o)| {
+                let selected = i == state.selected;
+                let marker = if selected { "▶ " } else { "  " };
+                let mut detail = o.login.clone();
+                if !o.organisation.is_empty() {
+                    detail.push_str(" · ");
+                    detail.push_str(&o.organisation);
+                }
+                let text = format!(
+                    "{marker}{} {}",
+                    pad(&o.name, name_w),
+                    clip(&detail, (list.width as usize).saturating_sub(name_w + 3))
+                );
+                let style = if selected { t.focus() } else { t.normal() };
+                Line::from(Span::styled(pad(&text, list.width as usize), style))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+
+    let remembered = state
+        .remembered
+        .as_deref()
+        .and_then(|login| state.operators.iter().find(|o| o.login == login))
+        .map(|o| l.f("signin.remembered", &[("name", &o.name)]))
+        .unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(Span::styled(remembered, t.muted())),
+            Line::from(Span::styled(l.t("signin.shift_starts"), t.muted())),
+        ]),
+        foot,
+    );
+}

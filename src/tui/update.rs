@@ -1,0 +1,78 @@
+//! `update`: the one place where actions change the state (and the store). The draft
+//! of an open call is written whenever the form or the claim changed.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::action::Action;
+use super::app::{App, Screen};
+use super::{call, popup, queue, signin};
+
+/// How often the queue is reloaded while it is shown.
+const QUEUE_REFRESH: i64 = 15;
+
+pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
+    app.now = now;
+    let before = open_call(app);
+    dispatch(app, action, now);
+    let after = open_call(app);
+    if after.is_some() && after != before {
+        app.write_draft();
+    }
+}
+
+/// What of an open call must survive a crash.
+fn open_call(app: &App) -> Option<(String, call::form::CallForm, crate::store::Claim)> {
+    match &app.screen {
+        Screen::Call(c) => Some((c.save_id.clone(), c.form.clone(), c.claim.clone())),
+        _ => None,
+    }
+}
+
+fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
+    if action == Action::Tick {
+        tick(app, now);
+        return;
+    }
+    if app.too_small() {
+        return;
+    }
+    if app.help {
+        if matches!(action, Action::Back | Action::Help | Action::Click { .. }) {
+            app.help = false;
+        }
+        return;
+    }
+    if action == Action::Help {
+        app.help = true;
+        return;
+    }
+    if let Some(p) = app.popup.take() {
+        popup::update(app, p, action, now);
+        return;
+    }
+    match &app.screen {
+        Screen::SignIn(_) => signin::update(app, action, now),
+        Screen::Queue(_) => queue::update(app, action, now),
+        Screen::Call(_) => call::update(app, action, now),
+    }
+}
+
+fn tick(app: &mut App, now: DateTime<Utc>) {
+    if app
+        .message
+        .as_ref()
+        .is_some_and(|m| m.until.is_some_and(|u| now >= u))
+    {
+        app.message = None;
+    }
+    match &app.screen {
+        Screen::Call(_) => call::tick(app, now),
+        Screen::Queue(_)
+            if app.popup.is_none()
+                && now - app.last_refresh >= Duration::seconds(QUEUE_REFRESH) =>
+        {
+            app.open_queue(now)
+        }
+        _ => {}
+    }
+}
