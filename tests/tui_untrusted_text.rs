@@ -1,0 +1,51 @@
+//! Text from spreadsheets and other operators reaches the screen, never the terminal:
+//! control characters in a tenant's data cannot move the cursor or change colours.
+
+mod tui_support;
+
+use ratatui::crossterm::event::KeyCode::{Char, Enter};
+use tui_support::*;
+use veille::i18n::Lang;
+
+#[test]
+fn control_characters_in_tenant_data_are_not_sent_to_the_terminal() {
+    let fx = fixture();
+    let helene = fx.tenant_id("Lefèvre");
+    fx.conn()
+        .execute(
+            "UPDATE tenants SET notes = ?2, first_name = ?3 WHERE id = ?1",
+            rusqlite::params![
+                helene,
+                "code\u{1b}[2J porte\u{7} bleue\r\n2e",
+                "Hé\u{1b}]0;x\u{7}lène"
+            ],
+        )
+        .unwrap();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    press(&mut app, &[Char('j')]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let term = draw(&mut app, w, h);
+        for cell in term.backend().buffer().content() {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()),
+                "a control character reached the terminal: {:?}",
+                cell.symbol()
+            );
+        }
+    }
+    let queue = screen(&mut app, 120, 40);
+    assert!(
+        queue.contains("porte"),
+        "the rest of the text is still shown: {queue}"
+    );
+    // And on the call screen, where the notes are read during the call.
+    press(&mut app, &[Enter]);
+    let term = draw(&mut app, 80, 24);
+    assert!(
+        term.backend()
+            .buffer()
+            .content()
+            .iter()
+            .all(|c| !c.symbol().chars().any(char::is_control))
+    );
+}
