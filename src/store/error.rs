@@ -35,6 +35,8 @@ pub enum StoreError {
         "your claim on this tenant was lost (it expired and another operator took the tenant); what you typed is kept"
     )]
     ClaimLost,
+    #[error("{0} is calling this tenant right now")]
+    HeldBy(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]

@@ -185,7 +185,7 @@ impl Store {
                     tx.execute("UPDATE claims SET expires_at = ?2 WHERE id = ?1", params![id, time::ts(expires)])?;
                     Ok(Claim { id, tenant_id: tenant, operator_id: operator, claimed_at: now, expires_at: expires })
                 }
-                Some((_, _, name)) => Err(StoreError::Invalid(format!("{name} is calling this tenant right now"))),
+                Some((_, _, name)) => Err(StoreError::HeldBy(name)),
                 None => insert_claim(tx, tenant, operator, now, rules),
             }
         })

@@ -233,10 +233,8 @@ impl App {
             StoreError::ClaimLost => l.t("errors.claim_lost").to_string(),
             StoreError::DiskFull => l.t("errors.disk_full").to_string(),
             StoreError::ReadOnly(_) => l.t("errors.read_only").to_string(),
-            StoreError::Invalid(m) => match m.strip_suffix(" is calling this tenant right now") {
-                Some(name) => l.f("errors.tenant_taken", &[("name", name)]),
-                None => l.f("errors.other", &[("error", m)]),
-            },
+            StoreError::HeldBy(name) => l.f("errors.tenant_taken", &[("name", name)]),
+            StoreError::Invalid(m) => l.f("errors.other", &[("error", m)]),
             other => l.f("errors.other", &[("error", &other.to_string())]),
         }
     }
