@@ -45,11 +45,4 @@ impl Store {
             |r| r.get(0),
         )?)
     }
-
-    /// How long one write waits for the lock inside SQLite. An interactive screen keeps
-    /// this short and retries on its own ticks, so that it never freezes behind a lock.
-    pub fn set_lock_wait(&mut self, wait: std::time::Duration) -> Result<()> {
-        self.conn.busy_timeout(wait)?;
-        Ok(())
-    }
 }

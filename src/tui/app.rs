@@ -132,13 +132,11 @@ pub struct App {
 }
 
 /// How long writes may wait for a locked database before the screen takes control
-/// back and retries on its next tick.
-pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
-pub const RETRY_FOR: std::time::Duration = std::time::Duration::from_millis(400);
+/// back and retries on its next tick (SQLite's own wait is capped by it too).
+pub const RETRY_FOR: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl App {
     pub fn new(mut store: Store, options: Options) -> Result<App, StoreError> {
-        store.set_lock_wait(LOCK_WAIT)?;
         store.set_retry_for(RETRY_FOR);
         let rules = store.rules()?;
         let services = store.services()?;
