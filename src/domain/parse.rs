@@ -57,10 +57,11 @@ pub fn time(text: &str) -> Result<NaiveTime, String> {
 /// A date and time as `dd/mm/yyyy hh:mm` or ISO `yyyy-mm-ddThh:mm`.
 pub fn date_time(text: &str) -> Result<NaiveDateTime, String> {
     let t = text.trim();
-    let (d, tm) = t
-        .split_once(['T', ' '])
-        .ok_or_else(|| format!("'{t}' is not a date and time (expected dd/mm/yyyy hh:mm)"))?;
-    Ok(date(d)?.and_time(time(tm)?))
+    let refused = || format!("'{t}' is not a date and time (expected dd/mm/yyyy hh:mm)");
+    let (d, tm) = t.split_once(['T', ' ']).ok_or_else(refused)?;
+    Ok(date(d)
+        .map_err(|_| refused())?
+        .and_time(time(tm).map_err(|_| refused())?))
 }
 
 /// Yes/no as spreadsheets write it: oui/non, yes/no, o/n, y/n, x/empty, 1/0, vrai/faux.

@@ -1,0 +1,341 @@
+//! What an operator waits for, measured at two sizes ten times apart: 10,000 and
+//! 100,000 tenants with ten weeks of history (about 110,000 and 1,100,000 calls).
+//! The demo databases are made once and kept in `target/bench-data/`.
+//!
+//! `cargo bench` runs everything; `cargo bench -- search` runs what matches. The last
+//! figures and the machine they come from are in docs/PERFORMANCE.md.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use veille::clock::Clock;
+use veille::config::Config;
+use veille::domain::Outcome;
+use veille::domain::period::Period;
+use veille::domain::search::TenantIndex;
+use veille::i18n::Lang;
+use veille::store::{CallToSave, Store, new_save_id};
+use veille::tui::theme::Theme;
+use veille::tui::{App, Input, Options};
+
+const SIZES: [usize; 2] = [10_000, 100_000];
+const WEEKS: u32 = 10;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-28T09:00:00Z".parse().unwrap()
+}
+
+fn label(tenants: usize) -> String {
+    format!("{}k", tenants / 1000)
+}
+
+/// A demo database of `tenants` with ten weeks of history, made once.
+fn demo_file(tenants: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("demo-{tenants}-{WEEKS}w.db"));
+    if !path.exists() {
+        let tmp = dir.join(format!("making-{tenants}.db"));
+        let _ = std::fs::remove_file(&tmp);
+        let params = veille::demo::Params {
+            tenants,
+            weeks: WEEKS,
+            seed: 7,
+            now: now(),
+        };
+        let mut store = Store::open(&tmp).unwrap();
+        for (k, v) in veille::demo::settings(&params) {
+            store.set_setting(&k, &v).unwrap();
+        }
+        let rules = store.rules().unwrap();
+        let bulk = veille::demo::generate(&params, &rules, &store.services().unwrap()).unwrap();
+        store.insert_bulk(&bulk).unwrap();
+        store.checkpoint_and_close().unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    path
+}
+
+/// A scratch copy, for benchmarks that write.
+fn scratch_copy(tenants: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("veille.db");
+    std::fs::copy(demo_file(tenants), &path).unwrap();
+    (dir, path)
+}
+
+fn first_operator(store: &Store) -> i64 {
+    store.operators().unwrap()[0].id
+}
+
+fn claim_and_save(c: &mut Criterion) {
+    let mut g = c.benchmark_group("claim_and_save");
+    g.sample_size(30).measurement_time(Duration::from_secs(6));
+    for tenants in SIZES {
+        let (_dir, path) = scratch_copy(tenants);
+        let mut store = Store::open(&path).unwrap();
+        let rules = store.rules().unwrap();
+        let op = first_operator(&store);
+        g.bench_function(BenchmarkId::from_parameter(label(tenants)), |b| {
+            b.iter(|| {
+                let claim = store
+                    .claim_next(op, now(), &rules)
+                    .unwrap()
+                    .expect("someone due");
+                let call = CallToSave {
+                    save_id: new_save_id(now()),
+                    claim,
+                    shift_id: None,
+                    started_at: now(),
+                    outcome: Outcome::Reached,
+                    wellbeing: Some(veille::domain::Wellbeing::Fine),
+                    callback_at: None,
+                    callback_only_me: false,
+                    hospitalised_until: None,
+                    notes: "Va bien.".into(),
+                    needs: vec![],
+                    referrals: vec![],
+                    interventions: vec![],
+                };
+                store.save_call(&call, now(), &rules).unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+fn queue_listing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("queue_listing_50");
+    for tenants in SIZES {
+        let store = Store::open(&demo_file(tenants)).unwrap();
+        let rules = store.rules().unwrap();
+        let op = first_operator(&store);
+        g.bench_function(BenchmarkId::from_parameter(label(tenants)), |b| {
+            b.iter(|| store.queue(op, now(), &rules, 50).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let mut g = c.benchmark_group("search");
+    for tenants in SIZES {
+        let store = Store::open(&demo_file(tenants)).unwrap();
+        g.bench_function(BenchmarkId::new("build_index", label(tenants)), |b| {
+            b.iter(|| TenantIndex::new(store.search_rows().unwrap()))
+        });
+        let mut index = TenantIndex::new(store.search_rows().unwrap());
+        for (name, query) in [
+            ("name_keystroke", "lefev"),
+            ("phone_keystroke", "06 39 98 1"),
+            ("address_keystroke", "rue de belle"),
+        ] {
+            g.bench_function(BenchmarkId::new(name, label(tenants)), |b| {
+                b.iter(|| index.search(query, 20))
+            });
+        }
+    }
+    g.finish();
+}
+
+fn summary_and_report(c: &mut Criterion) {
+    let mut g = c.benchmark_group("summary_and_report");
+    g.sample_size(10);
+    for tenants in SIZES {
+        let path = demo_file(tenants);
+        let store = Store::open(&path).unwrap();
+        let rules = store.rules().unwrap();
+        let shift: i64 = rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT shift_id FROM calls GROUP BY shift_id ORDER BY count(*) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        g.bench_function(BenchmarkId::new("shift_summary", label(tenants)), |b| {
+            b.iter(|| store.shift_summary(shift, now()).unwrap())
+        });
+        let today = rules.local_date(now());
+        let week = Period::new(veille::domain::period::week_monday(today), today).unwrap();
+        g.bench_function(
+            BenchmarkId::new("program_report_week", label(tenants)),
+            |b| b.iter(|| store.program_report(week, None, now(), rules.tz).unwrap()),
+        );
+        let all = Period::new(store.program_start(rules.tz).unwrap().unwrap(), today).unwrap();
+        g.bench_function(
+            BenchmarkId::new("program_report_all", label(tenants)),
+            |b| b.iter(|| store.program_report(all, None, now(), rules.tz).unwrap()),
+        );
+    }
+    g.finish();
+}
+
+/// A landlord's list of `n` tenants as French spreadsheet software writes it.
+fn tenant_csv(n: usize) -> Vec<u8> {
+    let mut out = String::from(
+        "N° locataire;Civilité;Nom;Prénom;Date de naissance;Téléphone;Adresse;Code postal;Ville;Bât;Esc;Étage;Porte;Vit seul(e)\r\n",
+    );
+    for i in 0..n {
+        out.push_str(&format!(
+            "L{i:06};Mme;LEFÈVRE{i};Hélène;{:02}/{:02}/19{};01 99 00 {:02} {:02};{} rue des Lilas;750{:02};Paris;A;{};{};{};{}\r\n",
+            1 + i % 28,
+            1 + i % 12,
+            30 + i % 25,
+            (i / 100) % 100,
+            i % 100,
+            1 + i % 90,
+            1 + i % 20,
+            1 + i % 3,
+            i % 12,
+            100 + i % 400,
+            if i % 5 < 3 { "oui" } else { "non" }
+        ));
+    }
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&out);
+    bytes.into_owned()
+}
+
+fn csv_import(c: &mut Criterion) {
+    let mut g = c.benchmark_group("import_csv");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    for rows in SIZES {
+        let bytes = tenant_csv(rows);
+        g.bench_function(BenchmarkId::from_parameter(label(rows)), |b| {
+            b.iter_batched(
+                || {
+                    let dir = tempfile::tempdir().unwrap();
+                    let mut store = Store::open(&dir.path().join("v.db")).unwrap();
+                    store
+                        .add_cohort(
+                            &veille::store::NewCohort {
+                                name: "isolés".into(),
+                                priority: 1,
+                                cadence_days: 7,
+                                starts_on: now().date_naive(),
+                            },
+                            now(),
+                        )
+                        .unwrap();
+                    (dir, store)
+                },
+                |(dir, mut store)| {
+                    let list = veille::import::tenants::read(&bytes).unwrap();
+                    let cohorts = store.cohorts().unwrap();
+                    let (imports, list) = list.into_imports(&cohorts, None);
+                    assert_eq!(imports.len(), rows);
+                    store
+                        .import_tenants(&imports, &list.columns, cohorts[0].id, false, now())
+                        .unwrap();
+                    (dir, store)
+                },
+                criterion::BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+fn app_on(path: &Path) -> App {
+    let drafts = std::env::temp_dir().join("veille-bench-drafts");
+    let mut app = App::new(
+        Store::open(path).unwrap(),
+        Options {
+            clock: Clock::Fixed(now()),
+            lang: Lang::Fr,
+            theme: Theme::plain(),
+            drafts_dir: drafts,
+            config_path: None,
+            config: Config::default(),
+        },
+    )
+    .unwrap();
+    let op = app.store.operators().unwrap()[0].clone();
+    app.sign_in(op, now()).unwrap();
+    app
+}
+
+fn draw(app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    veille::tui::run_loop(terminal, app, || Ok(None)).unwrap();
+}
+
+fn key(code: KeyCode) -> Input {
+    Input::Event(Event::Key(KeyEvent::from(code)))
+}
+
+fn screens(c: &mut Criterion) {
+    let mut g = c.benchmark_group("screens");
+    g.sample_size(20);
+    for tenants in SIZES {
+        let (_dir, path) = scratch_copy(tenants);
+        g.bench_function(
+            BenchmarkId::new("startup_to_first_frame", label(tenants)),
+            |b| {
+                b.iter(|| {
+                    let mut app = app_on(&path);
+                    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+                    draw(&mut app, &mut terminal);
+                })
+            },
+        );
+        let mut app = app_on(&path);
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        g.bench_function(
+            BenchmarkId::new("queue_keypress_and_redraw", label(tenants)),
+            |b| {
+                let mut down = true;
+                b.iter(|| {
+                    veille::tui::handle(
+                        &mut app,
+                        key(if down { KeyCode::Down } else { KeyCode::Up }),
+                        now(),
+                    );
+                    down = !down;
+                    draw(&mut app, &mut terminal);
+                })
+            },
+        );
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            g.bench_function(
+                BenchmarkId::new(format!("render_queue_{w}x{h}"), label(tenants)),
+                |b| b.iter(|| draw(&mut app, &mut terminal)),
+            );
+        }
+        veille::tui::handle(&mut app, key(KeyCode::Enter), now());
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            g.bench_function(
+                BenchmarkId::new(format!("render_call_{w}x{h}"), label(tenants)),
+                |b| b.iter(|| draw(&mut app, &mut terminal)),
+            );
+        }
+        g.bench_function(
+            BenchmarkId::new("call_keypress_and_redraw", label(tenants)),
+            |b| {
+                let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+                b.iter(|| {
+                    veille::tui::handle(&mut app, key(KeyCode::Tab), now());
+                    draw(&mut app, &mut terminal);
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    claim_and_save,
+    queue_listing,
+    search,
+    summary_and_report,
+    csv_import,
+    screens
+);
+criterion_main!(benches);
