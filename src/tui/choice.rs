@@ -44,6 +44,8 @@ pub struct ChoiceForm {
     pub subject: String,
     pub choices: Vec<String>,
     pub choice: usize,
+    /// Translation key of the choice's label.
+    pub choice_label: &'static str,
     pub note_label: String,
     pub note_hint: String,
     pub note: TextField,
@@ -59,6 +61,7 @@ impl ChoiceForm {
             subject: subject.to_string(),
             choices,
             choice: 0,
+            choice_label: "choice.answer",
             note_label: String::new(),
             note_hint: String::new(),
             note: TextField::default(),
@@ -121,7 +124,7 @@ impl ChoiceForm {
         );
         b.blank();
         b.list(
-            ui.lang.t("choice.answer"),
+            ui.lang.t(self.choice_label),
             !self.on_note,
             false,
             &self.choices,

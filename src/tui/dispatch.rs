@@ -153,6 +153,7 @@ fn assign_form(app: &mut App, i: &InterventionRow) {
         &format!("{} · {}", i.tenant_name, what(i, l)),
         choices,
     );
+    form.choice_label = "dispatch.team";
     form.note_label = l.t("dispatch.planned").to_string();
     form.note_hint = l.t("dispatch.planned_hint").to_string();
     // A request already given to a team starts from that team.

@@ -324,6 +324,7 @@ pub fn change_form(item: &Item, l: Lang) -> Option<Popup> {
                 &format!("{} · {}", r.tenant_name, item.what(l)),
                 choices,
             );
+            form.choice_label = "followup.new_status";
             form.note_label = l.t("followup.note").to_string();
             form.note_hint = l.t("followup.note_hint").to_string();
             Some(Popup::Choice(Box::new(form)))
@@ -348,6 +349,7 @@ pub fn close_form(i: &InterventionRow, l: Lang) -> Popup {
         ),
         choices,
     );
+    form.choice_label = "dispatch.outcome";
     form.note_label = l.t("followup.note").to_string();
     form.note_hint = l.t("followup.note_required").to_string();
     Popup::Choice(Box::new(form))

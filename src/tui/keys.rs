@@ -478,7 +478,8 @@ pub const BINDINGS: &[Binding] = &[
         label: "keys.move",
         shown: Some("key.up_down_jk"),
         scopes: &[S::Queue],
-        bar: true,
+        // The arrows need no hint: the room goes to the quick entry and follow-up.
+        bar: false,
     },
     Binding {
         keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],
