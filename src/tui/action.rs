@@ -50,4 +50,20 @@ pub enum Action {
     },
     ScrollUp,
     ScrollDown,
+    /// Find a tenant and record a referral or an intervention request for them.
+    QuickEntry,
+    OpenFollowUp,
+    OpenDispatch,
+    /// Follow-up filters: each press shows the next value.
+    FilterStatus,
+    FilterCategory,
+    FilterUrgency,
+    /// Coordinators: only my requests, or everyone's.
+    FilterMine,
+    /// Dispatch: give the request to a field team.
+    Assign,
+    /// Dispatch: close the request with how it ended.
+    Close,
+    /// On a call: check the tenant's open referrals with them.
+    CheckReferrals,
 }

@@ -8,10 +8,13 @@ use chrono::{DateTime, Utc};
 use ratatui::layout::Size;
 
 use super::call::CallState;
+use super::dispatch::DispatchState;
 use super::draft::{Draft, Drafts, Found};
+use super::followup::FollowUpState;
 use super::keys::Scope;
 use super::popup::Popup;
 use super::queue::QueueState;
+use super::quick::QuickIndex;
 use super::signin::SignInState;
 use super::theme::Theme;
 use crate::clock::Clock;
@@ -76,6 +79,8 @@ pub enum Screen {
     SignIn(SignInState),
     Queue(Box<QueueState>),
     Call(Box<CallState>),
+    FollowUp(Box<FollowUpState>),
+    Dispatch(Box<DispatchState>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +134,8 @@ pub struct App {
     /// A call left unsaved by a crash, offered for resumption.
     pub pending_draft: Option<Draft>,
     pub last_refresh: DateTime<Utc>,
+    /// The tenant search of the quick entry, built when it first opens.
+    pub quick_index: Option<QuickIndex>,
 }
 
 /// How long writes may wait for a locked database before the screen takes control
@@ -163,6 +170,7 @@ impl App {
             quit: false,
             pending_draft: None,
             last_refresh: now,
+            quick_index: None,
         })
     }
 
@@ -192,6 +200,8 @@ impl App {
             Screen::SignIn(_) => (Scope::SignIn, true),
             Screen::Queue(_) => (Scope::Queue, false),
             Screen::Call(c) => (Scope::Call, c.typing()),
+            Screen::FollowUp(_) => (Scope::FollowUp, false),
+            Screen::Dispatch(_) => (Scope::Dispatch, false),
         }
     }
 

@@ -18,6 +18,11 @@ pub enum Scope {
     EndShift,
     ResumeDraft,
     Help,
+    QuickSearch,
+    QuickKind,
+    FollowUp,
+    Dispatch,
+    ChoiceForm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +100,7 @@ const fn k(code: KeyCode) -> Key {
 }
 
 const LISTS: &[Scope] = &[S::SignIn, S::Queue];
-const FORMS: &[Scope] = &[S::Call, S::ReferralForm, S::InterventionForm];
+const FORMS: &[Scope] = &[S::Call, S::ReferralForm, S::InterventionForm, S::ChoiceForm];
 const EVERYWHERE_BUT_HELP: &[Scope] = &[
     S::SignIn,
     S::Queue,
@@ -105,7 +110,15 @@ const EVERYWHERE_BUT_HELP: &[Scope] = &[
     S::LeaveCall,
     S::EndShift,
     S::ResumeDraft,
+    S::QuickSearch,
+    S::QuickKind,
+    S::FollowUp,
+    S::Dispatch,
+    S::ChoiceForm,
 ];
+/// Screens where the quick entry opens (and is shown in the status bar).
+const QUICK: &[Scope] = &[S::Queue, S::FollowUp, S::Dispatch];
+const TRACKING: &[Scope] = &[S::FollowUp, S::Dispatch];
 
 pub const BINDINGS: &[Binding] = &[
     // The call: saving first, so that its key is always in the status bar.
@@ -143,6 +156,159 @@ pub const BINDINGS: &[Binding] = &[
         shown: None,
         scopes: &[S::Queue],
         bar: true,
+    },
+    Binding {
+        keys: &[
+            (k(C::F(6)), A::QuickEntry),
+            (k(C::Char('/')), A::QuickEntry),
+        ],
+        label: "quick.key",
+        shown: None,
+        scopes: QUICK,
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Char('f')), A::OpenFollowUp)],
+        label: "followup.key",
+        shown: None,
+        scopes: &[S::Queue],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Char('d')), A::OpenDispatch)],
+        label: "dispatch.key",
+        shown: None,
+        scopes: &[S::Queue],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::Enter), A::Confirm)],
+        label: "quick.key_choose",
+        shown: None,
+        scopes: &[S::QuickSearch],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],
+        label: "keys.move",
+        shown: Some("key.up_down"),
+        scopes: &[S::QuickSearch],
+        bar: true,
+    },
+    Binding {
+        keys: &[
+            (k(C::Char('r')), A::AddReferral),
+            (k(C::Char('o')), A::AddReferral),
+        ],
+        label: "quick.key_referral",
+        shown: None,
+        scopes: &[S::QuickKind],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Char('i')), A::AddIntervention)],
+        label: "quick.key_intervention",
+        shown: None,
+        scopes: &[S::QuickKind],
+        bar: true,
+    },
+    Binding {
+        keys: &[(Key::Digits, A::Pick(0))],
+        label: "keys.pick",
+        shown: None,
+        scopes: &[S::QuickKind],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::Esc), A::Back)],
+        label: "keys.cancel",
+        shown: None,
+        scopes: &[S::QuickSearch, S::QuickKind, S::ChoiceForm],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Enter), A::Confirm)],
+        label: "choice.key_save",
+        shown: None,
+        scopes: &[S::ChoiceForm],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Enter), A::Confirm)],
+        label: "followup.key_change",
+        shown: None,
+        scopes: &[S::FollowUp],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Enter), A::Assign), (k(C::Char('a')), A::Assign)],
+        label: "dispatch.key_assign",
+        shown: None,
+        scopes: &[S::Dispatch],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Char('c')), A::Close)],
+        label: "dispatch.key_close",
+        shown: None,
+        scopes: &[S::Dispatch],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Char('s')), A::FilterStatus)],
+        label: "followup.key_status",
+        shown: None,
+        scopes: &[S::FollowUp],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Char('c')), A::FilterCategory)],
+        label: "followup.key_category",
+        shown: None,
+        scopes: &[S::FollowUp],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::Char('u')), A::FilterUrgency)],
+        label: "followup.key_urgency",
+        shown: None,
+        scopes: &[S::FollowUp],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::Char('m')), A::FilterMine)],
+        label: "followup.key_mine",
+        shown: None,
+        scopes: &[S::FollowUp],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::Esc), A::Back)],
+        label: "followup.key_back",
+        shown: None,
+        scopes: TRACKING,
+        bar: true,
+    },
+    Binding {
+        keys: &[
+            (k(C::Up), A::Up),
+            (k(C::Char('k')), A::Up),
+            (k(C::Down), A::Down),
+            (k(C::Char('j')), A::Down),
+            (k(C::PageUp), A::PageUp),
+            (k(C::PageDown), A::PageDown),
+        ],
+        label: "keys.move",
+        shown: Some("key.up_down_jk"),
+        scopes: TRACKING,
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::F(5)), A::Refresh)],
+        label: "keys.refresh",
+        shown: None,
+        scopes: TRACKING,
+        bar: false,
     },
     Binding {
         keys: &[(k(C::Char('1')), A::QuickNoAnswer)],
@@ -282,6 +448,20 @@ pub const BINDINGS: &[Binding] = &[
         bar: false,
     },
     Binding {
+        keys: &[(k(C::F(7)), A::CheckReferrals)],
+        label: "check.key",
+        shown: None,
+        scopes: &[S::Call],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::F(6)), A::QuickEntry)],
+        label: "quick.key",
+        shown: None,
+        scopes: &[S::Call],
+        bar: false,
+    },
+    Binding {
         keys: &[(Key::Ctrl('r'), A::Reclaim)],
         label: "keys.reclaim",
         shown: None,
@@ -298,7 +478,8 @@ pub const BINDINGS: &[Binding] = &[
         label: "keys.move",
         shown: Some("key.up_down_jk"),
         scopes: &[S::Queue],
-        bar: true,
+        // The arrows need no hint: the room goes to the quick entry and follow-up.
+        bar: false,
     },
     Binding {
         keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],

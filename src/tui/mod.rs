@@ -7,11 +7,16 @@
 pub mod action;
 pub mod app;
 pub mod call;
+pub mod choice;
+pub mod dispatch;
 pub mod draft;
+pub mod followup;
 pub mod help;
 pub mod keys;
 pub mod popup;
 pub mod queue;
+pub mod quick;
+pub mod referral_check;
 pub mod rows;
 pub mod signin;
 pub mod text_field;

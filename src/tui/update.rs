@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
 use super::app::{App, Screen};
-use super::{call, popup, queue, signin};
+use super::{call, dispatch, followup, popup, queue, quick, signin};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -50,10 +50,18 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         popup::update(app, p, action, now);
         return;
     }
+    if action == Action::QuickEntry {
+        quick::open(app);
+        return;
+    }
     match &app.screen {
         Screen::SignIn(_) => signin::update(app, action, now),
+        Screen::Queue(_) if action == Action::OpenFollowUp => followup::open(app),
+        Screen::Queue(_) if action == Action::OpenDispatch => dispatch::open(app),
         Screen::Queue(_) => queue::update(app, action, now),
         Screen::Call(_) => call::update(app, action, now),
+        Screen::FollowUp(_) => followup::update(app, action, now),
+        Screen::Dispatch(_) => dispatch::update(app, action, now),
     }
 }
 
@@ -72,6 +80,14 @@ fn tick(app: &mut App, now: DateTime<Utc>) {
                 && now - app.last_refresh >= Duration::seconds(QUEUE_REFRESH) =>
         {
             app.open_queue(now)
+        }
+        // New emergencies must show without anyone pressing a key.
+        Screen::Dispatch(_)
+            if app.popup.is_none()
+                && now - app.last_refresh >= Duration::seconds(QUEUE_REFRESH) =>
+        {
+            dispatch::reload(app);
+            app.last_refresh = now;
         }
         _ => {}
     }

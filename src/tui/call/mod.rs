@@ -35,6 +35,8 @@ pub struct CallState {
     /// Another operator took the tenant after our claim expired.
     pub claim_lost: bool,
     pub renewed_at: DateTime<Utc>,
+    /// Health details of past calls, read (and audited) when the call opened.
+    pub past_needs: Vec<crate::store::PastNeed>,
 }
 
 /// What a form action asks of the app.
@@ -69,6 +71,7 @@ impl CallState {
             saving_since: None,
             claim_lost: false,
             renewed_at: now,
+            past_needs: Vec::new(),
         };
         s.sync_cursors();
         s
@@ -356,6 +359,7 @@ pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc
     )));
     app.message = None;
     app.write_draft();
+    super::referral_check::load_past_needs(app, now);
 }
 
 pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
@@ -375,6 +379,10 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         Action::AddIntervention => Follow::EditIntervention(None),
         Action::Reclaim => {
             reclaim(app, now);
+            return;
+        }
+        Action::CheckReferrals => {
+            super::referral_check::start(app);
             return;
         }
         Action::Click { x, y } => match view::hit(call, &ui, &app.services, size, x, y) {

@@ -128,10 +128,13 @@ pub fn render(
         ));
         let inner = block.inner(card);
         frame.render_widget(block, card);
-        frame.render_widget(
-            Paragraph::new(card_lines(&call.card, ui, false, inner.width)),
-            inner,
-        );
+        let mut lines = card_lines(&call.card, ui, false, inner.width);
+        lines.extend(crate::tui::referral_check::past_needs_lines(
+            call,
+            ui,
+            inner.width,
+        ));
+        frame.render_widget(Paragraph::new(lines), inner);
     }
     render_form(call, ui, services, a.form, frame);
 }
@@ -329,7 +332,11 @@ fn render_script(
     let Some(step) = steps.get(current) else {
         return;
     };
-    let text = script::fill(&step.text, &vars);
+    let mut text = script::fill(&step.text, &vars);
+    if let Some(past) = crate::tui::referral_check::past_needs_text(call, ui, &step.fields) {
+        text.push('\n');
+        text.push_str(&past);
+    }
     let title = l.f(
         "call.script_title",
         &[

@@ -11,8 +11,8 @@ use ratatui::layout::{Rect, Size};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Clear};
 
-pub use intervention::InterventionForm;
-pub use referral::ReferralForm;
+pub use intervention::{IntField, InterventionForm};
+pub use referral::{RefField, ReferralForm};
 
 use super::action::Action;
 use super::app::{App, Screen};
@@ -29,6 +29,8 @@ pub enum Popup {
     },
     Referral(ReferralForm),
     Intervention(InterventionForm),
+    Quick(Box<super::quick::QuickEntry>),
+    Choice(Box<super::choice::ChoiceForm>),
 }
 
 /// What a popup form answers after an action: stay open, close, or close with a result.
@@ -47,6 +49,8 @@ impl Popup {
             Popup::ResumeDraft { .. } => (Scope::ResumeDraft, false),
             Popup::Referral(f) => (Scope::ReferralForm, f.typing()),
             Popup::Intervention(f) => (Scope::InterventionForm, f.typing()),
+            Popup::Quick(q) => q.scope(),
+            Popup::Choice(f) => (Scope::ChoiceForm, f.typing()),
         }
     }
 }
@@ -122,6 +126,8 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                 }
             }
         }
+        Popup::Quick(q) => super::quick::update(app, q, action, now),
+        Popup::Choice(f) => super::choice::update(app, f, action, now),
     }
 }
 
@@ -152,6 +158,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Popup::Referral(f) => f.render(&app.services, &ui, f.area(&app.services, &ui, size), frame),
         Popup::Intervention(f) => f.render(&ui, f.area(&ui, size), frame),
+        Popup::Quick(q) => super::quick::render(q, app, &ui, size, frame),
+        Popup::Choice(f) => f.render(&ui, size, frame),
     }
 }
 

@@ -1,0 +1,297 @@
+//! The dispatch screen (coordinators): open intervention requests, emergencies first,
+//! then by urgency and time. An emergency still unassigned past the alert delay is
+//! marked with a word in reverse video. Requests are assigned to a field team for a
+//! planned time, and closed with how they ended.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::action::Action;
+use super::app::{App, Screen, Ui};
+use super::choice::{ChoiceForm, Purpose};
+use super::followup::{alert_style, close_form};
+use super::rows::{clip, pad, wrap};
+use crate::domain::lifecycle::emergency_waiting_too_long;
+use crate::domain::{InterventionStatus, Role};
+use crate::i18n::Lang;
+use crate::store::{Event, InterventionFilter, InterventionRow, Store, StoreError};
+
+#[derive(Debug, Clone, Default)]
+pub struct DispatchState {
+    pub items: Vec<InterventionRow>,
+    pub selected: usize,
+    pub history: Vec<Event>,
+}
+
+impl DispatchState {
+    pub fn load(store: &Store, keep: Option<usize>) -> Result<DispatchState, StoreError> {
+        // Every operator's requests: dispatch is the coordinators' view of all of them.
+        let items = store.interventions(&InterventionFilter::default())?;
+        let mut s = DispatchState {
+            selected: keep.unwrap_or(0).min(items.len().saturating_sub(1)),
+            items,
+            history: Vec::new(),
+        };
+        s.load_history(store)?;
+        Ok(s)
+    }
+
+    fn load_history(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.history = match self.items.get(self.selected) {
+            Some(i) => store.intervention_history(i.id)?,
+            None => Vec::new(),
+        };
+        Ok(())
+    }
+
+    pub fn selected_item(&self) -> Option<&InterventionRow> {
+        self.items.get(self.selected)
+    }
+}
+
+/// Opens dispatch for a coordinator; an operator is told it is not theirs.
+pub fn open(app: &mut App) {
+    let Some(role) = app.session.as_ref().map(|s| s.operator.role) else {
+        return;
+    };
+    if role != Role::Coordinator {
+        app.error(app.lang.t("dispatch.coordinators_only").to_string());
+        return;
+    }
+    load(app, None);
+}
+
+pub fn reload(app: &mut App) {
+    if let Screen::Dispatch(d) = &app.screen {
+        let keep = Some(d.selected);
+        load(app, keep);
+    }
+}
+
+fn load(app: &mut App, keep: Option<usize>) {
+    match DispatchState::load(&app.store, keep) {
+        Ok(s) => app.screen = Screen::Dispatch(Box::new(s)),
+        Err(e) => {
+            let text = app.store_error_text(&e);
+            app.error(text);
+        }
+    }
+}
+
+pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
+    let Screen::Dispatch(d) = &mut app.screen else {
+        return;
+    };
+    let moved = match action {
+        Action::Up | Action::ScrollUp => Some(d.selected.saturating_sub(1)),
+        Action::Down | Action::ScrollDown => Some(d.selected + 1),
+        Action::PageUp => Some(d.selected.saturating_sub(10)),
+        Action::PageDown => Some(d.selected + 10),
+        Action::Home => Some(0),
+        Action::End => Some(usize::MAX),
+        _ => None,
+    };
+    if let Some(i) = moved {
+        d.selected = i.min(d.items.len().saturating_sub(1));
+        if let Err(e) = d.load_history(&app.store) {
+            let text = app.store_error_text(&e);
+            app.error(text);
+        }
+        return;
+    }
+    let item = d.selected_item().cloned();
+    match action {
+        Action::Back | Action::Interrupt => app.open_queue(now),
+        Action::Refresh => reload(app),
+        Action::Confirm | Action::Assign => {
+            if let Some(i) = item {
+                assign_form(app, &i);
+            }
+        }
+        Action::Close => {
+            if let Some(i) = item {
+                app.popup = Some(close_form(&i, app.lang));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn assign_form(app: &mut App, i: &InterventionRow) {
+    let l = app.lang;
+    let teams: Vec<_> = match app.store.field_teams() {
+        Ok(t) => t.into_iter().filter(|t| t.active).collect(),
+        Err(e) => {
+            let text = app.store_error_text(&e);
+            app.error(text);
+            return;
+        }
+    };
+    if teams.is_empty() {
+        app.error(l.t("dispatch.no_team").to_string());
+        return;
+    }
+    let choices = teams
+        .iter()
+        .map(|t| {
+            if t.members.is_empty() {
+                t.name.clone()
+            } else {
+                format!("{} ({})", t.name, t.members)
+            }
+        })
+        .collect();
+    let mut form = ChoiceForm::new(
+        Purpose::Assign {
+            id: i.id,
+            teams: teams.iter().map(|t| t.id).collect(),
+        },
+        l.t("dispatch.assign_title"),
+        &format!("{} · {}", i.tenant_name, what(i, l)),
+        choices,
+    );
+    form.choice_label = "dispatch.team";
+    form.note_label = l.t("dispatch.planned").to_string();
+    form.note_hint = l.t("dispatch.planned_hint").to_string();
+    // A request already given to a team starts from that team.
+    if let Some(team) = &i.team {
+        if let Some(at) = app.store.field_teams().ok().and_then(|ts| {
+            ts.into_iter()
+                .filter(|t| t.active)
+                .position(|t| &t.name == team)
+        }) {
+            form.choice = at;
+        }
+    }
+    app.popup = Some(super::popup::Popup::Choice(Box::new(form)));
+}
+
+fn what(i: &InterventionRow, l: Lang) -> String {
+    format!(
+        "{} · {}",
+        l.code_name("intervention_kind", i.kind.code()),
+        l.code_name("urgency", i.urgency.code())
+    )
+}
+
+fn areas(body: Rect) -> (Rect, Rect) {
+    if body.width >= 110 {
+        let [list, side] = Layout::horizontal([
+            Constraint::Min(60),
+            Constraint::Length(body.width * 36 / 100),
+        ])
+        .areas(body);
+        (list, side)
+    } else {
+        let [list, side] =
+            Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(body);
+        (list, side)
+    }
+}
+
+pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let (list_area, side) = areas(body);
+    let title = l.f("dispatch.title", &[("n", &d.items.len().to_string())]);
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), th.title()));
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    if d.items.is_empty() {
+        lines.push(Line::from(Span::styled(
+            clip(l.t("dispatch.empty"), w),
+            th.bold(),
+        )));
+    }
+    let alert_word = l.t("dispatch.alert");
+    let alert_w = alert_word.chars().count();
+    let per = 2;
+    let room = (inner.height as usize / per).max(1);
+    let offset = (d.selected + 1).saturating_sub(room);
+    for (n, i) in d.items.iter().enumerate().skip(offset).take(room) {
+        let selected = n == d.selected;
+        let alert =
+            emergency_waiting_too_long(i.urgency, i.status, i.created_at, ui.now, &app.rules);
+        let style = if selected { th.focus() } else { th.normal() };
+        let marker = if selected { "▶ " } else { "  " };
+        let when = i
+            .planned_at
+            .or(i.wanted_at)
+            .map(|t| ui.day_time(t))
+            .unwrap_or_else(|| l.f("dispatch.asked_at", &[("when", &ui.day_time(i.created_at))]));
+        let first = format!(
+            "{} · {} · {}",
+            l.code_name("urgency", i.urgency.code()),
+            i.tenant_name,
+            l.code_name("intervention_kind", i.kind.code())
+        );
+        let mut spans = vec![Span::styled(marker, style)];
+        let mut used = 2;
+        if alert {
+            spans.push(Span::styled(alert_word, alert_style()));
+            spans.push(Span::styled(" ", style));
+            used += alert_w + 1;
+        }
+        spans.push(Span::styled(
+            pad(&first, w.saturating_sub(used)),
+            style.patch(th.bold()),
+        ));
+        lines.push(Line::from(spans));
+        let status = match (&i.team, i.status) {
+            (Some(team), InterventionStatus::Assigned) => {
+                l.f("dispatch.assigned_to", &[("team", team)])
+            }
+            _ => l
+                .code_name("intervention_status", i.status.code())
+                .to_string(),
+        };
+        let second = format!("    {when} · {status} · {}", i.address);
+        lines.push(Line::from(Span::styled(pad(&clip(&second, w), w), style)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    render_side(d, ui, side, frame);
+}
+
+fn render_side(d: &DispatchState, ui: &Ui, area: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let block = Block::bordered().title(Span::styled(
+        format!(" {} ", l.t("followup.history")),
+        th.title(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    if let Some(i) = d.selected_item() {
+        let mut facts = vec![i.place.clone()];
+        if !i.details.is_empty() {
+            facts.push(i.details.clone());
+        }
+        facts.push(l.f("dispatch.asked_by", &[("name", &i.created_by)]));
+        for line in wrap(&facts.join(" · "), w, "", "  ") {
+            lines.push(Line::from(Span::styled(line, th.bold())));
+        }
+        for e in d.history.iter().rev() {
+            let mut s = format!(
+                "{} {} · {}",
+                ui.day_time(e.at),
+                l.code_name("intervention_status", &e.status),
+                e.operator.as_deref().unwrap_or("-")
+            );
+            if !e.note.is_empty() {
+                s.push_str(" : ");
+                s.push_str(&e.note);
+            }
+            for line in wrap(&s, w, "• ", "  ") {
+                lines.push(Line::from(line));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

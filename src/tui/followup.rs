@@ -1,0 +1,520 @@
+//! The follow-up screen: open referrals and intervention requests, by follow-up date,
+//! the overdue ones marked in words (readable without colour). An operator sees the
+//! requests they made; a coordinator sees everyone's, or only theirs.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::action::Action;
+use super::app::{App, Screen, Ui};
+use super::choice::{ChoiceForm, Purpose};
+use super::popup::Popup;
+use super::rows::{clip, pad};
+use crate::domain::lifecycle::{InterventionOutcome, emergency_waiting_too_long, referral_step};
+use crate::domain::{InterventionStatus, NeedCategory, ReferralStatus, Role, Rules, Urgency};
+use crate::i18n::Lang;
+use crate::store::{
+    Event, InterventionFilter, InterventionRow, ReferralFilter, ReferralRow, Store, StoreError,
+};
+
+/// One line of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Referral(ReferralRow),
+    Intervention(InterventionRow),
+}
+
+/// Which statuses are shown: every open one, or one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Referral(ReferralStatus),
+    Intervention(InterventionStatus),
+}
+
+const STATUSES: [StatusFilter; 5] = [
+    StatusFilter::Referral(ReferralStatus::Proposed),
+    StatusFilter::Referral(ReferralStatus::Sent),
+    StatusFilter::Referral(ReferralStatus::InProgress),
+    StatusFilter::Intervention(InterventionStatus::Requested),
+    StatusFilter::Intervention(InterventionStatus::Assigned),
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub status: Option<StatusFilter>,
+    pub category: Option<NeedCategory>,
+    pub urgency: Option<Urgency>,
+    /// Only the requests the signed-in operator made (always, for operators).
+    pub mine: bool,
+}
+
+/// `None`, then each value in turn, then `None` again.
+fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
+    match current {
+        None => all.first().copied(),
+        Some(c) => all
+            .iter()
+            .position(|x| *x == c)
+            .and_then(|i| all.get(i + 1))
+            .copied(),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpState {
+    pub items: Vec<Item>,
+    pub selected: usize,
+    pub filters: Filters,
+    /// The history of the selected item, oldest first.
+    pub history: Vec<Event>,
+    pub coordinator: bool,
+}
+
+impl Item {
+    pub fn tenant_name(&self) -> &str {
+        match self {
+            Item::Referral(r) => &r.tenant_name,
+            Item::Intervention(i) => &i.tenant_name,
+        }
+    }
+
+    /// The day it is to be looked at again: the follow-up date of a referral, the
+    /// planned (or wanted) day of an intervention.
+    pub fn due(&self, rules: &Rules) -> Option<NaiveDate> {
+        match self {
+            Item::Referral(r) => r.follow_up_on,
+            Item::Intervention(i) => i.planned_at.or(i.wanted_at).map(|t| rules.local_date(t)),
+        }
+    }
+
+    /// Past its date, or an emergency left unassigned too long.
+    pub fn overdue(&self, now: DateTime<Utc>, rules: &Rules) -> bool {
+        match self {
+            Item::Referral(r) => r.follow_up_on.is_some_and(|d| d < rules.local_date(now)),
+            Item::Intervention(i) => {
+                i.planned_at.or(i.wanted_at).is_some_and(|t| t < now)
+                    || emergency_waiting_too_long(i.urgency, i.status, i.created_at, now, rules)
+            }
+        }
+    }
+
+    fn what(&self, l: Lang) -> String {
+        match self {
+            Item::Referral(r) => {
+                let service = if l == Lang::En {
+                    &r.service_en
+                } else {
+                    &r.service_fr
+                };
+                format!(
+                    "{service} · {}",
+                    l.code_name("referral_status", r.status.code())
+                )
+            }
+            Item::Intervention(i) => format!(
+                "{} · {} · {}",
+                l.code_name("intervention_kind", i.kind.code()),
+                l.code_name("urgency", i.urgency.code()),
+                l.code_name("intervention_status", i.status.code())
+            ),
+        }
+    }
+
+    fn by(&self) -> &str {
+        match self {
+            Item::Referral(r) => &r.created_by,
+            Item::Intervention(i) => &i.created_by,
+        }
+    }
+}
+
+impl FollowUpState {
+    pub fn load(
+        store: &Store,
+        operator: i64,
+        coordinator: bool,
+        filters: Filters,
+        rules: &Rules,
+        keep: Option<usize>,
+    ) -> Result<FollowUpState, StoreError> {
+        let mine = (filters.mine || !coordinator).then_some(operator);
+        let mut items = Vec::new();
+        let want_referrals = filters.urgency.is_none()
+            && !matches!(filters.status, Some(StatusFilter::Intervention(_)));
+        let want_interventions = filters.category.is_none()
+            && !matches!(filters.status, Some(StatusFilter::Referral(_)));
+        if want_referrals {
+            let status = match filters.status {
+                Some(StatusFilter::Referral(s)) => Some(s),
+                _ => None,
+            };
+            items.extend(
+                store
+                    .referrals(&ReferralFilter {
+                        status,
+                        category: filters.category,
+                        operator: mine,
+                        tenant: None,
+                    })?
+                    .into_iter()
+                    .map(Item::Referral),
+            );
+        }
+        if want_interventions {
+            let status = match filters.status {
+                Some(StatusFilter::Intervention(s)) => Some(s),
+                _ => None,
+            };
+            items.extend(
+                store
+                    .interventions(&InterventionFilter {
+                        status,
+                        urgency: filters.urgency,
+                        operator: mine,
+                        tenant: None,
+                    })?
+                    .into_iter()
+                    .map(Item::Intervention),
+            );
+        }
+        // By due day, those without one last; the store's order holds among equals.
+        items.sort_by_key(|i| (i.due(rules).is_none(), i.due(rules)));
+        let mut s = FollowUpState {
+            items,
+            selected: 0,
+            filters,
+            history: Vec::new(),
+            coordinator,
+        };
+        s.selected = keep.unwrap_or(0).min(s.items.len().saturating_sub(1));
+        s.load_history(store)?;
+        Ok(s)
+    }
+
+    fn load_history(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.history = match self.items.get(self.selected) {
+            Some(Item::Referral(r)) => store.referral_history(r.id)?,
+            Some(Item::Intervention(i)) => store.intervention_history(i.id)?,
+            None => Vec::new(),
+        };
+        Ok(())
+    }
+
+    pub fn selected_item(&self) -> Option<&Item> {
+        self.items.get(self.selected)
+    }
+}
+
+fn who(app: &App) -> Option<(i64, bool)> {
+    app.session
+        .as_ref()
+        .map(|s| (s.operator.id, s.operator.role == Role::Coordinator))
+}
+
+/// Opens the follow-up screen (a coordinator starts with everyone's requests).
+pub fn open(app: &mut App) {
+    let Some((_, coordinator)) = who(app) else {
+        return;
+    };
+    let filters = Filters {
+        mine: !coordinator,
+        ..Filters::default()
+    };
+    load(app, filters, None);
+}
+
+/// Reloads the list after a change, keeping the filters and the place.
+pub fn reload(app: &mut App) {
+    if let Screen::FollowUp(f) = &app.screen {
+        let (filters, keep) = (f.filters.clone(), Some(f.selected));
+        load(app, filters, keep);
+    }
+}
+
+fn load(app: &mut App, filters: Filters, keep: Option<usize>) {
+    let Some((op, coordinator)) = who(app) else {
+        return;
+    };
+    match FollowUpState::load(&app.store, op, coordinator, filters, &app.rules, keep) {
+        Ok(s) => app.screen = Screen::FollowUp(Box::new(s)),
+        Err(e) => {
+            let text = app.store_error_text(&e);
+            app.error(text);
+        }
+    }
+}
+
+pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
+    let Screen::FollowUp(f) = &mut app.screen else {
+        return;
+    };
+    let moved = match action {
+        Action::Up | Action::ScrollUp => Some(f.selected.saturating_sub(1)),
+        Action::Down | Action::ScrollDown => Some(f.selected + 1),
+        Action::PageUp => Some(f.selected.saturating_sub(10)),
+        Action::PageDown => Some(f.selected + 10),
+        Action::Home => Some(0),
+        Action::End => Some(usize::MAX),
+        _ => None,
+    };
+    if let Some(i) = moved {
+        f.selected = i.min(f.items.len().saturating_sub(1));
+        if let Err(e) = f.load_history(&app.store) {
+            let text = app.store_error_text(&e);
+            app.error(text);
+        }
+        return;
+    }
+    let mut filters = f.filters.clone();
+    match action {
+        Action::Back | Action::Interrupt => {
+            app.open_queue(now);
+            return;
+        }
+        Action::Refresh => {
+            reload(app);
+            return;
+        }
+        Action::FilterStatus => filters.status = cycle(filters.status, &STATUSES),
+        Action::FilterCategory => {
+            filters.category = cycle(filters.category, NeedCategory::ALL);
+            filters.urgency = None;
+        }
+        Action::FilterUrgency => {
+            filters.urgency = cycle(filters.urgency, Urgency::ALL);
+            filters.category = None;
+        }
+        Action::FilterMine if f.coordinator => filters.mine = !filters.mine,
+        Action::FilterMine => {
+            app.info(app.lang.t("followup.operators_see_theirs").to_string());
+            return;
+        }
+        Action::Confirm => {
+            if let Some(item) = f.selected_item().cloned() {
+                app.popup = change_form(&item, app.lang);
+            }
+            return;
+        }
+        _ => return,
+    }
+    load(app, filters, None);
+}
+
+/// The popup that moves `item` on: the next status of a referral, or how an
+/// intervention request ended.
+pub fn change_form(item: &Item, l: Lang) -> Option<Popup> {
+    match item {
+        Item::Referral(r) => {
+            let to: Vec<ReferralStatus> = ReferralStatus::ALL
+                .iter()
+                .copied()
+                .filter(|s| referral_step(r.status, *s, "x").is_ok())
+                .collect();
+            let choices = to
+                .iter()
+                .map(|s| l.code_name("referral_status", s.code()).to_string())
+                .collect();
+            let mut form = ChoiceForm::new(
+                Purpose::ReferralStatus { id: r.id, to },
+                l.t("followup.change_title"),
+                &format!("{} · {}", r.tenant_name, item.what(l)),
+                choices,
+            );
+            form.choice_label = "followup.new_status";
+            form.note_label = l.t("followup.note").to_string();
+            form.note_hint = l.t("followup.note_hint").to_string();
+            Some(Popup::Choice(Box::new(form)))
+        }
+        Item::Intervention(i) => Some(close_form(i, l)),
+    }
+}
+
+/// Closing an intervention request with its outcome and a note.
+pub fn close_form(i: &InterventionRow, l: Lang) -> Popup {
+    let choices = InterventionOutcome::ALL
+        .iter()
+        .map(|o| l.code_name("intervention_outcome", o.code()).to_string())
+        .collect();
+    let mut form = ChoiceForm::new(
+        Purpose::Close { id: i.id },
+        l.t("dispatch.close_title"),
+        &format!(
+            "{} · {}",
+            i.tenant_name,
+            Item::Intervention(i.clone()).what(l)
+        ),
+        choices,
+    );
+    form.choice_label = "dispatch.outcome";
+    form.note_label = l.t("followup.note").to_string();
+    form.note_hint = l.t("followup.note_required").to_string();
+    Popup::Choice(Box::new(form))
+}
+
+/// The words shown for the filters.
+fn filter_line(f: &FollowUpState, l: Lang) -> String {
+    let status = match f.filters.status {
+        None => l.t("followup.all_open").to_string(),
+        Some(StatusFilter::Referral(s)) => l.code_name("referral_status", s.code()).to_string(),
+        Some(StatusFilter::Intervention(s)) => {
+            l.code_name("intervention_status", s.code()).to_string()
+        }
+    };
+    let category = match f.filters.category {
+        None => l.t("followup.any").to_string(),
+        Some(c) => l.code_name("need", c.code()).to_string(),
+    };
+    let urgency = match f.filters.urgency {
+        None => l.t("followup.any").to_string(),
+        Some(u) => l.code_name("urgency", u.code()).to_string(),
+    };
+    let whose = if f.filters.mine || !f.coordinator {
+        l.t("followup.mine")
+    } else {
+        l.t("followup.everyone")
+    };
+    l.f(
+        "followup.filters",
+        &[
+            ("status", &status),
+            ("category", &category),
+            ("urgency", &urgency),
+            ("whose", whose),
+        ],
+    )
+}
+
+/// The list beside the history on wide screens, above it on narrow ones.
+fn areas(body: Rect) -> (Rect, Rect) {
+    if body.width >= 110 {
+        let [list, side] = Layout::horizontal([
+            Constraint::Min(60),
+            Constraint::Length(body.width * 36 / 100),
+        ])
+        .areas(body);
+        (list, side)
+    } else {
+        let [list, side] =
+            Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(body);
+        (list, side)
+    }
+}
+
+/// Reverse video and bold: what must not be missed, visible without colour.
+pub fn alert_style() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+}
+
+pub fn render(f: &FollowUpState, app: &App, ui: &Ui, body: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let (list_area, side) = areas(body);
+    let title = l.f("followup.title", &[("n", &f.items.len().to_string())]);
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), th.title()));
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    let w = inner.width as usize;
+    let mut lines = vec![Line::from(Span::styled(
+        clip(&filter_line(f, l), w),
+        th.muted(),
+    ))];
+    if f.items.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            clip(l.t("followup.empty"), w),
+            th.bold(),
+        )));
+    }
+    let room = (inner.height as usize).saturating_sub(1).max(1);
+    let offset = (f.selected + 1).saturating_sub(room);
+    let late_word = l.t("followup.overdue");
+    let late_w = late_word.chars().count();
+    for (i, item) in f.items.iter().enumerate().skip(offset).take(room) {
+        let selected = i == f.selected;
+        let late = item.overdue(ui.now, &app.rules);
+        let marker = if selected { "▶" } else { " " };
+        let due = item
+            .due(&app.rules)
+            .map(|d| d.format("%d/%m").to_string())
+            .unwrap_or_else(|| "--/--".to_string());
+        let late_text = if late {
+            late_word.to_string()
+        } else {
+            " ".repeat(late_w)
+        };
+        let rest = format!(
+            " {due} {} · {} · {}",
+            item.tenant_name(),
+            item.what(l),
+            item.by()
+        );
+        let style = if selected { th.focus() } else { th.normal() };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{marker} "), style),
+            Span::styled(late_text, if late { alert_style() } else { th.normal() }),
+            Span::styled(pad(&rest, w.saturating_sub(late_w + 2)), style),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    render_history(f, app, ui, side, frame);
+}
+
+fn render_history(f: &FollowUpState, app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let block = Block::bordered().title(Span::styled(
+        format!(" {} ", l.t("followup.history")),
+        th.title(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    if let Some(item) = f.selected_item() {
+        let head = match item {
+            Item::Referral(r) if !r.note.is_empty() => {
+                format!("{} · {} · {}", item.tenant_name(), item.what(l), r.note)
+            }
+            Item::Intervention(i) => {
+                let mut s = format!("{} · {}", item.tenant_name(), item.what(l));
+                if let Some(team) = &i.team {
+                    s.push_str(&format!(" · {team}"));
+                }
+                if let Some(at) = i.planned_at {
+                    s.push_str(&format!(" · {}", ui.day_time(at)));
+                }
+                s
+            }
+            _ => format!("{} · {}", item.tenant_name(), item.what(l)),
+        };
+        for line in super::rows::wrap(&head, w, "", "  ") {
+            lines.push(Line::from(Span::styled(line, th.bold())));
+        }
+        let kind = match item {
+            Item::Referral(_) => "referral_status",
+            Item::Intervention(_) => "intervention_status",
+        };
+        // Newest first: the last step matters most when space is short.
+        for e in f.history.iter().rev() {
+            let mut s = format!(
+                "{} {} · {}",
+                ui.date(e.at),
+                l.code_name(kind, &e.status),
+                e.operator.as_deref().unwrap_or("-")
+            );
+            if !e.note.is_empty() {
+                s.push_str(" : ");
+                s.push_str(&e.note);
+            }
+            for line in super::rows::wrap(&s, w, "• ", "  ") {
+                lines.push(Line::from(line));
+            }
+        }
+    }
+    let _ = app;
+    frame.render_widget(Paragraph::new(lines), inner);
+}

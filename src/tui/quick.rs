@@ -1,0 +1,538 @@
+//! Quick entry, from any screen: find a tenant by part of a name, phone, address or
+//! reference (results as you type), then record a referral or an intervention request
+//! for them at once, outside a call.
+//!
+//! The search index is built the first time the quick entry opens and kept for the
+//! session: start-up stays fast, and typing never queries the database.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Days, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Rect, Size};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::action::Action;
+use super::app::{App, Screen, Ui};
+use super::keys::Scope;
+use super::popup::{InterventionForm, Popup, ReferralForm, Reply, centered, frame_box};
+use super::queue::phone_text;
+use super::rows::{clip, pad};
+use super::text_field::TextField;
+use crate::domain::Urgency;
+use crate::domain::search::{SearchRow, TenantIndex};
+use crate::store::{StoreError, Tenant};
+
+/// How many results are shown.
+const SHOWN: usize = 8;
+
+/// Days until the follow-up of a quick referral.
+const FOLLOW_UP_DAYS: u64 = 7;
+
+/// The search index and what the results show of each tenant.
+pub struct QuickIndex {
+    index: TenantIndex,
+    rows: Vec<SearchRow>,
+    by_id: HashMap<i64, usize>,
+}
+
+impl QuickIndex {
+    pub fn new(rows: Vec<SearchRow>) -> QuickIndex {
+        let index = TenantIndex::new(rows.iter().cloned());
+        let by_id = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.tenant_id, i))
+            .collect();
+        QuickIndex { index, rows, by_id }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The best matches for `query`, as lines to show.
+    pub fn search(&mut self, query: &str) -> Vec<Found> {
+        self.index
+            .search(query, SHOWN)
+            .into_iter()
+            .filter_map(|h| self.by_id.get(&h.tenant_id).map(|i| &self.rows[*i]))
+            .map(Found::from_row)
+            .collect()
+    }
+}
+
+/// A tenant in the results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub tenant_id: i64,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub reference: String,
+}
+
+impl Found {
+    fn from_row(r: &SearchRow) -> Found {
+        Found {
+            tenant_id: r.tenant_id,
+            name: format!("{} {}", r.last_name, r.first_name)
+                .trim()
+                .to_string(),
+            address: format!("{}, {} {}", r.address, r.postcode, r.city)
+                .trim_matches([',', ' '])
+                .to_string(),
+            phone: r.phones.first().map(|p| phone_text(p)).unwrap_or_default(),
+            reference: r.reference.clone(),
+        }
+    }
+
+    fn line(&self) -> String {
+        let mut parts = vec![self.name.clone()];
+        for p in [&self.address, &self.phone, &self.reference] {
+            if !p.is_empty() {
+                parts.push(p.clone());
+            }
+        }
+        parts.join(" · ")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Stage {
+    Search {
+        query: TextField,
+        hits: Vec<Found>,
+        selected: usize,
+    },
+    /// Referral or intervention request?
+    Kind {
+        tenant: Found,
+    },
+    Referral {
+        tenant: Found,
+        form: ReferralForm,
+    },
+    Intervention {
+        tenant: Found,
+        form: InterventionForm,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct QuickEntry {
+    pub stage: Stage,
+}
+
+impl QuickEntry {
+    pub fn new() -> QuickEntry {
+        QuickEntry {
+            stage: Stage::Search {
+                query: TextField::default(),
+                hits: Vec::new(),
+                selected: 0,
+            },
+        }
+    }
+
+    pub fn scope(&self) -> (Scope, bool) {
+        match &self.stage {
+            Stage::Search { .. } => (Scope::QuickSearch, true),
+            Stage::Kind { .. } => (Scope::QuickKind, false),
+            Stage::Referral { form, .. } => (Scope::ReferralForm, form.typing()),
+            Stage::Intervention { form, .. } => (Scope::InterventionForm, form.typing()),
+        }
+    }
+
+    pub fn tenant(&self) -> Option<&Found> {
+        match &self.stage {
+            Stage::Search { .. } => None,
+            Stage::Kind { tenant }
+            | Stage::Referral { tenant, .. }
+            | Stage::Intervention { tenant, .. } => Some(tenant),
+        }
+    }
+}
+
+impl Default for QuickEntry {
+    fn default() -> Self {
+        QuickEntry::new()
+    }
+}
+
+/// Opens the quick entry above the current screen, building the index the first time.
+pub fn open(app: &mut App) {
+    if app.session.is_none() {
+        return;
+    }
+    if app.quick_index.is_none() {
+        match app.store.search_rows() {
+            Ok(rows) => app.quick_index = Some(QuickIndex::new(rows)),
+            Err(e) => {
+                let text = app.store_error_text(&e);
+                app.error(text);
+                return;
+            }
+        }
+    }
+    app.popup = Some(Popup::Quick(Box::default()));
+}
+
+/// Applies `action` to the quick entry taken out of `app` (put back unless it closes).
+pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTime<Utc>) {
+    let ui = app.ui();
+    let size = app.size;
+    let stage = std::mem::replace(
+        &mut q.stage,
+        Stage::Kind {
+            tenant: Found::from_row(&SearchRow::default()),
+        },
+    );
+    q.stage = match stage {
+        Stage::Search {
+            mut query,
+            mut hits,
+            mut selected,
+        } => {
+            let mut changed = false;
+            match action {
+                Action::Back | Action::Interrupt => return,
+                Action::Char(c) => {
+                    query.insert(c);
+                    changed = true;
+                }
+                Action::Backspace => {
+                    query.backspace();
+                    changed = true;
+                }
+                Action::Delete => {
+                    query.delete();
+                    changed = true;
+                }
+                Action::Left => query.left(),
+                Action::Right => query.right(),
+                Action::Home => query.home(),
+                Action::End => query.end(),
+                Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
+                Action::Down | Action::ScrollDown | Action::NextField => {
+                    selected = (selected + 1).min(hits.len().saturating_sub(1))
+                }
+                Action::Click { x, y } => {
+                    let list = results_area(size);
+                    if let Some(i) = y
+                        .checked_sub(list.y)
+                        .map(usize::from)
+                        .filter(|i| *i < hits.len() && list.x <= x && x < list.right())
+                    {
+                        selected = i;
+                    }
+                }
+                _ => {}
+            }
+            if changed {
+                hits = app
+                    .quick_index
+                    .as_mut()
+                    .map(|i| i.search(query.value()))
+                    .unwrap_or_default();
+                selected = 0;
+            }
+            match (action, hits.get(selected)) {
+                (Action::Confirm, Some(t)) => Stage::Kind { tenant: t.clone() },
+                _ => Stage::Search {
+                    query,
+                    hits,
+                    selected,
+                },
+            }
+        }
+        Stage::Kind { tenant } => match action {
+            Action::Back => Stage::Search {
+                query: TextField::new(""),
+                hits: Vec::new(),
+                selected: 0,
+            },
+            Action::Interrupt => return,
+            Action::AddReferral | Action::Pick(1) => Stage::Referral {
+                form: referral_form(&ui),
+                tenant,
+            },
+            Action::AddIntervention | Action::Pick(2) => {
+                let place = app
+                    .store
+                    .tenant(tenant.tenant_id)
+                    .map(|t| place_of(&t, &ui))
+                    .unwrap_or_else(|_| tenant.address.clone());
+                Stage::Intervention {
+                    form: intervention_form(place),
+                    tenant,
+                }
+            }
+            _ => Stage::Kind { tenant },
+        },
+        Stage::Referral { tenant, mut form } => {
+            let area = form.area(&app.services, &ui, size);
+            match form.apply(action, &app.services, ui.today(), area, ui) {
+                Reply::Keep => Stage::Referral { tenant, form },
+                Reply::Cancel => Stage::Kind { tenant },
+                Reply::Done(entry) => {
+                    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
+                        return;
+                    };
+                    let result = app.store.create_referral(
+                        tenant.tenant_id,
+                        entry.service_id,
+                        &entry.note,
+                        entry.follow_up_on,
+                        by,
+                        now,
+                    );
+                    match saved(app, result, &tenant, now, "quick.referral_saved") {
+                        true => return,
+                        false => Stage::Referral { tenant, form },
+                    }
+                }
+            }
+        }
+        Stage::Intervention { tenant, mut form } => {
+            let area = form.area(&ui, size);
+            let rules = app.rules.clone();
+            match form.apply(action, &rules, area, ui) {
+                Reply::Keep => Stage::Intervention { tenant, form },
+                Reply::Cancel => Stage::Kind { tenant },
+                Reply::Done(entry) => {
+                    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
+                        return;
+                    };
+                    let result = app.store.create_intervention(
+                        tenant.tenant_id,
+                        entry.kind,
+                        entry.urgency,
+                        entry.wanted_at,
+                        &entry.place,
+                        &entry.details,
+                        by,
+                        now,
+                    );
+                    let key = if entry.urgency == Urgency::Emergency {
+                        "quick.emergency_saved"
+                    } else {
+                        "quick.intervention_saved"
+                    };
+                    match saved(app, result, &tenant, now, key) {
+                        true => return,
+                        false => Stage::Intervention { tenant, form },
+                    }
+                }
+            }
+        }
+    };
+    app.popup = Some(Popup::Quick(q));
+}
+
+/// Tells the operator what was saved and reloads the screen below, so that the new
+/// request shows at once; on failure the form stays open with what was typed.
+fn saved(
+    app: &mut App,
+    result: Result<i64, StoreError>,
+    tenant: &Found,
+    now: DateTime<Utc>,
+    key: &'static str,
+) -> bool {
+    match result {
+        Ok(_) => {
+            reload_screen(app, now);
+            app.info(app.lang.f(key, &[("name", &tenant.name)]));
+            true
+        }
+        Err(e) => {
+            let text = app.store_error_text(&e);
+            app.error(text);
+            false
+        }
+    }
+}
+
+/// Reloads the screen below a change made elsewhere (the queue's card, the lists).
+pub fn reload_screen(app: &mut App, now: DateTime<Utc>) {
+    match &app.screen {
+        Screen::Queue(_) => app.open_queue(now),
+        Screen::FollowUp(_) => super::followup::reload(app),
+        Screen::Dispatch(_) => super::dispatch::reload(app),
+        Screen::Call(_) => super::referral_check::reload_card(app),
+        _ => {}
+    }
+    app.refresh_stats();
+}
+
+fn referral_form(ui: &Ui) -> ReferralForm {
+    ReferralForm {
+        editing: None,
+        focus: super::popup::RefField::Category,
+        category: 0,
+        service: 0,
+        note: TextField::default(),
+        follow_up: TextField::new(
+            &(ui.today() + Days::new(FOLLOW_UP_DAYS))
+                .format("%d/%m/%Y")
+                .to_string(),
+        ),
+        problem: None,
+    }
+}
+
+fn intervention_form(place: String) -> InterventionForm {
+    InterventionForm {
+        editing: None,
+        focus: super::popup::IntField::Kind,
+        kind: 0,
+        urgency: 0,
+        when: TextField::default(),
+        place: TextField::new(&place),
+        details: TextField::default(),
+        problem: None,
+    }
+}
+
+/// The tenant's address in one line, with the access details a field team needs.
+fn place_of(t: &Tenant, ui: &Ui) -> String {
+    let l = ui.lang;
+    let mut parts = Vec::new();
+    if !t.address.is_empty() {
+        parts.push(t.address.clone());
+    }
+    let city = format!("{} {}", t.postcode, t.city).trim().to_string();
+    if !city.is_empty() {
+        parts.push(city);
+    }
+    for (key, value) in [
+        ("card.building", &t.building),
+        ("card.staircase", &t.staircase),
+        ("card.floor", &t.floor),
+        ("card.door", &t.door),
+        ("card.access_code", &t.access_code),
+    ] {
+        if !value.is_empty() {
+            parts.push(l.f(key, &[("v", value)]));
+        }
+    }
+    parts.join(", ")
+}
+
+/// The search box: the query line, then the results.
+fn search_area(size: Size) -> Rect {
+    centered(size, 84, SHOWN as u16 + 6)
+}
+
+fn results_area(size: Size) -> Rect {
+    let a = search_area(size);
+    Rect::new(a.x + 1, a.y + 3, a.width.saturating_sub(2), SHOWN as u16)
+}
+
+pub fn render(q: &QuickEntry, app: &App, ui: &Ui, size: Size, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    match &q.stage {
+        Stage::Search {
+            query,
+            hits,
+            selected,
+        } => {
+            let area = search_area(size);
+            let inner = frame_box(ui, l.t("quick.title"), area, frame);
+            let w = inner.width as usize;
+            let label = format!(" {} ", l.t("quick.search"));
+            let box_w = w.saturating_sub(label.chars().count() + 2).max(4);
+            let (shown, col) = query.visible(box_w);
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(label.clone(), th.bold()),
+                    Span::styled("[", th.muted()),
+                    Span::styled(pad(&shown, box_w), th.focus()),
+                    Span::styled("]", th.muted()),
+                ])),
+                Rect { height: 1, ..inner },
+            );
+            frame
+                .set_cursor_position((inner.x + (label.chars().count() + 1 + col) as u16, inner.y));
+            let list = results_area(size);
+            let mut lines = Vec::new();
+            if query.is_blank() {
+                lines.push(Line::from(Span::styled(
+                    clip(&format!(" {}", l.t("quick.hint")), w),
+                    th.muted(),
+                )));
+            } else if hits.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    clip(&format!(" {}", l.t("quick.nobody")), w),
+                    th.bold(),
+                )));
+            }
+            for (i, h) in hits.iter().enumerate() {
+                let chosen = i == *selected;
+                let marker = if chosen { "▶ " } else { "  " };
+                let style = if chosen { th.focus() } else { th.normal() };
+                lines.push(Line::from(Span::styled(
+                    pad(&clip(&format!("{marker}{}", h.line()), w), w),
+                    style,
+                )));
+            }
+            frame.render_widget(Paragraph::new(lines), list);
+            let footer = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    clip(l.t("quick.search_footer"), w),
+                    th.muted(),
+                )),
+                footer,
+            );
+        }
+        Stage::Kind { tenant } => {
+            let area = centered(size, 84, 8);
+            let inner = frame_box(ui, l.t("quick.title"), area, frame);
+            let w = inner.width as usize;
+            let lines = vec![
+                Line::from(Span::styled(
+                    clip(&format!(" {}", tenant.line()), w),
+                    th.bold(),
+                )),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled(" r ", th.bar().patch(th.bold())),
+                    Span::raw(format!(" {}    ", l.t("quick.kind_referral"))),
+                    Span::styled(" i ", th.bar().patch(th.bold())),
+                    Span::raw(format!(" {}", l.t("quick.kind_intervention"))),
+                ]),
+                Line::from(""),
+                Line::from(Span::styled(clip(l.t("quick.kind_footer"), w), th.muted())),
+            ];
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+        Stage::Referral { tenant, form } => {
+            let area = form.area(&app.services, ui, size);
+            form.render(&app.services, ui, area, frame);
+            for_whom(tenant, ui, area, frame);
+        }
+        Stage::Intervention { tenant, form } => {
+            let area = form.area(ui, size);
+            form.render(ui, area, frame);
+            for_whom(tenant, ui, area, frame);
+        }
+    }
+}
+
+/// The tenant the form is for, on the popup's top border.
+fn for_whom(tenant: &Found, ui: &Ui, area: Rect, frame: &mut Frame) {
+    let text = format!(" {} ", ui.lang.f("quick.for", &[("name", &tenant.name)]));
+    let w = (text.chars().count() as u16).min(area.width / 2);
+    let x = area.right().saturating_sub(w + 2);
+    frame.render_widget(
+        Paragraph::new(Span::styled(clip(&text, w as usize), ui.theme.title())),
+        Rect::new(x, area.y, w, 1),
+    );
+}
