@@ -50,4 +50,12 @@ pub enum Action {
     },
     ScrollUp,
     ScrollDown,
+    /// End of shift: write the handover note for the next shift.
+    HandoverNote,
+    /// End of shift: hand the callbacks kept for oneself to the team or a colleague.
+    HandOverCallbacks,
+    /// Queue: read the handover notes of the day.
+    HandoverNotes,
+    /// Queue: the coordinator's program report.
+    ProgramReport,
 }

@@ -12,7 +12,9 @@ use super::draft::{Draft, Drafts, Found};
 use super::keys::Scope;
 use super::popup::Popup;
 use super::queue::QueueState;
+use super::report::ReportState;
 use super::signin::SignInState;
+use super::summary::SummaryState;
 use super::theme::Theme;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -76,6 +78,10 @@ pub enum Screen {
     SignIn(SignInState),
     Queue(Box<QueueState>),
     Call(Box<CallState>),
+    /// The end-of-shift summary, before leaving.
+    Summary(Box<SummaryState>),
+    /// The coordinator's program report.
+    Report(Box<ReportState>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,6 +200,8 @@ impl App {
             Screen::SignIn(_) => (Scope::SignIn, true),
             Screen::Queue(_) => (Scope::Queue, false),
             Screen::Call(c) => (Scope::Call, c.typing()),
+            Screen::Summary(_) => (Scope::EndShift, false),
+            Screen::Report(_) => (Scope::Report, false),
         }
     }
 

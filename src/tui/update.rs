@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
 use super::app::{App, Screen};
-use super::{call, popup, queue, signin};
+use super::{call, popup, queue, report, signin, summary};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -54,6 +54,8 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         Screen::SignIn(_) => signin::update(app, action, now),
         Screen::Queue(_) => queue::update(app, action, now),
         Screen::Call(_) => call::update(app, action, now),
+        Screen::Summary(_) => summary::update(app, action, now),
+        Screen::Report(_) => report::update(app, action, now),
     }
 }
 
