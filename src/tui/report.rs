@@ -11,7 +11,7 @@ use ratatui::widgets::{Bar, BarChart, Block, Paragraph, Sparkline};
 
 use super::action::Action;
 use super::app::{App, Screen, Ui};
-use super::rows::{pad, wrap};
+use super::rows::{pad, width, wrap};
 use crate::domain::period::{Period, week_monday};
 use crate::domain::{InterventionStatus, Role};
 use crate::store::{DayCount, ProgramReport, SERIES_DAYS, Store, StoreError};
@@ -117,6 +117,20 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     }
 }
 
+/// The figures' names, for the width of their column.
+const LABELS: &[&str] = &[
+    "report.in_program",
+    "report.called",
+    "report.reached",
+    "report.week",
+    "report.oriented",
+    "report.referrals",
+    "report.interventions",
+    "report.calls",
+    "report.operators",
+    "report.average",
+];
+
 struct Areas {
     title: Rect,
     figures: Rect,
@@ -129,7 +143,7 @@ fn areas(body: Rect) -> Areas {
     let charts_w = if body.width >= 110 {
         body.width / 2
     } else {
-        38
+        34
     };
     let [figures, charts] =
         Layout::horizontal([Constraint::Min(40), Constraint::Length(charts_w)]).areas(rest);
@@ -169,20 +183,31 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     let l = ui.lang;
     let th = ui.theme;
     let p = &r.report;
-    let label_w = 24.min(cols / 2);
+    let label_w = (LABELS.iter().map(|k| width(l.t(k))).max().unwrap_or(0) + 1).min(cols / 2);
     let mut out = Vec::new();
+    // The value beside its label, or below it when both do not fit on one line.
     let figure = |out: &mut Vec<Line<'static>>, key: &'static str, value: String| {
-        out.push(Line::from(vec![
-            Span::styled(pad(l.t(key), label_w), th.bold()),
-            Span::raw(value),
-        ]));
+        if label_w + width(&value) <= cols {
+            out.push(Line::from(vec![
+                Span::styled(pad(l.t(key), label_w), th.bold()),
+                Span::raw(value),
+            ]));
+        } else {
+            out.push(Line::from(Span::styled(l.t(key), th.bold())));
+            for line in wrap(&value, cols, "  ", "  ") {
+                out.push(Line::from(line));
+            }
+        }
     };
     let detail = |out: &mut Vec<Line<'static>>, text: String| {
         for line in wrap(&text, cols, "  ", "    ") {
             out.push(Line::from(line));
         }
     };
-    let people = |n: u64| l.f("report.people", &[("n", &n.to_string())]);
+    let people = |n: u64| match n {
+        1 => l.t("report.person").to_string(),
+        n => l.f("report.people", &[("n", &n.to_string())]),
+    };
     figure(
         &mut out,
         "report.in_program",
@@ -311,13 +336,12 @@ pub fn render(r: &ReportState, ui: &Ui, body: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
     let a = areas(body);
-    let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     let title = l.f(
         "report.title",
         &[
             ("week", &r.report.week.iso_week),
-            ("from", &day(r.report.since)),
-            ("to", &day(r.report.until)),
+            ("from", &r.report.since.format("%d/%m").to_string()),
+            ("to", &r.report.until.format("%d/%m/%Y").to_string()),
         ],
     );
     frame.render_widget(

@@ -13,15 +13,26 @@ use ratatui::widgets::{Block, Paragraph};
 use super::action::Action;
 use super::app::{App, Screen, Ui};
 use super::popup::{HandOverPicker, HandoverNoteForm, Popup};
-use super::rows::{pad, wrap};
+use super::rows::{pad, width, wrap};
 use super::text_field::TextField;
 use crate::domain::{Outcome, Urgency, Wellbeing};
 use crate::store::{DraftLine, ShiftSummary, StoreError};
 
 /// The two columns side by side from this inner width on; one column below it.
 const WIDE: u16 = 100;
-/// Width of the figure names.
-const LABEL: usize = 30;
+/// The figures' names, for the width of their column.
+const LABELS: &[&str] = &[
+    "summary.calls",
+    "summary.reached",
+    "summary.not_reached",
+    "summary.refused",
+    "summary.other_outcomes",
+    "summary.callbacks",
+    "summary.needs",
+    "summary.referrals",
+    "summary.interventions",
+    "summary.concern",
+];
 
 #[derive(Debug, Clone)]
 pub struct SummaryState {
@@ -241,6 +252,15 @@ fn hours(ui: &Ui, minutes: i64) -> String {
     }
 }
 
+/// "15:00" today, "02/12 15:00" another day.
+fn when(ui: &Ui, at: DateTime<Utc>) -> String {
+    if at.with_timezone(&ui.tz).date_naive() == ui.today() {
+        ui.time(at)
+    } else {
+        format!("{} {}", ui.date(at), ui.time(at))
+    }
+}
+
 fn shift_lines(s: &SummaryState, ui: &Ui) -> Vec<Line<'static>> {
     let l = ui.lang;
     let Some(shift) = s.summary.shifts.first() else {
@@ -251,7 +271,7 @@ fn shift_lines(s: &SummaryState, ui: &Ui) -> Vec<Line<'static>> {
         l.f(
             "summary.shift",
             &[
-                ("start", &ui.day_time(shift.started_at)),
+                ("start", &when(ui, shift.started_at)),
                 ("end", &ui.time(end)),
                 ("length", &hours(ui, shift.minutes)),
             ],
@@ -292,7 +312,7 @@ fn before_leaving(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> 
         for c in &sum.tenants_still_claimed {
             let text = l.f(
                 "summary.claimed_line",
-                &[("name", &c.tenant_name), ("time", &ui.time(c.claimed_at))],
+                &[("name", &c.tenant_name), ("time", &when(ui, c.claimed_at))],
             );
             push(&mut out, text, th.bold(), "  • ");
         }
@@ -319,7 +339,7 @@ fn before_leaving(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> 
         for c in &sum.callbacks_kept_for_operator {
             push(
                 &mut out,
-                format!("{} · {}", ui.day_time(c.callback_at), c.tenant_name),
+                format!("{} · {}", when(ui, c.callback_at), c.tenant_name),
                 th.bold(),
                 "  • ",
             );
@@ -356,13 +376,20 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     let th = ui.theme;
     let sum = &s.summary;
     let mut out = Vec::new();
+    let label_w = (LABELS.iter().map(|k| width(l.t(k))).max().unwrap_or(0) + 1).min(cols * 3 / 5);
+    // The value beside its label, or below it when both do not fit on one line.
     let figure = |out: &mut Vec<Line<'static>>, key: &'static str, value: String| {
-        let label = l.t(key);
-        let w = LABEL.min(cols / 2);
-        out.push(Line::from(vec![
-            Span::styled(pad(label, w), th.bold()),
-            Span::raw(value),
-        ]));
+        if label_w + width(&value) <= cols {
+            out.push(Line::from(vec![
+                Span::styled(pad(l.t(key), label_w), th.bold()),
+                Span::raw(value),
+            ]));
+        } else {
+            out.push(Line::from(Span::styled(l.t(key), th.bold())));
+            for line in wrap(&value, cols, "  ", "  ") {
+                out.push(Line::from(line));
+            }
+        }
     };
     let detail = |out: &mut Vec<Line<'static>>, text: String| {
         for line in wrap(&text, cols, "  • ", "    ") {
@@ -374,10 +401,7 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     figure(
         &mut out,
         "summary.reached",
-        l.f(
-            "summary.people",
-            &[("n", &sum.tenants_reached_unique.to_string())],
-        ),
+        sum.tenants_reached_unique.to_string(),
     );
     figure(
         &mut out,
@@ -419,7 +443,7 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         sum.callbacks_promised.len().to_string(),
     );
     for c in &sum.callbacks_promised {
-        let mut text = format!("{} · {}", ui.day_time(c.callback_at), c.tenant_name);
+        let mut text = format!("{} · {}", when(ui, c.callback_at), c.tenant_name);
         if c.only_me {
             text.push_str(&format!(" ({})", l.t("summary.kept_for_you")));
         }
