@@ -648,7 +648,7 @@ fn ending_the_shift_asks_then_releases_everything() {
     let fx = fixture();
     let mut app = signed_in(&fx, Lang::Fr, "mdupont");
     press(&mut app, &[Char('q')]);
-    assert!(matches!(app.popup, Some(Popup::EndShift)));
+    assert!(matches!(app.screen, Screen::Summary(_)));
     press(&mut app, &[Esc]);
     assert!(!app.quit);
     press(&mut app, &[Char('q'), Enter]);

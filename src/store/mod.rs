@@ -18,6 +18,7 @@ mod operators;
 mod purge;
 mod queue;
 mod report;
+mod report_days;
 mod search;
 mod services;
 mod settings;

@@ -66,4 +66,12 @@ pub enum Action {
     Close,
     /// On a call: check the tenant's open referrals with them.
     CheckReferrals,
+    /// End of shift: write the handover note for the next shift.
+    HandoverNote,
+    /// End of shift: hand the callbacks kept for oneself to the team or a colleague.
+    HandOverCallbacks,
+    /// Queue: read the handover notes of the day.
+    HandoverNotes,
+    /// Queue: the coordinator's program report.
+    ProgramReport,
 }

@@ -15,7 +15,9 @@ use super::keys::Scope;
 use super::popup::Popup;
 use super::queue::QueueState;
 use super::quick::QuickIndex;
+use super::report::ReportState;
 use super::signin::SignInState;
+use super::summary::SummaryState;
 use super::theme::Theme;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -81,6 +83,10 @@ pub enum Screen {
     Call(Box<CallState>),
     FollowUp(Box<FollowUpState>),
     Dispatch(Box<DispatchState>),
+    /// The end-of-shift summary, before leaving.
+    Summary(Box<SummaryState>),
+    /// The coordinator's program report.
+    Report(Box<ReportState>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +208,8 @@ impl App {
             Screen::Call(c) => (Scope::Call, c.typing()),
             Screen::FollowUp(_) => (Scope::FollowUp, false),
             Screen::Dispatch(_) => (Scope::Dispatch, false),
+            Screen::Summary(_) => (Scope::EndShift, false),
+            Screen::Report(_) => (Scope::Report, false),
         }
     }
 

@@ -48,6 +48,8 @@ fn help_intro(scope: Scope) -> &'static str {
         Scope::Call => "help.call",
         Scope::ReferralForm => "help.referral",
         Scope::InterventionForm => "help.intervention",
+        Scope::EndShift => "summary.help",
+        Scope::Report => "report.help",
         _ => "help.popup",
     }
 }

@@ -23,6 +23,14 @@ pub enum Scope {
     FollowUp,
     Dispatch,
     ChoiceForm,
+    /// The coordinator's program report.
+    Report,
+    /// Writing the handover note (end of shift).
+    HandoverNote,
+    /// Choosing who gets the callbacks kept for oneself (end of shift).
+    HandOver,
+    /// Reading the handover notes of the day (queue).
+    HandoverNotes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +123,10 @@ const EVERYWHERE_BUT_HELP: &[Scope] = &[
     S::FollowUp,
     S::Dispatch,
     S::ChoiceForm,
+    S::Report,
+    S::HandoverNote,
+    S::HandOver,
+    S::HandoverNotes,
 ];
 /// Screens where the quick entry opens (and is shown in the status bar).
 const QUICK: &[Scope] = &[S::Queue, S::FollowUp, S::Dispatch];
@@ -343,6 +355,95 @@ pub const BINDINGS: &[Binding] = &[
         bar: true,
     },
     Binding {
+        keys: &[(k(C::Char('h')), A::HandoverNote)],
+        label: "summary.key_note",
+        shown: None,
+        scopes: &[S::EndShift],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Char('t')), A::HandOverCallbacks)],
+        label: "summary.key_hand_over",
+        shown: None,
+        scopes: &[S::EndShift],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Esc), A::Back), (k(C::Char('n')), A::Back)],
+        label: "summary.key_back",
+        shown: None,
+        scopes: &[S::EndShift],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Enter), A::Confirm)],
+        label: "handover.key_save",
+        shown: None,
+        scopes: &[S::HandoverNote],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Enter), A::Confirm)],
+        label: "handover.key_hand_over",
+        shown: None,
+        scopes: &[S::HandOver],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],
+        label: "keys.move",
+        shown: Some("key.up_down"),
+        scopes: &[S::HandOver],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Esc), A::Back)],
+        label: "keys.cancel",
+        shown: None,
+        scopes: &[S::HandoverNote, S::HandOver],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Esc), A::Back), (k(C::Enter), A::Back)],
+        label: "handover.key_close",
+        shown: None,
+        scopes: &[S::HandoverNotes],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Left), A::Left), (k(C::Right), A::Right)],
+        label: "report.key_weeks",
+        shown: Some("key.left_right"),
+        scopes: &[S::Report],
+        bar: true,
+    },
+    Binding {
+        keys: &[(k(C::Esc), A::Back)],
+        label: "report.key_back",
+        shown: None,
+        scopes: &[S::Report],
+        bar: true,
+    },
+    Binding {
+        keys: &[
+            (k(C::Up), A::Up),
+            (k(C::Down), A::Down),
+            (k(C::PageUp), A::PageUp),
+            (k(C::PageDown), A::PageDown),
+        ],
+        label: "summary.key_scroll",
+        shown: Some("summary.keys_scroll"),
+        scopes: &[S::EndShift, S::Report, S::HandoverNotes],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::F(5)), A::Refresh)],
+        label: "report.key_refresh",
+        shown: None,
+        scopes: &[S::Report],
+        bar: false,
+    },
+    Binding {
         keys: &[(k(C::Enter), A::Confirm)],
         label: "keys.resume",
         shown: None,
@@ -354,13 +455,6 @@ pub const BINDINGS: &[Binding] = &[
         label: "keys.discard",
         shown: None,
         scopes: &[S::ResumeDraft],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back), (k(C::Char('n')), A::Back)],
-        label: "keys.cancel",
-        shown: None,
-        scopes: &[S::EndShift],
         bar: true,
     },
     Binding {
@@ -510,6 +604,20 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(k(C::F(5)), A::Refresh)],
         label: "keys.refresh",
+        shown: None,
+        scopes: &[S::Queue],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::Char('m')), A::HandoverNotes)],
+        label: "handover.key_read",
+        shown: None,
+        scopes: &[S::Queue],
+        bar: false,
+    },
+    Binding {
+        keys: &[(k(C::Char('p')), A::ProgramReport)],
+        label: "report.key_open",
         shown: None,
         scopes: &[S::Queue],
         bar: false,
@@ -725,6 +833,10 @@ mod tests {
             S::EndShift,
             S::ResumeDraft,
             S::Help,
+            S::Report,
+            S::HandoverNote,
+            S::HandOver,
+            S::HandoverNotes,
         ] {
             assert!(
                 resolve(scope, false, &press(C::Esc)).is_some()

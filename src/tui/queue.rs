@@ -12,9 +12,10 @@ use super::app::{App, Screen, Ui};
 use super::popup::Popup;
 use super::rows::{clip, pad, wrap};
 use crate::domain::Rules;
+use crate::domain::period::Period;
 use crate::domain::phone::Phone;
 use crate::domain::tenant::age_on;
-use crate::store::{Claim, QueueEntry, Store, StoreError, TenantCard};
+use crate::store::{Claim, HandoverNote, QueueEntry, Store, StoreError, TenantCard};
 
 /// How many tenants of the queue are shown.
 const SHOWN: usize = 50;
@@ -34,6 +35,8 @@ pub struct QueueState {
     pub selected: usize,
     pub card: Option<TenantCard>,
     pub empty: Option<Empty>,
+    /// The handover notes of the day, for the next shift.
+    pub handover_notes: Vec<HandoverNote>,
 }
 
 impl QueueState {
@@ -64,11 +67,13 @@ impl QueueState {
                 .unwrap_or(index.min(entries.len().saturating_sub(1))),
             None => 0,
         };
+        let handover_notes = store.handover_notes(Period::day(rules.local_date(now)), rules.tz)?;
         let mut q = QueueState {
             entries,
             selected,
             card: None,
             empty,
+            handover_notes,
         };
         q.load_card(store)?;
         Ok(q)
@@ -151,7 +156,14 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         }
         Action::ClaimNext => claim(app, now, None),
         Action::Refresh => app.open_queue(now),
-        Action::EndShift | Action::Interrupt => app.popup = Some(Popup::EndShift),
+        Action::EndShift | Action::Interrupt => super::summary::open(app, now),
+        Action::HandoverNotes => {
+            app.popup = Some(Popup::HandoverNotes(super::popup::NotesView {
+                notes: q.handover_notes.clone(),
+                scroll: 0,
+            }))
+        }
+        Action::ProgramReport => super::report::open(app, now),
         _ => {}
     }
 }
@@ -281,6 +293,23 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
                 ),
                 t.error(),
             )),
+            line,
+        );
+        list.y += 1;
+        list.height = list.height.saturating_sub(1);
+    }
+    if let Some(last) = q.handover_notes.last() {
+        let line = Rect { height: 1, ..list };
+        let text = l.f(
+            "handover.queue_line",
+            &[
+                ("n", &q.handover_notes.len().to_string()),
+                ("name", &last.operator_name),
+                ("note", &last.note),
+            ],
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(clip(&text, list.width as usize), t.bold())),
             line,
         );
         list.y += 1;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
 use super::app::{App, Screen};
-use super::{call, dispatch, followup, popup, queue, quick, signin};
+use super::{call, dispatch, followup, popup, queue, quick, report, signin, summary};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -62,6 +62,8 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         Screen::Call(_) => call::update(app, action, now),
         Screen::FollowUp(_) => followup::update(app, action, now),
         Screen::Dispatch(_) => dispatch::update(app, action, now),
+        Screen::Summary(_) => summary::update(app, action, now),
+        Screen::Report(_) => report::update(app, action, now),
     }
 }
 

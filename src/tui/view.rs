@@ -8,7 +8,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, MessageKind, Screen, Ui};
 use super::rows::{clip, pad, width};
-use super::{MIN_HEIGHT, MIN_WIDTH, call, dispatch, followup, help, keys, popup, queue, signin};
+use super::{
+    MIN_HEIGHT, MIN_WIDTH, call, dispatch, followup, help, keys, popup, queue, report, signin,
+    summary,
+};
 
 /// The part of the screen between the header and the message line.
 pub fn body(size: Size) -> Rect {
@@ -39,6 +42,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Screen::FollowUp(f) => followup::render(f, app, &ui, body, frame),
         Screen::Dispatch(d) => dispatch::render(d, app, &ui, body, frame),
+        Screen::Summary(s) => summary::render(s, &ui, body, frame),
+        Screen::Report(r) => report::render(r, &ui, body, frame),
     }
     message_line(
         app,

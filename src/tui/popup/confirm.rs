@@ -1,4 +1,4 @@
-//! Short confirmations: leaving a call, ending the shift, resuming a draft.
+//! Short confirmations: leaving a call, resuming a draft.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -32,33 +32,6 @@ pub fn render_leave_call(ui: &Ui, size: Size, frame: &mut Frame) {
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     frame.set_cursor_position((inner.x + 1, inner.y + 2));
-}
-
-pub fn render_end_shift(app: &App, ui: &Ui, size: Size, frame: &mut Frame) {
-    let l = ui.lang;
-    let th = ui.theme;
-    let area = centered(size, 60, 8);
-    let inner = frame_box(ui, l.t("end_shift.title"), area, frame);
-    let stats = app.session.as_ref().map(|s| s.stats).unwrap_or_default();
-    let lines = vec![
-        Line::from(l.t("end_shift.question")),
-        Line::from(l.f(
-            "end_shift.summary",
-            &[
-                ("calls", &stats.calls.to_string()),
-                ("reached", &stats.reached.to_string()),
-            ],
-        )),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled(format!(" {} ", l.t("key.enter")), th.focus()),
-            Span::raw(format!(" {}   ", l.t("end_shift.yes"))),
-            Span::styled(format!(" {} ", l.t("key.esc")), th.key()),
-            Span::raw(format!(" {}", l.t("end_shift.no"))),
-        ]),
-    ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    frame.set_cursor_position((inner.x + 1, inner.y + 3));
 }
 
 pub fn render_resume(app: &App, confirm_discard: bool, ui: &Ui, size: Size, frame: &mut Frame) {

@@ -1,7 +1,8 @@
 //! Popups above a screen: adding a referral or an intervention request, confirming
-//! that a call is left or a shift ends, resuming a draft left by a crash.
+//! that a call is left, resuming a draft left by a crash, handing over to the next shift.
 
 mod confirm;
+pub mod handover;
 mod intervention;
 mod referral;
 
@@ -11,6 +12,7 @@ use ratatui::layout::{Rect, Size};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Clear};
 
+pub use handover::{HandOverPicker, HandoverNoteForm, NotesView};
 pub use intervention::{IntField, InterventionForm};
 pub use referral::{RefField, ReferralForm};
 
@@ -22,7 +24,6 @@ use super::keys::Scope;
 pub enum Popup {
     /// Esc on a call: save as "no answer", drop, or go back.
     LeaveCall,
-    EndShift,
     /// A draft was found; discarding asks twice.
     ResumeDraft {
         confirm_discard: bool,
@@ -31,6 +32,12 @@ pub enum Popup {
     Intervention(InterventionForm),
     Quick(Box<super::quick::QuickEntry>),
     Choice(Box<super::choice::ChoiceForm>),
+    /// End of shift: the note for the next shift.
+    HandoverNote(HandoverNoteForm),
+    /// End of shift: who gets the callbacks kept for oneself.
+    HandOver(HandOverPicker),
+    /// Queue: the handover notes of the day.
+    HandoverNotes(NotesView),
 }
 
 /// What a popup form answers after an action: stay open, close, or close with a result.
@@ -45,12 +52,14 @@ impl Popup {
     pub fn scope(&self) -> (Scope, bool) {
         match self {
             Popup::LeaveCall => (Scope::LeaveCall, false),
-            Popup::EndShift => (Scope::EndShift, false),
             Popup::ResumeDraft { .. } => (Scope::ResumeDraft, false),
             Popup::Referral(f) => (Scope::ReferralForm, f.typing()),
             Popup::Intervention(f) => (Scope::InterventionForm, f.typing()),
             Popup::Quick(q) => q.scope(),
             Popup::Choice(f) => (Scope::ChoiceForm, f.typing()),
+            Popup::HandoverNote(_) => (Scope::HandoverNote, true),
+            Popup::HandOver(_) => (Scope::HandOver, true),
+            Popup::HandoverNotes(_) => (Scope::HandoverNotes, false),
         }
     }
 }
@@ -64,11 +73,6 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
             Action::Abandon => super::call::abandon(app, now),
             Action::Back | Action::Interrupt => {}
             _ => app.popup = Some(Popup::LeaveCall),
-        },
-        Popup::EndShift => match action {
-            Action::Confirm => app.end_shift(now),
-            Action::Back | Action::Interrupt => {}
-            _ => app.popup = Some(Popup::EndShift),
         },
         Popup::ResumeDraft { confirm_discard } => match action {
             Action::Confirm => confirm::resume(app, now),
@@ -128,6 +132,9 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
         }
         Popup::Quick(q) => super::quick::update(app, q, action, now),
         Popup::Choice(f) => super::choice::update(app, f, action, now),
+        Popup::HandoverNote(form) => handover::update_note(app, form, action, now),
+        Popup::HandOver(picker) => handover::update_hand_over(app, picker, action, now),
+        Popup::HandoverNotes(view) => handover::update_notes(app, view, action),
     }
 }
 
@@ -152,7 +159,6 @@ pub fn render(app: &App, frame: &mut Frame) {
     let size = Size::new(frame.area().width, frame.area().height);
     match popup {
         Popup::LeaveCall => confirm::render_leave_call(&ui, size, frame),
-        Popup::EndShift => confirm::render_end_shift(app, &ui, size, frame),
         Popup::ResumeDraft { confirm_discard } => {
             confirm::render_resume(app, *confirm_discard, &ui, size, frame)
         }
@@ -160,6 +166,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Popup::Intervention(f) => f.render(&ui, f.area(&ui, size), frame),
         Popup::Quick(q) => super::quick::render(q, app, &ui, size, frame),
         Popup::Choice(f) => f.render(&ui, size, frame),
+        Popup::HandoverNote(f) => handover::render_note(f, &ui, size, frame),
+        Popup::HandOver(p) => handover::render_hand_over(p, &ui, size, frame),
+        Popup::HandoverNotes(v) => handover::render_notes(v, &ui, size, frame),
     }
 }
 
