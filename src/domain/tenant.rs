@@ -15,6 +15,12 @@ coded_enum! {
     }
 }
 
+impl Default for TenantStatus {
+    fn default() -> Self {
+        TenantStatus::Active
+    }
+}
+
 coded_enum! {
     /// What a person may do in veille.
     Role {

@@ -38,7 +38,7 @@ pub enum Upserted {
 }
 
 /// A tenant with their schedule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tenant {
     pub id: i64,
     pub external_ref: Option<String>,

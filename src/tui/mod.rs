@@ -5,6 +5,7 @@
 //! generic over the ratatui backend, so tests run it on a `TestBackend`.
 
 pub mod action;
+pub mod address;
 pub mod app;
 pub mod call;
 pub mod choice;

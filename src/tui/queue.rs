@@ -422,18 +422,7 @@ pub fn card_lines(card: &TenantCard, ui: &Ui, with_phones: bool, cols: u16) -> V
     if !city.is_empty() {
         entries.push((city, th.normal(), false));
     }
-    let mut access = Vec::new();
-    for (key, value) in [
-        ("card.building", &t.building),
-        ("card.staircase", &t.staircase),
-        ("card.floor", &t.floor),
-        ("card.door", &t.door),
-        ("card.access_code", &t.access_code),
-    ] {
-        if !value.is_empty() {
-            access.push(l.f(key, &[("v", value)]));
-        }
-    }
+    let access = super::address::access_parts(l, t);
     if !access.is_empty() {
         entries.push((access.join(" · "), th.normal(), false));
     }

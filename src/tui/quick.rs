@@ -410,17 +410,7 @@ fn place_of(t: &Tenant, ui: &Ui) -> String {
     if !city.is_empty() {
         parts.push(city);
     }
-    for (key, value) in [
-        ("card.building", &t.building),
-        ("card.staircase", &t.staircase),
-        ("card.floor", &t.floor),
-        ("card.door", &t.door),
-        ("card.access_code", &t.access_code),
-    ] {
-        if !value.is_empty() {
-            parts.push(l.f(key, &[("v", value)]));
-        }
-    }
+    parts.extend(super::address::access_parts(l, t));
     parts.join(", ")
 }
 
