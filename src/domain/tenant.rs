@@ -15,6 +15,8 @@ coded_enum! {
     }
 }
 
+// Written by hand: `coded_enum!` declares the variants and takes no `#[default]`.
+#[allow(clippy::derivable_impls)]
 impl Default for TenantStatus {
     fn default() -> Self {
         TenantStatus::Active

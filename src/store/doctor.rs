@@ -131,7 +131,7 @@ fn filesystem_of(path: &Path) -> Option<String> {
         .map(|(_, fs)| fs)
 }
 
-fn free_space(path: &Path) -> Option<u64> {
+pub(crate) fn free_space(path: &Path) -> Option<u64> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

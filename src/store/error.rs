@@ -32,6 +32,10 @@ pub enum StoreError {
     #[error("the disk holding the database is full; free some space, nothing was saved")]
     DiskFull,
     #[error(
+        "the disk holding {0} could not be written (input/output error); nothing was saved; run `veille doctor` and tell whoever manages the server"
+    )]
+    DiskIo(PathBuf),
+    #[error(
         "your claim on this tenant was lost (it expired and another operator took the tenant); what you typed is kept"
     )]
     ClaimLost,
@@ -52,10 +56,23 @@ impl StoreError {
         matches!(self, StoreError::Busy)
     }
 
-    /// Attaches the file path to errors that should name it.
+    /// Attaches the file path to errors that should name it, and tells a full disk
+    /// from another input/output failure (SQLite reports both as I/O errors when the
+    /// journal cannot grow).
     pub(crate) fn at(self, path: &Path) -> StoreError {
         match self {
-            StoreError::Sqlite(e) => StoreError::from_open(e, path),
+            StoreError::Sqlite(e) => match code(&e) {
+                Some(ErrorCode::SystemIoFailure) => {
+                    if super::doctor::free_space(path).is_some_and(|free| free < 1024 * 1024) {
+                        StoreError::DiskFull
+                    } else {
+                        StoreError::DiskIo(path.to_path_buf())
+                    }
+                }
+                _ => StoreError::from_open(e, path),
+            },
+            StoreError::ReadOnly(_) => StoreError::ReadOnly(path.to_path_buf()),
+            StoreError::NotADatabase(_) => StoreError::NotADatabase(path.to_path_buf()),
             other => other,
         }
     }

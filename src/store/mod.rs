@@ -179,7 +179,7 @@ impl Store {
                     std::thread::sleep(pause + Duration::from_millis(jitter));
                     pause = (pause * 2).min(Duration::from_millis(250));
                 }
-                other => return other,
+                other => return other.map_err(|e| e.at(&self.path)),
             }
         }
     }

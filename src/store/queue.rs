@@ -31,8 +31,11 @@ pub struct QueueEntry {
 /// Tenants per cohort fetched as candidates; more than any screen shows.
 const CANDIDATES_PER_COHORT: i64 = 200;
 
-/// The conditions that put a tenant in the queue at `?1` (now) on local day `?2`.
-const IN_QUEUE: &str = "t.due_at IS NOT NULL AND t.due_at <= ?1
+/// The conditions that put a tenant in the queue at `?1` (now) on local day `?2`. The
+/// first line repeats the condition of the partial index `tenants_queue` word for word:
+/// SQLite only uses a partial index when the query states its condition.
+const IN_QUEUE: &str = "t.due_at IS NOT NULL AND t.status IN ('active', 'paused', 'hospitalised')
+    AND t.due_at <= ?1
     AND (t.status = 'active'
          OR (t.status IN ('paused', 'hospitalised') AND (t.paused_until IS NULL OR t.paused_until <= ?2)))
     AND t.objection_at IS NULL
@@ -138,7 +141,8 @@ impl Store {
     pub fn next_due_at(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
         let next: Option<String> = self.read().query_row(
             "SELECT min(t.due_at) FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
-             WHERE c.active = 1 AND t.due_at > ?1 AND t.status = 'active' AND t.objection_at IS NULL",
+             WHERE c.active = 1 AND t.due_at IS NOT NULL AND t.status IN ('active', 'paused', 'hospitalised')
+               AND t.due_at > ?1 AND t.status = 'active' AND t.objection_at IS NULL",
             [time::ts(now)],
             |r| r.get(0),
         )?;

@@ -13,15 +13,25 @@ impl Store {
     /// Finds a tenant by the landlord's reference, or by veille's number.
     pub fn find_tenant(&self, reference: &str) -> Result<Tenant> {
         let r = reference.trim();
-        let id: Option<i64> = self
+        // The landlord's reference first; a bare number is also veille's own number.
+        let mut id: Option<i64> = self
             .read()
             .query_row(
-                "SELECT id FROM tenants WHERE external_ref = ?1
-                 UNION ALL SELECT id FROM tenants WHERE CAST(id AS TEXT) = ?1 LIMIT 1",
+                "SELECT id FROM tenants WHERE external_ref = ?1",
                 [r],
                 |row| row.get(0),
             )
             .optional()?;
+        if id.is_none() {
+            if let Ok(n) = r.parse::<i64>() {
+                id = self
+                    .read()
+                    .query_row("SELECT id FROM tenants WHERE id = ?1", [n], |row| {
+                        row.get(0)
+                    })
+                    .optional()?;
+            }
+        }
         match id {
             Some(id) => self.tenant(id),
             None => Err(StoreError::NotFound(format!(

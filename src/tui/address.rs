@@ -34,17 +34,21 @@ mod tests {
     use super::*;
 
     fn tenant(building: &str, floor: &str, code: &str) -> Tenant {
-        let mut t = Tenant::default();
-        t.building = building.into();
-        t.floor = floor.into();
-        t.access_code = code.into();
-        t
+        Tenant {
+            building: building.into(),
+            floor: floor.into(),
+            access_code: code.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn labels_are_not_written_twice() {
         let t = tenant("Bât. A", "5e étage", "43A47");
-        assert_eq!(access_parts(Lang::Fr, &t), ["Bât. A", "5e étage", "code 43A47"]);
+        assert_eq!(
+            access_parts(Lang::Fr, &t),
+            ["Bât. A", "5e étage", "code 43A47"]
+        );
         let t = tenant("A", "5", "");
         assert_eq!(access_parts(Lang::Fr, &t), ["bât. A", "étage 5"]);
     }

@@ -248,6 +248,7 @@ impl App {
             StoreError::Busy => l.t("errors.busy").to_string(),
             StoreError::ClaimLost => l.t("errors.claim_lost").to_string(),
             StoreError::DiskFull => l.t("errors.disk_full").to_string(),
+            StoreError::DiskIo(_) => l.t("errors.disk_io").to_string(),
             StoreError::ReadOnly(_) => l.t("errors.read_only").to_string(),
             StoreError::HeldBy(name) => l.f("errors.tenant_taken", &[("name", name)]),
             StoreError::Invalid(m) => l.f("errors.other", &[("error", m)]),
