@@ -112,3 +112,180 @@ fn workers_killed_at_random_instants_lose_no_acknowledged_save() {
         assert!(after_lease.contains(r), "{r} comes back after the lease");
     }
 }
+
+#[test]
+fn sixty_four_processes_on_one_file_let_no_error_reach_an_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 3000);
+    common::all_day_demo(&db);
+    let out = veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            NOW,
+            "loadtest",
+            "--operators",
+            "64",
+            "--seconds",
+            "5",
+            "--json",
+        ])
+        .timeout(std::time::Duration::from_secs(180))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(s["errors"], 0, "{stdout}");
+    assert_eq!(s["overlapping_claims"], 0);
+    assert_eq!(s["claims_with_several_calls"], 0);
+    assert_eq!(s["acknowledged_saves_missing"], 0);
+    assert!(
+        s["saves"].as_u64().unwrap() > 64,
+        "every process saved: {stdout}"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let operators: i64 = conn
+        .query_row("SELECT count(DISTINCT operator_id) FROM calls", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    // SQLite's lock is not fair under saturation, so a few processes may be served
+    // little in 5 s on two cores; the work must still be spread between them.
+    assert!(operators >= 32, "the work was spread: {operators} operators made calls");
+}
+
+/// Runs `f` with a command that succeeded, or prints why the fault cannot be made here.
+fn can(what: &str, cmd: &mut std::process::Command) -> bool {
+    match cmd.output() {
+        Ok(o) if o.status.success() => true,
+        other => {
+            eprintln!("skipped: cannot {what} on this machine ({other:?})");
+            false
+        }
+    }
+}
+
+#[test]
+fn a_read_only_database_still_shows_the_queue_and_refuses_writes_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 3);
+    // Root ignores permission bits; the immutable attribute stops even root from writing.
+    if !can(
+        "make a file immutable",
+        std::process::Command::new("chattr").arg("+i").arg(&db),
+    ) {
+        return;
+    }
+    let before = std::fs::read(&db).unwrap();
+    let queue = veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", NOW, "queue", "--json"])
+        .output()
+        .unwrap();
+    let write = veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["cohorts", "add", "new"])
+        .output()
+        .unwrap();
+    std::process::Command::new("chattr")
+        .arg("-i")
+        .arg(&db)
+        .status()
+        .unwrap();
+    assert!(
+        queue.status.success(),
+        "{}",
+        String::from_utf8_lossy(&queue.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&queue.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    assert!(!write.status.success());
+    let err = String::from_utf8_lossy(&write.stderr);
+    assert!(
+        err.contains("cannot be written") && err.contains(&db.display().to_string()),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    assert_eq!(std::fs::read(&db).unwrap(), before, "nothing changed");
+}
+
+/// A small file system, unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_told_in_plain_words_and_damages_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mount = dir.path().join("disk");
+    std::fs::create_dir(&mount).unwrap();
+    if !can(
+        "mount a small file system",
+        std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
+            .arg(&mount),
+    ) {
+        return;
+    }
+    let _disk = SmallDisk(mount.clone());
+    let db = common::fixture(&mount, 2, 20);
+    // Fill the rest of the disk.
+    let filler = mount.join("filler");
+    let _ = std::process::Command::new("dd")
+        .arg("if=/dev/zero")
+        .arg(format!("of={}", filler.display()))
+        .arg("bs=4k")
+        .output();
+    let out = veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "tenants"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/example_tenants.csv"
+        ))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("disk holding the database is full") && err.contains("nothing was saved"),
+        "{err}"
+    );
+    // Once space is freed, the file is whole and the same import goes through.
+    std::fs::remove_file(&filler).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_eq!(
+        conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+            .unwrap(),
+        "ok"
+    );
+    assert_eq!(
+        conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        20
+    );
+    drop(conn);
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "tenants"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/example_tenants.csv"
+        ))
+        .assert()
+        .success();
+}

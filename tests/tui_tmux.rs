@@ -332,3 +332,65 @@ fn a_killed_terminal_loses_nothing_typed() {
     t.keys(&["q", "Enter"]);
     t.wait_exit();
 }
+
+#[test]
+fn a_terminal_killed_while_its_save_waits_for_a_lock_leaves_no_half_call() {
+    if !Tmux::available() {
+        return;
+    }
+    let fx = fixture();
+    let t = Tmux::new("killsave");
+    t.start(&fx, "--operator mdupont");
+    t.wait_for("File d'appels (5)");
+    t.keys(&["j", "Enter"]);
+    t.wait_for("Numéro à composer : 01 99 00 12 34");
+    t.keys(&["1", "1", "1", "Tab"]);
+    t.text("Chute hier soir");
+    t.keys(&["Tab"]);
+    t.text("Fille prévenue");
+    t.wait_for("Fille prévenue");
+
+    // Another program (a sqlite3 shell, a backup script) holds the write lock.
+    let holder = fx.conn();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;")
+        .unwrap();
+    t.keys(&["C-s"]);
+    // The screen says the save is waiting, and keeps the form.
+    t.wait_for_all(&["Enregistrement en attente", "Fille prévenue"]);
+    // The terminal dies in the middle of its save.
+    let pid = t.pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_exit();
+    holder.execute_batch("COMMIT").unwrap();
+    drop(holder);
+
+    // Nothing half written: no call, no need, and the file is whole.
+    assert_eq!(fx.count("SELECT count(*) FROM calls WHERE notes = 'Fille prévenue'"), 0);
+    assert_eq!(
+        fx.count("SELECT count(*) FROM needs WHERE details = 'Chute hier soir'"),
+        0
+    );
+    assert_eq!(one(&fx, "PRAGMA integrity_check"), "ok");
+    // The next start offers the draft, and saving it records the call once, whole.
+    t.start(&fx, "--operator mdupont");
+    t.wait_for_all(&["Appel non enregistré", "« Fille prévenue »"]);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Numéro à composer", "Fille prévenue"]);
+    t.keys(&["C-s"]);
+    t.wait_for("Appel enregistré.");
+    assert_eq!(
+        fx.count("SELECT count(*) FROM calls WHERE notes = 'Fille prévenue'"),
+        1
+    );
+    assert_eq!(
+        fx.count("SELECT count(*) FROM needs WHERE details = 'Chute hier soir'"),
+        1
+    );
+}
