@@ -226,6 +226,12 @@ pub enum TenantsCommand {
         reference: String,
         #[arg(long)]
         json: bool,
+        /// Also the health details of past calls: coordinators only, written in the audit log.
+        #[arg(long, requires = "operator")]
+        health: bool,
+        /// The coordinator reading the health details (login or number).
+        #[arg(long, value_name = "ID")]
+        operator: Option<String>,
     },
     /// Tenants a coordinator must look at: deceased reported, wrong number, refusals.
     Flagged(JsonFlag),

@@ -157,7 +157,10 @@ fn sixty_four_processes_on_one_file_let_no_error_reach_an_operator() {
         .unwrap();
     // SQLite's lock is not fair under saturation, so a few processes may be served
     // little in 5 s on two cores; the work must still be spread between them.
-    assert!(operators >= 32, "the work was spread: {operators} operators made calls");
+    assert!(
+        operators >= 32,
+        "the work was spread: {operators} operators made calls"
+    );
 }
 
 /// Runs `f` with a command that succeeded, or prints why the fault cannot be made here.

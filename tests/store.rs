@@ -487,3 +487,33 @@ fn reading_a_tenants_health_details_is_audited() {
     assert_eq!(log[0].action, "health_details_read");
     assert_eq!(log[0].operator.as_deref(), Some("op2"));
 }
+
+#[test]
+fn a_file_from_an_older_version_is_brought_to_the_current_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path(), 2, 3);
+    // As a version 1 file was: without the indexes version 2 adds.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX calls_shift; DROP INDEX referrals_call; DROP INDEX interventions_call;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        veille::store::SCHEMA_VERSION
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+             AND name IN ('calls_shift', 'referrals_call', 'interventions_call')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(store.tenant_count().unwrap(), 3, "the data is kept");
+}

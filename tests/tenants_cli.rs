@@ -180,3 +180,50 @@ fn a_refusal_stays_out_until_reopened_and_an_objection_is_recorded() {
         .failure()
         .stderr(predicate::str::contains("--until"));
 }
+
+#[test]
+fn a_coordinator_reads_past_health_details_and_the_read_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 2);
+    {
+        let mut store = Store::open(&db).unwrap();
+        let rules = store.rules().unwrap();
+        let op = store.operator("op1").unwrap().id;
+        let claim = store.claim_next(op, utc(NOW), &rules).unwrap().unwrap();
+        let mut call = common::call(&claim, Outcome::Reached);
+        call.needs = vec![veille::domain::Need {
+            category: veille::domain::NeedCategory::Health,
+            details: "chute, genou douloureux".into(),
+        }];
+        store.save_call(&call, utc(NOW), &rules).unwrap();
+    }
+    // Without --health the card shows no health details.
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "show", "T00000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("genou").not());
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "show", "T00000", "--health", "--operator", "op1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a coordinator"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["tenants", "show", "T00000", "--health", "--operator", "op3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("chute, genou douloureux"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["audit", "--operator", "op3", "--tenant", "T00000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("health_details_read"));
+}

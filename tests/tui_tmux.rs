@@ -372,7 +372,10 @@ fn a_terminal_killed_while_its_save_waits_for_a_lock_leaves_no_half_call() {
     drop(holder);
 
     // Nothing half written: no call, no need, and the file is whole.
-    assert_eq!(fx.count("SELECT count(*) FROM calls WHERE notes = 'Fille prévenue'"), 0);
+    assert_eq!(
+        fx.count("SELECT count(*) FROM calls WHERE notes = 'Fille prévenue'"),
+        0
+    );
     assert_eq!(
         fx.count("SELECT count(*) FROM needs WHERE details = 'Chute hier soir'"),
         0

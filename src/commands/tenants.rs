@@ -12,9 +12,27 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
     let now = ctx.clock.now();
     let rules = store.rules()?;
     match cmd {
-        TenantsCommand::Show { reference, json } => {
+        TenantsCommand::Show {
+            reference,
+            json,
+            health,
+            operator,
+        } => {
             let card = store.tenant_card(store.find_tenant(reference)?.id)?;
             let t = &card.tenant;
+            // Past health details: a coordinator's read, audited in the same transaction.
+            let needs = match (health, operator) {
+                (true, Some(by)) => {
+                    let by = coordinator(
+                        &store,
+                        &CoordinatorArg {
+                            operator: by.clone(),
+                        },
+                    )?;
+                    store.read_needs(t.id, by, 50, now)?
+                }
+                _ => Vec::new(),
+            };
             if *json {
                 let v = serde_json::json!({
                     "id": t.id, "reference": t.external_ref, "name": t.full_name(),
@@ -25,6 +43,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
                     "objection_at": t.objection_at,
                     "open_referrals": card.open_referrals.len(),
                     "open_interventions": card.open_interventions.len(),
+                    "needs": needs,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -32,6 +51,13 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
                 for (at, outcome, who, notes) in &card.last_calls {
                     let when = at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M");
                     println!("  call {when}  {outcome:<18} {who}  {notes}");
+                }
+                for n in &needs {
+                    let when = n.at.with_timezone(&rules.tz).format("%d/%m/%Y");
+                    println!(
+                        "  need {when}  {:<18} {}  {}",
+                        n.category, n.operator, n.details
+                    );
                 }
             }
         }

@@ -86,9 +86,8 @@ pub fn fold(text: &str) -> String {
 /// Lower case, accents removed, punctuation turned into spaces, letters and digits kept:
 /// text folded for searching ("Hélène LEFÈVRE, 12 rue" → "helene lefevre 12 rue").
 pub fn fold_keep_spaces(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
+    let push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             if c.is_ascii() {
                 out.push(c.to_ascii_lowercase());
@@ -99,6 +98,15 @@ pub fn fold_keep_spaces(text: &str) -> String {
             }
         } else if !unicode_normalization::char::is_combining_mark(c) && !out.ends_with(' ') {
             out.push(' ');
+        }
+    };
+    for c in text.chars() {
+        // Most of a French name or address is ASCII: only the rest is decomposed
+        // ("é" → "e" + accent, and the accent is dropped).
+        if c.is_ascii() {
+            push(c, &mut out);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| push(d, &mut out));
         }
     }
     out.trim().to_string()

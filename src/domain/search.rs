@@ -34,6 +34,35 @@ struct Item {
 pub struct TenantIndex {
     items: Vec<Item>,
     matcher: Matcher,
+    /// The last query and every item it matched. Typing one more character can only
+    /// narrow a fuzzy or digit match, so the next keystroke searches these alone.
+    last: Option<(Mode, Vec<u32>)>,
+}
+
+/// What a query searches: phone digits (and references), or folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    Digits(String),
+    Text(String),
+}
+
+impl Mode {
+    fn of(query: &str) -> Mode {
+        match phone_digits(query) {
+            Some(d) => Mode::Digits(d),
+            None => Mode::Text(fold_keep_spaces(query)),
+        }
+    }
+
+    /// Whether every match of `self` is also a match of `earlier`.
+    fn narrows(&self, earlier: &Mode) -> bool {
+        match (self, earlier) {
+            (Mode::Digits(now), Mode::Digits(before)) | (Mode::Text(now), Mode::Text(before)) => {
+                now.starts_with(before.as_str())
+            }
+            _ => false,
+        }
+    }
 }
 
 /// One result: the tenant and how well they matched (higher is better).
@@ -67,6 +96,7 @@ impl TenantIndex {
         TenantIndex {
             items,
             matcher: Matcher::new(Config::DEFAULT),
+            last: None,
         }
     }
 
@@ -82,46 +112,55 @@ impl TenantIndex {
     pub fn search(&mut self, query: &str, limit: usize) -> Vec<Hit> {
         let query = query.trim();
         if query.is_empty() {
+            self.last = None;
             return Vec::new();
         }
-        let mut hits: Vec<Hit> = match phone_digits(query) {
-            Some(wanted) => self
-                .items
-                .iter()
-                .filter(|i| {
-                    i.phones.iter().any(|p| p.contains(&wanted)) || i.reference.contains(&wanted)
-                })
-                .map(|i| Hit {
-                    tenant_id: i.tenant_id,
-                    // A whole number beats a part of one.
-                    score: if i.phones.iter().any(|p| **p == *wanted) {
-                        1000
-                    } else {
-                        500
-                    },
-                })
-                .collect(),
-            None => {
+        let mode = Mode::of(query);
+        let all = 0..self.items.len() as u32;
+        let candidates: Vec<u32> = match self.last.take() {
+            Some((before, matched)) if mode.narrows(&before) => matched,
+            _ => all.collect(),
+        };
+        let mut matched = Vec::new();
+        let mut hits = Vec::new();
+        match &mode {
+            Mode::Digits(wanted) => {
+                for n in candidates {
+                    let i = &self.items[n as usize];
+                    let whole = i.phones.iter().any(|p| **p == **wanted);
+                    if whole
+                        || i.phones.iter().any(|p| p.contains(wanted.as_str()))
+                        || i.reference.contains(wanted.as_str())
+                    {
+                        matched.push(n);
+                        // A whole number beats a part of one.
+                        hits.push(Hit {
+                            tenant_id: i.tenant_id,
+                            score: if whole { 1000 } else { 500 },
+                        });
+                    }
+                }
+            }
+            Mode::Text(folded) => {
                 let pattern = Pattern::new(
-                    &fold_keep_spaces(query),
+                    folded,
                     CaseMatching::Ignore,
                     Normalization::Never,
                     AtomKind::Fuzzy,
                 );
-                let matcher = &mut self.matcher;
-                self.items
-                    .iter()
-                    .filter_map(|i| {
-                        pattern
-                            .score(i.haystack.slice(..), matcher)
-                            .map(|score| Hit {
-                                tenant_id: i.tenant_id,
-                                score,
-                            })
-                    })
-                    .collect()
+                for n in candidates {
+                    let i = &self.items[n as usize];
+                    if let Some(score) = pattern.score(i.haystack.slice(..), &mut self.matcher) {
+                        matched.push(n);
+                        hits.push(Hit {
+                            tenant_id: i.tenant_id,
+                            score,
+                        });
+                    }
+                }
             }
-        };
+        }
+        self.last = Some((mode, matched));
         // Best first; among equals, the order of the index (by name) holds.
         hits.sort_by_key(|h| std::cmp::Reverse(h.score));
         hits.truncate(limit);
@@ -248,6 +287,32 @@ mod tests {
         assert_eq!(ids(i.search("pyrenees", 5)), vec![4]);
         assert_eq!(ids(i.search("LOC-00003", 5))[0], 3);
         assert_eq!(ids(i.search("00003", 5)), vec![3]);
+    }
+
+    #[test]
+    fn typing_narrows_and_backspace_widens_again() {
+        let mut i = index();
+        let typed: Vec<Vec<i64>> = ["l", "le", "lef", "lefe", "lefev", "lefe", "lef"]
+            .iter()
+            .map(|q| {
+                let mut v = ids(i.search(q, 10));
+                v.sort();
+                v
+            })
+            .collect();
+        // The same results as a fresh index gives for each query.
+        for (q, got) in ["l", "le", "lef", "lefe", "lefev", "lefe", "lef"]
+            .iter()
+            .zip(&typed)
+        {
+            let mut fresh = ids(index().search(q, 10));
+            fresh.sort();
+            assert_eq!(&fresh, got, "{q}");
+        }
+        assert!(typed[4].contains(&1), "lefev");
+        assert!(typed[6].contains(&4), "backspace brings Lefebvre back");
+        // Switching from a name to a number starts afresh.
+        assert_eq!(ids(i.search("0639", 5)), vec![2]);
     }
 
     #[test]
