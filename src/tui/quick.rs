@@ -202,22 +202,13 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
             let mut changed = false;
             match action {
                 Action::Back | Action::Interrupt => return,
-                Action::Char(c) => {
-                    query.insert(c);
-                    changed = true;
-                }
-                Action::Backspace => {
-                    query.backspace();
-                    changed = true;
-                }
-                Action::Delete => {
-                    query.delete();
-                    changed = true;
-                }
-                Action::Left => query.left(),
-                Action::Right => query.right(),
-                Action::Home => query.home(),
-                Action::End => query.end(),
+                Action::Char(_)
+                | Action::Backspace
+                | Action::Delete
+                | Action::Left
+                | Action::Right
+                | Action::Home
+                | Action::End => changed = query.edit(action) == Some(true),
                 Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
                 Action::Down | Action::ScrollDown | Action::NextField => {
                     selected = (selected + 1).min(hits.len().saturating_sub(1))

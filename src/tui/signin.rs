@@ -80,22 +80,19 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     };
     let page = areas(super::view::body(size)).list.height.max(1) as isize;
     match action {
-        Action::Char(c) => {
-            state.filter.insert(c);
-            state.selected = 0;
+        Action::Char(_)
+        | Action::Backspace
+        | Action::Delete
+        | Action::Left
+        | Action::Right
+        | Action::Home
+        | Action::End => {
+            // A new filter shows its list from the top.
+            let changed = state.filter.edit(action) == Some(true);
+            if changed {
+                state.selected = 0;
+            }
         }
-        Action::Backspace => {
-            state.filter.backspace();
-            state.selected = 0;
-        }
-        Action::Delete => {
-            state.filter.delete();
-            state.selected = 0;
-        }
-        Action::Left => state.filter.left(),
-        Action::Right => state.filter.right(),
-        Action::Home => state.filter.home(),
-        Action::End => state.filter.end(),
         Action::Up | Action::ScrollUp | Action::PrevField => state.move_by(-1),
         Action::Down | Action::ScrollDown | Action::NextField => state.move_by(1),
         Action::PageUp => state.move_by(-page),

@@ -85,6 +85,23 @@ impl TextField {
         self.cursor = self.len();
     }
 
+    /// Applies a typing or cursor action; `None` when `action` is not one. `Some(true)`
+    /// when the text changed (so that a list filtered by it is searched again).
+    pub fn edit(&mut self, action: super::Action) -> Option<bool> {
+        use super::Action as A;
+        match action {
+            A::Char(c) => self.insert(c),
+            A::Backspace => self.backspace(),
+            A::Delete => self.delete(),
+            A::Left => self.left(),
+            A::Right => self.right(),
+            A::Home => self.home(),
+            A::End => self.end(),
+            _ => return None,
+        }
+        Some(matches!(action, A::Char(_) | A::Backspace | A::Delete))
+    }
+
     pub fn set(&mut self, value: &str) {
         *self = TextField::new(value);
     }

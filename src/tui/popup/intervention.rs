@@ -175,29 +175,9 @@ impl InterventionForm {
                 }
             }
             Action::Pick(n) => self.choose(self.focus, usize::from(n.saturating_sub(1))),
-            Action::Char(c) => {
+            Action::Char(_) | Action::Backspace | Action::Delete | Action::Home | Action::End => {
                 if let Some(t) = self.text_mut() {
-                    t.insert(c);
-                }
-            }
-            Action::Backspace => {
-                if let Some(t) = self.text_mut() {
-                    t.backspace();
-                }
-            }
-            Action::Delete => {
-                if let Some(t) = self.text_mut() {
-                    t.delete();
-                }
-            }
-            Action::Home => {
-                if let Some(t) = self.text_mut() {
-                    t.home();
-                }
-            }
-            Action::End => {
-                if let Some(t) = self.text_mut() {
-                    t.end();
+                    t.edit(action);
                 }
             }
             Action::Click { x, y } => {

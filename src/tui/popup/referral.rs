@@ -186,29 +186,9 @@ impl ReferralForm {
                     _ => {}
                 }
             }
-            Action::Char(c) => {
+            Action::Char(_) | Action::Backspace | Action::Delete | Action::Home | Action::End => {
                 if let Some(t) = self.text_mut() {
-                    t.insert(c);
-                }
-            }
-            Action::Backspace => {
-                if let Some(t) = self.text_mut() {
-                    t.backspace();
-                }
-            }
-            Action::Delete => {
-                if let Some(t) = self.text_mut() {
-                    t.delete();
-                }
-            }
-            Action::Home => {
-                if let Some(t) = self.text_mut() {
-                    t.home();
-                }
-            }
-            Action::End => {
-                if let Some(t) = self.text_mut() {
-                    t.end();
+                    t.edit(action);
                 }
             }
             Action::Click { x, y } => {
