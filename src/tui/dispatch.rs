@@ -85,17 +85,8 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     let Screen::Dispatch(d) = &mut app.screen else {
         return;
     };
-    let moved = match action {
-        Action::Up | Action::ScrollUp => Some(d.selected.saturating_sub(1)),
-        Action::Down | Action::ScrollDown => Some(d.selected + 1),
-        Action::PageUp => Some(d.selected.saturating_sub(10)),
-        Action::PageDown => Some(d.selected + 10),
-        Action::Home => Some(0),
-        Action::End => Some(usize::MAX),
-        _ => None,
-    };
-    if let Some(i) = moved {
-        d.selected = i.min(d.items.len().saturating_sub(1));
+    if let Some(i) = super::rows::moved_to(action, d.selected, d.items.len()) {
+        d.selected = i;
         if let Err(e) = d.load_history(&app.store) {
             let text = app.store_error_text(&e);
             app.error(text);

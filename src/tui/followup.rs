@@ -252,17 +252,8 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     let Screen::FollowUp(f) = &mut app.screen else {
         return;
     };
-    let moved = match action {
-        Action::Up | Action::ScrollUp => Some(f.selected.saturating_sub(1)),
-        Action::Down | Action::ScrollDown => Some(f.selected + 1),
-        Action::PageUp => Some(f.selected.saturating_sub(10)),
-        Action::PageDown => Some(f.selected + 10),
-        Action::Home => Some(0),
-        Action::End => Some(usize::MAX),
-        _ => None,
-    };
-    if let Some(i) = moved {
-        f.selected = i.min(f.items.len().saturating_sub(1));
+    if let Some(i) = super::rows::moved_to(action, f.selected, f.items.len()) {
+        f.selected = i;
         if let Err(e) = f.load_history(&app.store) {
             let text = app.store_error_text(&e);
             app.error(text);

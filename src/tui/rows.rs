@@ -446,6 +446,22 @@ pub fn wrap(text: &str, cols: usize, first: &str, rest: &str) -> Vec<String> {
     out.into_iter().map(|l| l.replace(NBSP, " ")).collect()
 }
 
+/// The row a list key moves to, from `selected` in a list of `len` rows; `None` when
+/// `action` does not move in lists.
+pub fn moved_to(action: super::Action, selected: usize, len: usize) -> Option<usize> {
+    use super::Action as A;
+    let to = match action {
+        A::Up | A::ScrollUp => selected.saturating_sub(1),
+        A::Down | A::ScrollDown => selected + 1,
+        A::PageUp => selected.saturating_sub(10),
+        A::PageDown => selected + 10,
+        A::Home => 0,
+        A::End => usize::MAX,
+        _ => return None,
+    };
+    Some(to.min(len.saturating_sub(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
