@@ -8,6 +8,7 @@ use super::{Result, Store, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_indexes_for_shifts.sql"),
+    include_str!("migrations/003_covering_calls_index.sql"),
 ];
 
 /// The schema version this build writes.

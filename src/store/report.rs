@@ -2,7 +2,7 @@
 //! for one cohort. Every figure is defined, with the SQL that reproduces it, in
 //! docs/REPORT.md; the queries here are those, with the cohort filter added.
 //!
-//! Calls are read through `calls_ended`, so a report over a week reads that week's
+//! Calls are read through `calls_ended` (which covers outcome, tenant and operator), so a report over a week reads that week's
 //! calls only; the whole program (a million calls) takes a few seconds.
 
 use std::collections::BTreeMap;
