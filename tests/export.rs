@@ -279,6 +279,26 @@ fn health_details_leave_only_when_asked_by_a_named_person_and_are_logged() {
         ));
     assert!(!refused.exists());
     assert_eq!(log("export_health"), 0);
+    // Health details leave only with a coordinator's name on them.
+    veille()
+        .arg("--db")
+        .arg(&s.path)
+        .args([
+            "export",
+            "calls",
+            "--include-health",
+            "--operator",
+            "op1",
+            "--output",
+        ])
+        .arg(&refused)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "only coordinators export health details",
+        ));
+    assert!(!refused.exists());
+    assert_eq!(log("export_health"), 0);
 
     let (bytes, _) = export(
         &s,

@@ -32,10 +32,17 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         Some(id) => Some(store.operator(id)?),
         None => None,
     };
-    if args.include_health && operator.is_none() {
-        bail!(
-            "--include-health needs --operator ID: who exports health details is written in the audit log"
-        );
+    if args.include_health {
+        match &operator {
+            None => bail!(
+                "--include-health needs --operator ID: who exports health details is written in the audit log"
+            ),
+            Some(op) if op.role != crate::domain::Role::Coordinator => bail!(
+                "{} is not a coordinator: only coordinators export health details",
+                op.name
+            ),
+            Some(_) => {}
+        }
     }
     let since = day_arg("--since", &args.since)?;
     let until = day_arg("--until", &args.until)?;
