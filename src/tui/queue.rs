@@ -111,10 +111,15 @@ impl QueueState {
 
 pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     let size = app.size;
+    let pending = app.pending_draft.is_some();
     let Screen::Queue(q) = &mut app.screen else {
         return;
     };
-    let list = areas(super::view::body(size)).0;
+    let list = list_rows(
+        super::view::body(size),
+        pending,
+        !q.handover_notes.is_empty(),
+    );
     let per_page = (list.height as usize / ROW_HEIGHT).max(1);
     let moved = match action {
         Action::Up | Action::ScrollUp => Some(q.selected.saturating_sub(1)),
@@ -205,6 +210,20 @@ fn areas(body: Rect) -> (Rect, Rect) {
     (Block::bordered().inner(list), card)
 }
 
+/// Where the list's rows are: below the line about a call left unsaved and the line
+/// about the day's handover notes, when they are shown. Drawing and mouse clicks both
+/// use it, so a click lands on the row it points at.
+fn list_rows(body: Rect, pending: bool, notes: bool) -> Rect {
+    let mut list = areas(body).0;
+    for shown in [pending, notes] {
+        if shown {
+            list.y += 1;
+            list.height = list.height.saturating_sub(1);
+        }
+    }
+    list
+}
+
 fn scroll(selected: usize, height: usize) -> usize {
     let per_page = (height / ROW_HEIGHT).max(1);
     (selected + 1).saturating_sub(per_page)
@@ -272,7 +291,9 @@ pub fn household(ui: &Ui, lives_alone: bool) -> &'static str {
 pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let t = ui.theme;
-    let (list, card_area) = areas(body);
+    let (mut line_at, card_area) = areas(body);
+    line_at.height = 1;
+    let list = list_rows(body, pending.is_some(), !q.handover_notes.is_empty());
     let outer = Rect {
         width: body.width - card_area.width,
         ..body
@@ -282,9 +303,7 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
         Block::bordered().title(Span::styled(format!(" {title} "), t.title())),
         outer,
     );
-    let mut list = list;
     if let Some(name) = pending {
-        let line = Rect { height: 1, ..list };
         frame.render_widget(
             Paragraph::new(Span::styled(
                 clip(
@@ -293,13 +312,11 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
                 ),
                 t.error(),
             )),
-            line,
+            line_at,
         );
-        list.y += 1;
-        list.height = list.height.saturating_sub(1);
+        line_at.y += 1;
     }
     if let Some(last) = q.handover_notes.last() {
-        let line = Rect { height: 1, ..list };
         let text = l.f(
             "handover.queue_line",
             &[
@@ -310,10 +327,8 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
         );
         frame.render_widget(
             Paragraph::new(Span::styled(clip(&text, list.width as usize), t.bold())),
-            line,
+            line_at,
         );
-        list.y += 1;
-        list.height = list.height.saturating_sub(1);
     }
 
     if let Some(empty) = q.empty {
