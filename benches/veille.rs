@@ -17,7 +17,6 @@ use veille::clock::Clock;
 use veille::config::Config;
 use veille::domain::Outcome;
 use veille::domain::period::Period;
-use veille::domain::search::TenantIndex;
 use veille::i18n::Lang;
 use veille::store::{CallToSave, Store, new_save_id};
 use veille::tui::theme::Theme;
@@ -160,9 +159,9 @@ fn search(c: &mut Criterion) {
     for tenants in SIZES {
         let store = Store::open(&demo_file(tenants)).unwrap();
         g.bench_function(BenchmarkId::new("build_index", label(tenants)), |b| {
-            b.iter(|| TenantIndex::new(store.search_rows().unwrap()))
+            b.iter(|| store.search_index().unwrap())
         });
-        let mut index = TenantIndex::new(store.search_rows().unwrap());
+        let mut index = store.search_index().unwrap();
         // As an operator types: each keystroke narrows the previous results.
         for (name, query) in [
             ("typing_name_per_keystroke", "lefevre"),

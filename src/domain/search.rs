@@ -74,30 +74,39 @@ pub struct Hit {
 
 impl TenantIndex {
     pub fn new(rows: impl IntoIterator<Item = SearchRow>) -> TenantIndex {
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                let text = format!(
-                    "{} {} {} {} {} {}",
-                    r.last_name, r.first_name, r.address, r.postcode, r.city, r.reference
-                );
-                Item {
-                    tenant_id: r.tenant_id,
-                    haystack: Utf32String::from(fold_keep_spaces(&text).as_str()),
-                    phones: r
-                        .phones
-                        .iter()
-                        .map(|p| digits(p).into_boxed_str())
-                        .collect(),
-                    reference: fold_keep_spaces(&r.reference).into_boxed_str(),
-                }
-            })
-            .collect();
+        let mut index = TenantIndex::empty();
+        for r in rows {
+            index.push(&r);
+        }
+        index
+    }
+
+    pub fn empty() -> TenantIndex {
         TenantIndex {
-            items,
+            items: Vec::new(),
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
         }
+    }
+
+    /// Adds a tenant. Only the folded text, phone digits and reference are kept, so the
+    /// rows can be streamed from the database without being held.
+    pub fn push(&mut self, r: &SearchRow) {
+        let text = format!(
+            "{} {} {} {} {} {}",
+            r.last_name, r.first_name, r.address, r.postcode, r.city, r.reference
+        );
+        self.items.push(Item {
+            tenant_id: r.tenant_id,
+            haystack: Utf32String::from(fold_keep_spaces(&text).as_str()),
+            phones: r
+                .phones
+                .iter()
+                .map(|p| digits(p).into_boxed_str())
+                .collect(),
+            reference: fold_keep_spaces(&r.reference).into_boxed_str(),
+        });
+        self.last = None;
     }
 
     pub fn len(&self) -> usize {

@@ -5,8 +5,6 @@
 //! The search index is built the first time the quick entry opens and kept for the
 //! session: start-up stays fast, and typing never queries the database.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Days, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Rect, Size};
@@ -21,7 +19,7 @@ use super::queue::phone_text;
 use super::rows::{clip, pad};
 use super::text_field::TextField;
 use crate::domain::Urgency;
-use crate::domain::search::{SearchRow, TenantIndex};
+use crate::domain::search::TenantIndex;
 use crate::store::{StoreError, Tenant};
 
 /// How many results are shown.
@@ -30,39 +28,32 @@ const SHOWN: usize = 8;
 /// Days until the follow-up of a quick referral.
 const FOLLOW_UP_DAYS: u64 = 7;
 
-/// The search index and what the results show of each tenant.
+/// The search index of the session. What a result shows is read from the database for
+/// the few tenants found, so the index keeps only what it searches.
 pub struct QuickIndex {
     index: TenantIndex,
-    rows: Vec<SearchRow>,
-    by_id: HashMap<i64, usize>,
 }
 
 impl QuickIndex {
-    pub fn new(rows: Vec<SearchRow>) -> QuickIndex {
-        let index = TenantIndex::new(rows.iter().cloned());
-        let by_id = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.tenant_id, i))
-            .collect();
-        QuickIndex { index, rows, by_id }
+    pub fn new(index: TenantIndex) -> QuickIndex {
+        QuickIndex { index }
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.index.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.index.is_empty()
     }
 
     /// The best matches for `query`, as lines to show.
-    pub fn search(&mut self, query: &str) -> Vec<Found> {
+    pub fn search(&mut self, store: &crate::store::Store, query: &str) -> Vec<Found> {
         self.index
             .search(query, SHOWN)
             .into_iter()
-            .filter_map(|h| self.by_id.get(&h.tenant_id).map(|i| &self.rows[*i]))
-            .map(Found::from_row)
+            .filter_map(|h| store.tenant(h.tenant_id).ok())
+            .map(|t| Found::from_tenant(&t))
             .collect()
     }
 }
@@ -78,17 +69,22 @@ pub struct Found {
 }
 
 impl Found {
-    fn from_row(r: &SearchRow) -> Found {
+    fn from_tenant(t: &Tenant) -> Found {
         Found {
-            tenant_id: r.tenant_id,
-            name: format!("{} {}", r.last_name, r.first_name)
+            tenant_id: t.id,
+            name: format!("{} {}", t.last_name, t.first_name)
                 .trim()
                 .to_string(),
-            address: format!("{}, {} {}", r.address, r.postcode, r.city)
+            address: format!("{}, {} {}", t.address, t.postcode, t.city)
                 .trim_matches([',', ' '])
                 .to_string(),
-            phone: r.phones.first().map(|p| phone_text(p)).unwrap_or_default(),
-            reference: r.reference.clone(),
+            phone: t
+                .phone
+                .as_deref()
+                .or(t.phone_alt.as_deref())
+                .map(phone_text)
+                .unwrap_or_default(),
+            reference: t.external_ref.clone().unwrap_or_default(),
         }
     }
 
@@ -171,8 +167,8 @@ pub fn open(app: &mut App) {
         return;
     }
     if app.quick_index.is_none() {
-        match app.store.search_rows() {
-            Ok(rows) => app.quick_index = Some(QuickIndex::new(rows)),
+        match app.store.search_index() {
+            Ok(index) => app.quick_index = Some(QuickIndex::new(index)),
             Err(e) => {
                 let text = app.store_error_text(&e);
                 app.error(text);
@@ -190,7 +186,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
     let stage = std::mem::replace(
         &mut q.stage,
         Stage::Kind {
-            tenant: Found::from_row(&SearchRow::default()),
+            tenant: Found::from_tenant(&Tenant::default()),
         },
     );
     q.stage = match stage {
@@ -229,7 +225,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                 hits = app
                     .quick_index
                     .as_mut()
-                    .map(|i| i.search(query.value()))
+                    .map(|i| i.search(&app.store, query.value()))
                     .unwrap_or_default();
                 selected = 0;
             }
