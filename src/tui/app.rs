@@ -225,6 +225,12 @@ impl App {
         });
     }
 
+    /// Tells the operator, in their words, what a store error means.
+    pub fn store_error(&mut self, e: &StoreError) {
+        let text = self.store_error_text(e);
+        self.error(text);
+    }
+
     pub fn error(&mut self, text: String) {
         self.message = Some(Message {
             text,
@@ -315,8 +321,7 @@ impl App {
         match QueueState::load(&self.store, op, now, &self.rules, selected) {
             Ok(q) => self.screen = Screen::Queue(Box::new(q)),
             Err(e) => {
-                let text = self.store_error_text(&e);
-                self.error(text);
+                self.store_error(&e);
                 if !matches!(self.screen, Screen::Queue(_)) {
                     self.screen = Screen::Queue(Box::default());
                 }
@@ -364,8 +369,7 @@ impl App {
             let result = self.store.end_shift(session.shift_id, now);
             self.store.set_retry_for(RETRY_FOR);
             if let Err(e) = result {
-                let text = self.store_error_text(&e);
-                self.error(text);
+                self.store_error(&e);
                 return;
             }
         }

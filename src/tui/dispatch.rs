@@ -75,8 +75,7 @@ fn load(app: &mut App, keep: Option<usize>) {
     match DispatchState::load(&app.store, keep) {
         Ok(s) => app.screen = Screen::Dispatch(Box::new(s)),
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
     }
 }
@@ -88,8 +87,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     if let Some(i) = super::rows::moved_to(action, d.selected, d.items.len()) {
         d.selected = i;
         if let Err(e) = d.load_history(&app.store) {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
         return;
     }
@@ -116,8 +114,7 @@ fn assign_form(app: &mut App, i: &InterventionRow) {
     let teams: Vec<_> = match app.store.field_teams() {
         Ok(t) => t.into_iter().filter(|t| t.active).collect(),
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
             return;
         }
     };

@@ -242,8 +242,7 @@ fn load(app: &mut App, filters: Filters, keep: Option<usize>) {
     match FollowUpState::load(&app.store, op, coordinator, filters, &app.rules, keep) {
         Ok(s) => app.screen = Screen::FollowUp(Box::new(s)),
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
     }
 }
@@ -255,8 +254,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     if let Some(i) = super::rows::moved_to(action, f.selected, f.items.len()) {
         f.selected = i;
         if let Err(e) = f.load_history(&app.store) {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
         return;
     }

@@ -136,8 +136,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     };
     if let Some(index) = moved {
         if let Err(e) = q.select(index, &app.store) {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
         return;
     }

@@ -170,8 +170,7 @@ pub fn open(app: &mut App) {
         match app.store.search_index() {
             Ok(index) => app.quick_index = Some(QuickIndex::new(index)),
             Err(e) => {
-                let text = app.store_error_text(&e);
-                app.error(text);
+                app.store_error(&e);
                 return;
             }
         }
@@ -338,8 +337,7 @@ fn saved(
             true
         }
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
             false
         }
     }

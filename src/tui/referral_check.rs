@@ -102,8 +102,7 @@ pub fn load_past_needs(app: &mut App, now: DateTime<Utc>) {
     {
         Ok(needs) => call.past_needs = needs,
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
     }
 }

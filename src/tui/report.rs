@@ -72,8 +72,7 @@ fn show(app: &mut App, monday: NaiveDate, now: DateTime<Utc>) {
     match ReportState::load(&app.store, monday, now, app.rules.tz) {
         Ok(r) => app.screen = Screen::Report(Box::new(r)),
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
     }
 }

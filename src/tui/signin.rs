@@ -113,8 +113,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
                 return;
             };
             if let Err(e) = app.sign_in(op, now) {
-                let text = app.store_error_text(&e);
-                app.error(text);
+                app.store_error(&e);
             }
         }
         _ => {}

@@ -48,8 +48,7 @@ pub fn open(app: &mut App, now: DateTime<Utc>) {
         }
         Ok(None) => {}
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
     }
 }
@@ -94,8 +93,7 @@ pub(crate) fn write_note(app: &mut App, note: &str, now: DateTime<Utc>) -> bool 
             true
         }
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
             false
         }
     }
@@ -123,8 +121,7 @@ pub(crate) fn hand_over(app: &mut App, to: Option<(i64, String)>, now: DateTime<
             true
         }
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
             false
         }
     }
@@ -175,8 +172,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
                     }))
                 }
                 Err(e) => {
-                    let text = app.store_error_text(&e);
-                    app.error(text);
+                    app.store_error(&e);
                 }
             }
         }

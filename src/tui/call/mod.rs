@@ -344,8 +344,7 @@ pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc
         Ok(c) => c,
         Err(e) => {
             let _ = app.store.release_claim(&claim, now);
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
             return;
         }
     };
@@ -456,8 +455,7 @@ pub fn tick(app: &mut App, now: DateTime<Utc>) {
         Err(StoreError::Busy) => {}
         Err(e) => {
             call.renewed_at = now;
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
     }
 }
@@ -552,8 +550,7 @@ fn reclaim(app: &mut App, now: DateTime<Utc>) {
             app.info(app.lang.t("call.reclaimed").to_string());
         }
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
         }
     }
 }

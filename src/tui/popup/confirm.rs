@@ -136,8 +136,7 @@ pub fn resume(app: &mut App, now: DateTime<Utc>) {
         }
         Ok(false) => {}
         Err(e) => {
-            let text = app.store_error_text(&e);
-            app.error(text);
+            app.store_error(&e);
             return;
         }
     }
