@@ -381,10 +381,10 @@ fn health_details_show_on_the_call_only_and_the_read_is_audited() {
     // Select André on the queue: his card shows no health details.
     let andre = fx.tenant_id("Lambert");
     for _ in 0..5 {
-        if let Screen::Queue(q) = &app.screen {
-            if q.selected_tenant() == Some(andre) {
-                break;
-            }
+        if let Screen::Queue(q) = &app.screen
+            && q.selected_tenant() == Some(andre)
+        {
+            break;
         }
         press(&mut app, &[Char('j')]);
     }

@@ -65,10 +65,10 @@ pub fn postcode(text: &str) -> Result<String, String> {
 
 /// Lives alone from a household size: "1" is alone; also "seul(e)", "couple".
 pub fn household_alone(text: &str) -> Result<bool, String> {
-    if let Ok(n) = text.parse::<u32>() {
-        if n > 0 {
-            return Ok(n == 1);
-        }
+    if let Ok(n) = text.parse::<u32>()
+        && n > 0
+    {
+        return Ok(n == 1);
     }
     match parse::fold(text).as_str() {
         "seul" | "seule" | "personneseule" | "alone" | "single" => Ok(true),

@@ -36,6 +36,10 @@ pub enum StoreError {
     )]
     DiskIo(PathBuf),
     #[error(
+        "the disk holding {0} did not confirm that the save was written (input/output error); what was typed is kept: save it again, and run `veille doctor`"
+    )]
+    NotSynced(PathBuf),
+    #[error(
         "your claim on this tenant was lost (it expired and another operator took the tenant); what you typed is kept"
     )]
     ClaimLost,

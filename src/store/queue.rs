@@ -31,6 +31,10 @@ pub struct QueueEntry {
 /// Tenants per cohort fetched as candidates; more than any screen shows.
 const CANDIDATES_PER_COHORT: i64 = 200;
 
+/// Tenants per cohort read before a claim: more than the operators who may take the
+/// same first ones in the moment between reading and claiming.
+const CLAIM_CANDIDATES_PER_COHORT: i64 = 64;
+
 /// The conditions that put a tenant in the queue at `?1` (now) on local day `?2`. The
 /// first line repeats the condition of the partial index `tenants_queue` word for word:
 /// SQLite only uses a partial index when the query states its condition.
@@ -42,22 +46,25 @@ const IN_QUEUE: &str = "t.due_at IS NOT NULL AND t.status IN ('active', 'paused'
     AND NOT EXISTS (SELECT 1 FROM claims k
                     WHERE k.tenant_id = t.id AND k.released_at IS NULL AND k.expires_at > ?1)";
 
+fn candidate_from_row(r: &rusqlite::Row) -> rusqlite::Result<queue::Candidate> {
+    Ok(queue::Candidate {
+        tenant_id: r.get(0)?,
+        due_at: time::req_ts(r.get(1)?)?,
+        cohort_priority: r.get(2)?,
+        callback_at: time::opt_ts(r.get(3)?)?,
+        callback_operator: r.get(4)?,
+    })
+}
+
 fn candidates(
     conn: &Connection,
     now: DateTime<Utc>,
     today: NaiveDate,
+    per_cohort: i64,
 ) -> Result<Vec<queue::Candidate>> {
     let now_s = time::ts(now);
     let today_s = time::day(today);
-    let map = |r: &rusqlite::Row| {
-        Ok(queue::Candidate {
-            tenant_id: r.get(0)?,
-            due_at: time::req_ts(r.get(1)?)?,
-            cohort_priority: r.get(2)?,
-            callback_at: time::opt_ts(r.get(3)?)?,
-            callback_operator: r.get(4)?,
-        })
-    };
+    let map = candidate_from_row;
     let mut out = rows(
         conn,
         &format!(
@@ -85,7 +92,7 @@ fn candidates(
                  WHERE t.cohort_id = ?3 AND t.callback_at IS NULL AND {IN_QUEUE}
                  ORDER BY t.due_at LIMIT ?4"
             ),
-            params![now_s, today_s, cohort, CANDIDATES_PER_COHORT],
+            params![now_s, today_s, cohort, per_cohort],
             map,
         )?);
     }
@@ -97,12 +104,34 @@ fn ordered(
     operator: i64,
     now: DateTime<Utc>,
     rules: &Rules,
+    per_cohort: i64,
 ) -> Result<Vec<queue::Candidate>> {
     if !rules.hours.is_open(now, rules.tz) {
         return Ok(Vec::new());
     }
-    let c = candidates(conn, now, rules.local_date(now))?;
+    let c = candidates(conn, now, rules.local_date(now), per_cohort)?;
     Ok(queue::order(c, operator, now, rules.callback_grace))
+}
+
+/// Whether `c`, read from the queue a moment ago, is still in it exactly as read: not
+/// claimed meanwhile, nor called, nor changed in a way that could move it in the order.
+fn still_as_read(
+    conn: &Connection,
+    c: &queue::Candidate,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<bool> {
+    let now_s = time::ts(now);
+    let today_s = time::day(today);
+    let current = conn
+        .prepare_cached(&format!(
+            "SELECT t.id, t.due_at, c.priority, t.callback_at, t.callback_operator_id
+             FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
+             WHERE t.id = ?3 AND c.active = 1 AND c.starts_on <= ?2 AND {IN_QUEUE}"
+        ))?
+        .query_row(params![now_s, today_s, c.tenant_id], candidate_from_row)
+        .optional()?;
+    Ok(current.as_ref() == Some(c))
 }
 
 impl Store {
@@ -114,7 +143,7 @@ impl Store {
         rules: &Rules,
         limit: usize,
     ) -> Result<Vec<QueueEntry>> {
-        let order = ordered(self.read(), operator, now, rules)?;
+        let order = ordered(self.read(), operator, now, rules, CANDIDATES_PER_COHORT)?;
         order
             .into_iter()
             .take(limit)
@@ -156,8 +185,27 @@ impl Store {
         now: DateTime<Utc>,
         rules: &Rules,
     ) -> Result<Option<Claim>> {
-        self.write(|tx| {
-            let first = ordered(tx, operator, now, rules)?.into_iter().next();
+        // The queue is read before taking the write lock, which is then held only to
+        // check that the first tenant is still free and to record the claim: the lock
+        // is every operator's bottleneck, and reading the queue is most of a claim's work.
+        let read = ordered(
+            self.read(),
+            operator,
+            now,
+            rules,
+            CLAIM_CANDIDATES_PER_COHORT,
+        )?;
+        let today = rules.local_date(now);
+        self.write_lease(|tx| {
+            for c in &read {
+                if still_as_read(tx, c, now, today)? {
+                    return insert_claim(tx, c.tenant_id, operator, now, rules).map(Some);
+                }
+            }
+            // Colleagues took every tenant read: read the queue again under the lock.
+            let first = ordered(tx, operator, now, rules, CANDIDATES_PER_COHORT)?
+                .into_iter()
+                .next();
             match first {
                 Some(c) => insert_claim(tx, c.tenant_id, operator, now, rules).map(Some),
                 None => Ok(None),
@@ -174,7 +222,7 @@ impl Store {
         now: DateTime<Utc>,
         rules: &Rules,
     ) -> Result<Claim> {
-        self.write(|tx| {
+        self.write_lease(|tx| {
             let holder: Option<(i64, i64, String)> = tx
                 .query_row(
                     "SELECT k.id, k.operator_id, o.name FROM claims k JOIN operators o ON o.id = k.operator_id
@@ -204,10 +252,16 @@ impl Store {
         rules: &Rules,
     ) -> Result<Claim> {
         let expires = now + rules.lease;
-        self.write(|tx| {
+        self.write_lease(|tx| {
             let n = tx.execute(
-                "UPDATE claims SET expires_at = ?2 WHERE id = ?1 AND released_at IS NULL",
-                params![claim.id, time::ts(expires)],
+                "UPDATE claims SET expires_at = ?2
+                 WHERE id = ?1 AND tenant_id = ?3 AND operator_id = ?4 AND released_at IS NULL",
+                params![
+                    claim.id,
+                    time::ts(expires),
+                    claim.tenant_id,
+                    claim.operator_id
+                ],
             )?;
             if n == 0 {
                 return Err(StoreError::ClaimLost);
@@ -221,11 +275,13 @@ impl Store {
 
     /// Gives a tenant back without saving a call (the operator left the call).
     pub fn release_claim(&mut self, claim: &Claim, now: DateTime<Utc>) -> Result<()> {
-        self.write(|tx| {
+        // The tenant and operator are checked too: a claim id kept in a draft may
+        // have been given to someone else if a power cut lost the claim.
+        self.write_lease(|tx| {
             tx.execute(
                 "UPDATE claims SET released_at = ?2, release_reason = 'abandoned'
-                 WHERE id = ?1 AND released_at IS NULL",
-                params![claim.id, time::ts(now)],
+                 WHERE id = ?1 AND tenant_id = ?3 AND operator_id = ?4 AND released_at IS NULL",
+                params![claim.id, time::ts(now), claim.tenant_id, claim.operator_id],
             )?;
             Ok(())
         })
@@ -278,4 +334,47 @@ fn insert_claim(
         claimed_at: now,
         expires_at: expires,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plan of `sql`, one line per step.
+    fn plan(store: &Store, sql: &str, params: impl rusqlite::Params) -> String {
+        let mut stmt = store
+            .read()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let lines: Vec<String> = stmt
+            .query_map(params, |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|l| l.unwrap())
+            .collect();
+        lines.join("\n")
+    }
+
+    #[test]
+    fn the_queue_is_read_through_its_partial_index_whatever_the_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("veille.db")).unwrap();
+        let in_cohort = format!(
+            "SELECT t.id FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
+             WHERE t.cohort_id = ?3 AND t.callback_at IS NULL AND {IN_QUEUE}
+             ORDER BY t.due_at LIMIT ?4"
+        );
+        let p = plan(
+            &store,
+            &in_cohort,
+            params!["2026-12-01T10:00:00Z", "2026-12-01", 1, 64],
+        );
+        assert!(p.contains("USING INDEX tenants_queue"), "{p}");
+        let one = format!("SELECT t.id FROM tenants t WHERE t.id = ?3 AND {IN_QUEUE}");
+        let p = plan(
+            &store,
+            &one,
+            params!["2026-12-01T10:00:00Z", "2026-12-01", 1],
+        );
+        assert!(p.contains("INTEGER PRIMARY KEY"), "{p}");
+    }
 }

@@ -22,15 +22,15 @@ impl Store {
                 |row| row.get(0),
             )
             .optional()?;
-        if id.is_none() {
-            if let Ok(n) = r.parse::<i64>() {
-                id = self
-                    .read()
-                    .query_row("SELECT id FROM tenants WHERE id = ?1", [n], |row| {
-                        row.get(0)
-                    })
-                    .optional()?;
-            }
+        if id.is_none()
+            && let Ok(n) = r.parse::<i64>()
+        {
+            id = self
+                .read()
+                .query_row("SELECT id FROM tenants WHERE id = ?1", [n], |row| {
+                    row.get(0)
+                })
+                .optional()?;
         }
         match id {
             Some(id) => self.tenant(id),

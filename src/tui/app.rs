@@ -255,6 +255,7 @@ impl App {
             StoreError::ClaimLost => l.t("errors.claim_lost").to_string(),
             StoreError::DiskFull => l.t("errors.disk_full").to_string(),
             StoreError::DiskIo(_) => l.t("errors.disk_io").to_string(),
+            StoreError::NotSynced(_) => l.t("errors.not_synced").to_string(),
             StoreError::ReadOnly(_) => l.t("errors.read_only").to_string(),
             StoreError::HeldBy(name) => l.f("errors.tenant_taken", &[("name", name)]),
             StoreError::Invalid(m) => l.f("errors.other", &[("error", m)]),
@@ -332,10 +333,10 @@ impl App {
     }
 
     pub fn refresh_stats(&mut self) {
-        if let Some(s) = &mut self.session {
-            if let Ok(stats) = self.store.shift_stats(s.shift_id) {
-                s.stats = stats;
-            }
+        if let Some(s) = &mut self.session
+            && let Ok(stats) = self.store.shift_stats(s.shift_id)
+        {
+            s.stats = stats;
         }
     }
 

@@ -145,14 +145,14 @@ fn assign_form(app: &mut App, i: &InterventionRow) {
     form.note_label = l.t("dispatch.planned").to_string();
     form.note_hint = l.t("dispatch.planned_hint").to_string();
     // A request already given to a team starts from that team.
-    if let Some(team) = &i.team {
-        if let Some(at) = app.store.field_teams().ok().and_then(|ts| {
+    if let Some(team) = &i.team
+        && let Some(at) = app.store.field_teams().ok().and_then(|ts| {
             ts.into_iter()
                 .filter(|t| t.active)
                 .position(|t| &t.name == team)
-        }) {
-            form.choice = at;
-        }
+        })
+    {
+        form.choice = at;
     }
     app.popup = Some(super::popup::Popup::Choice(Box::new(form)));
 }

@@ -182,11 +182,11 @@ fn render_tenant(call: &CallState, ui: &Ui, area: Rect, frame: &mut Frame) {
         phone_spans.push(Span::styled(phone_text(alt), th.bold()));
     }
     let mut lines = vec![Line::from(line1), Line::from(phone_spans)];
-    if area.height >= 5 {
-        if let Some(p) = &t.phone {
-            for row in big_digits(&phone_text(p)) {
-                lines.push(Line::from(Span::styled(format!("   {row}"), th.phone())));
-            }
+    if area.height >= 5
+        && let Some(p) = &t.phone
+    {
+        for row in big_digits(&phone_text(p)) {
+            lines.push(Line::from(Span::styled(format!("   {row}"), th.phone())));
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
