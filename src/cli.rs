@@ -447,6 +447,10 @@ pub struct LoadtestArgs {
     /// Milliseconds each operator spends "on the phone" before saving.
     #[arg(long, default_value_t = 0)]
     pub think_ms: u64,
+    /// Seconds over which the operators start, evenly spread, as a shift's operators
+    /// sign in one after another; each then runs for --seconds.
+    #[arg(long, default_value_t = 0)]
+    pub ramp_up: u64,
     /// Kill this many workers with SIGKILL at random instants, starting new ones in their place.
     #[arg(long, default_value_t = 0)]
     pub kill: usize,

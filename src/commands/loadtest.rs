@@ -139,8 +139,13 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         Ok(Worker { pid, reader })
     };
     let started = Instant::now();
+    let ramp_up = Duration::from_secs(args.ramp_up);
     let mut workers: Vec<Worker> = (0..args.operators)
-        .map(|i| spawn(i, args.seconds))
+        .map(|i| {
+            let at = started + ramp_up.mul_f64(i as f64 / args.operators as f64);
+            std::thread::sleep(at.saturating_duration_since(Instant::now()));
+            spawn(i, args.seconds)
+        })
         .collect::<Result<_>>()?;
     let mut finished: Vec<Worker> = Vec::new();
     // Chaos: kill workers with SIGKILL at random instants and start new ones in their place.
@@ -148,12 +153,14 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
     let mut kills = 0;
     while kills < args.kill && args.seconds > 0 {
         let window = Duration::from_secs(args.seconds).as_millis() as u64 * 8 / 10;
-        let at = started + Duration::from_millis(rng.u64(window / 10..window.max(window / 10 + 1)));
+        let at = started
+            + ramp_up
+            + Duration::from_millis(rng.u64(window / 10..window.max(window / 10 + 1)));
         std::thread::sleep(at.saturating_duration_since(Instant::now()));
         let i = rng.usize(0..workers.len());
         let left = args
             .seconds
-            .saturating_sub(started.elapsed().as_secs())
+            .saturating_sub((started + ramp_up).elapsed().as_secs())
             .max(1);
         let _ = nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(workers[i].pid as i32),
@@ -204,6 +211,7 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         "operators": args.operators,
         "seconds": elapsed,
         "think_ms": args.think_ms,
+        "ramp_up_seconds": args.ramp_up,
         "claims": total.claims,
         "saves": total.saves,
         "saves_per_second": save_rate,
@@ -227,8 +235,8 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         let p = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(0.0);
         let (c, s) = (&summary["claim_ms"], &summary["save_ms"]);
         println!(
-            "{} operator processes for {elapsed:.1} s (think time {} ms)",
-            args.operators, args.think_ms
+            "{} operator processes for {elapsed:.1} s (think time {} ms, started over {} s)",
+            args.operators, args.think_ms, args.ramp_up
         );
         println!(
             "claims {}   saves {}   {save_rate:.0} saves/s",
