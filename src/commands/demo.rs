@@ -137,6 +137,8 @@ fn build(path: &Path, params: &Params) -> Result<Summary> {
         remove_database_files(path)?;
         std::fs::rename(&building, path)
             .with_context(|| format!("cannot put the demo database at {}", path.display()))?;
+        // The writers' gate file stays behind under the building name.
+        remove_database_files(&building)?;
         Ok(summary)
     });
     if placed.is_err() {
@@ -157,9 +159,9 @@ fn make(file: &Path, params: &Params) -> Result<Summary> {
     Ok(demo::summary(&bulk, params.now, &rules))
 }
 
-/// Removes a database file and its -wal and -shm companions, those that exist.
+/// Removes a database file and its -wal, -shm and -lock companions, those that exist.
 fn remove_database_files(path: &Path) -> Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-lock"] {
         let mut name = OsString::from(path.as_os_str());
         name.push(suffix);
         let file = PathBuf::from(name);
