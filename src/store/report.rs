@@ -1,12 +1,12 @@
 //! The program report: program-wide figures for a period of local days, optionally
 //! for one cohort. Every figure is defined, with the SQL that reproduces it, in
-//! docs/REPORT.md; the queries here are those, with the cohort filter added.
+//! docs/REPORT.md; tests/report_sql.rs checks the figures made here against that SQL.
 //!
 //! Each table is read once: the tenants (cohort figures, who is due this week), the
 //! period's calls from the `calls_ended` index alone (`calls`), the referrals and the
-//! intervention requests. People are counted in Rust while reading, not with SQLite's
-//! `count(DISTINCT …)`: a report over the whole program (a million calls) reads each
-//! call once.
+//! intervention requests. People are counted in Rust while reading, with a mark per
+//! tenant, rather than with SQLite's `count(DISTINCT …)`, whose temporary B-trees took
+//! seconds over a million calls; a cohort is a set of marks, not a join per row.
 
 pub(crate) mod calls;
 pub(crate) mod ids;
@@ -15,11 +15,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use self::calls::{CallScan, count_calls, str_at};
+use self::calls::{CallScan, count_calls, int_at, str_at};
 use self::ids::IdMap;
 use super::{Result, Store, StoreError, rows, time};
 use crate::domain::period::{self, Period};
@@ -181,27 +180,22 @@ impl Store {
                 day_starts: CallScan::day_starts(series.days().map(|d| Period::day(d).bounds(tz))),
                 reached_since: tenants.spared_from.clone(),
                 scope: tenants.scope.as_ref(),
+                // For every cohort, one probe of `calls_operator` per operator costs
+                // less than reading each call's operator; for one cohort the probe
+                // would look at every call of the operators who never call it.
+                operators: cohort.is_some(),
             },
         )?;
-        // One probe of `calls_operator` per operator rather than a mark per call read;
-        // the same number as count(DISTINCT operator_id).
-        let in_cohort = match cohort {
-            Some(_) => "JOIN tenants t ON t.id = c.tenant_id AND t.cohort_id = ?3",
-            None => "",
-        };
-        let operators_active_unique = snapshot.query_row(
-            &format!(
+        let operators_active_unique = match calls.operators_active_unique {
+            Some(n) => n,
+            None => snapshot.query_row(
                 "SELECT count(*) FROM operators o WHERE EXISTS (
-                   SELECT 1 FROM calls c {in_cohort} WHERE c.operator_id = o.id
-                     AND c.ended_at >= ?1 AND c.ended_at < ?2)"
-            ),
-            params_from_iter(
-                [Value::Text(time::ts(from)), Value::Text(time::ts(to))]
-                    .into_iter()
-                    .chain(cohort.map(Value::Integer)),
-            ),
-            |r| count_at(r, 0),
-        )?;
+                   SELECT 1 FROM calls c WHERE c.operator_id = o.id
+                     AND c.ended_at >= ?1 AND c.ended_at < ?2)",
+                [time::ts(from), time::ts(to)],
+                |r| count_at(r, 0),
+            )?,
+        };
         let calls_total: u64 = calls.by_outcome.values().sum();
         let average = |total: f64, n: u64| (n > 0).then(|| (total / n as f64).round() as i64);
         // Due this week: those reached this week, and the tenants the cadence calls for
@@ -369,7 +363,7 @@ fn read_tenants(
         time::day(sunday)
     ])?;
     while let Some(r) = tenants.next()? {
-        let (id, cohort): (i64, i64) = (r.get(0)?, r.get(1)?);
+        let (id, cohort) = (int_at(r, 0)?, int_at(r, 1)?);
         let Some((c, spared)) = cohorts.iter_mut().find(|(c, _)| c.cohort_id == cohort) else {
             continue;
         };
@@ -377,14 +371,14 @@ fn read_tenants(
             *scope.get_mut(id) = true;
         }
         let status = TenantStatus::from_code(str_at(r, 2)?).unwrap_or(TenantStatus::Active);
-        let objected: bool = r.get(3)?;
+        let objected = int_at(r, 3)? != 0;
         *c.tenants_by_status.entry(status).or_default() += 1;
         c.tenants_total += 1;
         c.tenants_objected += u64::from(objected);
         if IN_PROGRAM.contains(&status) && !objected {
             c.tenants_in_program += 1;
         }
-        if let (Some(spared), true) = (spared, r.get::<_, bool>(4)?) {
+        if let (Some(spared), true) = (spared, int_at(r, 4)? != 0) {
             due_unless_reached.push((id, *spared));
         }
     }

@@ -46,6 +46,7 @@ impl Store {
                 day_starts: CallScan::day_starts(days.days().map(|d| Period::day(d).bounds(tz))),
                 reached_since: Vec::new(),
                 scope: scope.as_ref(),
+                operators: false,
             },
         )?;
         snapshot.finish()?;

@@ -1,8 +1,7 @@
 //! The report's figures about calls, counted in one pass over the calls of the period
 //! read in end order from the `calls_ended` index alone: calls by outcome and their
-//! length, people called and reached, people reached this week and each
-//! day of the series, and for "due this week" whether a tenant was reached since a
-//! given instant. Counting people here, with a mark per tenant, replaces SQLite's
+//! length, people called and reached, people reached this week and each day of the
+//! series, and for "due this week" whether a tenant was reached since a given instant. Counting people here, with a mark per tenant, replaces SQLite's
 //! `count(DISTINCT …)`, whose temporary B-trees took seconds over a million calls; the
 //! definitions stay those of docs/REPORT.md.
 
@@ -29,6 +28,8 @@ pub(crate) struct CallScan<'a> {
     pub reached_since: Vec<String>,
     /// Only these tenants' calls count (a cohort); every call when `None`.
     pub scope: Option<&'a IdMap<bool>>,
+    /// Count the operators of the period's calls (which costs a column read per call).
+    pub operators: bool,
 }
 
 impl CallScan<'_> {
@@ -58,6 +59,8 @@ pub(crate) struct CallFigures {
     pub tenants_called_unique: u64,
     pub tenants_reached_unique: u64,
     pub week_reached_unique: u64,
+    /// Operators who ended calls in the period, when `CallScan::operators` asked.
+    pub operators_active_unique: Option<u64>,
     /// People reached each day of the series.
     pub reached_per_day: Vec<u64>,
     tenants: IdMap<TenantMark>,
@@ -86,12 +89,13 @@ struct TenantMark {
 
 /// Reads the calls from the earliest instant `scan` needs to `to`, once, in end order.
 pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigures> {
-    let start = [&scan.from, &scan.week_start]
-        .into_iter()
-        .chain(scan.day_starts.first())
+    let start = scan
+        .day_starts
+        .iter()
+        .take(1)
+        .chain([&scan.week_start])
         .chain(&scan.reached_since)
-        .min()
-        .expect("the period's start at least");
+        .fold(&scan.from, |a, b| a.min(b));
     let mut since_order: Vec<usize> = (0..scan.reached_since.len()).collect();
     since_order.sort_by(|a, b| scan.reached_since[*a].cmp(&scan.reached_since[*b]));
     let mut since_positions = vec![u32::MAX; scan.reached_since.len()];
@@ -99,18 +103,11 @@ pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigu
     let max_tenant: i64 =
         conn.query_row("SELECT coalesce(max(id), 0) FROM tenants", [], |r| r.get(0))?;
     let mut tenants: IdMap<TenantMark> = IdMap::with_max_id(max_tenant);
-    let mut f = CallFigures {
-        by_outcome: Outcome::ALL.iter().map(|o| (*o, 0)).collect(),
-        seconds: 0.0,
-        reached_seconds: 0.0,
-        tenants_called_unique: 0,
-        tenants_reached_unique: 0,
-        week_reached_unique: 0,
-        reached_per_day: vec![0; scan.day_starts.len().saturating_sub(1)],
-        tenants: IdMap::default(),
-        since_positions: Vec::new(),
-    };
+    let (mut called, mut reached_unique, mut week_reached) = (0, 0, 0);
+    let mut reached_per_day = vec![0; scan.day_starts.len().saturating_sub(1)];
     let mut by_outcome = [0u64; Outcome::ALL.len()];
+    let mut operators: Option<IdMap<bool>> = scan.operators.then(|| IdMap::with_max_id(0));
+    let mut operators_active = 0;
     let (mut seconds, mut reached_seconds) = (Total::default(), Total::default());
     let (mut ends, mut starts) = (InstantReader::default(), InstantReader::default());
     // Calls come in end order: once a call is past an instant, every later one is, so
@@ -122,7 +119,7 @@ pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigu
     let mut day: Option<usize> = None;
 
     let mut stmt = conn.prepare_cached(
-        "SELECT ended_at, outcome, tenant_id, started_at FROM calls
+        "SELECT ended_at, outcome, tenant_id, started_at, operator_id FROM calls
          WHERE ended_at >= ?1 AND ended_at < ?2 ORDER BY ended_at",
     )?;
     let mut rows = stmt.query([start, &scan.to])?;
@@ -149,7 +146,7 @@ pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigu
             mark.last_reached = position;
             if in_week && !mark.reached_this_week {
                 mark.reached_this_week = true;
-                f.week_reached_unique += 1;
+                week_reached += 1;
             }
             let mut next = day.map_or(0, |d| d + 1);
             while next < scan.day_starts.len() && ended >= scan.day_starts[next].as_bytes() {
@@ -160,7 +157,7 @@ pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigu
                 && mark.day != d as u32 + 1
             {
                 mark.day = d as u32 + 1;
-                f.reached_per_day[d] += 1;
+                reached_per_day[d] += 1;
             }
         }
         if !in_period {
@@ -168,11 +165,18 @@ pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigu
         }
         if !mark.called {
             mark.called = true;
-            f.tenants_called_unique += 1;
+            called += 1;
         }
         if reached && !mark.reached {
             mark.reached = true;
-            f.tenants_reached_unique += 1;
+            reached_unique += 1;
+        }
+        if let Some(operators) = &mut operators {
+            let seen = operators.get_mut(int_at(r, 4)?);
+            if !*seen {
+                *seen = true;
+                operators_active += 1;
+            }
         }
         if let Some(o) = outcome {
             // `ALL` lists the outcomes in declaration order.
@@ -187,14 +191,18 @@ pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigu
             }
         }
     }
-    for (o, n) in Outcome::ALL.iter().zip(by_outcome) {
-        f.by_outcome.insert(*o, n);
-    }
-    f.seconds = seconds.value();
-    f.reached_seconds = reached_seconds.value();
-    f.tenants = tenants;
-    f.since_positions = since_positions;
-    Ok(f)
+    Ok(CallFigures {
+        by_outcome: Outcome::ALL.iter().copied().zip(by_outcome).collect(),
+        seconds: seconds.value(),
+        reached_seconds: reached_seconds.value(),
+        tenants_called_unique: called,
+        tenants_reached_unique: reached_unique,
+        week_reached_unique: week_reached,
+        operators_active_unique: operators.map(|_| operators_active),
+        reached_per_day,
+        tenants,
+        since_positions,
+    })
 }
 
 /// SQLite's julianday() of an instant given in milliseconds since 1970: its integer
@@ -275,27 +283,29 @@ impl InstantReader {
     /// Milliseconds since 1970; `None` for text that is not an instant (SQLite's
     /// julianday() gives NULL for it, which total() skips).
     fn millis(&mut self, text: &[u8]) -> Option<i64> {
-        let canonical = text.len() == 24
-            && text[10] == b'T'
-            && text[13] == b':'
-            && text[16] == b':'
-            && text[19] == b'.'
-            && text[23] == b'Z';
-        if !canonical {
-            let text = std::str::from_utf8(text).ok()?;
-            return time::parse_ts(text).ok().map(|t| t.timestamp_millis());
+        let Ok(text) = <&[u8; 24]>::try_from(text) else {
+            return chrono_millis(text);
+        };
+        if text[10] != b'T'
+            || text[13] != b':'
+            || text[16] != b':'
+            || text[19] != b'.'
+            || text[23] != b'Z'
+        {
+            return chrono_millis(text);
         }
-        if text[..10] != self.date {
-            if text[4] != b'-' || text[7] != b'-' {
+        let date: [u8; 10] = text[..10].try_into().ok()?;
+        if date != self.date {
+            if date[4] != b'-' || date[7] != b'-' {
                 return None;
             }
             let (year, month, day) = (
-                digits(&text[0..4])?,
-                digits(&text[5..7])?,
-                digits(&text[8..10])?,
+                digits(&date[0..4])?,
+                digits(&date[5..7])?,
+                digits(&date[8..10])?,
             );
             self.days = days_from_civil(year, month, day);
-            self.date.copy_from_slice(&text[..10]);
+            self.date = date;
         }
         let d = |i: usize| {
             let d = text[i].wrapping_sub(b'0');
@@ -309,6 +319,11 @@ impl InstantReader {
         );
         Some(((self.days * 24 + h) * 60 + m) * 60_000 + s * 1000 + ms)
     }
+}
+
+fn chrono_millis(text: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(text).ok()?;
+    time::parse_ts(text).ok().map(|t| t.timestamp_millis())
 }
 
 fn digits(text: &[u8]) -> Option<i64> {
