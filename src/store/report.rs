@@ -1,18 +1,25 @@
 //! The program report: program-wide figures for a period of local days, optionally
 //! for one cohort. Every figure is defined, with the SQL that reproduces it, in
-//! docs/REPORT.md; the queries here are those, with the cohort filter added.
+//! docs/REPORT.md; tests/report_sql.rs checks the figures made here against that SQL.
 //!
-//! Calls are read through `calls_ended` (which covers outcome, tenant and operator), so a report over a week reads that week's
-//! calls only; the whole program (a million calls) takes a few seconds.
+//! Each table is read once: the tenants (cohort figures, who is due this week), the
+//! period's calls from the `calls_ended` index alone (`calls`), the referrals and the
+//! intervention requests. People are counted in Rust while reading, with a mark per
+//! tenant, rather than with SQLite's `count(DISTINCT …)`, whose temporary B-trees took
+//! seconds over a million calls; a cohort is a set of marks, not a join per row.
 
-use std::collections::BTreeMap;
+pub(crate) mod calls;
+pub(crate) mod ids;
+
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::Connection;
 use serde::Serialize;
 
+use self::calls::{CallScan, count_calls, int_at, str_at};
+use self::ids::IdMap;
 use super::{Result, Store, StoreError, rows, time};
 use crate::domain::period::{self, Period};
 use crate::domain::{
@@ -111,44 +118,6 @@ const IN_PROGRAM: &[TenantStatus] = &[
     TenantStatus::Hospitalised,
 ];
 
-/// The SQL pieces and parameters that restrict a query to one cohort, or not at all.
-/// `?1` and `?2` are always the instants of the query; the cohort is `?3`.
-struct Filter {
-    cohort: Option<i64>,
-}
-
-impl Filter {
-    /// Joined to a table whose tenant column is `alias.tenant_id`.
-    fn join(&self, alias: &str) -> String {
-        match self.cohort {
-            Some(_) => format!("JOIN tenants t ON t.id = {alias}.tenant_id AND t.cohort_id = ?3"),
-            None => String::new(),
-        }
-    }
-
-    fn params(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Value> {
-        let mut p = vec![Value::Text(time::ts(from)), Value::Text(time::ts(to))];
-        if let Some(c) = self.cohort {
-            p.push(Value::Integer(c));
-        }
-        p
-    }
-
-    fn count(
-        &self,
-        conn: &Connection,
-        sql: &str,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<u64> {
-        Ok(
-            conn.query_row(sql, params_from_iter(self.params(from, to)), |r| {
-                count_at(r, 0)
-            })?,
-        )
-    }
-}
-
 impl Store {
     /// The first local day with anything to report: the earliest cohort start or call.
     pub fn program_start(&self, tz: Tz) -> Result<Option<NaiveDate>> {
@@ -177,7 +146,6 @@ impl Store {
         // One snapshot for every figure, even while operators save calls.
         let snapshot = conn.unchecked_transaction()?;
         let (from, to) = period.bounds(tz);
-        let f = Filter { cohort };
         let cohort_name = match cohort {
             Some(id) => Some(
                 rows(
@@ -192,152 +160,71 @@ impl Store {
             None => None,
         };
 
-        let cohorts = cohort_figures(&snapshot, cohort)?;
-
-        // Calls: by outcome, with their length.
-        let mut calls_by_outcome: BTreeMap<Outcome, u64> =
-            Outcome::ALL.iter().map(|o| (*o, 0)).collect();
-        let (mut seconds, mut reached_seconds) = (0.0, 0.0);
-        for (code, n, secs) in rows(
+        let monday = period::week_monday(period.until);
+        let sunday = monday + Days::new(6);
+        let week_start = period::start_of(monday, tz);
+        let tenants = read_tenants(
             &snapshot,
-            &format!(
-                "SELECT c.outcome, count(*),
-                        total((julianday(c.ended_at) - julianday(c.started_at)) * 86400.0)
-                 FROM calls c {}
-                 WHERE c.ended_at >= ?1 AND c.ended_at < ?2 GROUP BY c.outcome",
-                f.join("c")
-            ),
-            params_from_iter(f.params(from, to)),
-            |r| Ok((r.get::<_, String>(0)?, count_at(r, 1)?, r.get::<_, f64>(2)?)),
-        )? {
-            if let Some(o) = Outcome::from_code(&code) {
-                calls_by_outcome.insert(o, n);
-                if o == Outcome::Reached {
-                    reached_seconds = secs;
-                }
-            }
-            seconds += secs;
-        }
-        let calls_total: u64 = calls_by_outcome.values().sum();
-        let average = |total: f64, n: u64| (n > 0).then(|| (total / n as f64).round() as i64);
-
-        let (tenants_called_unique, tenants_reached_unique): (u64, u64) = snapshot.query_row(
-            &format!(
-                "SELECT count(DISTINCT c.tenant_id),
-                        count(DISTINCT CASE WHEN c.outcome = 'reached' THEN c.tenant_id END)
-                 FROM calls c {} WHERE c.ended_at >= ?1 AND c.ended_at < ?2",
-                f.join("c")
-            ),
-            params_from_iter(f.params(from, to)),
-            |r| Ok((count_at(r, 0)?, count_at(r, 1)?)),
+            cohort,
+            period::start_of(sunday + Days::new(1), tz),
+            sunday,
+            week_start,
         )?;
-        // One probe of `calls_operator` per operator rather than a pass over the calls;
-        // the same number as count(DISTINCT operator_id).
-        let operators_active_unique = f.count(
+        let series = period.last_days(SERIES_DAYS);
+        let calls = count_calls(
             &snapshot,
-            &format!(
-                "SELECT count(*) FROM operators o WHERE EXISTS (
-                   SELECT 1 FROM calls c {} WHERE c.operator_id = o.id
-                     AND c.ended_at >= ?1 AND c.ended_at < ?2)",
-                f.join("c")
-            ),
-            from,
-            to,
-        )?;
-
-        let week = week_figures(&snapshot, &f, period.until, to, tz)?;
-
-        // Referrals made in the period.
-        let mut referrals_by_category: BTreeMap<NeedCategory, CategoryFigures> = NeedCategory::ALL
-            .iter()
-            .map(|c| (*c, CategoryFigures::default()))
-            .collect();
-        for (code, referrals, tenants_unique) in rows(
-            &snapshot,
-            &format!(
-                "SELECT r.category, count(*), count(DISTINCT r.tenant_id)
-                 FROM referrals r {} WHERE r.created_at >= ?1 AND r.created_at < ?2
-                 GROUP BY r.category",
-                f.join("r")
-            ),
-            params_from_iter(f.params(from, to)),
-            |r| Ok((r.get::<_, String>(0)?, count_at(r, 1)?, count_at(r, 2)?)),
-        )? {
-            let category = NeedCategory::from_code(&code).unwrap_or(NeedCategory::Other);
-            let slot = referrals_by_category.entry(category).or_default();
-            slot.referrals += referrals;
-            slot.tenants_unique += tenants_unique;
-        }
-        let referrals_total = referrals_by_category.values().map(|c| c.referrals).sum();
-        let tenants_oriented_unique = f.count(
-            &snapshot,
-            &format!(
-                "SELECT count(DISTINCT r.tenant_id) FROM referrals r {}
-                 WHERE r.created_at >= ?1 AND r.created_at < ?2",
-                f.join("r")
-            ),
-            from,
-            to,
-        )?;
-
-        // Intervention requests made in the period.
-        let mut interventions_by_kind_and_status: BTreeMap<_, BTreeMap<_, u64>> =
-            InterventionKind::ALL
-                .iter()
-                .map(|k| {
-                    let statuses = InterventionStatus::ALL.iter().map(|s| (*s, 0)).collect();
-                    (*k, statuses)
-                })
-                .collect();
-        let mut interventions_by_urgency: BTreeMap<Urgency, u64> =
-            Urgency::ALL.iter().map(|u| (*u, 0)).collect();
-        for (kind, status, urgency, n) in rows(
-            &snapshot,
-            &format!(
-                "SELECT i.kind, i.status, i.urgency, count(*) FROM interventions i {}
-                 WHERE i.created_at >= ?1 AND i.created_at < ?2
-                 GROUP BY i.kind, i.status, i.urgency",
-                f.join("i")
-            ),
-            params_from_iter(f.params(from, to)),
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    count_at(r, 3)?,
-                ))
+            &CallScan {
+                from: time::ts(from),
+                to: time::ts(to),
+                week_start: time::ts(week_start),
+                day_starts: CallScan::day_starts(series.days().map(|d| Period::day(d).bounds(tz))),
+                reached_since: tenants.spared_from.clone(),
+                scope: tenants.scope.as_ref(),
+                // For every cohort, one probe of `calls_operator` per operator costs
+                // less than reading each call's operator; for one cohort the probe
+                // would look at every call of the operators who never call it.
+                operators: cohort.is_some(),
             },
-        )? {
-            let kind = InterventionKind::from_code(&kind).unwrap_or(InterventionKind::Other);
-            let status =
-                InterventionStatus::from_code(&status).unwrap_or(InterventionStatus::Requested);
-            let urgency = Urgency::from_code(&urgency).unwrap_or(Urgency::Routine);
-            *interventions_by_kind_and_status
-                .entry(kind)
-                .or_default()
-                .entry(status)
-                .or_default() += n;
-            *interventions_by_urgency.entry(urgency).or_default() += n;
-        }
-        let interventions_total = interventions_by_urgency.values().sum();
+        )?;
+        let operators_active_unique = match calls.operators_active_unique {
+            Some(n) => n,
+            None => snapshot.query_row(
+                "SELECT count(*) FROM operators o WHERE EXISTS (
+                   SELECT 1 FROM calls c WHERE c.operator_id = o.id
+                     AND c.ended_at >= ?1 AND c.ended_at < ?2)",
+                [time::ts(from), time::ts(to)],
+                |r| count_at(r, 0),
+            )?,
+        };
+        let calls_total: u64 = calls.by_outcome.values().sum();
+        let average = |total: f64, n: u64| (n > 0).then(|| (total / n as f64).round() as i64);
+        // Due this week: those reached this week, and the tenants the cadence calls for
+        // who were not reached since the start of their cohort's spared days (which
+        // also leaves out those reached this week, already counted).
+        let week = WeekFigures {
+            iso_week: period::iso_week_label(period.until),
+            week_start: monday,
+            week_end: sunday,
+            tenants_reached_unique: calls.week_reached_unique,
+            tenants_due_unique: calls.week_reached_unique
+                + tenants
+                    .due_unless_reached
+                    .iter()
+                    .filter(|(t, spared)| !calls.reached_since(*t, *spared))
+                    .count() as u64,
+        };
 
-        let reached_sql = format!(
-            "SELECT count(DISTINCT c.tenant_id) FROM calls c {}
-             WHERE c.outcome = 'reached' AND c.ended_at >= ?1 AND c.ended_at < ?2",
-            f.join("c")
-        );
-        let mut reached_per_day = Vec::new();
-        for day in period.last_days(SERIES_DAYS).days() {
-            let (a, b) = Period::day(day).bounds(tz);
-            reached_per_day.push(DayCount {
-                day,
-                tenants_reached_unique: f.count(&snapshot, &reached_sql, a, b)?,
-            });
-        }
+        let (referrals_by_category, tenants_oriented_unique) =
+            count_referrals(&snapshot, from, to, tenants.scope.as_ref())?;
+        let referrals_total = referrals_by_category.values().map(|c| c.referrals).sum();
+
+        let (interventions_by_kind_and_status, interventions_by_urgency) =
+            count_interventions(&snapshot, from, to, tenants.scope.as_ref())?;
+        let interventions_total = interventions_by_urgency.values().sum();
         snapshot.finish()?;
 
         let in_scope = |c: &&CohortFigures| cohort.is_none_or(|id| c.cohort_id == id);
+        let cohorts = tenants.cohorts;
         Ok(ProgramReport {
             since: period.since,
             until: period.until,
@@ -356,8 +243,8 @@ impl Store {
                 .map(|c| c.tenants_in_program)
                 .sum(),
             cohorts: cohorts.iter().filter(in_scope).cloned().collect(),
-            tenants_called_unique,
-            tenants_reached_unique,
+            tenants_called_unique: calls.tenants_called_unique,
+            tenants_reached_unique: calls.tenants_reached_unique,
             week,
             tenants_oriented_unique,
             referrals_total,
@@ -366,14 +253,21 @@ impl Store {
             interventions_by_kind_and_status,
             interventions_by_urgency,
             calls_total,
-            average_call_seconds: average(seconds, calls_total),
+            average_call_seconds: average(calls.seconds, calls_total),
             average_reached_call_seconds: average(
-                reached_seconds,
-                calls_by_outcome[&Outcome::Reached],
+                calls.reached_seconds,
+                calls.by_outcome[&Outcome::Reached],
             ),
-            calls_by_outcome,
             operators_active_unique,
-            reached_per_day,
+            reached_per_day: series
+                .days()
+                .zip(&calls.reached_per_day)
+                .map(|(day, n)| DayCount {
+                    day,
+                    tenants_reached_unique: *n,
+                })
+                .collect(),
+            calls_by_outcome: calls.by_outcome,
         })
     }
 }
@@ -389,115 +283,197 @@ pub(crate) fn count_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<u64> {
     Ok(r.get::<_, i64>(i)?.max(0) as u64)
 }
 
-fn cohort_figures(conn: &Connection, only: Option<i64>) -> Result<Vec<CohortFigures>> {
-    let mut cohorts = rows(
-        conn,
-        "SELECT id, name, priority, active FROM cohorts ORDER BY priority, name",
-        [],
-        |r| {
-            Ok(CohortFigures {
-                cohort_id: r.get(0)?,
-                name: r.get(1)?,
-                priority: r.get(2)?,
-                active: r.get(3)?,
-                tenants_total: 0,
-                tenants_in_program: 0,
-                tenants_by_status: TenantStatus::ALL.iter().map(|s| (*s, 0)).collect(),
-                tenants_objected: 0,
-            })
-        },
-    )?;
-    let counts = rows(
-        conn,
-        "SELECT cohort_id, status, count(*), total(objection_at IS NOT NULL) FROM tenants
-         WHERE ?1 IS NULL OR cohort_id = ?1
-         GROUP BY cohort_id, status",
-        [only],
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                count_at(r, 2)?,
-                r.get::<_, f64>(3)? as u64,
-            ))
-        },
-    )?;
-    for (cohort, status, n, objected) in counts {
-        let Some(c) = cohorts.iter_mut().find(|c| c.cohort_id == cohort) else {
-            continue;
-        };
-        let status = TenantStatus::from_code(&status).unwrap_or(TenantStatus::Active);
-        *c.tenants_by_status.entry(status).or_default() += n;
-        c.tenants_total += n;
-        c.tenants_objected += objected;
-        if IN_PROGRAM.contains(&status) {
-            c.tenants_in_program += n - objected;
-        }
-    }
-    Ok(cohorts)
+/// The tenants as they stand now, read once.
+struct Tenants {
+    /// Every cohort; the counts only of the tenants in scope.
+    cohorts: Vec<CohortFigures>,
+    /// The tenants of the cohort the report is restricted to, if it is.
+    scope: Option<IdMap<bool>>,
+    /// For each cohort whose cadence spares some days before the week, the instant
+    /// those days start (`cadence_days - 7` days before Monday).
+    spared_from: Vec<String>,
+    /// Tenants the cadence calls for this week unless reached since `spared_from[i]`:
+    /// in the program as they stand now, in a cohort called and started by Sunday, and
+    /// added before the week ended.
+    due_unless_reached: Vec<(i64, usize)>,
 }
 
-/// Reached from the Monday of `until`'s week to the end of `until` (`to`), against the
-/// tenants due that week: those reached then, and those the cadence of their cohort
-/// calls for (see docs/REPORT.md).
-fn week_figures(
+/// Cohort figures, the cohort's tenants and those due this week, from one pass over
+/// the tenants (see docs/REPORT.md for each figure's SQL).
+fn read_tenants(
     conn: &Connection,
-    f: &Filter,
-    until: NaiveDate,
-    to: DateTime<Utc>,
-    tz: Tz,
-) -> Result<WeekFigures> {
-    let monday = period::week_monday(until);
-    let sunday = monday + Days::new(6);
-    let week_start = period::start_of(monday, tz);
-    let week_end = period::start_of(sunday + Days::new(1), tz);
-    let reached = format!(
-        "SELECT c.tenant_id FROM calls c {}
-         WHERE c.outcome = 'reached' AND c.ended_at >= ?1 AND c.ended_at < ?2",
-        f.join("c")
-    );
-    let tenants_reached_unique = f.count(
+    only: Option<i64>,
+    week_end: DateTime<Utc>,
+    sunday: NaiveDate,
+    week_start: DateTime<Utc>,
+) -> Result<Tenants> {
+    let mut spared_from: Vec<String> = Vec::new();
+    // A cohort, with the index of its `spared_from` when its tenants may be due.
+    let mut cohorts: Vec<(CohortFigures, Option<usize>)> = Vec::new();
+    for (figures, calling, cadence) in rows(
         conn,
-        &format!("SELECT count(DISTINCT tenant_id) FROM ({reached})"),
-        week_start,
-        to,
+        "SELECT id, name, priority, active, active = 1 AND starts_on <= ?1, cadence_days
+         FROM cohorts ORDER BY priority, name",
+        [time::day(sunday)],
+        |r| {
+            Ok((
+                CohortFigures {
+                    cohort_id: r.get(0)?,
+                    name: r.get(1)?,
+                    priority: r.get(2)?,
+                    active: r.get(3)?,
+                    tenants_total: 0,
+                    tenants_in_program: 0,
+                    tenants_by_status: TenantStatus::ALL.iter().map(|s| (*s, 0)).collect(),
+                    tenants_objected: 0,
+                },
+                r.get::<_, bool>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        },
+    )? {
+        let spared = calling.then(|| {
+            // A tenant reached less than a cadence before the week's end is not due
+            // again in it: for a weekly cohort nobody is spared.
+            let from = time::ts(week_start - Days::new((cadence - 7).max(0) as u64));
+            match spared_from.iter().position(|s| *s == from) {
+                Some(i) => i,
+                None => {
+                    spared_from.push(from);
+                    spared_from.len() - 1
+                }
+            }
+        });
+        cohorts.push((figures, spared));
+    }
+
+    let mut scope = only.map(|_| IdMap::with_max_id(0));
+    let mut due_unless_reached = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, cohort_id, status, objection_at IS NOT NULL,
+                created_at < ?2 AND objection_at IS NULL
+                  AND (status = 'active'
+                       OR (status IN ('paused', 'hospitalised')
+                           AND (paused_until IS NULL OR paused_until <= ?3)))
+         FROM tenants WHERE ?1 IS NULL OR cohort_id = ?1",
     )?;
-    let cohort = if f.cohort.is_some() {
-        "AND t.cohort_id = ?3"
-    } else {
-        ""
-    };
-    // The week's end and its Sunday follow the filter's parameters.
-    let (end_n, sunday_n) = if f.cohort.is_some() { (4, 5) } else { (3, 4) };
-    // A tenant reached less than a cadence before the week's end is not due again in
-    // it: for a weekly cohort nobody is spared, for a fortnightly one those reached in
-    // the 7 days before Monday are.
-    let due = format!(
-        "SELECT count(*) FROM (
-           {reached}
-           UNION
-           SELECT t.id FROM tenants t JOIN cohorts k ON k.id = t.cohort_id
-           WHERE k.active = 1 AND k.starts_on <= ?{sunday_n} {cohort}
-             AND t.created_at < ?{end_n}
-             AND t.objection_at IS NULL
-             AND (t.status = 'active'
-                  OR (t.status IN ('paused', 'hospitalised')
-                      AND (t.paused_until IS NULL OR t.paused_until <= ?{sunday_n})))
-             AND NOT EXISTS (
-               SELECT 1 FROM calls p WHERE p.tenant_id = t.id AND p.outcome = 'reached'
-                 AND p.ended_at < ?1
-                 AND p.ended_at >= strftime('%Y-%m-%dT%H:%M:%fZ', ?1,
-                                            '-' || max(k.cadence_days - 7, 0) || ' days')))"
-    );
-    let mut p = f.params(week_start, to);
-    p.push(Value::Text(time::ts(week_end)));
-    p.push(Value::Text(time::day(sunday)));
-    let tenants_due_unique = conn.query_row(&due, params_from_iter(p), |r| count_at(r, 0))?;
-    Ok(WeekFigures {
-        iso_week: period::iso_week_label(until),
-        week_start: monday,
-        week_end: sunday,
-        tenants_reached_unique,
-        tenants_due_unique,
+    let mut tenants = stmt.query(rusqlite::params![
+        only,
+        time::ts(week_end),
+        time::day(sunday)
+    ])?;
+    while let Some(r) = tenants.next()? {
+        let (id, cohort) = (int_at(r, 0)?, int_at(r, 1)?);
+        let Some((c, spared)) = cohorts.iter_mut().find(|(c, _)| c.cohort_id == cohort) else {
+            continue;
+        };
+        if let Some(scope) = &mut scope {
+            *scope.get_mut(id) = true;
+        }
+        let status = TenantStatus::from_code(str_at(r, 2)?).unwrap_or(TenantStatus::Active);
+        let objected = int_at(r, 3)? != 0;
+        *c.tenants_by_status.entry(status).or_default() += 1;
+        c.tenants_total += 1;
+        c.tenants_objected += u64::from(objected);
+        if IN_PROGRAM.contains(&status) && !objected {
+            c.tenants_in_program += 1;
+        }
+        if let (Some(spared), true) = (spared, int_at(r, 4)? != 0) {
+            due_unless_reached.push((id, *spared));
+        }
+    }
+    Ok(Tenants {
+        cohorts: cohorts.into_iter().map(|(c, _)| c).collect(),
+        scope,
+        spared_from,
+        due_unless_reached,
     })
+}
+
+/// Referrals made in `[from, to)`, by category with the people oriented in each, and
+/// the people oriented in all.
+fn count_referrals(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    scope: Option<&IdMap<bool>>,
+) -> Result<(BTreeMap<NeedCategory, CategoryFigures>, u64)> {
+    // Per category code as stored: referrals, and the people oriented in it.
+    let mut by_code: BTreeMap<String, (u64, HashSet<i64>)> = BTreeMap::new();
+    let mut oriented = HashSet::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT category, tenant_id FROM referrals WHERE created_at >= ?1 AND created_at < ?2",
+    )?;
+    let mut referrals = stmt.query([time::ts(from), time::ts(to)])?;
+    while let Some(r) = referrals.next()? {
+        let tenant: i64 = r.get(1)?;
+        if scope.is_some_and(|s| !s.get(tenant)) {
+            continue;
+        }
+        let code = str_at(r, 0)?;
+        let slot = match by_code.get_mut(code) {
+            Some(slot) => slot,
+            None => by_code.entry(code.to_string()).or_default(),
+        };
+        slot.0 += 1;
+        slot.1.insert(tenant);
+        oriented.insert(tenant);
+    }
+    let mut by_category: BTreeMap<NeedCategory, CategoryFigures> = NeedCategory::ALL
+        .iter()
+        .map(|c| (*c, CategoryFigures::default()))
+        .collect();
+    for (code, (referrals, tenants)) in by_code {
+        let category = NeedCategory::from_code(&code).unwrap_or(NeedCategory::Other);
+        let slot = by_category.entry(category).or_default();
+        slot.referrals += referrals;
+        slot.tenants_unique += tenants.len() as u64;
+    }
+    Ok((by_category, oriented.len() as u64))
+}
+
+/// Intervention requests made in `[from, to)`, by kind then current status, and by
+/// urgency; every value zeros included.
+#[allow(clippy::type_complexity)]
+fn count_interventions(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    scope: Option<&IdMap<bool>>,
+) -> Result<(
+    BTreeMap<InterventionKind, BTreeMap<InterventionStatus, u64>>,
+    BTreeMap<Urgency, u64>,
+)> {
+    let mut by_kind_and_status: BTreeMap<_, BTreeMap<_, u64>> = InterventionKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                *k,
+                InterventionStatus::ALL.iter().map(|s| (*s, 0)).collect(),
+            )
+        })
+        .collect();
+    let mut by_urgency: BTreeMap<Urgency, u64> = Urgency::ALL.iter().map(|u| (*u, 0)).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, status, urgency, tenant_id FROM interventions
+         WHERE created_at >= ?1 AND created_at < ?2",
+    )?;
+    let mut interventions = stmt.query([time::ts(from), time::ts(to)])?;
+    while let Some(r) = interventions.next()? {
+        let tenant: i64 = r.get(3)?;
+        if scope.is_some_and(|s| !s.get(tenant)) {
+            continue;
+        }
+        let kind = InterventionKind::from_code(str_at(r, 0)?).unwrap_or(InterventionKind::Other);
+        let status =
+            InterventionStatus::from_code(str_at(r, 1)?).unwrap_or(InterventionStatus::Requested);
+        let urgency = Urgency::from_code(str_at(r, 2)?).unwrap_or(Urgency::Routine);
+        *by_kind_and_status
+            .entry(kind)
+            .or_default()
+            .entry(status)
+            .or_default() += 1;
+        *by_urgency.entry(urgency).or_default() += 1;
+    }
+    Ok((by_kind_and_status, by_urgency))
 }

@@ -1,12 +1,14 @@
 //! The "reached per day" series over any run of days, for the coordinator's chart: the
 //! program report of one week carries only that week's days, the chart shows the last
 //! weeks. Each day is counted as `ProgramReport::reached_per_day` counts it (unique
-//! people reached that local day), so the two agree on the days they share.
+//! people reached that local day), so the two agree on the days they share: both come
+//! from the same pass over the calls (`report::calls`).
 
 use chrono_tz::Tz;
-use rusqlite::params;
 
-use super::report::{DayCount, count_at};
+use super::report::DayCount;
+use super::report::calls::{CallScan, count_calls};
+use super::report::ids::IdMap;
 use super::{Result, Store, time};
 use crate::domain::period::Period;
 
@@ -22,25 +24,39 @@ impl Store {
         let conn = self.read();
         // One snapshot, so the days agree with each other while operators save calls.
         let snapshot = conn.unchecked_transaction()?;
-        let mut out = Vec::new();
-        {
-            let mut stmt = snapshot.prepare(
-                "SELECT count(DISTINCT c.tenant_id) FROM calls c JOIN tenants t ON t.id = c.tenant_id
-                 WHERE c.outcome = 'reached' AND c.ended_at >= ?1 AND c.ended_at < ?2
-                   AND (?3 IS NULL OR t.cohort_id = ?3)",
-            )?;
-            for day in days.days() {
-                let (from, to) = Period::day(day).bounds(tz);
-                let n = stmt.query_row(params![time::ts(from), time::ts(to), cohort], |r| {
-                    count_at(r, 0)
-                })?;
-                out.push(DayCount {
-                    day,
-                    tenants_reached_unique: n,
-                });
+        let scope = match cohort {
+            Some(id) => {
+                let mut scope = IdMap::with_max_id(0);
+                let mut stmt = snapshot.prepare("SELECT id FROM tenants WHERE cohort_id = ?1")?;
+                let mut tenants = stmt.query([id])?;
+                while let Some(r) = tenants.next()? {
+                    *scope.get_mut(r.get(0)?) = true;
+                }
+                Some(scope)
             }
-        }
+            None => None,
+        };
+        let (from, to) = days.bounds(tz);
+        let calls = count_calls(
+            &snapshot,
+            &CallScan {
+                from: time::ts(from),
+                to: time::ts(to),
+                week_start: time::ts(from),
+                day_starts: CallScan::day_starts(days.days().map(|d| Period::day(d).bounds(tz))),
+                reached_since: Vec::new(),
+                scope: scope.as_ref(),
+                operators: false,
+            },
+        )?;
         snapshot.finish()?;
-        Ok(out)
+        Ok(days
+            .days()
+            .zip(calls.reached_per_day)
+            .map(|(day, n)| DayCount {
+                day,
+                tenants_reached_unique: n,
+            })
+            .collect())
     }
 }
