@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_indexes_for_shifts.sql"),
     include_str!("migrations/003_covering_calls_index.sql"),
     include_str!("migrations/004_calls_ended_with_start.sql"),
+    include_str!("migrations/005_due_callbacks_index.sql"),
 ];
 
 /// The schema version this build writes.

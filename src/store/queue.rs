@@ -369,6 +369,16 @@ mod tests {
             params!["2026-12-01T10:00:00Z", "2026-12-01", 1, 64],
         );
         assert!(p.contains("USING INDEX tenants_queue"), "{p}");
+        let callbacks = format!(
+            "SELECT t.id FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
+             WHERE t.callback_at IS NOT NULL AND c.active = 1 AND c.starts_on <= ?2 AND {IN_QUEUE}"
+        );
+        let p = plan(
+            &store,
+            &callbacks,
+            params!["2026-12-01T10:00:00Z", "2026-12-01"],
+        );
+        assert!(p.contains("USING INDEX tenants_callbacks_due"), "{p}");
         let one = format!("SELECT t.id FROM tenants t WHERE t.id = ?3 AND {IN_QUEUE}");
         let p = plan(
             &store,
