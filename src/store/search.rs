@@ -1,6 +1,6 @@
 //! The tenant search index, read from the database.
 
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::domain::search::{SearchRow, TenantIndex};
 
 impl Store {
@@ -14,20 +14,23 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut index = TenantIndex::empty();
         while let Some(r) = rows.next()? {
-            index.push(&SearchRow {
-                tenant_id: r.get(0)?,
-                reference: r.get(1)?,
-                last_name: r.get(2)?,
-                first_name: r.get(3)?,
-                phones: [r.get::<_, Option<String>>(4)?, r.get(5)?]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-                address: r.get(6)?,
-                postcode: r.get(7)?,
-                city: r.get(8)?,
-            });
+            index
+                .push(&SearchRow {
+                    tenant_id: r.get(0)?,
+                    reference: r.get(1)?,
+                    last_name: r.get(2)?,
+                    first_name: r.get(3)?,
+                    phones: [r.get::<_, Option<String>>(4)?, r.get(5)?]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                    address: r.get(6)?,
+                    postcode: r.get(7)?,
+                    city: r.get(8)?,
+                })
+                .map_err(|e| StoreError::Other(e.to_string()))?;
         }
+        index.shrink_to_fit();
         Ok(index)
     }
 }

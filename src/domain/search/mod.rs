@@ -1,0 +1,550 @@
+//! Finding a tenant from what an operator types: part of a name (accents or not), a
+//! phone number in any format, part of an address, or the landlord's reference.
+//!
+//! The index is kept small because every operator process holds one: a tenant is
+//! 24 bytes (numbers into the distinct last names, first names and homes, which many
+//! tenants share, and the main phone packed in a `u64`), plus their reference on one
+//! line of a single string. A query's words are scored once per distinct text, not
+//! once per tenant, and each tenant then adds up the scores of its texts.
+
+mod digits;
+mod set;
+mod texts;
+
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use self::digits::PackedDigits;
+use self::set::EntrySet;
+use self::texts::Texts;
+use super::parse::fold_keep_spaces;
+
+/// What the index needs to know of a tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchRow {
+    pub tenant_id: i64,
+    pub reference: String,
+    pub last_name: String,
+    pub first_name: String,
+    /// Canonical phones (`0123456789` or `+32…`).
+    pub phones: Vec<String>,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+/// A tenant in the index.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// The tenant's id, or `WIDE_ID` when it does not fit in 32 bits (see `wide_ids`).
+    tenant_id: u32,
+    last_name: u32,
+    first_name: u32,
+    /// Address, postcode and city.
+    home: u32,
+    /// The first phone; others are in `other_phones`.
+    phone: PackedDigits,
+}
+
+const WIDE_ID: u32 = u32::MAX;
+
+/// All tenants, ready to be searched at every keystroke.
+pub struct TenantIndex {
+    /// In the order pushed (by name): among equal scores, that order holds.
+    entries: Vec<Entry>,
+    last_names: Texts,
+    first_names: Texts,
+    homes: Texts,
+    /// Each entry's folded reference, one line each, in entry order. References are
+    /// unique, so they are searched in one pass over this string rather than shared.
+    references: String,
+    /// Phones after the first (one tenant in four has a second one), by entry.
+    other_phones: Vec<(u32, PackedDigits)>,
+    /// Tenant ids that do not fit in an entry (none with ids SQLite hands out), by entry.
+    wide_ids: Vec<(u32, i64)>,
+    matcher: Matcher,
+    /// The last query and every entry it matched. Typing one more character can only
+    /// narrow a fuzzy or digit match, so the next keystroke searches these alone.
+    last: Option<(Mode, EntrySet)>,
+    /// The words of the last text query and their scores, reused while they stay.
+    words: Vec<WordScores>,
+}
+
+/// The index cannot take more tenants: 4 GiB of distinct names or addresses, or four
+/// billion tenants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many tenants for the search index")]
+pub struct IndexFull;
+
+/// What a query searches: phone digits (and references), or folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    Digits(String),
+    Text(String),
+}
+
+impl Mode {
+    fn of(query: &str) -> Mode {
+        match phone_digits(query) {
+            Some(d) => Mode::Digits(d),
+            None => Mode::Text(fold_keep_spaces(query)),
+        }
+    }
+
+    /// Whether every match of `self` is also a match of `earlier`.
+    fn narrows(&self, earlier: &Mode) -> bool {
+        match (self, earlier) {
+            (Mode::Digits(now), Mode::Digits(before)) | (Mode::Text(now), Mode::Text(before)) => {
+                now.starts_with(before.as_str())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One result: the tenant and how well they matched (higher is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub tenant_id: i64,
+    pub score: u32,
+}
+
+/// How well one word of a text query matches each distinct text (0: not at all).
+struct WordScores {
+    word: String,
+    last_names: Vec<u16>,
+    first_names: Vec<u16>,
+    homes: Vec<u16>,
+    /// Entries whose reference contains the word, and what that scores: as much as
+    /// the word found whole, since a reference is typed exactly.
+    references: EntrySet,
+    reference_score: u16,
+}
+
+impl TenantIndex {
+    #[cfg(test)]
+    fn new(rows: impl IntoIterator<Item = SearchRow>) -> TenantIndex {
+        let mut index = TenantIndex::empty();
+        for r in rows {
+            index.push(&r).unwrap();
+        }
+        index
+    }
+
+    pub fn empty() -> TenantIndex {
+        TenantIndex {
+            entries: Vec::new(),
+            last_names: Texts::default(),
+            first_names: Texts::default(),
+            homes: Texts::default(),
+            references: String::new(),
+            other_phones: Vec::new(),
+            wide_ids: Vec::new(),
+            matcher: Matcher::new(Config::DEFAULT),
+            last: None,
+            words: Vec::new(),
+        }
+    }
+
+    /// Adds a tenant. Only what is searched is kept, so the rows can be streamed from
+    /// the database without being held.
+    pub fn push(&mut self, r: &SearchRow) -> Result<(), IndexFull> {
+        let n = u32::try_from(self.entries.len()).map_err(|_| IndexFull)?;
+        let home = format!("{} {} {}", r.address, r.postcode, r.city);
+        let last_name = self.last_names.intern(&fold_keep_spaces(&r.last_name));
+        let first_name = self.first_names.intern(&fold_keep_spaces(&r.first_name));
+        let home = self.homes.intern(&fold_keep_spaces(&home));
+        let (Some(last_name), Some(first_name), Some(home)) = (last_name, first_name, home) else {
+            return Err(IndexFull);
+        };
+        // Stored phones have at most 15 digits; a longer one cannot be a number.
+        let mut phones = r
+            .phones
+            .iter()
+            .filter_map(|p| PackedDigits::new(p))
+            .filter(|p| !p.is_empty());
+        let phone = phones.next().unwrap_or(PackedDigits::NONE);
+        self.other_phones.extend(phones.map(|p| (n, p)));
+        let tenant_id = match u32::try_from(r.tenant_id) {
+            Ok(id) if id != WIDE_ID => id,
+            _ => {
+                self.wide_ids.push((n, r.tenant_id));
+                WIDE_ID
+            }
+        };
+        self.references.push_str(&fold_keep_spaces(&r.reference));
+        self.references.push('\n');
+        self.entries.push(Entry {
+            tenant_id,
+            last_name,
+            first_name,
+            home,
+            phone,
+        });
+        self.last = None;
+        self.words.clear();
+        Ok(())
+    }
+
+    /// Gives back the room reserved while tenants were being added.
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+        self.last_names.shrink_to_fit();
+        self.first_names.shrink_to_fit();
+        self.homes.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.other_phones.shrink_to_fit();
+        self.wide_ids.shrink_to_fit();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The best `limit` matches for `query`, best first.
+    pub fn search(&mut self, query: &str, limit: usize) -> Vec<Hit> {
+        let query = query.trim();
+        if query.is_empty() {
+            self.last = None;
+            return Vec::new();
+        }
+        let mode = Mode::of(query);
+        let earlier = match self.last.take() {
+            Some((before, matched)) if mode.narrows(&before) => Some(matched),
+            _ => None,
+        };
+        let candidates: Box<dyn Iterator<Item = usize>> = match &earlier {
+            Some(matched) => Box::new(matched.iter()),
+            None => Box::new(0..self.entries.len()),
+        };
+        let mut matched = EntrySet::new(self.entries.len());
+        let mut best = Best::new(limit);
+        match &mode {
+            Mode::Digits(wanted) => {
+                let in_reference = self.references_containing(wanted);
+                // Past 15 digits it cannot be a phone, but can still be in a reference.
+                let wanted = PackedDigits::new(wanted);
+                let mut others = self.other_phones.iter().peekable();
+                for n in candidates {
+                    let mut score = phone_score(self.entries[n].phone, wanted);
+                    while let Some((at, p)) = others.next_if(|(at, _)| *at as usize <= n) {
+                        if *at as usize == n {
+                            score = score.max(phone_score(*p, wanted));
+                        }
+                    }
+                    if score == 0 && in_reference.contains(n) {
+                        score = PART;
+                    }
+                    if score > 0 {
+                        matched.insert(n);
+                        best.offer(score, n);
+                    }
+                }
+            }
+            Mode::Text(folded) => {
+                self.score_words(folded);
+                'entries: for n in candidates {
+                    let e = &self.entries[n];
+                    let mut total = 0u32;
+                    for w in &self.words {
+                        let mut score = w.last_names[e.last_name as usize]
+                            .max(w.first_names[e.first_name as usize])
+                            .max(w.homes[e.home as usize]);
+                        if score < w.reference_score && w.references.contains(n) {
+                            score = w.reference_score;
+                        }
+                        if score == 0 {
+                            continue 'entries;
+                        }
+                        total += u32::from(score);
+                    }
+                    matched.insert(n);
+                    best.offer(total, n);
+                }
+            }
+        }
+        self.last = Some((mode, matched));
+        best.hits
+            .into_iter()
+            .map(|(score, n)| Hit {
+                tenant_id: self.tenant_id(n),
+                score,
+            })
+            .collect()
+    }
+
+    fn tenant_id(&self, n: usize) -> i64 {
+        match self.entries[n].tenant_id {
+            WIDE_ID => self
+                .wide_ids
+                .binary_search_by_key(&(n as u32), |(at, _)| *at)
+                .map_or(i64::from(WIDE_ID), |i| self.wide_ids[i].1),
+            id => i64::from(id),
+        }
+    }
+
+    /// Scores each word of `folded` against every distinct text. A word already scored
+    /// for the last query is reused; a word that grew is scored again only where it
+    /// matched before.
+    fn score_words(&mut self, folded: &str) {
+        let mut earlier = std::mem::take(&mut self.words).into_iter();
+        for word in folded.split(' ').filter(|w| !w.is_empty()) {
+            let before = earlier.next().filter(|b| word.starts_with(b.word.as_str()));
+            let scores = match before {
+                Some(b) if b.word == word => b,
+                before => self.score_word(word, before.as_ref()),
+            };
+            self.words.push(scores);
+        }
+    }
+
+    fn score_word(&mut self, word: &str, before: Option<&WordScores>) -> WordScores {
+        let atom = Atom::new(
+            word,
+            CaseMatching::Respect,
+            Normalization::Never,
+            AtomKind::Fuzzy,
+            false,
+        );
+        let mut chars = Vec::new();
+        let mut score_all = |texts: &Texts, before: Option<&Vec<u16>>| -> Vec<u16> {
+            (0..texts.len())
+                .map(|t| match before {
+                    Some(b) if b[t] == 0 => 0,
+                    _ => atom
+                        .score(
+                            Utf32Str::new(texts.get(t as u32), &mut chars),
+                            &mut self.matcher,
+                        )
+                        .map_or(0, |s| s.max(1)),
+                })
+                .collect()
+        };
+        let last_names = score_all(&self.last_names, before.map(|b| &b.last_names));
+        let first_names = score_all(&self.first_names, before.map(|b| &b.first_names));
+        let homes = score_all(&self.homes, before.map(|b| &b.homes));
+        let reference_score = atom
+            .score(Utf32Str::new(word, &mut chars), &mut self.matcher)
+            .map_or(1, |s| s.max(1));
+        WordScores {
+            word: word.to_string(),
+            last_names,
+            first_names,
+            homes,
+            references: self.references_containing(word),
+            reference_score,
+        }
+    }
+
+    /// The entries whose reference contains `part`, in one pass over all references.
+    fn references_containing(&self, part: &str) -> EntrySet {
+        let mut found = EntrySet::new(self.entries.len());
+        let all = self.references.as_bytes();
+        let (mut entry, mut counted_to) = (0, 0);
+        for at in memchr::memmem::find_iter(all, part.as_bytes()) {
+            entry += memchr::memchr_iter(b'\n', &all[counted_to..at]).count();
+            counted_to = at;
+            found.insert(entry);
+        }
+        found
+    }
+}
+
+/// A whole number beats a part of one (or of a reference).
+const WHOLE: u32 = 1000;
+const PART: u32 = 500;
+
+fn phone_score(phone: PackedDigits, wanted: Option<PackedDigits>) -> u32 {
+    match wanted {
+        Some(w) if phone == w => WHOLE,
+        Some(w) if phone.contains(w) => PART,
+        _ => 0,
+    }
+}
+
+/// The best `limit` (score, entry) seen, best first; among equals, the first offered.
+struct Best {
+    limit: usize,
+    hits: Vec<(u32, usize)>,
+}
+
+impl Best {
+    fn new(limit: usize) -> Best {
+        Best {
+            limit,
+            hits: Vec::with_capacity(limit + 1),
+        }
+    }
+
+    fn offer(&mut self, score: u32, n: usize) {
+        if self.hits.len() == self.limit {
+            match self.hits.last() {
+                Some(&(worst, _)) if score > worst => {
+                    self.hits.pop();
+                }
+                _ => return,
+            }
+        }
+        let at = self.hits.partition_point(|&(s, _)| s >= score);
+        self.hits.insert(at, (score, n));
+    }
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The national digits of a query that looks like (part of) a phone number: at least
+/// four digits and nothing but digits and separators. "+33 6 39…" and "0033…" become "06 39…".
+fn phone_digits(query: &str) -> Option<String> {
+    let only_phone_chars = query
+        .chars()
+        .all(|c| c.is_ascii_digit() || " .-+()/".contains(c));
+    let d = digits(query);
+    if !only_phone_chars || d.len() < 4 {
+        return None;
+    }
+    let international = query.trim_start().starts_with('+') || d.starts_with("00");
+    let d = d.strip_prefix("00").map(str::to_string).unwrap_or(d);
+    Some(match d.strip_prefix("33") {
+        Some(rest) if international => format!("0{}", rest.strip_prefix('0').unwrap_or(rest)),
+        _ => d,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> TenantIndex {
+        let row =
+            |id, last: &str, first: &str, phone: &str, address: &str, postcode: &str| SearchRow {
+                tenant_id: id,
+                reference: format!("LOC-{id:05}"),
+                last_name: last.into(),
+                first_name: first.into(),
+                phones: vec![phone.into()],
+                address: address.into(),
+                postcode: postcode.into(),
+                city: "Paris".into(),
+            };
+        TenantIndex::new([
+            row(
+                1,
+                "Lefèvre",
+                "Hélène",
+                "0199001234",
+                "12 rue des Lilas",
+                "75019",
+            ),
+            row(
+                2,
+                "Dupont",
+                "Marie",
+                "0639981234",
+                "4 avenue Jean Jaurès",
+                "75019",
+            ),
+            row(
+                3,
+                "Nguyen",
+                "Thi Hoa",
+                "0199005678",
+                "30 boulevard de Belleville",
+                "75020",
+            ),
+            row(
+                4,
+                "Lefebvre",
+                "Jean",
+                "0199009999",
+                "7 rue des Pyrénées",
+                "75020",
+            ),
+        ])
+    }
+
+    fn ids(hits: Vec<Hit>) -> Vec<i64> {
+        hits.into_iter().map(|h| h.tenant_id).collect()
+    }
+
+    #[test]
+    fn names_with_or_without_accents() {
+        let mut i = index();
+        assert_eq!(ids(i.search("helene", 5)), vec![1]);
+        assert_eq!(ids(i.search("Hélène", 5)), vec![1]);
+        assert_eq!(ids(i.search("HELENE LEFEVRE", 5)), vec![1]);
+        assert_eq!(
+            ids(i.search("lefevre", 5))[0],
+            1,
+            "the exact spelling first"
+        );
+        assert!(ids(i.search("lefe", 5)).contains(&4));
+        assert_eq!(ids(i.search("jaures", 5))[0], 2);
+    }
+
+    #[test]
+    fn phones_in_any_format() {
+        let mut i = index();
+        for q in [
+            "06 39 98 12 34",
+            "0639981234",
+            "06.39.98.12.34",
+            "+33 6 39 98 12 34",
+            "+33639981234",
+            "0033639981234",
+            "9812",
+        ] {
+            assert_eq!(ids(i.search(q, 5)), vec![2], "{q}");
+        }
+        // A partial number shared by several tenants finds them all.
+        assert_eq!(ids(i.search("01 99 00", 5)).len(), 3);
+    }
+
+    #[test]
+    fn partial_addresses_and_references() {
+        let mut i = index();
+        assert_eq!(ids(i.search("rue des lilas", 5))[0], 1);
+        assert_eq!(ids(i.search("belleville 75020", 5)), vec![3]);
+        assert_eq!(ids(i.search("pyrenees", 5)), vec![4]);
+        assert_eq!(ids(i.search("LOC-00003", 5))[0], 3);
+        assert_eq!(ids(i.search("00003", 5)), vec![3]);
+    }
+
+    #[test]
+    fn typing_narrows_and_backspace_widens_again() {
+        let mut i = index();
+        let typed: Vec<Vec<i64>> = ["l", "le", "lef", "lefe", "lefev", "lefe", "lef"]
+            .iter()
+            .map(|q| {
+                let mut v = ids(i.search(q, 10));
+                v.sort();
+                v
+            })
+            .collect();
+        // The same results as a fresh index gives for each query.
+        for (q, got) in ["l", "le", "lef", "lefe", "lefev", "lefe", "lef"]
+            .iter()
+            .zip(&typed)
+        {
+            let mut fresh = ids(index().search(q, 10));
+            fresh.sort();
+            assert_eq!(&fresh, got, "{q}");
+        }
+        assert!(typed[4].contains(&1), "lefev");
+        assert!(typed[6].contains(&4), "backspace brings Lefebvre back");
+        // Switching from a name to a number starts afresh.
+        assert_eq!(ids(i.search("0639", 5)), vec![2]);
+    }
+
+    #[test]
+    fn nothing_for_nothing() {
+        let mut i = index();
+        assert!(i.search("   ", 5).is_empty());
+        assert!(i.search("zzzzqx", 5).is_empty());
+    }
+}
