@@ -4,12 +4,13 @@ use super::{Result, Store, StoreError};
 use crate::domain::search::{SearchRow, TenantIndex};
 
 impl Store {
-    /// The search index of every tenant still followed (not moved, not deceased), by
-    /// name. Rows are streamed into the index, never held all at once.
+    /// The search index of every tenant still followed (not moved, not deceased). Rows
+    /// are streamed into the index by id (the table's own order: no sort, no index
+    /// lookups), never held all at once.
     pub fn search_index(&self) -> Result<TenantIndex> {
         let mut stmt = self.read().prepare(
             "SELECT id, coalesce(external_ref, ''), last_name, first_name, phone, phone_alt, address, postcode, city
-             FROM tenants WHERE status NOT IN ('moved', 'deceased') ORDER BY last_name, first_name, id",
+             FROM tenants WHERE status NOT IN ('moved', 'deceased') ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
         let mut index = TenantIndex::empty();

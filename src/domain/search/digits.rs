@@ -10,9 +10,6 @@ pub struct PackedDigits(u64);
 pub const MAX_DIGITS: usize = 15;
 
 impl PackedDigits {
-    /// No number.
-    pub const NONE: PackedDigits = PackedDigits(u64::MAX);
-
     /// The digits of `text` (other characters are skipped); `None` past 15 digits.
     pub fn new(text: &str) -> Option<PackedDigits> {
         let mut packed = u64::MAX;
@@ -35,6 +32,29 @@ impl PackedDigits {
 
     pub fn is_empty(self) -> bool {
         self.len() == 0
+    }
+
+    /// A French national number (ten digits starting with 0) in 32 bits: its last
+    /// nine digits as a number. Most tenants' phones are one.
+    pub fn national(self) -> Option<u32> {
+        if self.len() != 10 || (self.0 >> 36) & 0xf != 0 {
+            return None;
+        }
+        Some(
+            (0..9)
+                .rev()
+                .fold(0, |n, i| n * 10 + ((self.0 >> (4 * i)) & 0xf) as u32),
+        )
+    }
+
+    /// The number `national` gave.
+    pub fn from_national(mut nine: u32) -> PackedDigits {
+        let mut packed = u64::MAX << 40;
+        for i in 0..9 {
+            packed |= u64::from(nine % 10) << (4 * i);
+            nine /= 10;
+        }
+        PackedDigits(packed)
     }
 
     /// Whether all of `part`'s digits appear in a row in `self`.
@@ -61,7 +81,6 @@ mod tests {
     fn lengths_and_parts() {
         assert_eq!(p("0639981234").len(), 10);
         assert_eq!(p("").len(), 0);
-        assert_eq!(PackedDigits::NONE, p(""));
         assert_eq!(p("999999999999999").len(), 15);
         assert_eq!(PackedDigits::new("9999999999999999"), None);
         let phone = p("06 39 98 12 34");
@@ -78,11 +97,23 @@ mod tests {
         for part in ["06399812345", "1235", "00639", "4321"] {
             assert!(!phone.contains(p(part)), "{part}");
         }
-        assert!(!PackedDigits::NONE.contains(p("0639")));
+        assert!(!p("").contains(p("0639")));
         // Zeros are digits, not padding.
         assert!(p("0000").contains(p("000")));
         assert!(!p("000").contains(p("0000")));
         assert_eq!(p("0639981234"), p("06.39.98.12.34"));
         assert_ne!(p("639981234"), p("0639981234"));
+    }
+
+    #[test]
+    fn french_numbers_fit_in_32_bits() {
+        for n in ["0639981234", "0100000000", "0999999999", "0199001234"] {
+            let nine = p(n).national().unwrap();
+            assert_eq!(PackedDigits::from_national(nine), p(n), "{n}");
+        }
+        assert_eq!(p("0639981234").national(), Some(639_981_234));
+        for other in ["32475123456", "639981234", "", "1639981234"] {
+            assert_eq!(p(other).national(), None, "{other}");
+        }
     }
 }

@@ -2,9 +2,9 @@
 //! phone number in any format, part of an address, or the landlord's reference.
 //!
 //! The index is kept small because every operator process holds one: a tenant is
-//! 24 bytes (numbers into the distinct last names, first names and homes, which many
-//! tenants share, and the main phone packed in a `u64`), plus their reference on one
-//! line of a single string. A query's words are scored once per distinct text, not
+//! 16 bytes (numbers into the distinct last names, first names and homes, which many
+//! tenants share, and a French phone in 32 bits), plus their reference on one line of
+//! a single string. A query's words are scored once per distinct text, not
 //! once per tenant, and each tenant then adds up the scores of its texts.
 
 mod digits;
@@ -33,35 +33,40 @@ pub struct SearchRow {
     pub city: String,
 }
 
-/// A tenant in the index.
+/// A tenant in the index: 16 bytes.
 #[derive(Clone, Copy)]
 struct Entry {
-    /// The tenant's id, or `WIDE_ID` when it does not fit in 32 bits (see `wide_ids`).
-    tenant_id: u32,
     last_name: u32,
     first_name: u32,
     /// Address, postcode and city.
     home: u32,
-    /// The first phone; others are in `other_phones`.
-    phone: PackedDigits,
+    /// The first phone if it is a French number (see `PackedDigits::national`), else
+    /// `NO_PHONE` and the phone is in `other_phones`.
+    phone: u32,
 }
 
-const WIDE_ID: u32 = u32::MAX;
+const NO_PHONE: u32 = u32::MAX;
 
 /// All tenants, ready to be searched at every keystroke.
 pub struct TenantIndex {
-    /// In the order pushed (by name): among equal scores, that order holds.
+    /// In the order pushed (by id).
     entries: Vec<Entry>,
+    /// Runs of consecutive tenant ids: (first entry, its tenant id). Ids come in order
+    /// with few gaps, so this holds a few hundred pairs rather than an id per tenant.
+    id_runs: Vec<(u32, i64)>,
     last_names: Texts,
     first_names: Texts,
     homes: Texts,
+    /// Where each last and first name comes in alphabetical order, so that among equal
+    /// scores tenants are shown by name; made at the first search.
+    name_ranks: (Vec<u32>, Vec<u32>),
     /// Each entry's folded reference, one line each, in entry order. References are
     /// unique, so they are searched in one pass over this string rather than shared.
     references: String,
-    /// Phones after the first (one tenant in four has a second one), by entry.
-    other_phones: Vec<(u32, PackedDigits)>,
-    /// Tenant ids that do not fit in an entry (none with ids SQLite hands out), by entry.
-    wide_ids: Vec<(u32, i64)>,
+    /// Phones not in the entry (second phones, numbers from abroad): entries, in order,
+    /// and their digits.
+    other_phone_entries: Vec<u32>,
+    other_phones: Vec<PackedDigits>,
     matcher: Matcher,
     /// The last query and every entry it matched. Typing one more character can only
     /// narrow a fuzzy or digit match, so the next keystroke searches these alone.
@@ -134,20 +139,22 @@ impl TenantIndex {
     pub fn empty() -> TenantIndex {
         TenantIndex {
             entries: Vec::new(),
+            id_runs: Vec::new(),
             last_names: Texts::default(),
             first_names: Texts::default(),
             homes: Texts::default(),
+            name_ranks: (Vec::new(), Vec::new()),
             references: String::new(),
+            other_phone_entries: Vec::new(),
             other_phones: Vec::new(),
-            wide_ids: Vec::new(),
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
             words: Vec::new(),
         }
     }
 
-    /// Adds a tenant. Only what is searched is kept, so the rows can be streamed from
-    /// the database without being held.
+    /// Adds a tenant; tenants are best pushed by id (see `id_runs`). Only what is
+    /// searched is kept, so the rows can be streamed from the database.
     pub fn push(&mut self, r: &SearchRow) -> Result<(), IndexFull> {
         let n = u32::try_from(self.entries.len()).map_err(|_| IndexFull)?;
         let home = format!("{} {} {}", r.address, r.postcode, r.city);
@@ -162,20 +169,29 @@ impl TenantIndex {
             .phones
             .iter()
             .filter_map(|p| PackedDigits::new(p))
-            .filter(|p| !p.is_empty());
-        let phone = phones.next().unwrap_or(PackedDigits::NONE);
-        self.other_phones.extend(phones.map(|p| (n, p)));
-        let tenant_id = match u32::try_from(r.tenant_id) {
-            Ok(id) if id != WIDE_ID => id,
-            _ => {
-                self.wide_ids.push((n, r.tenant_id));
-                WIDE_ID
+            .filter(|p| !p.is_empty())
+            .peekable();
+        let phone = match phones.peek().and_then(|p| p.national()) {
+            Some(nine) => {
+                phones.next();
+                nine
             }
+            None => NO_PHONE,
         };
+        for p in phones {
+            self.other_phone_entries.push(n);
+            self.other_phones.push(p);
+        }
+        let follows = self
+            .id_runs
+            .last()
+            .is_some_and(|&(at, id)| id.checked_add(i64::from(n - at)) == Some(r.tenant_id));
+        if !follows {
+            self.id_runs.push((n, r.tenant_id));
+        }
         self.references.push_str(&fold_keep_spaces(&r.reference));
         self.references.push('\n');
         self.entries.push(Entry {
-            tenant_id,
             last_name,
             first_name,
             home,
@@ -189,12 +205,13 @@ impl TenantIndex {
     /// Gives back the room reserved while tenants were being added.
     pub fn shrink_to_fit(&mut self) {
         self.entries.shrink_to_fit();
+        self.id_runs.shrink_to_fit();
         self.last_names.shrink_to_fit();
         self.first_names.shrink_to_fit();
         self.homes.shrink_to_fit();
         self.references.shrink_to_fit();
+        self.other_phone_entries.shrink_to_fit();
         self.other_phones.shrink_to_fit();
-        self.wide_ids.shrink_to_fit();
     }
 
     pub fn len(&self) -> usize {
@@ -205,13 +222,14 @@ impl TenantIndex {
         self.entries.is_empty()
     }
 
-    /// The best `limit` matches for `query`, best first.
+    /// The best `limit` matches for `query`, best first; among equals, by name.
     pub fn search(&mut self, query: &str, limit: usize) -> Vec<Hit> {
         let query = query.trim();
         if query.is_empty() {
             self.last = None;
             return Vec::new();
         }
+        self.rank_names();
         let mode = Mode::of(query);
         let earlier = match self.last.take() {
             Some((before, matched)) if mode.narrows(&before) => Some(matched),
@@ -221,19 +239,36 @@ impl TenantIndex {
             Some(matched) => Box::new(matched.iter()),
             None => Box::new(0..self.entries.len()),
         };
+        let words = match &mode {
+            Mode::Text(folded) => self.score_words(folded),
+            Mode::Digits(_) => Vec::new(),
+        };
         let mut matched = EntrySet::new(self.entries.len());
         let mut best = Best::new(limit);
+        let (last_ranks, first_ranks) = &self.name_ranks;
+        let by_name = |n: usize| {
+            let e = &self.entries[n];
+            (
+                last_ranks[e.last_name as usize],
+                first_ranks[e.first_name as usize],
+                n,
+            )
+        };
         match &mode {
             Mode::Digits(wanted) => {
                 let in_reference = self.references_containing(wanted);
                 // Past 15 digits it cannot be a phone, but can still be in a reference.
                 let wanted = PackedDigits::new(wanted);
-                let mut others = self.other_phones.iter().peekable();
+                let mut others = self.other_phone_entries.iter().zip(&self.other_phones);
+                let mut others = others.by_ref().peekable();
                 for n in candidates {
-                    let mut score = phone_score(self.entries[n].phone, wanted);
-                    while let Some((at, p)) = others.next_if(|(at, _)| *at as usize <= n) {
-                        if *at as usize == n {
-                            score = score.max(phone_score(*p, wanted));
+                    let mut score = match self.entries[n].phone {
+                        NO_PHONE => 0,
+                        nine => phone_score(PackedDigits::from_national(nine), wanted),
+                    };
+                    while let Some((&at, &p)) = others.next_if(|(at, _)| **at as usize <= n) {
+                        if at as usize == n {
+                            score = score.max(phone_score(p, wanted));
                         }
                     }
                     if score == 0 && in_reference.contains(n) {
@@ -241,16 +276,15 @@ impl TenantIndex {
                     }
                     if score > 0 {
                         matched.insert(n);
-                        best.offer(score, n);
+                        best.offer(score, by_name(n));
                     }
                 }
             }
-            Mode::Text(folded) => {
-                self.score_words(folded);
+            Mode::Text(_) => {
                 'entries: for n in candidates {
                     let e = &self.entries[n];
                     let mut total = 0u32;
-                    for w in &self.words {
+                    for w in &words {
                         let mut score = w.last_names[e.last_name as usize]
                             .max(w.first_names[e.first_name as usize])
                             .max(w.homes[e.home as usize]);
@@ -263,14 +297,15 @@ impl TenantIndex {
                         total += u32::from(score);
                     }
                     matched.insert(n);
-                    best.offer(total, n);
+                    best.offer(total, by_name(n));
                 }
+                self.words = words;
             }
         }
         self.last = Some((mode, matched));
         best.hits
             .into_iter()
-            .map(|(score, n)| Hit {
+            .map(|(score, (_, _, n))| Hit {
                 tenant_id: self.tenant_id(n),
                 score,
             })
@@ -278,28 +313,44 @@ impl TenantIndex {
     }
 
     fn tenant_id(&self, n: usize) -> i64 {
-        match self.entries[n].tenant_id {
-            WIDE_ID => self
-                .wide_ids
-                .binary_search_by_key(&(n as u32), |(at, _)| *at)
-                .map_or(i64::from(WIDE_ID), |i| self.wide_ids[i].1),
-            id => i64::from(id),
+        let run = self.id_runs.partition_point(|&(at, _)| at as usize <= n) - 1;
+        let (at, id) = self.id_runs[run];
+        id + (n - at as usize) as i64
+    }
+
+    /// Ranks the distinct last and first names alphabetically, if not done since the
+    /// last tenant was added.
+    fn rank_names(&mut self) {
+        fn ranks(texts: &Texts) -> Vec<u32> {
+            let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+            order.sort_unstable_by_key(|&t| texts.get(t));
+            let mut ranks = vec![0; order.len()];
+            for (rank, t) in order.into_iter().enumerate() {
+                ranks[t as usize] = rank as u32;
+            }
+            ranks
+        }
+        if self.name_ranks.0.len() != self.last_names.len()
+            || self.name_ranks.1.len() != self.first_names.len()
+        {
+            self.name_ranks = (ranks(&self.last_names), ranks(&self.first_names));
         }
     }
 
     /// Scores each word of `folded` against every distinct text. A word already scored
     /// for the last query is reused; a word that grew is scored again only where it
     /// matched before.
-    fn score_words(&mut self, folded: &str) {
+    fn score_words(&mut self, folded: &str) -> Vec<WordScores> {
         let mut earlier = std::mem::take(&mut self.words).into_iter();
+        let mut words = Vec::new();
         for word in folded.split(' ').filter(|w| !w.is_empty()) {
             let before = earlier.next().filter(|b| word.starts_with(b.word.as_str()));
-            let scores = match before {
+            words.push(match before {
                 Some(b) if b.word == word => b,
                 before => self.score_word(word, before.as_ref()),
-            };
-            self.words.push(scores);
+            });
         }
+        words
     }
 
     fn score_word(&mut self, word: &str, before: Option<&WordScores>) -> WordScores {
@@ -366,10 +417,13 @@ fn phone_score(phone: PackedDigits, wanted: Option<PackedDigits>) -> u32 {
     }
 }
 
-/// The best `limit` (score, entry) seen, best first; among equals, the first offered.
+/// Where a tenant comes among equal scores: by last name, first name, then id.
+type NameOrder = (u32, u32, usize);
+
+/// The best `limit` results seen, best first.
 struct Best {
     limit: usize,
-    hits: Vec<(u32, usize)>,
+    hits: Vec<(u32, NameOrder)>,
 }
 
 impl Best {
@@ -380,17 +434,18 @@ impl Best {
         }
     }
 
-    fn offer(&mut self, score: u32, n: usize) {
+    fn offer(&mut self, score: u32, order: NameOrder) {
+        let before = |&(s, o): &(u32, NameOrder)| s > score || (s == score && o < order);
         if self.hits.len() == self.limit {
             match self.hits.last() {
-                Some(&(worst, _)) if score > worst => {
+                Some(worst) if !before(worst) => {
                     self.hits.pop();
                 }
                 _ => return,
             }
         }
-        let at = self.hits.partition_point(|&(s, _)| s >= score);
-        self.hits.insert(at, (score, n));
+        let at = self.hits.partition_point(before);
+        self.hits.insert(at, (score, order));
     }
 }
 
@@ -539,6 +594,46 @@ mod tests {
         assert!(typed[6].contains(&4), "backspace brings Lefebvre back");
         // Switching from a name to a number starts afresh.
         assert_eq!(ids(i.search("0639", 5)), vec![2]);
+    }
+
+    #[test]
+    fn equals_by_name_and_every_id_and_phone_kept() {
+        let row = |id, last: &str, first: &str, phones: &[&str]| SearchRow {
+            tenant_id: id,
+            reference: String::new(),
+            last_name: last.into(),
+            first_name: first.into(),
+            phones: phones.iter().map(|p| p.to_string()).collect(),
+            address: "1 rue Haute".into(),
+            postcode: "75001".into(),
+            city: "Paris".into(),
+        };
+        // Ids with gaps, out of order, negative, past 32 bits.
+        let mut i = TenantIndex::new([
+            row(7, "Martin", "Zoé", &["0199000001"]),
+            row(8, "Bernard", "Paul", &["+32 475 12 34 56", "0199000002"]),
+            row(10, "Martin", "Anne", &[]),
+            row(3, "Dubois", "Jean", &["0199000003", "0639000003"]),
+            row(-5, "Martin", "Anne", &["0199000005"]),
+            row(1 << 40, "Arnaud", "Léa", &["0199000006"]),
+        ]);
+        // Namesakes in the order they were added.
+        assert_eq!(
+            ids(i.search("rue haute", 10)),
+            vec![1 << 40, 8, 3, 10, -5, 7]
+        );
+        assert_eq!(ids(i.search("martin", 10)), vec![10, -5, 7]);
+        assert_eq!(ids(i.search("0199000002", 10)), vec![8]);
+        assert_eq!(ids(i.search("+32 475 12 34 56", 10)), vec![8]);
+        assert_eq!(ids(i.search("06 39 00 00 03", 10)), vec![3]);
+        assert_eq!(ids(i.search("0199000005", 10)), vec![-5]);
+        assert_eq!(ids(i.search("0199000006", 10)), vec![1 << 40]);
+        // A whole number scores more than a part of one; parts come by name.
+        let hits = i.search("0199000003", 10);
+        assert_eq!(ids(hits.clone()), vec![3]);
+        assert_eq!(hits[0].score, WHOLE);
+        assert_eq!(ids(i.search("01990000", 10)), vec![1 << 40, 8, 3, -5, 7]);
+        assert_eq!(i.search("01990000", 2).len(), 2);
     }
 
     #[test]
