@@ -2,19 +2,23 @@
 //! phone number in any format, part of an address, or the landlord's reference.
 //!
 //! The index is kept small because every operator process holds one: a tenant is
-//! 16 bytes (numbers into the distinct last names, first names and homes, which many
-//! tenants share, and a French phone in 32 bits), plus their reference on one line of
-//! a single string. A query's words are scored once per distinct text, not
+//! about 11 bytes at 100,000 tenants (numbers into the distinct last names, first
+//! names and homes, which many tenants share; a French phone in 32 bits; the
+//! reference, written as what changed from the one before). A query's words are scored once per distinct text, not
 //! once per tenant, and each tenant then adds up the scores of its texts.
 
+mod column;
 mod digits;
+mod references;
 mod set;
 mod texts;
 
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+use self::column::Column;
 use self::digits::PackedDigits;
+use self::references::References;
 use self::set::EntrySet;
 use self::texts::Texts;
 use super::parse::fold_keep_spaces;
@@ -33,16 +37,17 @@ pub struct SearchRow {
     pub city: String,
 }
 
-/// A tenant in the index: 16 bytes.
-#[derive(Clone, Copy)]
-struct Entry {
-    last_name: u32,
-    first_name: u32,
+/// The tenants of the index, one row each: numbers into the distinct texts, and the
+/// first phone. Eight bytes a tenant at 100,000 tenants.
+#[derive(Default)]
+struct Entries {
+    last_name: Column,
+    first_name: Column,
     /// Address, postcode and city.
-    home: u32,
+    home: Column,
     /// The first phone if it is a French number (see `PackedDigits::national`), else
     /// `NO_PHONE` and the phone is in `other_phones`.
-    phone: u32,
+    phone: Vec<u32>,
 }
 
 const NO_PHONE: u32 = u32::MAX;
@@ -50,7 +55,7 @@ const NO_PHONE: u32 = u32::MAX;
 /// All tenants, ready to be searched at every keystroke.
 pub struct TenantIndex {
     /// In the order pushed (by id).
-    entries: Vec<Entry>,
+    entries: Entries,
     /// Runs of consecutive tenant ids: (first entry, its tenant id). Ids come in order
     /// with few gaps, so this holds a few hundred pairs rather than an id per tenant.
     id_runs: Vec<(u32, i64)>,
@@ -60,9 +65,8 @@ pub struct TenantIndex {
     /// Where each last and first name comes in alphabetical order, so that among equal
     /// scores tenants are shown by name; made at the first search.
     name_ranks: (Vec<u32>, Vec<u32>),
-    /// Each entry's folded reference, one line each, in entry order. References are
-    /// unique, so they are searched in one pass over this string rather than shared.
-    references: String,
+    /// Each entry's folded reference, in entry order.
+    references: References,
     /// Phones not in the entry (second phones, numbers from abroad): entries, in order,
     /// and their digits.
     other_phone_entries: Vec<u32>,
@@ -138,13 +142,13 @@ impl TenantIndex {
 
     pub fn empty() -> TenantIndex {
         TenantIndex {
-            entries: Vec::new(),
+            entries: Entries::default(),
             id_runs: Vec::new(),
             last_names: Texts::default(),
             first_names: Texts::default(),
             homes: Texts::default(),
             name_ranks: (Vec::new(), Vec::new()),
-            references: String::new(),
+            references: References::default(),
             other_phone_entries: Vec::new(),
             other_phones: Vec::new(),
             matcher: Matcher::new(Config::DEFAULT),
@@ -156,7 +160,7 @@ impl TenantIndex {
     /// Adds a tenant; tenants are best pushed by id (see `id_runs`). Only what is
     /// searched is kept, so the rows can be streamed from the database.
     pub fn push(&mut self, r: &SearchRow) -> Result<(), IndexFull> {
-        let n = u32::try_from(self.entries.len()).map_err(|_| IndexFull)?;
+        let n = u32::try_from(self.len()).map_err(|_| IndexFull)?;
         let home = format!("{} {} {}", r.address, r.postcode, r.city);
         let last_name = self.last_names.intern(&fold_keep_spaces(&r.last_name));
         let first_name = self.first_names.intern(&fold_keep_spaces(&r.first_name));
@@ -189,14 +193,11 @@ impl TenantIndex {
         if !follows {
             self.id_runs.push((n, r.tenant_id));
         }
-        self.references.push_str(&fold_keep_spaces(&r.reference));
-        self.references.push('\n');
-        self.entries.push(Entry {
-            last_name,
-            first_name,
-            home,
-            phone,
-        });
+        self.references.push(&fold_keep_spaces(&r.reference));
+        self.entries.last_name.push(last_name);
+        self.entries.first_name.push(first_name);
+        self.entries.home.push(home);
+        self.entries.phone.push(phone);
         self.last = None;
         self.words.clear();
         Ok(())
@@ -204,7 +205,10 @@ impl TenantIndex {
 
     /// Gives back the room reserved while tenants were being added.
     pub fn shrink_to_fit(&mut self) {
-        self.entries.shrink_to_fit();
+        self.entries.last_name.shrink_to_fit();
+        self.entries.first_name.shrink_to_fit();
+        self.entries.home.shrink_to_fit();
+        self.entries.phone.shrink_to_fit();
         self.id_runs.shrink_to_fit();
         self.last_names.shrink_to_fit();
         self.first_names.shrink_to_fit();
@@ -215,11 +219,11 @@ impl TenantIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.phone.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// The best `limit` matches for `query`, best first; among equals, by name.
@@ -237,32 +241,32 @@ impl TenantIndex {
         };
         let candidates: Box<dyn Iterator<Item = usize>> = match &earlier {
             Some(matched) => Box::new(matched.iter()),
-            None => Box::new(0..self.entries.len()),
+            None => Box::new(0..self.len()),
         };
         let words = match &mode {
             Mode::Text(folded) => self.score_words(folded),
             Mode::Digits(_) => Vec::new(),
         };
-        let mut matched = EntrySet::new(self.entries.len());
+        let mut matched = EntrySet::new(self.len());
         let mut best = Best::new(limit);
         let (last_ranks, first_ranks) = &self.name_ranks;
+        let e = &self.entries;
         let by_name = |n: usize| {
-            let e = &self.entries[n];
             (
-                last_ranks[e.last_name as usize],
-                first_ranks[e.first_name as usize],
+                last_ranks[e.last_name.get(n) as usize],
+                first_ranks[e.first_name.get(n) as usize],
                 n,
             )
         };
         match &mode {
             Mode::Digits(wanted) => {
-                let in_reference = self.references_containing(wanted);
+                let in_reference = self.references.containing(wanted);
                 // Past 15 digits it cannot be a phone, but can still be in a reference.
                 let wanted = PackedDigits::new(wanted);
                 let mut others = self.other_phone_entries.iter().zip(&self.other_phones);
                 let mut others = others.by_ref().peekable();
                 for n in candidates {
-                    let mut score = match self.entries[n].phone {
+                    let mut score = match e.phone[n] {
                         NO_PHONE => 0,
                         nine => phone_score(PackedDigits::from_national(nine), wanted),
                     };
@@ -282,12 +286,16 @@ impl TenantIndex {
             }
             Mode::Text(_) => {
                 'entries: for n in candidates {
-                    let e = &self.entries[n];
+                    let texts = (
+                        e.last_name.get(n) as usize,
+                        e.first_name.get(n) as usize,
+                        e.home.get(n) as usize,
+                    );
                     let mut total = 0u32;
                     for w in &words {
-                        let mut score = w.last_names[e.last_name as usize]
-                            .max(w.first_names[e.first_name as usize])
-                            .max(w.homes[e.home as usize]);
+                        let mut score = w.last_names[texts.0]
+                            .max(w.first_names[texts.1])
+                            .max(w.homes[texts.2]);
                         if score < w.reference_score && w.references.contains(n) {
                             score = w.reference_score;
                         }
@@ -386,22 +394,9 @@ impl TenantIndex {
             last_names,
             first_names,
             homes,
-            references: self.references_containing(word),
+            references: self.references.containing(word),
             reference_score,
         }
-    }
-
-    /// The entries whose reference contains `part`, in one pass over all references.
-    fn references_containing(&self, part: &str) -> EntrySet {
-        let mut found = EntrySet::new(self.entries.len());
-        let all = self.references.as_bytes();
-        let (mut entry, mut counted_to) = (0, 0);
-        for at in memchr::memmem::find_iter(all, part.as_bytes()) {
-            entry += memchr::memchr_iter(b'\n', &all[counted_to..at]).count();
-            counted_to = at;
-            found.insert(entry);
-        }
-        found
     }
 }
 
