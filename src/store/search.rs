@@ -31,7 +31,7 @@ impl Store {
                 })
                 .map_err(|e| StoreError::Other(e.to_string()))?;
         }
-        index.shrink_to_fit();
+        index.ready();
         Ok(index)
     }
 }

@@ -48,6 +48,42 @@ impl Texts {
         self.ends.len()
     }
 
+    /// Every text, in number order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.arena[start as usize..end as usize])
+    }
+
+    /// The texts with a word starting with `prefix` (a query word's first letter),
+    /// in order: texts starting with it, and one search through the arena for it
+    /// after a space, rather than a look at every letter of every text.
+    pub fn with_a_word_starting(&self, prefix: &str) -> Vec<u32> {
+        if prefix.is_empty() {
+            return Vec::new();
+        }
+        let arena = self.arena.as_bytes();
+        let mut found: Vec<u32> = (0..self.len() as u32)
+            .filter(|&t| self.get(t).starts_with(prefix))
+            .collect();
+        let after_space = format!(" {prefix}");
+        let mut text = 0;
+        for at in memchr::memmem::find_iter(arena, after_space.as_bytes()) {
+            while self.ends[text] as usize <= at {
+                text += 1;
+            }
+            // A text ending with a space and the next starting with the prefix are
+            // not a match; texts are trimmed, so this never happens, but stays right.
+            if at + after_space.len() <= self.ends[text] as usize {
+                found.push(text as u32);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
     /// Gives back the room reserved for texts not added.
     pub fn shrink_to_fit(&mut self) {
         self.arena.shrink_to_fit();
@@ -90,11 +126,33 @@ mod tests {
         for (n, id) in names.iter().zip(&ids) {
             assert_eq!(t.get(*id), *n);
         }
+        assert_eq!(
+            t.iter().collect::<Vec<_>>(),
+            vec!["martin", "bernard", "", "dubois"]
+        );
         // Past the first growth of the table.
         for i in 0..1000 {
             assert_eq!(t.intern(&format!("rue {i}")), Some(4 + i));
         }
         assert_eq!(t.intern("dubois"), Some(3));
+
         assert_eq!(t.get(4 + 999), "rue 999");
+        let mut t = Texts::default();
+        for x in [
+            "12 rue des lilas",
+            "du bois",
+            "bois",
+            "",
+            "lilas",
+            "sabot b",
+        ] {
+            t.intern(x);
+        }
+        let found = |p| t.with_a_word_starting(p);
+        assert_eq!(found("b"), vec![1, 2, 5]);
+        assert_eq!(found("l"), vec![0, 4]);
+        assert_eq!(found("d"), vec![0, 1]);
+        assert_eq!(found("o"), Vec::<u32>::new());
+        assert_eq!(found("bois"), vec![1, 2]);
     }
 }
