@@ -325,6 +325,14 @@ fn summary_and_report(c: &mut Criterion) {
             BenchmarkId::new("program_report_week", label(tenants)),
             |b| b.iter(|| store.program_report(week, None, now(), rules.tz).unwrap()),
         );
+        // What the coordinator's `p` screen loads: this week's report and the chart's
+        // 28 days.
+        let monday = veille::domain::period::week_monday(today);
+        g.bench_function(BenchmarkId::new("report_screen", label(tenants)), |b| {
+            b.iter(|| {
+                veille::tui::report::ReportState::load(&store, monday, now(), rules.tz).unwrap()
+            })
+        });
         let all = Period::new(store.program_start(rules.tz).unwrap().unwrap(), today).unwrap();
         g.bench_function(
             BenchmarkId::new("program_report_all", label(tenants)),

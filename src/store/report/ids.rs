@@ -23,6 +23,7 @@ impl<T: Copy + Default> IdMap<T> {
     }
 
     /// The value for `id`, the default when nothing was set.
+    #[inline]
     pub(crate) fn get(&self, id: i64) -> T {
         match usize::try_from(id) {
             Ok(i) if i < self.dense.len() => self.dense[i],
@@ -30,6 +31,7 @@ impl<T: Copy + Default> IdMap<T> {
         }
     }
 
+    #[inline]
     pub(crate) fn get_mut(&mut self, id: i64) -> &mut T {
         if (0..=DENSE_UP_TO).contains(&id) {
             let i = id as usize;
