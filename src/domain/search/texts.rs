@@ -49,6 +49,7 @@ impl Texts {
     }
 
     /// Every text, in number order.
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts
