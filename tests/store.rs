@@ -496,7 +496,7 @@ fn a_file_from_an_older_version_is_brought_to_the_current_one() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP INDEX calls_shift; DROP INDEX referrals_call; DROP INDEX interventions_call;
-         PRAGMA user_version = 1;",
+         DROP INDEX tenants_callbacks_due; PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
