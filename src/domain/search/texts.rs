@@ -49,7 +49,6 @@ impl Texts {
     }
 
     /// Every text, in number order.
-    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts
@@ -65,8 +64,9 @@ impl Texts {
             return Vec::new();
         }
         let arena = self.arena.as_bytes();
-        let mut found: Vec<u32> = (0..self.len() as u32)
-            .filter(|&t| self.get(t).starts_with(prefix))
+        let mut found: Vec<u32> = (self.iter().enumerate())
+            .filter(|(_, text)| text.starts_with(prefix))
+            .map(|(t, _)| t as u32)
             .collect();
         let after_space = format!(" {prefix}");
         let mut text = 0;
@@ -85,14 +85,16 @@ impl Texts {
         found
     }
 
-    /// Gives back the room reserved for texts not added.
+    /// Gives back the room reserved for texts not added, and the table that finds a
+    /// text again (made anew if texts are added later).
     pub fn shrink_to_fit(&mut self) {
         self.arena.shrink_to_fit();
         self.ends.shrink_to_fit();
+        self.slots = Vec::new();
     }
 
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(64);
+        let size = ((self.ends.len() + 1) * 4).next_power_of_two().max(64);
         let mask = size - 1;
         let mut slots = vec![0u32; size];
         for n in 1..=self.ends.len() as u32 {
@@ -138,6 +140,9 @@ mod tests {
         assert_eq!(t.intern("dubois"), Some(3));
 
         assert_eq!(t.get(4 + 999), "rue 999");
+        t.shrink_to_fit();
+        assert_eq!(t.intern("rue 500"), Some(504));
+        assert_eq!(t.intern("rue 1000"), Some(1004));
         let mut t = Texts::default();
         for x in [
             "12 rue des lilas",
