@@ -155,6 +155,24 @@ fn queue_listing(c: &mut Criterion) {
     g.finish();
 }
 
+/// Time per keystroke of typing `query` one character after another, `iters` times:
+/// each keystroke narrows the previous results, as when an operator types.
+fn typing(index: &mut TenantIndex, query: &str, iters: u64) -> Duration {
+    let mut spent = Duration::ZERO;
+    let keys = query.chars().count() as u32;
+    for _ in 0..iters {
+        index.search("", 20);
+        let started = std::time::Instant::now();
+        for n in 1..=query.len() {
+            if query.is_char_boundary(n) {
+                std::hint::black_box(index.search(&query[..n], 20));
+            }
+        }
+        spent += started.elapsed() / keys;
+    }
+    spent
+}
+
 fn search(c: &mut Criterion) {
     let mut g = c.benchmark_group("search");
     for tenants in SIZES {
@@ -169,21 +187,7 @@ fn search(c: &mut Criterion) {
             ("typing_address_per_keystroke", "rue de belleville"),
         ] {
             g.bench_function(BenchmarkId::new(name, label(tenants)), |b| {
-                b.iter_custom(|iters| {
-                    let mut spent = Duration::ZERO;
-                    let keys = query.chars().count() as u32;
-                    for _ in 0..iters {
-                        index.search("", 20);
-                        let started = std::time::Instant::now();
-                        for n in 1..=query.len() {
-                            if query.is_char_boundary(n) {
-                                std::hint::black_box(index.search(&query[..n], 20));
-                            }
-                        }
-                        spent += started.elapsed() / keys;
-                    }
-                    spent
-                })
+                b.iter_custom(|iters| typing(&mut index, query, iters))
             });
         }
         for (name, query) in [
@@ -225,23 +229,7 @@ fn search(c: &mut Criterion) {
     for (kind, query) in [("name", &name), ("address", &address)] {
         g.bench_function(
             BenchmarkId::new(format!("typing_{kind}_per_keystroke"), "100k_varied"),
-            |b| {
-                b.iter_custom(|iters| {
-                    let mut spent = Duration::ZERO;
-                    let keys = query.chars().count() as u32;
-                    for _ in 0..iters {
-                        index.search("", 20);
-                        let started = std::time::Instant::now();
-                        for n in 1..=query.len() {
-                            if query.is_char_boundary(n) {
-                                std::hint::black_box(index.search(&query[..n], 20));
-                            }
-                        }
-                        spent += started.elapsed() / keys;
-                    }
-                    spent
-                })
-            },
+            |b| b.iter_custom(|iters| typing(&mut index, query, iters)),
         );
         g.bench_function(
             BenchmarkId::new(format!("cold_{kind}"), "100k_varied"),
