@@ -73,11 +73,11 @@ impl PackedDigits {
 }
 
 /// 0 to 9999 packed, four digits each.
-const FOUR_DIGITS: [u16; 10_000] = {
+static FOUR_DIGITS: [u16; 10_000] = {
     let mut table = [0u16; 10_000];
     let mut n = 0;
     while n < 10_000 {
-        table[n] = ((n / 1000) << 12 | (n / 100 % 10) << 8 | (n / 10 % 10) << 4 | n % 10) as u16;
+        table[n] = ((n / 1000) << 12 | (n / 100 % 10) << 8 | (n / 10 % 10) << 4 | (n % 10)) as u16;
         n += 1;
     }
     table
