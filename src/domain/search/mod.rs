@@ -46,12 +46,42 @@ struct Entries {
     first_name: Column,
     /// Address, postcode and city.
     home: Column,
-    /// The first phone if it is a French number (see `PackedDigits::national`), else
-    /// `NO_PHONE` and the phone is in `other_phones`.
+    /// The first phone (see `Phones`).
     phone: Vec<u32>,
 }
 
+/// Phones in 32 bits: a French number as its last nine digits (see
+/// `PackedDigits::national`), another as `FOREIGN` and its place among `foreign`, or
+/// `NO_PHONE`.
+#[derive(Default)]
+struct Phones {
+    /// Phones after the first (one tenant in four has a second one): entry, phone.
+    others: Vec<(u32, u32)>,
+    foreign: Vec<PackedDigits>,
+}
+
 const NO_PHONE: u32 = u32::MAX;
+const FOREIGN: u32 = 1 << 31;
+
+impl Phones {
+    fn add(&mut self, phone: PackedDigits) -> u32 {
+        match phone.national() {
+            Some(nine) => nine,
+            None => {
+                self.foreign.push(phone);
+                FOREIGN | (self.foreign.len() - 1) as u32
+            }
+        }
+    }
+
+    fn digits(&self, phone: u32) -> Option<PackedDigits> {
+        match phone {
+            NO_PHONE => None,
+            p if p & FOREIGN != 0 => self.foreign.get((p & !FOREIGN) as usize).copied(),
+            nine => Some(PackedDigits::from_national(nine)),
+        }
+    }
+}
 
 /// All tenants, ready to be searched at every keystroke.
 pub struct TenantIndex {
@@ -68,10 +98,7 @@ pub struct TenantIndex {
     name_ranks: (Vec<u32>, Vec<u32>),
     /// Each entry's folded reference, in entry order.
     references: References,
-    /// Phones not in the entry (second phones, numbers from abroad): entries, in order,
-    /// and their digits.
-    other_phone_entries: Vec<u32>,
-    other_phones: Vec<PackedDigits>,
+    phones: Phones,
     matcher: Matcher,
     /// The last query and every entry it matched. Typing one more character can only
     /// narrow a fuzzy or digit match, so the next keystroke searches these alone.
@@ -210,8 +237,7 @@ impl TenantIndex {
             homes: Texts::default(),
             name_ranks: (Vec::new(), Vec::new()),
             references: References::default(),
-            other_phone_entries: Vec::new(),
-            other_phones: Vec::new(),
+            phones: Phones::default(),
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
             words: Vec::new(),
@@ -230,22 +256,13 @@ impl TenantIndex {
             return Err(IndexFull);
         };
         // Stored phones have at most 15 digits; a longer one cannot be a number.
-        let mut phones = r
-            .phones
-            .iter()
-            .filter_map(|p| PackedDigits::new(p))
-            .filter(|p| !p.is_empty())
-            .peekable();
-        let phone = match phones.peek().and_then(|p| p.national()) {
-            Some(nine) => {
-                phones.next();
-                nine
+        let mut phone = NO_PHONE;
+        let numbers = r.phones.iter().filter_map(|p| PackedDigits::new(p));
+        for digits in numbers.filter(|d| !d.is_empty()) {
+            match self.phones.add(digits) {
+                p if phone == NO_PHONE => phone = p,
+                p => self.phones.others.push((n, p)),
             }
-            None => NO_PHONE,
-        };
-        for p in phones {
-            self.other_phone_entries.push(n);
-            self.other_phones.push(p);
         }
         let follows = self
             .id_runs
@@ -277,8 +294,8 @@ impl TenantIndex {
         self.first_names.shrink_to_fit();
         self.homes.shrink_to_fit();
         self.references.shrink_to_fit();
-        self.other_phone_entries.shrink_to_fit();
-        self.other_phones.shrink_to_fit();
+        self.phones.others.shrink_to_fit();
+        self.phones.foreign.shrink_to_fit();
     }
 
     pub fn len(&self) -> usize {
@@ -326,16 +343,18 @@ impl TenantIndex {
                 let in_reference = self.references.containing(wanted, false);
                 // Past 15 digits it cannot be a phone, but can still be in a reference.
                 let wanted = PackedDigits::new(wanted);
-                let mut others = self.other_phone_entries.iter().zip(&self.other_phones);
-                let mut others = others.by_ref().peekable();
+                let phones = &self.phones;
+                let phone_score = |phone| match (phones.digits(phone), wanted) {
+                    (Some(p), Some(w)) if p == w => WHOLE,
+                    (Some(p), Some(w)) if p.contains(w) => PART,
+                    _ => 0,
+                };
+                let mut others = phones.others.iter().peekable();
                 for n in candidates {
-                    let mut score = match e.phone[n] {
-                        NO_PHONE => 0,
-                        nine => phone_score(PackedDigits::from_national(nine), wanted),
-                    };
-                    while let Some((&at, &p)) = others.next_if(|(at, _)| **at as usize <= n) {
+                    let mut score = phone_score(e.phone[n]);
+                    while let Some(&(at, p)) = others.next_if(|(at, _)| *at as usize <= n) {
                         if at as usize == n {
-                            score = score.max(phone_score(p, wanted));
+                            score = score.max(phone_score(p));
                         }
                     }
                     if score == 0 && in_reference.contains(n) {
@@ -477,14 +496,6 @@ impl TenantIndex {
 /// A whole number beats a part of one (or of a reference).
 const WHOLE: u32 = 1000;
 const PART: u32 = 500;
-
-fn phone_score(phone: PackedDigits, wanted: Option<PackedDigits>) -> u32 {
-    match wanted {
-        Some(w) if phone == w => WHOLE,
-        Some(w) if phone.contains(w) => PART,
-        _ => 0,
-    }
-}
 
 /// Where a tenant comes among equal scores: by last name, first name, then id.
 type NameOrder = (u32, u32, usize);

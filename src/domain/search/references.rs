@@ -2,13 +2,13 @@
 //! so they cannot be shared like names; but tenants come by id and references are
 //! mostly handed out in the same order ("LP-000041", "LP-000042"), so each is written
 //! as how many bytes it shares with the one before and the bytes after those: about
-//! four bytes a tenant instead of ten.
+//! three bytes a tenant instead of ten.
 
 use super::set::EntrySet;
 
 pub struct References {
-    /// Per tenant: bytes shared with the reference before (one byte), how many bytes
-    /// follow (one byte), those bytes.
+    /// Per tenant: how many bytes are shared with the reference before and how many
+    /// follow (see `head`), then those bytes.
     coded: Vec<u8>,
     /// The last reference added.
     previous: Vec<u8>,
@@ -46,7 +46,10 @@ impl References {
             .take_while(|(a, b)| a == b)
             .count();
         let rest = &reference[shared..];
-        self.coded.extend([shared as u8, rest.len() as u8]);
+        match (shared, rest.len()) {
+            (s, r) if s < 15 && r < 16 => self.coded.push((s << 4 | r) as u8),
+            (s, r) => self.coded.extend([0xf0, s as u8, r as u8]),
+        }
         self.coded.extend_from_slice(rest);
         for &b in rest {
             self.bytes[usize::from(b)] = true;
@@ -82,9 +85,9 @@ impl References {
         let mut found_end = 0;
         let mut at = 0;
         for n in 0..self.count {
-            let (shared, len) = (usize::from(self.coded[at]), usize::from(self.coded[at + 1]));
-            let rest = &self.coded[at + 2..at + 2 + len];
-            at += 2 + len;
+            let (shared, len, head) = self.head(at);
+            let rest = &self.coded[at + head..at + head + len];
+            at += head + len;
             for (i, &b) in rest.iter().enumerate() {
                 current[shared + i] = b;
             }
@@ -108,6 +111,19 @@ impl References {
         found
     }
 
+    /// A tenant's bytes shared with the reference before and bytes following, and how
+    /// many bytes say so: one (four bits each) for the usual few, else three.
+    fn head(&self, at: usize) -> (usize, usize, usize) {
+        match self.coded[at] {
+            0xf0 => (
+                usize::from(self.coded[at + 1]),
+                usize::from(self.coded[at + 2]),
+                3,
+            ),
+            b => (usize::from(b >> 4), usize::from(b & 0xf), 1),
+        }
+    }
+
     pub fn shrink_to_fit(&mut self) {
         self.coded.shrink_to_fit();
         self.previous = Vec::new();
@@ -129,6 +145,9 @@ mod tests {
             "loc 00003",
             "b 12 34",
             "lp 000041",
+            "a very long reference typed by hand 1",
+            "a very long reference typed by hand 2",
+            "a very long reference typed by hand 12 with more words",
         ];
         let mut r = References::default();
         for x in refs {
@@ -136,6 +155,7 @@ mod tests {
         }
         for part in [
             "", "0", "4", "42", "000041", "lp", "lp 0001", "loc", "3", "12 3", "b", "9", "41",
+            "hand 1", "2", "more", "with m",
         ] {
             let want: Vec<usize> = (0..refs.len())
                 .filter(|&i| refs[i].contains(part))
