@@ -88,11 +88,8 @@ fn save_in(
     rules: &Rules,
 ) -> Result<SavedCall> {
     if let Some(call_id) = tx
-        .query_row(
-            "SELECT id FROM calls WHERE save_id = ?1",
-            [&call.save_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM calls WHERE save_id = ?1")?
+        .query_row([&call.save_id], |r| r.get(0))
         .optional()?
     {
         return Ok(SavedCall {
@@ -104,25 +101,26 @@ fn save_in(
     }
     let claim = &call.claim;
     let (holder, reason, newest): (i64, Option<String>, i64) = tx
-        .query_row(
+        .prepare_cached(
             "SELECT k.operator_id, k.release_reason,
                     (SELECT max(id) FROM claims WHERE tenant_id = k.tenant_id)
              FROM claims k WHERE k.id = ?1 AND k.tenant_id = ?2",
-            params![claim.id, claim.tenant_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row(params![claim.id, claim.tenant_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?
         .ok_or(StoreError::ClaimLost)?;
     if holder != claim.operator_id || newest != claim.id || reason.as_deref() == Some("saved") {
         return Err(StoreError::ClaimLost);
     }
 
-    let (cadence, attempts_day, attempts_count): (u32, Option<String>, u32) = tx.query_row(
-        "SELECT c.cadence_days, t.attempts_day, t.attempts_count
+    let (cadence, attempts_day, attempts_count): (u32, Option<String>, u32) = tx
+        .prepare_cached(
+            "SELECT c.cadence_days, t.attempts_day, t.attempts_count
          FROM tenants t JOIN cohorts c ON c.id = t.cohort_id WHERE t.id = ?1",
-        [claim.tenant_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+        )?
+        .query_row([claim.tenant_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let previous = match attempts_day {
         Some(d) => Some(Attempts {
             day: time::parse_day(&d)?,
@@ -174,11 +172,8 @@ fn save_in(
     }
     for r in &call.referrals {
         let category: String = tx
-            .query_row(
-                "SELECT category FROM services WHERE id = ?1",
-                [r.service_id],
-                |row| row.get(0),
-            )
+            .prepare_cached("SELECT category FROM services WHERE id = ?1")?
+            .query_row([r.service_id], |row| row.get(0))
             .optional()?
             .ok_or_else(|| StoreError::Invalid(format!("no service with id {}", r.service_id)))?;
         tx.prepare_cached(
@@ -265,22 +260,23 @@ fn no_answer_ladder(
     now: DateTime<Utc>,
     rules: &Rules,
 ) -> Result<Option<i64>> {
-    let (lives_alone, last_reached): (bool, Option<String>) = tx.query_row(
-        "SELECT lives_alone, (SELECT max(ended_at) FROM calls WHERE tenant_id = ?1 AND outcome = 'reached')
+    let (lives_alone, last_reached): (bool, Option<String>) = tx
+        .prepare_cached(
+            "SELECT lives_alone,
+           (SELECT max(ended_at) FROM calls WHERE tenant_id = ?1 AND outcome = 'reached')
          FROM tenants WHERE id = ?1",
-        [claim.tenant_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+        )?
+        .query_row([claim.tenant_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if !lives_alone {
         return Ok(None);
     }
     let since = last_reached.unwrap_or_default();
-    let already: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM interventions WHERE tenant_id = ?1
+    let already: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM interventions WHERE tenant_id = ?1
            AND auto_reason = 'no_answer_ladder' AND created_at > ?2)",
-        params![claim.tenant_id, since],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row(params![claim.tenant_id, since], |r| r.get(0))?;
     if already {
         return Ok(None);
     }
@@ -313,18 +309,24 @@ fn no_answer_ladder(
         listed.join(", ")
     );
     let now_s = time::ts(now);
-    tx.execute(
-        "INSERT INTO interventions (tenant_id, call_id, kind, urgency, details, auto_reason, created_by,
-           created_at, updated_at)
+    tx.prepare_cached(
+        "INSERT INTO interventions (tenant_id, call_id, kind, urgency, details, auto_reason,
+           created_by, created_at, updated_at)
          VALUES (?1, (SELECT max(id) FROM calls WHERE claim_id = ?2), 'welfare_visit', 'urgent', ?3,
            'no_answer_ladder', ?4, ?5, ?5)",
-        params![claim.tenant_id, claim.id, details, claim.operator_id, now_s],
-    )?;
+    )?
+    .execute(params![
+        claim.tenant_id,
+        claim.id,
+        details,
+        claim.operator_id,
+        now_s
+    ])?;
     let id = tx.last_insert_rowid();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO intervention_events (intervention_id, status, note, operator_id, at)
          VALUES (?1, 'requested', 'automatic: no-answer ladder', ?2, ?3)",
-        params![id, claim.operator_id, now_s],
-    )?;
+    )?
+    .execute(params![id, claim.operator_id, now_s])?;
     Ok(Some(id))
 }

@@ -32,9 +32,12 @@ pub mod time;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::wal::CheckpointMode;
+use rusqlite::{Connection, MAIN_DB, OpenFlags, Transaction, TransactionBehavior};
 
 pub use backup::AuditEntry;
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
@@ -69,6 +72,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Compiled statements kept per connection (see `configure`).
 const STATEMENT_CACHE: usize = 256;
 
+/// WAL frames after which a writer copies them into the database (SQLite's default).
+const CHECKPOINT_FRAMES: i32 = 1000;
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -80,6 +86,8 @@ pub struct Store {
     gate: gate::WriteGate,
     /// How long one attempt waits for its turn: SQLite's busy timeout, or less.
     busy_wait: Duration,
+    /// Frames in the WAL after this connection's last commit, told by SQLite.
+    wal_frames: Arc<AtomicI32>,
 }
 
 impl Store {
@@ -111,9 +119,11 @@ impl Store {
             busy_retries: 0,
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
+            wal_frames: Arc::default(),
         };
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
+        store.checkpoint_if_due();
         Ok(store)
     }
 
@@ -133,6 +143,7 @@ impl Store {
             busy_retries: 0,
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
+            wal_frames: Arc::default(),
         })
     }
 
@@ -189,7 +200,27 @@ impl Store {
         // 256 KiB of page cache per process instead of SQLite's 2 MiB: hundreds of operator
         // processes read the same file, which the system already caches once for all.
         self.conn.pragma_update(None, "cache_size", -256)?;
+        // SQLite checkpoints in the commit that fills the WAL, while that writer still
+        // holds the lock: every other operator would wait for the copy and its two
+        // syncs. The hook replaces that; `checkpoint_if_due` runs after the lock is let go.
+        let frames = Arc::clone(&self.wal_frames);
+        self.conn
+            .wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, n| {
+                frames.store(n, Ordering::Relaxed);
+                Ok(())
+            }))?;
         Ok(())
+    }
+
+    /// Copies the WAL into the database once it holds `CHECKPOINT_FRAMES`, outside the
+    /// write lock. PASSIVE never waits: frames a reader still needs are left for a later
+    /// turn, and when another process is already checkpointing this one does nothing.
+    fn checkpoint_if_due(&self) {
+        if self.wal_frames.swap(0, Ordering::Relaxed) >= CHECKPOINT_FRAMES {
+            let _ = self
+                .conn
+                .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE);
+        }
     }
 
     /// Runs `f` in one write transaction that takes the lock at BEGIN (IMMEDIATE), so
@@ -267,6 +298,7 @@ impl Store {
         if durability == Durability::Synced {
             self.sync_wal()?;
         }
+        self.checkpoint_if_due();
         Ok(value)
     }
 
@@ -349,6 +381,36 @@ pub(crate) fn rows<T, P: rusqlite::Params>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writers_keep_the_wal_short_by_checkpointing_after_their_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        let mut store = Store::open(&path).unwrap();
+        // A reader elsewhere keeps the file open, as operators' screens do, so that
+        // closing this connection cannot be what empties the WAL.
+        let _other = Store::open(&path).unwrap();
+        for n in 0..2 * CHECKPOINT_FRAMES {
+            store
+                .write(|tx| {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES ('test', ?1)",
+                        [n],
+                    )?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let (frames, copied) = store
+            .conn
+            .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE)
+            .unwrap();
+        assert!(
+            frames < CHECKPOINT_FRAMES + 50,
+            "the WAL was restarted after a checkpoint: {frames} frames ({copied})"
+        );
+        assert_eq!(copied, frames, "everything committed reached the database");
+    }
 
     #[test]
     fn a_lease_leaves_every_other_write_synced() {
