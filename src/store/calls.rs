@@ -102,8 +102,11 @@ fn save_in(
     let claim = &call.claim;
     let (holder, reason, newest): (i64, Option<String>, i64) = tx
         .prepare_cached(
+            // An open claim is the tenant's newest (one open claim per tenant): only a
+            // released one needs the look for a newer claim.
             "SELECT k.operator_id, k.release_reason,
-                    (SELECT max(id) FROM claims WHERE tenant_id = k.tenant_id)
+                    CASE WHEN k.released_at IS NULL THEN k.id
+                         ELSE (SELECT max(id) FROM claims WHERE tenant_id = k.tenant_id) END
              FROM claims k WHERE k.id = ?1 AND k.tenant_id = ?2",
         )?
         .query_row(params![claim.id, claim.tenant_id], |r| {
@@ -260,16 +263,17 @@ fn no_answer_ladder(
     now: DateTime<Utc>,
     rules: &Rules,
 ) -> Result<Option<i64>> {
-    let (lives_alone, last_reached): (bool, Option<String>) = tx
-        .prepare_cached(
-            "SELECT lives_alone,
-           (SELECT max(ended_at) FROM calls WHERE tenant_id = ?1 AND outcome = 'reached')
-         FROM tenants WHERE id = ?1",
-        )?
-        .query_row([claim.tenant_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let lives_alone: bool = tx
+        .prepare_cached("SELECT lives_alone FROM tenants WHERE id = ?1")?
+        .query_row([claim.tenant_id], |r| r.get(0))?;
     if !lives_alone {
         return Ok(None);
     }
+    let last_reached: Option<String> = tx
+        .prepare_cached(
+            "SELECT max(ended_at) FROM calls WHERE tenant_id = ?1 AND outcome = 'reached'",
+        )?
+        .query_row([claim.tenant_id], |r| r.get(0))?;
     let since = last_reached.unwrap_or_default();
     let already: bool = tx
         .prepare_cached(

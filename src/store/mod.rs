@@ -72,8 +72,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Compiled statements kept per connection (see `configure`).
 const STATEMENT_CACHE: usize = 256;
 
-/// WAL frames after which a writer copies them into the database (SQLite's default).
+/// WAL frames after which writers copy them into the database (SQLite's default)...
 const CHECKPOINT_FRAMES: i32 = 1000;
+/// ...and how many more frames between two copies while it stays that long.
+const CHECKPOINT_STEP: i32 = 256;
 
 pub struct Store {
     conn: Connection,
@@ -86,7 +88,8 @@ pub struct Store {
     gate: gate::WriteGate,
     /// How long one attempt waits for its turn: SQLite's busy timeout, or less.
     busy_wait: Duration,
-    /// Frames in the WAL after this connection's last commit, told by SQLite.
+    /// Frames in the WAL after this connection's last commit, told by SQLite; -1 once
+    /// looked at.
     wal_frames: Arc<AtomicI32>,
 }
 
@@ -123,7 +126,9 @@ impl Store {
         };
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
-        store.checkpoint_if_due();
+        if store.wal_frames.load(Ordering::Relaxed) >= CHECKPOINT_FRAMES {
+            store.checkpoint();
+        }
         Ok(store)
     }
 
@@ -202,7 +207,7 @@ impl Store {
         self.conn.pragma_update(None, "cache_size", -256)?;
         // SQLite checkpoints in the commit that fills the WAL, while that writer still
         // holds the lock: every other operator would wait for the copy and its two
-        // syncs. The hook replaces that; `checkpoint_if_due` runs after the lock is let go.
+        // syncs. The hook replaces that: see `checkpoint_due`.
         let frames = Arc::clone(&self.wal_frames);
         self.conn
             .wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, n| {
@@ -212,15 +217,29 @@ impl Store {
         Ok(())
     }
 
-    /// Copies the WAL into the database once it holds `CHECKPOINT_FRAMES`, outside the
-    /// write lock. PASSIVE never waits: frames a reader still needs are left for a later
-    /// turn, and when another process is already checkpointing this one does nothing.
-    fn checkpoint_if_due(&self) {
-        if self.wal_frames.swap(0, Ordering::Relaxed) >= CHECKPOINT_FRAMES {
-            let _ = self
-                .conn
-                .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE);
+    /// Whether the commit just made, still holding the gate, should be followed by a
+    /// checkpoint: once the WAL holds `CHECKPOINT_FRAMES`, by the writer whose commit
+    /// crosses the next multiple of `CHECKPOINT_STEP`. Under load readers keep SQLite
+    /// from starting the WAL afresh, and it keeps growing: if every writer tried,
+    /// operators would spend more time copying pages than saving calls.
+    fn checkpoint_due(&self, turn: &gate::Turn) -> bool {
+        let now = self.wal_frames.swap(-1, Ordering::Relaxed);
+        if now < CHECKPOINT_FRAMES {
+            return false;
         }
+        match turn.exchange_wal_frames(now) {
+            Some(before) => before > now || before / CHECKPOINT_STEP != now / CHECKPOINT_STEP,
+            None => true,
+        }
+    }
+
+    /// Copies the WAL into the database, outside the write lock. PASSIVE never waits:
+    /// frames a reader still needs are left for a later turn, and when another process
+    /// is already checkpointing this one does nothing.
+    fn checkpoint(&self) {
+        let _ = self
+            .conn
+            .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE);
     }
 
     /// Runs `f` in one write transaction that takes the lock at BEGIN (IMMEDIATE), so
@@ -278,8 +297,9 @@ impl Store {
         durability: Durability,
         f: &mut impl FnMut(&Transaction) -> Result<T>,
     ) -> Result<T> {
+        let checkpoint;
         let value = {
-            let _turn = self
+            let turn = self
                 .gate
                 .enter(self.busy_wait)
                 .map_err(|_| StoreError::Busy)?;
@@ -293,12 +313,16 @@ impl Store {
                 Ok(value)
             })();
             set_synchronous(&self.conn, "FULL")?;
-            committed?
+            let value = committed?;
+            checkpoint = self.checkpoint_due(&turn);
+            value
         };
         if durability == Durability::Synced {
             self.sync_wal()?;
         }
-        self.checkpoint_if_due();
+        if checkpoint {
+            self.checkpoint();
+        }
         Ok(value)
     }
 

@@ -4,6 +4,8 @@
 //! Claiming happens inside one IMMEDIATE transaction, and the unique index
 //! `claims_one_open` makes a double claim impossible even if that were ever wrong.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -113,6 +115,22 @@ fn ordered(
     Ok(queue::order(c, operator, now, rules.callback_grace))
 }
 
+/// The queue as read before a claim takes the lock.
+struct QueueRead {
+    /// The newest claim when it was read.
+    claims_seen: i64,
+    order: Vec<queue::Candidate>,
+}
+
+/// Tenants claimed after claim `seen`.
+fn claimed_since(conn: &Connection, seen: i64) -> Result<HashSet<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT tenant_id FROM claims WHERE id > ?1")?;
+    let taken = stmt
+        .query_map([seen], |r| r.get(0))?
+        .collect::<rusqlite::Result<HashSet<i64>>>()?;
+    Ok(taken)
+}
+
 /// Whether `c`, read from the queue a moment ago, is still in it exactly as read: not
 /// claimed meanwhile, nor called, nor changed in a way that could move it in the order.
 fn still_as_read(
@@ -191,16 +209,27 @@ impl Store {
         // The queue is read before taking the write lock, which is then held only to
         // check that the first tenant is still free and to record the claim: the lock
         // is every operator's bottleneck, and reading the queue is most of a claim's work.
-        let read = ordered(
-            self.read(),
-            operator,
-            now,
-            rules,
-            CLAIM_CANDIDATES_PER_COHORT,
-        )?;
+        let read = QueueRead {
+            // Read first: a claim that the order below does not reflect comes after it.
+            claims_seen: self
+                .read()
+                .prepare_cached("SELECT coalesce(max(id), 0) FROM claims")?
+                .query_row([], |r| r.get(0))?,
+            order: ordered(
+                self.read(),
+                operator,
+                now,
+                rules,
+                CLAIM_CANDIDATES_PER_COHORT,
+            )?,
+        };
         let today = rules.local_date(now);
         self.write_lease(|tx| {
-            for c in &read {
+            // Colleagues claiming at the same moment read the same first tenants: those
+            // they took since our read are skipped at the cost of one short read, rather
+            // than checked one by one while everyone waits for the lock.
+            let taken = claimed_since(tx, read.claims_seen)?;
+            for c in read.order.iter().filter(|c| !taken.contains(&c.tenant_id)) {
                 if still_as_read(tx, c, now, today)? {
                     return insert_claim(tx, c.tenant_id, operator, now, rules).map(Some);
                 }
