@@ -10,6 +10,8 @@
 
 pub(crate) mod calls;
 pub(crate) mod ids;
+mod lengths;
+mod run;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -173,6 +175,7 @@ impl Store {
         let series = period.last_days(SERIES_DAYS);
         let calls = count_calls(
             &snapshot,
+            Some(&self.path),
             &CallScan {
                 from: time::ts(from),
                 to: time::ts(to),

@@ -39,6 +39,7 @@ impl Store {
         let (from, to) = days.bounds(tz);
         let calls = count_calls(
             &snapshot,
+            Some(&self.path),
             &CallScan {
                 from: time::ts(from),
                 to: time::ts(to),

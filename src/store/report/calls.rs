@@ -1,18 +1,30 @@
 //! The report's figures about calls, counted in one pass over the calls of the period
 //! read in end order from the `calls_ended` index alone: calls by outcome and their
 //! length, people called and reached, people reached this week and each day of the
-//! series, and for "due this week" whether a tenant was reached since a given instant. Counting people here, with a mark per tenant, replaces SQLite's
-//! `count(DISTINCT …)`, whose temporary B-trees took seconds over a million calls; the
-//! definitions stay those of docs/REPORT.md.
+//! series, and for "due this week" whether a tenant was reached since a given instant.
+//! Counting people here, with a mark per tenant, replaces SQLite's `count(DISTINCT …)`,
+//! whose temporary B-trees took seconds over a million calls; the definitions stay
+//! those of docs/REPORT.md.
+//!
+//! Over many calls the pass is cut into consecutive runs of about as many calls, one
+//! per core, each read on its own connection (`run`), and their figures added up.
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::ids::IdMap;
+use super::lengths::Lengths;
+use super::run::{CALLED, POSITION, Run, RunFigures, count_run};
 use crate::domain::Outcome;
-use crate::store::{Result, time};
+use crate::store::{Result, StoreError, time};
+
+/// Calls a run must hold for a thread of its own to pay: a connection opened and a
+/// thread started cost about a millisecond, a hundred thousand calls about fifty.
+const CALLS_PER_THREAD: i64 = 100_000;
 
 /// What to count, as instants written as the database writes them (text order is time
 /// order, so the pass compares text exactly as SQL does).
@@ -63,32 +75,36 @@ pub(crate) struct CallFigures {
     pub operators_active_unique: Option<u64>,
     /// People reached each day of the series.
     pub reached_per_day: Vec<u64>,
-    tenants: IdMap<TenantMark>,
-    /// For each `reached_since` instant, the position of the first call read at or after it.
-    since_positions: Vec<u32>,
+    /// Each run's marks, oldest run first.
+    runs: Vec<RunFigures>,
 }
 
 impl CallFigures {
     /// Whether `tenant` has a reached call from `CallScan::reached_since[i]` to `to`.
     pub(crate) fn reached_since(&self, tenant: i64, i: usize) -> bool {
-        self.tenants.get(tenant).last_reached >= self.since_positions[i]
+        self.runs.iter().any(|run| run.reached_since(tenant, i))
     }
 }
 
-/// What the pass has seen of one tenant.
-#[derive(Debug, Clone, Copy, Default)]
-struct TenantMark {
-    called: bool,
-    reached: bool,
-    reached_this_week: bool,
-    /// 1 + the series day on which the tenant was last counted reached; 0 for none.
-    day: u32,
-    /// Position (from 1) of the tenant's last reached call read; 0 for none.
-    last_reached: u32,
+/// Reads the calls from the earliest instant `scan` needs to `to`, once, in end order,
+/// on `conn` (whose snapshot every figure comes from). With the database's path, many
+/// calls are read in runs on as many threads as there are cores.
+pub(crate) fn count_calls(
+    conn: &Connection,
+    db: Option<&Path>,
+    scan: &CallScan,
+) -> Result<CallFigures> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    count_calls_in_runs(conn, db, scan, threads, CALLS_PER_THREAD)
 }
 
-/// Reads the calls from the earliest instant `scan` needs to `to`, once, in end order.
-pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigures> {
+fn count_calls_in_runs(
+    conn: &Connection,
+    db: Option<&Path>,
+    scan: &CallScan,
+    threads: usize,
+    calls_per_thread: i64,
+) -> Result<CallFigures> {
     let start = scan
         .day_starts
         .iter()
@@ -96,158 +112,199 @@ pub(crate) fn count_calls(conn: &Connection, scan: &CallScan) -> Result<CallFigu
         .chain([&scan.week_start])
         .chain(&scan.reached_since)
         .fold(&scan.from, |a, b| a.min(b));
-    let mut since_order: Vec<usize> = (0..scan.reached_since.len()).collect();
-    since_order.sort_by(|a, b| scan.reached_since[*a].cmp(&scan.reached_since[*b]));
-    let mut since_positions = vec![u32::MAX; scan.reached_since.len()];
-    let mut next_since = 0;
-    let max_tenant: i64 =
-        conn.query_row("SELECT coalesce(max(id), 0) FROM tenants", [], |r| r.get(0))?;
-    let mut tenants: IdMap<TenantMark> = IdMap::with_max_id(max_tenant);
-    let (mut called, mut reached_unique, mut week_reached) = (0, 0, 0);
-    let mut reached_per_day = vec![0; scan.day_starts.len().saturating_sub(1)];
-    let mut by_outcome = [0u64; Outcome::ALL.len()];
-    let mut operators: Option<IdMap<bool>> = scan.operators.then(|| IdMap::with_max_id(0));
-    let mut operators_active = 0;
-    let (mut seconds, mut reached_seconds) = (Total::default(), Total::default());
-    let (mut ends, mut starts) = (InstantReader::default(), InstantReader::default());
-    // Calls come in end order: once a call is past an instant, every later one is, so
-    // each instant is compared with the calls only until one passes it.
-    let mut in_period = false;
-    let mut in_week = false;
-    // The series day of the last reached call read (`days` when past the series).
-    let days = scan.day_starts.len().saturating_sub(1);
-    let mut day: Option<usize> = None;
-
+    let (last_call, last_end, max_tenant): (Option<i64>, Option<String>, i64) = conn.query_row(
+        "SELECT (SELECT max(id) FROM calls), (SELECT max(ended_at) FROM calls),
+                (SELECT coalesce(max(id), 0) FROM tenants)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     // When the period ends after the last call, as a report up to today does, SQLite
     // need not compare every call with its end.
-    let last: Option<String> =
-        conn.query_row("SELECT max(ended_at) FROM calls", [], |r| r.get(0))?;
-    let bounded = last.is_some_and(|last| last >= scan.to);
-    let mut stmt = conn.prepare_cached(if bounded {
-        "SELECT ended_at, outcome, tenant_id, started_at, operator_id FROM calls
-         WHERE ended_at >= ?1 AND ended_at < ?2 ORDER BY ended_at"
-    } else {
-        "SELECT ended_at, outcome, tenant_id, started_at, operator_id FROM calls
-         WHERE ended_at >= ?1 ORDER BY ended_at"
-    })?;
-    let bounds = [start, &scan.to];
-    let mut rows = stmt.query(params_from_iter(&bounds[..if bounded { 2 } else { 1 }]))?;
-    let mut position = 0u32;
-    while let Some(r) = rows.next()? {
-        position += 1;
-        let ended = text_at(r, 0)?;
-        while next_since < since_order.len()
-            && ended >= scan.reached_since[since_order[next_since]].as_bytes()
+    let end = last_end
+        .is_some_and(|last| last >= scan.to)
+        .then_some(scan.to.as_str());
+    let cuts = match (db, last_call) {
+        (Some(_), Some(last_call)) if threads > 1 => {
+            cuts(conn, scan, start, last_call, threads, calls_per_thread)?
+        }
+        _ => Vec::new(),
+    };
+    let starts: Vec<&str> = std::iter::once(start.as_str())
+        .chain(cuts.iter().map(String::as_str))
+        .collect();
+    let runs: Vec<Run> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| Run {
+            start,
+            end: starts.get(i + 1).copied().or(end),
+            last_call: None,
+            sum_lengths: i == 0,
+        })
+        .collect();
+
+    let runs: Vec<RunFigures> = match (db, &runs[..]) {
+        (Some(db), [first, later @ ..]) if !later.is_empty() => std::thread::scope(|s| {
+            let later: Vec<_> = later
+                .iter()
+                .map(|run| s.spawn(move || count_run_apart(db, scan, run, last_call, max_tenant)))
+                .collect();
+            let first = count_run(conn, scan, first, max_tenant);
+            std::iter::once(first)
+                .chain(later.into_iter().map(|thread| {
+                    thread.join().unwrap_or_else(|_| {
+                        Err(StoreError::Other("a thread of the report stopped".into()))
+                    })
+                }))
+                .collect::<Result<_>>()
+        })?,
+        _ => runs
+            .iter()
+            .map(|run| count_run(conn, scan, run, max_tenant))
+            .collect::<Result<_>>()?,
+    };
+    Ok(add_up(runs, scan, max_tenant))
+}
+
+/// Reads `run` on a connection of its own, opened after `conn`'s snapshot was taken:
+/// it sees every call the snapshot holds, and maybe calls saved since, which it leaves
+/// out by id.
+fn count_run_apart(
+    db: &Path,
+    scan: &CallScan,
+    run: &Run,
+    last_call: Option<i64>,
+    max_tenant: i64,
+) -> Result<RunFigures> {
+    // The flags the store opens the file with, read-only.
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let snapshot = conn.unchecked_transaction()?;
+    let seen: Option<i64> = snapshot.query_row("SELECT max(id) FROM calls", [], |r| r.get(0))?;
+    if seen < last_call {
+        return Err(StoreError::Other(
+            "calls were removed while the report was read".into(),
+        ));
+    }
+    let run = Run {
+        last_call: (seen != last_call).then_some(last_call).flatten(),
+        ..*run
+    };
+    count_run(&snapshot, scan, &run, max_tenant)
+}
+
+/// Where to cut the calls from `start` into runs of about as many calls, one per
+/// thread: at the end of the calls whose ids share the run out evenly (ids follow
+/// saving order, nearly end order; an uneven cut costs time, never a figure). A cut
+/// inside a series day moves back to the day's start, so each day lies in one run.
+fn cuts(
+    conn: &Connection,
+    scan: &CallScan,
+    start: &str,
+    last_call: i64,
+    threads: usize,
+    calls_per_thread: i64,
+) -> Result<Vec<String>> {
+    let first: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM calls WHERE ended_at >= ?1 ORDER BY ended_at LIMIT 1",
+            [start],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(first) = first else {
+        return Ok(Vec::new());
+    };
+    let calls = last_call - first + 1;
+    let runs = (threads as i64).min(calls / calls_per_thread.max(1)).max(1);
+    let mut cuts: Vec<String> = Vec::new();
+    for k in 1..runs {
+        let at: Option<String> = conn
+            .query_row(
+                "SELECT ended_at FROM calls WHERE id >= ?1 ORDER BY id LIMIT 1",
+                [first + calls * k / runs],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(mut at) = at else { continue };
+        if let (Some(first_day), Some(end)) = (scan.day_starts.first(), scan.day_starts.last())
+            && *first_day <= at
+            && at < *end
+            && let Some(day) = scan.day_starts.iter().rev().find(|d| **d <= at)
         {
-            since_positions[since_order[next_since]] = position;
-            next_since += 1;
+            at = day.clone();
         }
-        in_period = in_period || ended >= scan.from.as_bytes();
-        in_week = in_week || ended >= scan.week_start.as_bytes();
-        let tenant = int_at(r, 2)?;
-        if scan.scope.is_some_and(|s| !s.get(tenant)) {
-            continue;
+        if at.as_str() > start && at < scan.to && cuts.last().is_none_or(|c| *c < at) {
+            cuts.push(at);
         }
-        let outcome = outcome_of(text_at(r, 1)?);
-        let reached = outcome == Some(Outcome::Reached);
-        let mark = tenants.get_mut(tenant);
-        if reached {
-            mark.last_reached = position;
-            if in_week && !mark.reached_this_week {
-                mark.reached_this_week = true;
-                week_reached += 1;
+    }
+    Ok(cuts)
+}
+
+/// The figures of consecutive runs, oldest first, added up: people are counted once
+/// over all runs from their marks.
+fn add_up(mut runs: Vec<RunFigures>, scan: &CallScan, max_tenant: i64) -> CallFigures {
+    let mut by_outcome = [0u64; Outcome::ALL.len()];
+    let mut reached_per_day = vec![0; scan.day_starts.len().saturating_sub(1)];
+    for run in &runs {
+        by_outcome
+            .iter_mut()
+            .zip(run.by_outcome)
+            .for_each(|(a, b)| *a += b);
+        reached_per_day
+            .iter_mut()
+            .zip(&run.reached_per_day)
+            .for_each(|(a, b)| *a += b);
+    }
+    let (seconds, reached_seconds) = Lengths::seconds(
+        runs.iter_mut()
+            .map(|run| std::mem::replace(&mut run.lengths, Lengths::listed())),
+    );
+
+    // Called, reached and reached this week, one bit each, per tenant over all runs.
+    const CALLED_BIT: u8 = 1;
+    const REACHED_BIT: u8 = 2;
+    const WEEK_BIT: u8 = 4;
+    let mut people: IdMap<u8> = IdMap::with_max_id(max_tenant);
+    let mut counts = [0u64; 3];
+    let mut operators: Option<IdMap<bool>> = scan.operators.then(|| IdMap::with_max_id(0));
+    let mut operators_active = 0;
+    for run in &runs {
+        for (tenant, mark) in run.tenants.entries() {
+            let last = mark & POSITION;
+            let bits = if mark & CALLED != 0 { CALLED_BIT } else { 0 }
+                | if last >= run.from { REACHED_BIT } else { 0 }
+                | if last >= run.week { WEEK_BIT } else { 0 };
+            let seen = people.get_mut(tenant);
+            let new = bits & !*seen;
+            *seen |= bits;
+            for (i, count) in counts.iter_mut().enumerate() {
+                *count += u64::from(new >> i & 1);
             }
-            let mut next = day.map_or(0, |d| d + 1);
-            while next < scan.day_starts.len() && ended >= scan.day_starts[next].as_bytes() {
-                day = Some(next);
-                next += 1;
-            }
-            if let Some(d) = day.filter(|d| *d < days)
-                && mark.day != d as u32 + 1
-            {
-                mark.day = d as u32 + 1;
-                reached_per_day[d] += 1;
-            }
         }
-        if !in_period {
-            continue;
-        }
-        if !mark.called {
-            mark.called = true;
-            called += 1;
-        }
-        if reached && !mark.reached {
-            mark.reached = true;
-            reached_unique += 1;
-        }
-        if let Some(operators) = &mut operators {
-            let seen = operators.get_mut(int_at(r, 4)?);
-            if !*seen {
+        if let (Some(all), Some(these)) = (&mut operators, &run.operators) {
+            for (operator, _) in these.entries() {
+                let seen = all.get_mut(operator);
+                operators_active += u64::from(!*seen);
                 *seen = true;
-                operators_active += 1;
-            }
-        }
-        if let Some(o) = outcome {
-            // `ALL` lists the outcomes in declaration order.
-            by_outcome[o as usize] += 1;
-        }
-        // A time SQLite's julianday() could not read adds nothing, as in total().
-        if let (Some(e), Some(s)) = (ends.millis(ended), starts.millis(text_at(r, 3)?)) {
-            let length = (julian_day(e) - julian_day(s)) * 86400.0;
-            seconds.add(length);
-            if reached {
-                reached_seconds.add(length);
             }
         }
     }
-    Ok(CallFigures {
+    CallFigures {
         by_outcome: Outcome::ALL.iter().copied().zip(by_outcome).collect(),
-        seconds: seconds.value(),
-        reached_seconds: reached_seconds.value(),
-        tenants_called_unique: called,
-        tenants_reached_unique: reached_unique,
-        week_reached_unique: week_reached,
+        seconds,
+        reached_seconds,
+        tenants_called_unique: counts[0],
+        tenants_reached_unique: counts[1],
+        week_reached_unique: counts[2],
         operators_active_unique: operators.map(|_| operators_active),
         reached_per_day,
-        tenants,
-        since_positions,
-    })
-}
-
-/// SQLite's julianday() of an instant given in milliseconds since 1970: its integer
-/// milliseconds since the Julian epoch over 86,400,000.
-fn julian_day(unix_millis: i64) -> f64 {
-    (unix_millis + 210_866_760_000_000) as f64 / 86_400_000.0
-}
-
-/// A sum of floats as SQLite's total() makes it (Kahan–Babuška–Neumaier): the call
-/// lengths summed here equal, to the last bit, the total of
-/// `(julianday(ended_at) - julianday(started_at)) * 86400.0` in docs/REPORT.md, so an
-/// average that falls near half a second rounds the same way.
-#[derive(Debug, Default)]
-struct Total {
-    sum: f64,
-    error: f64,
-}
-
-impl Total {
-    fn add(&mut self, r: f64) {
-        let s = self.sum;
-        let t = s + r;
-        self.error += if s.abs() > r.abs() {
-            (s - t) + r
-        } else {
-            (r - t) + s
-        };
-        self.sum = t;
-    }
-
-    fn value(&self) -> f64 {
-        if self.error.is_finite() {
-            self.sum + self.error
-        } else {
-            self.sum
-        }
+        runs,
     }
 }
 
@@ -266,15 +323,6 @@ pub(crate) fn int_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<i64> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e)))
 }
 
-/// An outcome from its code's bytes; reached, the commonest, is tried first.
-#[inline]
-fn outcome_of(code: &[u8]) -> Option<Outcome> {
-    Outcome::ALL
-        .iter()
-        .copied()
-        .find(|o| o.code().as_bytes() == code)
-}
-
 /// The same as text (codes are ASCII).
 pub(crate) fn str_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
     std::str::from_utf8(text_at(r, i)?).map_err(|e| {
@@ -282,147 +330,151 @@ pub(crate) fn str_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r
     })
 }
 
-/// Reads instants as the database writes them (`2026-11-28T09:00:00.000Z`) without
-/// allocating, and remembers the last date read: calls come in end order, so nearly
-/// every call shares its date with the one before. Other forms are read by chrono.
-#[derive(Default)]
-struct InstantReader {
-    date: [u8; 10],
-    days: i64,
-}
-
-impl InstantReader {
-    /// Milliseconds since 1970; `None` for text that is not an instant (SQLite's
-    /// julianday() gives NULL for it, which total() skips).
-    #[inline]
-    fn millis(&mut self, text: &[u8]) -> Option<i64> {
-        let Ok(text) = <&[u8; 24]>::try_from(text) else {
-            return chrono_millis(text);
-        };
-        if text[10] != b'T'
-            || text[13] != b':'
-            || text[16] != b':'
-            || text[19] != b'.'
-            || text[23] != b'Z'
-        {
-            return chrono_millis(text);
-        }
-        let date: [u8; 10] = text[..10].try_into().ok()?;
-        if date != self.date {
-            if date[4] != b'-' || date[7] != b'-' {
-                return None;
-            }
-            let (year, month, day) = (
-                digits(&date[0..4])?,
-                digits(&date[5..7])?,
-                digits(&date[8..10])?,
-            );
-            self.days = days_from_civil(year, month, day);
-            self.date = date;
-        }
-        let d = |i: usize| {
-            let d = text[i].wrapping_sub(b'0');
-            (d <= 9).then_some(i64::from(d))
-        };
-        let (h, m, s, ms) = (
-            d(11)? * 10 + d(12)?,
-            d(14)? * 10 + d(15)?,
-            d(17)? * 10 + d(18)?,
-            d(20)? * 100 + d(21)? * 10 + d(22)?,
-        );
-        Some(((self.days * 24 + h) * 60 + m) * 60_000 + s * 1000 + ms)
-    }
-}
-
-fn chrono_millis(text: &[u8]) -> Option<i64> {
-    let text = std::str::from_utf8(text).ok()?;
-    time::parse_ts(text).ok().map(|t| t.timestamp_millis())
-}
-
-fn digits(text: &[u8]) -> Option<i64> {
-    text.iter().try_fold(0i64, |n, c| {
-        let d = c.wrapping_sub(b'0');
-        (d <= 9).then(|| n * 10 + i64::from(d))
-    })
-}
-
-/// Days from 1970-01-01 to a civil date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use chrono::Days;
 
-    #[test]
-    fn instants_read_as_chrono_reads_them() {
-        for text in [
-            "1970-01-01T00:00:00.000Z",
-            "2000-02-29T23:59:59.999Z",
-            "2026-03-01T00:00:00.001Z",
-            "2026-11-28T09:05:00.000Z",
-            "2099-12-31T12:34:56.789Z",
-        ] {
-            let chrono = time::parse_ts(text).unwrap().timestamp_millis();
-            let mut reader = InstantReader::default();
-            assert_eq!(reader.millis(text.as_bytes()), Some(chrono), "{text}");
-            // Again, with the date remembered.
-            assert_eq!(reader.millis(text.as_bytes()), Some(chrono), "{text}");
-        }
-        // Forms the database does not write are still read, or skipped as SQLite would.
-        let mut reader = InstantReader::default();
-        assert_eq!(
-            reader.millis(b"2026-11-28T09:05:00Z"),
-            Some(
-                time::parse_ts("2026-11-28T09:05:00.000Z")
-                    .unwrap()
-                    .timestamp_millis()
-            )
-        );
-        assert_eq!(reader.millis(b"yesterday"), None);
-        assert_eq!(reader.millis(b"2026-11-28T09:x5:00.000Z"), None);
+    use super::*;
+    use crate::domain::period::{self, Period};
+    use crate::store::Store;
+
+    /// Every figure a pass gives, as one comparable value.
+    fn figures(c: &CallFigures, reached_since: usize) -> String {
+        let since: Vec<Vec<bool>> = (0..reached_since)
+            .map(|i| (0..=320).map(|t| c.reached_since(t, i)).collect())
+            .collect();
+        format!(
+            "{:?} {:x} {:x} {} {} {} {:?} {:?} {since:?}",
+            c.by_outcome,
+            c.seconds.to_bits(),
+            c.reached_seconds.to_bits(),
+            c.tenants_called_unique,
+            c.tenants_reached_unique,
+            c.week_reached_unique,
+            c.operators_active_unique,
+            c.reached_per_day,
+        )
     }
 
     #[test]
-    fn call_lengths_sum_as_sqlite_sums_them() {
-        let conn = Connection::open_in_memory().unwrap();
-        let calls = [
-            ("2026-11-28T09:00:00.000Z", "2026-11-28T09:05:00.000Z"),
-            ("2026-11-28T09:10:00.000Z", "2026-11-28T09:12:00.000Z"),
-            ("2026-11-28T09:20:00.250Z", "2026-11-28T09:24:31.750Z"),
-            ("2026-10-24T23:58:00.000Z", "2026-10-25T00:01:00.001Z"),
-        ];
-        let mut total = Total::default();
-        let mut reader = (InstantReader::default(), InstantReader::default());
-        let mut values = Vec::new();
-        for (started, ended) in calls {
-            let e = reader.0.millis(ended.as_bytes()).unwrap();
-            let s = reader.1.millis(started.as_bytes()).unwrap();
-            total.add((julian_day(e) - julian_day(s)) * 86400.0);
-            values.push(format!("('{started}', '{ended}')"));
+    fn calls_read_in_runs_on_threads_count_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        let now: DateTime<Utc> = "2026-11-28T09:00:00Z".parse().unwrap();
+        let params = crate::demo::Params {
+            tenants: 300,
+            weeks: 10,
+            seed: 11,
+            now,
+        };
+        let mut store = Store::open(&path).unwrap();
+        for (k, v) in crate::demo::settings(&params) {
+            store.set_setting(&k, &v).unwrap();
         }
-        let sql: f64 = conn
-            .query_row(
-                &format!(
-                    "SELECT total((julianday(column2) - julianday(column1)) * 86400.0)
-                     FROM (VALUES {})",
-                    values.join(", ")
-                ),
+        let rules = store.rules().unwrap();
+        let bulk = crate::demo::generate(&params, &rules, &store.services().unwrap()).unwrap();
+        store.insert_bulk(&bulk).unwrap();
+        let tz = rules.tz;
+        let start = store.program_start(tz).unwrap().unwrap();
+        let day = |s: &str| s.parse().unwrap();
+        let mut scope = IdMap::with_max_id(0);
+        for t in (1..=300).filter(|t| t % 3 != 0) {
+            *scope.get_mut(t) = true;
+        }
+        let conn = store.read();
+        let mut cut = 0;
+        for (since, until) in [
+            (start, day("2026-11-28")),
+            (day("2026-10-05"), day("2026-11-08")),
+            (day("2026-11-23"), day("2026-11-28")),
+        ] {
+            let period = Period::new(since, until).unwrap();
+            let (from, to) = period.bounds(tz);
+            let monday = period::week_monday(until);
+            let week_start = period::start_of(monday, tz);
+            for (scope, operators) in [(None, true), (Some(&scope), false)] {
+                let scan = CallScan {
+                    from: time::ts(from),
+                    to: time::ts(to),
+                    week_start: time::ts(week_start),
+                    day_starts: CallScan::day_starts(
+                        period
+                            .last_days(28)
+                            .days()
+                            .map(|d| Period::day(d).bounds(tz)),
+                    ),
+                    reached_since: [7, 14]
+                        .map(|d| time::ts(week_start - Days::new(d)))
+                        .to_vec(),
+                    scope,
+                    operators,
+                };
+                let one = count_calls_in_runs(conn, Some(&path), &scan, 1, 1).unwrap();
+                assert_eq!(one.runs.len(), 1);
+                for threads in [2, 3, 7] {
+                    let runs = count_calls_in_runs(conn, Some(&path), &scan, threads, 1).unwrap();
+                    cut += runs.runs.len() - 1;
+                    assert_eq!(
+                        figures(&runs, 2),
+                        figures(&one, 2),
+                        "{period:?} {threads} threads"
+                    );
+                }
+            }
+        }
+        assert!(cut > 10, "the calls were cut into runs {cut} times");
+    }
+
+    #[test]
+    fn a_run_leaves_out_the_calls_saved_after_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        let now: DateTime<Utc> = "2026-11-28T09:00:00Z".parse().unwrap();
+        let params = crate::demo::Params {
+            tenants: 50,
+            weeks: 3,
+            seed: 5,
+            now,
+        };
+        let mut store = Store::open(&path).unwrap();
+        let rules = store.rules().unwrap();
+        let bulk = crate::demo::generate(&params, &rules, &store.services().unwrap()).unwrap();
+        store.insert_bulk(&bulk).unwrap();
+        let scan = CallScan {
+            from: "2026-01-01T00:00:00.000Z".into(),
+            to: "2027-01-01T00:00:00.000Z".into(),
+            week_start: "2026-11-23T00:00:00.000Z".into(),
+            day_starts: Vec::new(),
+            reached_since: Vec::new(),
+            scope: None,
+            operators: true,
+        };
+        let conn = store.read();
+        let before = count_calls_in_runs(conn, Some(&path), &scan, 4, 1).unwrap();
+        let snapshot = conn.unchecked_transaction().unwrap();
+        let last: i64 = snapshot
+            .query_row("SELECT max(id) FROM calls", [], |r| r.get(0))
+            .unwrap();
+        // Another process saves a call, reached, ended now, once the snapshot is taken.
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute(
+                "INSERT INTO calls (save_id, tenant_id, operator_id, started_at, ended_at, outcome)
+                 SELECT 'later', tenant_id, operator_id, '2026-11-28T08:50:00.000Z',
+                        '2026-11-28T08:55:00.000Z', 'reached'
+                 FROM calls WHERE id = 1",
                 [],
-                |r| r.get(0),
             )
             .unwrap();
+        let during = count_calls_in_runs(&snapshot, Some(&path), &scan, 4, 1).unwrap();
+        assert!(during.runs.len() > 1);
+        assert_eq!(figures(&during, 0), figures(&before, 0));
+        drop(snapshot);
+        let after = count_calls_in_runs(conn, Some(&path), &scan, 4, 1).unwrap();
         assert_eq!(
-            total.value().to_bits(),
-            sql.to_bits(),
-            "{} {sql}",
-            total.value()
+            after.by_outcome[&Outcome::Reached],
+            before.by_outcome[&Outcome::Reached] + 1
         );
+        assert!(last > 0);
     }
 }

@@ -43,6 +43,16 @@ impl<T: Copy + Default> IdMap<T> {
             self.sparse.entry(id).or_default()
         }
     }
+
+    /// Every id whose value is not the default, with its value.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (i64, T)> + '_
+    where
+        T: PartialEq,
+    {
+        let dense = self.dense.iter().enumerate().map(|(i, v)| (i as i64, *v));
+        let sparse = self.sparse.iter().map(|(id, v)| (*id, *v));
+        dense.chain(sparse).filter(|(_, v)| *v != T::default())
+    }
 }
 
 #[cfg(test)]
