@@ -140,7 +140,11 @@ mod tests {
         let db = dir.path().join("veille.db");
         let (mine, theirs) = (WriteGate::open(&db), WriteGate::open(&db));
         let turn = mine.enter(Duration::from_secs(1)).unwrap();
-        assert_eq!(turn.exchange_wal_frames(1200), Some(0), "nothing recorded yet");
+        assert_eq!(
+            turn.exchange_wal_frames(1200),
+            Some(0),
+            "nothing recorded yet"
+        );
         drop(turn);
         let turn = theirs.enter(Duration::from_secs(1)).unwrap();
         assert_eq!(turn.exchange_wal_frames(1230), Some(1200));

@@ -11,7 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_covering_calls_index.sql"),
     include_str!("migrations/004_calls_ended_with_start.sql"),
     include_str!("migrations/005_due_callbacks_index.sql"),
-    include_str!("migrations/006_covering_queue_and_tenant_calls.sql"),
+    include_str!("migrations/006_calls_tenant_with_outcome.sql"),
 ];
 
 /// The schema version this build writes.
