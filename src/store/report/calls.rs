@@ -356,25 +356,30 @@ mod tests {
         )
     }
 
-    #[test]
-    fn calls_read_in_runs_on_threads_count_as_one_pass() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("veille.db");
-        let now: DateTime<Utc> = "2026-11-28T09:00:00Z".parse().unwrap();
+    /// A demo database of `tenants` with `weeks` of calls up to 28 November 2026.
+    fn demo_file(path: &std::path::Path, tenants: usize, weeks: u32, seed: u64) -> Store {
         let params = crate::demo::Params {
-            tenants: 300,
-            weeks: 10,
-            seed: 11,
-            now,
+            tenants,
+            weeks,
+            seed,
+            now: "2026-11-28T09:00:00Z".parse().unwrap(),
         };
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open(path).unwrap();
         for (k, v) in crate::demo::settings(&params) {
             store.set_setting(&k, &v).unwrap();
         }
         let rules = store.rules().unwrap();
         let bulk = crate::demo::generate(&params, &rules, &store.services().unwrap()).unwrap();
         store.insert_bulk(&bulk).unwrap();
-        let tz = rules.tz;
+        store
+    }
+
+    #[test]
+    fn calls_read_in_runs_on_threads_count_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        let store = demo_file(&path, 300, 10, 11);
+        let tz = store.rules().unwrap().tz;
         let start = store.program_start(tz).unwrap().unwrap();
         let day = |s: &str| s.parse().unwrap();
         let mut scope = IdMap::with_max_id(0);
@@ -429,17 +434,7 @@ mod tests {
     fn a_run_leaves_out_the_calls_saved_after_the_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("veille.db");
-        let now: DateTime<Utc> = "2026-11-28T09:00:00Z".parse().unwrap();
-        let params = crate::demo::Params {
-            tenants: 50,
-            weeks: 3,
-            seed: 5,
-            now,
-        };
-        let mut store = Store::open(&path).unwrap();
-        let rules = store.rules().unwrap();
-        let bulk = crate::demo::generate(&params, &rules, &store.services().unwrap()).unwrap();
-        store.insert_bulk(&bulk).unwrap();
+        let store = demo_file(&path, 50, 3, 5);
         let scan = CallScan {
             from: "2026-01-01T00:00:00.000Z".into(),
             to: "2027-01-01T00:00:00.000Z".into(),
