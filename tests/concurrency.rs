@@ -85,3 +85,38 @@ fn eight_processes_empty_the_queue_without_double_claims_or_lost_saves() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&q.stdout).trim(), "[]");
 }
+
+#[test]
+fn the_wal_is_started_afresh_while_many_processes_save_without_a_pause() {
+    // Operators' reads never stop; they must not keep SQLite from copying the WAL into
+    // the file and starting it again, or it grows by megabytes a second all day.
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 3000);
+    common::all_day_demo(&db);
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_veille"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            common::NOW,
+            "loadtest",
+            "--operators",
+            "24",
+            "--seconds",
+            "8",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wal = dir
+        .path()
+        .join(format!("{}-wal", db.file_name().unwrap().to_string_lossy()));
+    let mut largest = 0;
+    while run.try_wait().unwrap().is_none() {
+        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // SQLite copies the WAL at 1,000 pages (4 MiB); a few saves more while it copies.
+    assert!(largest < 16 << 20, "the WAL reached {} MiB", largest >> 20);
+}

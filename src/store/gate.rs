@@ -43,26 +43,6 @@ impl Drop for Turn<'_> {
     }
 }
 
-impl Turn<'_> {
-    /// Records the WAL's length after this writer's commit in the gate file, and returns
-    /// what the previous writer recorded (0 at first). `None` without a gate file.
-    pub(crate) fn exchange_wal_frames(&self, frames: i32) -> Option<i32> {
-        use std::os::unix::fs::FileExt;
-        let file = match self {
-            Turn::Borrowed(f) => *f,
-            Turn::Owned(f) => f,
-            Turn::Ungated => return None,
-        };
-        let mut before = [0u8; 4];
-        match file.read_at(&mut before, 0) {
-            Ok(4) | Ok(0) => {}
-            _ => return None,
-        }
-        file.write_at(&frames.to_le_bytes(), 0).ok()?;
-        Some(i32::from_le_bytes(before))
-    }
-}
-
 /// The gate was not free within the wait.
 #[derive(Debug)]
 pub(crate) struct GateTimeout;
@@ -133,25 +113,6 @@ fn open_lock_file(path: &Path) -> Option<File> {
 mod tests {
     use super::*;
     use std::time::Instant;
-
-    #[test]
-    fn each_writer_finds_the_wal_length_the_previous_one_left() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("veille.db");
-        let (mine, theirs) = (WriteGate::open(&db), WriteGate::open(&db));
-        let turn = mine.enter(Duration::from_secs(1)).unwrap();
-        assert_eq!(
-            turn.exchange_wal_frames(1200),
-            Some(0),
-            "nothing recorded yet"
-        );
-        drop(turn);
-        let turn = theirs.enter(Duration::from_secs(1)).unwrap();
-        assert_eq!(turn.exchange_wal_frames(1230), Some(1200));
-        drop(turn);
-        let turn = mine.enter(Duration::from_secs(1)).unwrap();
-        assert_eq!(turn.exchange_wal_frames(7), Some(1230));
-    }
 
     #[test]
     fn a_writer_waits_its_turn_gives_up_in_time_and_leaves_the_gate_free() {

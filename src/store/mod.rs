@@ -32,12 +32,9 @@ pub mod time;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
-use rusqlite::wal::CheckpointMode;
-use rusqlite::{Connection, MAIN_DB, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use backup::AuditEntry;
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
@@ -72,11 +69,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Compiled statements kept per connection (see `configure`).
 const STATEMENT_CACHE: usize = 256;
 
-/// WAL frames after which writers copy them into the database (SQLite's default)...
-const CHECKPOINT_FRAMES: i32 = 1000;
-/// ...and how many more frames between two copies while it stays that long.
-const CHECKPOINT_STEP: i32 = 256;
-
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -88,9 +80,6 @@ pub struct Store {
     gate: gate::WriteGate,
     /// How long one attempt waits for its turn: SQLite's busy timeout, or less.
     busy_wait: Duration,
-    /// Frames in the WAL after this connection's last commit, told by SQLite; -1 once
-    /// looked at.
-    wal_frames: Arc<AtomicI32>,
 }
 
 impl Store {
@@ -122,13 +111,9 @@ impl Store {
             busy_retries: 0,
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
-            wal_frames: Arc::default(),
         };
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
-        if store.wal_frames.load(Ordering::Relaxed) >= CHECKPOINT_FRAMES {
-            store.checkpoint();
-        }
         Ok(store)
     }
 
@@ -148,7 +133,6 @@ impl Store {
             busy_retries: 0,
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
-            wal_frames: Arc::default(),
         })
     }
 
@@ -205,41 +189,7 @@ impl Store {
         // 256 KiB of page cache per process instead of SQLite's 2 MiB: hundreds of operator
         // processes read the same file, which the system already caches once for all.
         self.conn.pragma_update(None, "cache_size", -256)?;
-        // SQLite checkpoints in the commit that fills the WAL, while that writer still
-        // holds the lock: every other operator would wait for the copy and its two
-        // syncs. The hook replaces that: see `checkpoint_due`.
-        let frames = Arc::clone(&self.wal_frames);
-        self.conn
-            .wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, n| {
-                frames.store(n, Ordering::Relaxed);
-                Ok(())
-            }))?;
         Ok(())
-    }
-
-    /// Whether the commit just made, still holding the gate, should be followed by a
-    /// checkpoint: once the WAL holds `CHECKPOINT_FRAMES`, by the writer whose commit
-    /// crosses the next multiple of `CHECKPOINT_STEP`. Under load readers keep SQLite
-    /// from starting the WAL afresh, and it keeps growing: if every writer tried,
-    /// operators would spend more time copying pages than saving calls.
-    fn checkpoint_due(&self, turn: &gate::Turn) -> bool {
-        let now = self.wal_frames.swap(-1, Ordering::Relaxed);
-        if now < CHECKPOINT_FRAMES {
-            return false;
-        }
-        match turn.exchange_wal_frames(now) {
-            Some(before) => before > now || before / CHECKPOINT_STEP != now / CHECKPOINT_STEP,
-            None => true,
-        }
-    }
-
-    /// Copies the WAL into the database, outside the write lock. PASSIVE never waits:
-    /// frames a reader still needs are left for a later turn, and when another process
-    /// is already checkpointing this one does nothing.
-    fn checkpoint(&self) {
-        let _ = self
-            .conn
-            .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE);
     }
 
     /// Runs `f` in one write transaction that takes the lock at BEGIN (IMMEDIATE), so
@@ -297,9 +247,8 @@ impl Store {
         durability: Durability,
         f: &mut impl FnMut(&Transaction) -> Result<T>,
     ) -> Result<T> {
-        let checkpoint;
         let value = {
-            let turn = self
+            let _turn = self
                 .gate
                 .enter(self.busy_wait)
                 .map_err(|_| StoreError::Busy)?;
@@ -313,15 +262,10 @@ impl Store {
                 Ok(value)
             })();
             set_synchronous(&self.conn, "FULL")?;
-            let value = committed?;
-            checkpoint = self.checkpoint_due(&turn);
-            value
+            committed?
         };
         if durability == Durability::Synced {
             self.sync_wal()?;
-        }
-        if checkpoint {
-            self.checkpoint();
         }
         Ok(value)
     }
@@ -405,36 +349,6 @@ pub(crate) fn rows<T, P: rusqlite::Params>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn writers_keep_the_wal_short_by_checkpointing_after_their_turn() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("veille.db");
-        let mut store = Store::open(&path).unwrap();
-        // A reader elsewhere keeps the file open, as operators' screens do, so that
-        // closing this connection cannot be what empties the WAL.
-        let _other = Store::open(&path).unwrap();
-        for n in 0..2 * CHECKPOINT_FRAMES {
-            store
-                .write(|tx| {
-                    tx.execute(
-                        "INSERT OR REPLACE INTO settings (key, value) VALUES ('test', ?1)",
-                        [n],
-                    )?;
-                    Ok(())
-                })
-                .unwrap();
-        }
-        let (frames, copied) = store
-            .conn
-            .wal_checkpoint_v2(Some(MAIN_DB), CheckpointMode::PASSIVE)
-            .unwrap();
-        assert!(
-            frames < CHECKPOINT_FRAMES + 50,
-            "the WAL was restarted after a checkpoint: {frames} frames ({copied})"
-        );
-        assert_eq!(copied, frames, "everything committed reached the database");
-    }
 
     #[test]
     fn a_lease_leaves_every_other_write_synced() {
