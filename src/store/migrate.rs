@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_calls_ended_with_start.sql"),
     include_str!("migrations/005_due_callbacks_index.sql"),
     include_str!("migrations/006_calls_tenant_with_outcome.sql"),
+    include_str!("migrations/007_open_claims_by_operator.sql"),
 ];
 
 /// The schema version this build writes.

@@ -80,6 +80,8 @@ pub struct Store {
     gate: gate::WriteGate,
     /// How long one attempt waits for its turn: SQLite's busy timeout, or less.
     busy_wait: Duration,
+    /// Syncs of the WAL made to acknowledge writes since opening.
+    wal_syncs: std::cell::Cell<u64>,
 }
 
 impl Store {
@@ -111,9 +113,13 @@ impl Store {
             busy_retries: 0,
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
+            wal_syncs: Default::default(),
         };
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
+        // From here on every write goes through `commit_once`, which syncs the WAL
+        // itself before a write is acknowledged (see there).
+        store.conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(store)
     }
 
@@ -133,6 +139,7 @@ impl Store {
             busy_retries: 0,
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
+            wal_syncs: Default::default(),
         })
     }
 
@@ -143,6 +150,11 @@ impl Store {
     /// Times a write found the database locked and tried again since opening.
     pub fn busy_retries(&self) -> u64 {
         self.busy_retries
+    }
+
+    /// Syncs of the WAL this connection made to acknowledge writes since opening.
+    pub fn wal_syncs(&self) -> u64 {
+        self.wal_syncs.get()
     }
 
     /// Sets how long writes wait for a locked database before reporting `Busy`; the
@@ -166,7 +178,8 @@ impl Store {
             )));
         }
         // A committed call must survive a power cut: FULL syncs the WAL at every commit
-        // (NORMAL could lose the last commits on power loss).
+        // (NORMAL could lose the last commits on power loss). Migrations run so; the
+        // writes after them are synced by `commit_once`.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         // Waiting for the write lock inside SQLite is cheaper than failing and retrying;
         // `write` still retries if this runs out under heavy contention.
@@ -237,11 +250,13 @@ impl Store {
 
     /// Commits `f` while holding the write gate, then, for a durable write, syncs the
     /// WAL after letting the gate go. The commit itself does not wait for the disk
-    /// (`synchronous=NORMAL` for this transaction), so the next writer starts while this
-    /// one's sync runs, and the disk merges the syncs of writers that finish together
-    /// (group commit). The write is acknowledged only once the sync has returned:
-    /// what `synchronous=FULL` promises — an acknowledged save survives a power cut —
-    /// holds, at the cost of one sync per save shared among the savers of the moment.
+    /// (the connection runs at `synchronous=NORMAL` once opened), so the next writer
+    /// starts while this one's sync runs, and the disk merges the syncs of writers that
+    /// finish together (group commit). The write is acknowledged only once the sync has
+    /// returned: what `synchronous=FULL` promises — an acknowledged save survives a
+    /// power cut — holds, at the cost of one sync per save shared among the savers of
+    /// the moment. Every write of a `Store` goes through here; migrations alone commit
+    /// on their own, before the connection leaves FULL.
     fn commit_once<T>(
         &mut self,
         durability: Durability,
@@ -252,17 +267,12 @@ impl Store {
                 .gate
                 .enter(self.busy_wait)
                 .map_err(|_| StoreError::Busy)?;
-            set_synchronous(&self.conn, "NORMAL")?;
-            let committed = (|| -> Result<T> {
-                let tx = self
-                    .conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let value = f(&tx)?;
-                tx.commit()?;
-                Ok(value)
-            })();
-            set_synchronous(&self.conn, "FULL")?;
-            committed?
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            value
         };
         if durability == Durability::Synced {
             self.sync_wal()?;
@@ -285,7 +295,9 @@ impl Store {
             Err(_) => return Err(StoreError::NotSynced(self.path.clone())),
         };
         file.sync_data()
-            .map_err(|_| StoreError::NotSynced(self.path.clone()))
+            .map_err(|_| StoreError::NotSynced(self.path.clone()))?;
+        self.wal_syncs.set(self.wal_syncs.get() + 1);
+        Ok(())
     }
 
     /// The connection, for reads. Reads in WAL mode never wait for writers.
@@ -301,12 +313,6 @@ enum Durability {
     Synced,
     /// Claims on tenants, which a power cut may lose without harm.
     Lease,
-}
-
-fn set_synchronous(conn: &Connection, level: &str) -> Result<()> {
-    conn.prepare_cached(&format!("PRAGMA synchronous = {level}"))?
-        .execute([])?;
-    Ok(())
 }
 
 /// Creates an empty database file readable and writable by its owner and group only:
@@ -351,24 +357,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_lease_leaves_every_other_write_synced() {
+    fn a_write_is_synced_before_it_returns_and_a_lease_waits_for_the_next_one() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("veille.db")).unwrap();
-        let level = |s: &Store| -> i64 {
-            s.read()
-                .query_row("PRAGMA synchronous", [], |r| r.get(0))
-                .unwrap()
-        };
-        assert_eq!(level(&store), 2, "FULL");
-        store
-            .write_lease(|tx| {
-                tx.execute("UPDATE settings SET value = value", [])?;
-                Ok(())
-            })
+        let level: i64 = store
+            .read()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(level(&store), 2, "FULL again after a lease");
-        let failed: Result<()> = store.write_lease(|_| Err(StoreError::Invalid("refused".into())));
+        assert_eq!(level, 1, "commits leave the syncing to commit_once");
+        let touch = |tx: &Transaction| -> Result<()> {
+            tx.execute("UPDATE settings SET value = value", [])?;
+            Ok(())
+        };
+        store.write_lease(touch).unwrap();
+        assert_eq!(store.wal_syncs(), 0, "a lease is not synced on its own");
+        store.write(touch).unwrap();
+        assert_eq!(store.wal_syncs(), 1, "a write is synced before it returns");
+        let failed: Result<()> = store.write(|_| Err(StoreError::Invalid("refused".into())));
         assert!(failed.is_err());
-        assert_eq!(level(&store), 2, "FULL again after a failed lease");
+        assert_eq!(store.wal_syncs(), 1, "a refused write has nothing to sync");
     }
 }
