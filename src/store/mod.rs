@@ -202,6 +202,11 @@ impl Store {
         // 256 KiB of page cache per process instead of SQLite's 2 MiB: hundreds of operator
         // processes read the same file, which the system already caches once for all.
         self.conn.pragma_update(None, "cache_size", -256)?;
+        // The WAL is copied back into the database every 2,000 pages (8 MiB) rather than
+        // SQLite's 1,000: the pages every call rewrites (the newest leaf of each index)
+        // are copied once per checkpoint, whose work, done while holding the write lock,
+        // then falls by about a tenth per save at saturation.
+        self.conn.pragma_update(None, "wal_autocheckpoint", 2000)?;
         Ok(())
     }
 
