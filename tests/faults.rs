@@ -294,3 +294,67 @@ fn a_full_disk_is_told_in_plain_words_and_damages_nothing() {
         .assert()
         .success();
 }
+
+/// Run in a child process by the test below: holds the write gate (and SQLite's write
+/// lock) inside a write, says so, and waits to be killed.
+#[test]
+#[ignore = "run by a_writer_killed_holding_the_write_gate_does_not_hold_up_the_others"]
+fn hold_the_write_gate_until_killed() {
+    let Some(db) = std::env::var_os("VEILLE_TEST_HOLD") else {
+        return;
+    };
+    let db = std::path::PathBuf::from(db);
+    let mut store = veille::store::Store::open(&db).unwrap();
+    store
+        .write(|_| {
+            std::fs::write(db.with_extension("held"), b"").unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_writer_killed_holding_the_write_gate_does_not_hold_up_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("veille.db");
+    let mut store = veille::store::Store::open(&db).unwrap();
+    let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hold_the_write_gate_until_killed",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("VEILLE_TEST_HOLD", &db)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let held = db.with_extension("held");
+    let started = std::time::Instant::now();
+    while !held.exists() {
+        assert!(started.elapsed().as_secs() < 30, "the holder never wrote");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // While it holds the gate, a write with a short wait reports a busy database.
+    store.set_retry_for(std::time::Duration::from_millis(300));
+    let touch = |tx: &rusqlite::Transaction| -> veille::store::Result<()> {
+        tx.execute("UPDATE settings SET value = value", [])?;
+        Ok(())
+    };
+    assert!(matches!(
+        store.write(touch),
+        Err(veille::store::StoreError::Busy)
+    ));
+
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    store.set_retry_for(std::time::Duration::from_secs(30));
+    let started = std::time::Instant::now();
+    store.write(touch).unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "the gate of a killed writer went to the next one at once, not after {:?}",
+        started.elapsed()
+    );
+}
