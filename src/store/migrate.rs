@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_due_callbacks_index.sql"),
     include_str!("migrations/006_calls_tenant_with_outcome.sql"),
     include_str!("migrations/007_open_claims_by_operator.sql"),
+    include_str!("migrations/008_queue_indexes_without_lists.sql"),
 ];
 
 /// The schema version this build writes.

@@ -38,9 +38,10 @@ const CANDIDATES_PER_COHORT: i64 = 200;
 const CLAIM_CANDIDATES_PER_COHORT: i64 = 64;
 
 /// The conditions that put a tenant in the queue at `?1` (now) on local day `?2`. The
-/// first line repeats the condition of the partial index `tenants_queue` word for word:
+/// first two lines repeat the condition of the partial index `tenants_queue` word for word:
 /// SQLite only uses a partial index when the query states its condition.
-const IN_QUEUE: &str = "t.due_at IS NOT NULL AND t.status IN ('active', 'paused', 'hospitalised')
+const IN_QUEUE: &str = "t.due_at IS NOT NULL
+    AND (t.status = 'active' OR t.status = 'paused' OR t.status = 'hospitalised')
     AND t.due_at <= ?1
     AND (t.status = 'active'
          OR (t.status IN ('paused', 'hospitalised') AND (t.paused_until IS NULL OR t.paused_until <= ?2)))
@@ -192,7 +193,7 @@ impl Store {
             .prepare_cached(
                 "SELECT min(t.due_at) FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
              WHERE c.active = 1 AND t.due_at IS NOT NULL
-               AND t.status IN ('active', 'paused', 'hospitalised')
+               AND (t.status = 'active' OR t.status = 'paused' OR t.status = 'hospitalised')
                AND t.due_at > ?1 AND t.status = 'active' AND t.objection_at IS NULL",
             )?
             .query_row([time::ts(now)], |r| r.get(0))?;
