@@ -517,3 +517,88 @@ fn a_file_from_an_older_version_is_brought_to_the_current_one() {
     assert_eq!(n, 3);
     assert_eq!(store.tenant_count().unwrap(), 3, "the data is kept");
 }
+
+#[test]
+fn checks_name_their_codes_one_by_one_and_still_refuse_bad_ones_after_an_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path(), 2, 3);
+    // As a version 8 file was: claims' check with a list of codes.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = replace(sql,
+           'CHECK (release_reason = ''saved'' OR release_reason = ''abandoned'' OR release_reason = ''expired'')',
+           'CHECK (release_reason IN (''saved'', ''abandoned'', ''expired''))')
+         WHERE name = 'claims';
+         PRAGMA writable_schema = OFF;
+         PRAGMA schema_version = {};
+         PRAGMA user_version = 8;",
+        version + 1
+    ))
+    .unwrap();
+    drop(conn);
+    let sql_of = |conn: &rusqlite::Connection, table: &str| -> String {
+        conn.query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let before = rusqlite::Connection::open(&path).unwrap();
+    assert!(sql_of(&before, "claims").contains("release_reason IN ("));
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        veille::store::SCHEMA_VERSION
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let lists = lists_of_codes(&conn);
+    assert!(lists.is_empty(), "checks with a list of codes: {lists:?}");
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    // A connection opened before the upgrade reads the new definitions too.
+    assert!(!sql_of(&before, "claims").contains(" IN ("));
+    for bad in [
+        "INSERT INTO claims (tenant_id, operator_id, claimed_at, expires_at, released_at, release_reason)
+         VALUES (1, 1, 'a', 'b', 'c', 'lost')",
+        "UPDATE tenants SET status = 'gone'",
+        "INSERT INTO needs (call_id, tenant_id, category) VALUES (1, 1, 'mood')",
+    ] {
+        let err = conn.execute(bad, []).unwrap_err().to_string();
+        assert!(err.contains("CHECK constraint failed"), "{bad}: {err}");
+    }
+    conn.execute(
+        "UPDATE tenants SET status = 'moved' WHERE id = (SELECT min(id) FROM tenants)",
+        [],
+    )
+    .unwrap();
+}
+
+/// Table definitions still checking a value against a list of three codes or more.
+fn lists_of_codes(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql IS NOT NULL")
+        .unwrap();
+    let tables: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|t| t.unwrap())
+        .collect();
+    let mut found = Vec::new();
+    for (name, sql) in tables {
+        for part in sql.split(" IN (").skip(1) {
+            let list = part.split(')').next().unwrap_or_default();
+            if list.matches(',').count() >= 2 {
+                found.push(format!("{name}: IN ({list})"));
+            }
+        }
+    }
+    found
+}

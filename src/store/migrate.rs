@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_calls_tenant_with_outcome.sql"),
     include_str!("migrations/007_open_claims_by_operator.sql"),
     include_str!("migrations/008_queue_indexes_without_lists.sql"),
+    include_str!("migrations/009_checks_without_lists.sql"),
 ];
 
 /// The schema version this build writes.
@@ -39,7 +40,13 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         while version < SCHEMA_VERSION {
-            tx.execute_batch(MIGRATIONS[version as usize])?;
+            let sql = MIGRATIONS[version as usize];
+            tx.execute_batch(sql)?;
+            if sql.contains("PRAGMA writable_schema = ON") {
+                // Definitions rewritten in place: every connection must read them again.
+                let schema: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+                tx.pragma_update(None, "schema_version", schema + 1)?;
+            }
             version += 1;
             tx.pragma_update(None, "user_version", version)?;
         }
