@@ -16,30 +16,43 @@
 //! writers that do not use the gate (an older veille, the sqlite3 shell).
 //!
 //! The gate only orders writers. If its file cannot be opened or mapped (a read-only
-//! folder), writes go straight to SQLite as before.
+//! folder), writes go straight to SQLite as before. The file also keeps the mutex across
+//! a power cut, possibly held by a thread that no longer exists: a mutex set up in an
+//! earlier boot is set up afresh, and a process that waited its full time for a holder
+//! that no longer exists stops using the gate.
 
+use std::cell::UnsafeCell;
 use std::fs::{File, OpenOptions};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-/// What the gate file holds: a mark saying the mutex is ready, then the mutex.
+/// What the gate file holds: a mark saying the mutex is ready, the boot it was set up
+/// in, then the mutex.
 #[repr(C, align(64))]
 struct GateMemory {
     ready: AtomicU64,
-    mutex: libc::pthread_mutex_t,
+    boot: UnsafeCell<Boot>,
+    mutex: UnsafeCell<libc::pthread_mutex_t>,
 }
+
+/// `/proc/sys/kernel/random/boot_id`: the same for every process until the next boot.
+type Boot = [u8; 36];
 
 /// Written once the mutex is set up; it also names the layout, so that a file left by a
 /// differently built veille is never taken for a mutex.
-const READY: u64 =
-    u64::from_le_bytes(*b"veilgat1") ^ std::mem::size_of::<libc::pthread_mutex_t>() as u64;
+const READY: u64 = u64::from_le_bytes(*b"veilgat3")
+    ^ (std::mem::size_of::<libc::pthread_mutex_t>() as u64) << 8
+    ^ if cfg!(target_env = "gnu") { 1 } else { 2 };
 
 pub(crate) struct WriteGate {
     /// The mapped gate, or `None` when writes go straight to SQLite.
     memory: Option<NonNull<GateMemory>>,
+    /// Set when the gate was found held by a thread that no longer exists: from then
+    /// on this process writes without it.
+    stale: AtomicBool,
 }
 
 // SAFETY: the mapping is shared between processes by design and only ever touched
@@ -59,15 +72,17 @@ impl Drop for WriteGate {
 }
 
 /// The gate, held until dropped, on the thread that took it.
+/// Not `Send` (a raw pointer): a mutex is let go by the thread that took it.
 pub(crate) struct Turn<'a> {
-    mutex: Option<&'a WriteGate>,
-    _not_send: PhantomData<*const ()>,
+    mutex: Option<*mut libc::pthread_mutex_t>,
+    _gate: PhantomData<&'a WriteGate>,
 }
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        if let Some(mutex) = self.mutex.and_then(|g| g.mutex()) {
-            // SAFETY: this thread locked it in `enter`.
+        if let Some(mutex) = self.mutex {
+            // SAFETY: this thread locked it in `enter`, and the gate's mapping outlives
+            // the turn.
             unsafe { libc::pthread_mutex_unlock(mutex) };
         }
     }
@@ -83,19 +98,25 @@ impl WriteGate {
         name.push("-lock");
         let path = PathBuf::from(name);
         let memory = open_lock_file(&path).and_then(|f| map_gate(&f));
-        WriteGate { memory }
+        WriteGate {
+            memory,
+            stale: AtomicBool::new(false),
+        }
     }
 
     fn mutex(&self) -> Option<*mut libc::pthread_mutex_t> {
+        if self.stale.load(Ordering::Relaxed) {
+            return None;
+        }
         // SAFETY: the mapping lives as long as `self`.
-        self.memory.map(|m| unsafe { &raw mut (*m.as_ptr()).mutex })
+        self.memory.map(|m| unsafe { (*m.as_ptr()).mutex.get() })
     }
 
     /// Waits up to `wait` for this process's turn to write.
     pub(crate) fn enter(&self, wait: Duration) -> Result<Turn<'_>, GateTimeout> {
         let ungated = Turn {
             mutex: None,
-            _not_send: PhantomData,
+            _gate: PhantomData,
         };
         let Some(mutex) = self.mutex() else {
             return Ok(ungated);
@@ -114,13 +135,17 @@ impl WriteGate {
                 // SAFETY: we hold it; marking it consistent keeps it usable.
                 unsafe { libc::pthread_mutex_consistent(mutex) };
             }
+            libc::ETIMEDOUT if !holder_exists(mutex) => {
+                self.stale.store(true, Ordering::Relaxed);
+                return Ok(ungated);
+            }
             libc::EBUSY | libc::ETIMEDOUT => return Err(GateTimeout),
             // A mutex that cannot be used: SQLite's lock alone decides.
             _ => return Ok(ungated),
         }
         Ok(Turn {
-            mutex: Some(self),
-            _not_send: PhantomData,
+            mutex: Some(mutex),
+            _gate: PhantomData,
         })
     }
 
@@ -128,6 +153,32 @@ impl WriteGate {
     fn is_gated(&self) -> bool {
         self.memory.is_some()
     }
+}
+
+/// Whether the thread holding `mutex` still exists. A mutex read back from its file after
+/// a crash of the whole machine, or copied while held, names a thread gone with it.
+#[cfg(target_env = "gnu")]
+fn holder_exists(mutex: *mut libc::pthread_mutex_t) -> bool {
+    // glibc keeps a robust mutex's holder, as a thread id, in its first word.
+    // SAFETY: `mutex` points into the live mapping; a racy read only risks a wrong
+    // answer, and a wrong "gone" costs the gate's ordering, never a write.
+    let word = unsafe { std::ptr::read_volatile(mutex.cast::<i32>()) } & 0x3fff_ffff;
+    word == 0 || Path::new(&format!("/proc/{word}")).exists()
+}
+
+#[cfg(not(target_env = "gnu"))]
+fn holder_exists(_: *mut libc::pthread_mutex_t) -> bool {
+    true
+}
+
+/// This boot's identifier, or zeros where the system does not tell it.
+fn this_boot() -> Boot {
+    let mut boot = [0; 36];
+    if let Ok(id) = std::fs::read("/proc/sys/kernel/random/boot_id") {
+        let n = id.len().min(boot.len());
+        boot[..n].copy_from_slice(&id[..n]);
+    }
+    boot
 }
 
 /// The realtime instant `wait` from now, as `pthread_mutex_timedlock` wants it.
@@ -140,27 +191,35 @@ fn deadline_after(wait: Duration) -> libc::timespec {
     unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) };
     let nanos = now.tv_nsec as u64 + u64::from(wait.subsec_nanos());
     libc::timespec {
-        tv_sec: now.tv_sec
-            + wait.as_secs() as libc::time_t
-            + (nanos / 1_000_000_000) as libc::time_t,
+        tv_sec: now
+            .tv_sec
+            .saturating_add(wait.as_secs() as libc::time_t)
+            .saturating_add((nanos / 1_000_000_000) as libc::time_t),
         tv_nsec: (nanos % 1_000_000_000) as _,
     }
 }
 
-/// Maps the gate file and sets the mutex up the first time. Setting up happens under an
-/// exclusive `flock` of the file, so that two processes starting together do not both
-/// initialise it, and never while anyone could be using it: the ready mark is written
-/// last and a mutex is only ever set up where it is missing.
+/// Maps the gate file and sets the mutex up when it is missing or was set up in an
+/// earlier boot (no process of that boot can still use it). This happens under an
+/// exclusive `flock` of the file, taken by every process that maps it, so that two
+/// processes starting together do not both set it up, and never while anyone could be
+/// using it: the ready mark is written last.
 fn map_gate(file: &File) -> Option<NonNull<GateMemory>> {
+    file.lock().ok()?;
+    let memory = map_locked(file);
+    let _ = file.unlock();
+    memory
+}
+
+fn map_locked(file: &File) -> Option<NonNull<GateMemory>> {
     use std::os::fd::AsRawFd;
+    use std::os::unix::fs::FileExt;
     let size = std::mem::size_of::<GateMemory>();
     if file.metadata().ok()?.len() < size as u64 {
-        file.lock().ok()?;
-        let grown = file.metadata().ok()?.len() >= size as u64 || file.set_len(size as u64).is_ok();
-        let _ = file.unlock();
-        if !grown {
-            return None;
-        }
+        // Written out rather than extended, so that the disk space is taken now: a
+        // mapping of a file with no room behind it kills the process at its first write
+        // when the disk is full.
+        file.write_all_at(&vec![0; size], 0).ok()?;
     }
     // SAFETY: a shared mapping of `size` bytes of a file at least that long.
     let ptr = unsafe {
@@ -177,21 +236,20 @@ fn map_gate(file: &File) -> Option<NonNull<GateMemory>> {
         return None;
     }
     let memory = NonNull::new(ptr.cast::<GateMemory>())?;
-    // SAFETY: the mapping is live and suitably aligned (page-aligned).
-    let gate = unsafe { &*memory.as_ptr() };
-    let ready = gate.ready.load(Ordering::Acquire) == READY
-        || (file.lock().is_ok() && {
-            let ok = gate.ready.load(Ordering::Acquire) == READY
-                // SAFETY: nobody uses a mutex before its ready mark, and we hold the flock
-                // that every initialiser takes.
-                || unsafe { init_mutex(&raw mut (*memory.as_ptr()).mutex) }
-                    && {
-                        gate.ready.store(READY, Ordering::Release);
-                        true
-                    };
-            let _ = file.unlock();
-            ok
-        });
+    // SAFETY: the mapping is live and page-aligned; the fields others write are atomics
+    // or behind `UnsafeCell`.
+    let gate = unsafe { memory.as_ref() };
+    let boot = this_boot();
+    // SAFETY: the boot is only written under the flock we hold.
+    let same_boot = unsafe { *gate.boot.get() } == boot;
+    let ready = (gate.ready.load(Ordering::Acquire) == READY && same_boot)
+        // SAFETY: a mutex missing or from an earlier boot is used by no process.
+        || unsafe { init_mutex(gate.mutex.get()) } && {
+            // SAFETY: under the flock, as above.
+            unsafe { *gate.boot.get() = boot };
+            gate.ready.store(READY, Ordering::Release);
+            true
+        };
     if !ready {
         // SAFETY: mapped above with this size.
         unsafe { libc::munmap(ptr, size) };
@@ -296,6 +354,69 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(1));
         drop(turn);
         drop(gate.enter(Duration::ZERO).unwrap());
+    }
+
+    /// Copies the gate file of `from` to that of `to` while a thread holds the gate; the
+    /// thread then ends, holding it still when `keep_holding`.
+    fn copy_while_held(from: &Path, to: &Path, keep_holding: bool) {
+        let gate = WriteGate::open(from);
+        let lock = |db: &Path| PathBuf::from(format!("{}-lock", db.display()));
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let turn = gate.enter(Duration::ZERO).unwrap();
+                std::fs::copy(lock(from), lock(to)).unwrap();
+                if keep_holding {
+                    // Ends holding it: for the original file the kernel marks it free.
+                    std::mem::forget(turn);
+                }
+            });
+        });
+    }
+
+    #[test]
+    fn a_gate_left_held_by_a_thread_that_is_gone_is_not_waited_for_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, copy) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        // As after a crash of the whole machine: the file says a gone thread holds it.
+        copy_while_held(&db, &copy, true);
+        let gate = WriteGate::open(&copy);
+        let started = Instant::now();
+        let turn = gate.enter(Duration::from_millis(200)).unwrap();
+        assert!(turn.mutex.is_none(), "written without the gate");
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        drop(turn);
+        let started = Instant::now();
+        assert!(gate.enter(Duration::from_secs(5)).unwrap().mutex.is_none());
+        assert!(
+            started.elapsed() < Duration::from_millis(100),
+            "not waited for again"
+        );
+        // The original was handed on by the kernel as its holder ended.
+        let original = WriteGate::open(&db);
+        assert!(original.enter(Duration::ZERO).unwrap().mutex.is_some());
+    }
+
+    #[test]
+    fn a_gate_set_up_in_an_earlier_boot_is_set_up_afresh() {
+        use std::os::unix::fs::FileExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (db, copy) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        copy_while_held(&db, &copy, false);
+        let held = WriteGate::open(&copy);
+        assert!(
+            held.enter(Duration::ZERO).is_err(),
+            "the copy says it is held"
+        );
+        drop(held);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.path().join("b.db-lock"))
+            .unwrap();
+        let boot = std::mem::offset_of!(GateMemory, boot) as u64;
+        file.write_all_at(&[b'x'; 36], boot).unwrap();
+        let gate = WriteGate::open(&copy);
+        let turn = gate.enter(Duration::ZERO).unwrap();
+        assert!(turn.mutex.is_some(), "set up afresh and free");
     }
 
     #[test]
