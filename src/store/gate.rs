@@ -357,8 +357,10 @@ mod tests {
     }
 
     /// Copies the gate file of `from` to that of `to` while a thread holds the gate; the
-    /// thread then ends, holding it still when `keep_holding`.
-    fn copy_while_held(from: &Path, to: &Path, keep_holding: bool) {
+    /// thread then ends, holding it still when `keep_holding`. The original gate is
+    /// returned to be kept mapped: the kernel frees a dead thread's mutex by its address,
+    /// which, unmapped, could be the copy's a moment later.
+    fn copy_while_held(from: &Path, to: &Path, keep_holding: bool) -> WriteGate {
         let gate = WriteGate::open(from);
         let lock = |db: &Path| PathBuf::from(format!("{}-lock", db.display()));
         std::thread::scope(|s| {
@@ -371,6 +373,7 @@ mod tests {
                 }
             });
         });
+        gate
     }
 
     #[test]
@@ -378,7 +381,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (db, copy) = (dir.path().join("a.db"), dir.path().join("b.db"));
         // As after a crash of the whole machine: the file says a gone thread holds it.
-        copy_while_held(&db, &copy, true);
+        let original = copy_while_held(&db, &copy, true);
         let gate = WriteGate::open(&copy);
         let started = Instant::now();
         let turn = gate.enter(Duration::from_millis(200)).unwrap();
@@ -393,7 +396,6 @@ mod tests {
         );
         // The original is handed on by the kernel as its holder's thread ends, which may
         // be a moment after the scope saw the thread's work done.
-        let original = WriteGate::open(&db);
         let turn = original.enter(Duration::from_secs(5)).unwrap();
         assert!(turn.mutex.is_some());
     }
@@ -403,7 +405,7 @@ mod tests {
         use std::os::unix::fs::FileExt;
         let dir = tempfile::tempdir().unwrap();
         let (db, copy) = (dir.path().join("a.db"), dir.path().join("b.db"));
-        copy_while_held(&db, &copy, false);
+        let _original = copy_while_held(&db, &copy, false);
         let held = WriteGate::open(&copy);
         assert!(
             held.enter(Duration::ZERO).is_err(),
