@@ -260,3 +260,25 @@ fn the_load_tool_refuses_a_real_database() {
         .failure()
         .stderr(predicate::str::contains("not a demo database"));
 }
+
+#[test]
+fn doctor_says_when_writers_cannot_queue_at_the_write_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("veille.db");
+    veille().arg("--db").arg(&db).arg("init").assert().success();
+    // A gate file this user cannot open for writing (here: a folder in its place).
+    let lock = dir.path().join("veille.db-lock");
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir(&lock).unwrap();
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .arg("doctor")
+        .assert()
+        .failure()
+        .stdout(
+            predicate::str::contains("write gate").and(predicate::str::contains(
+                "give the operators' group write access",
+            )),
+        );
+}

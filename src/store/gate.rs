@@ -149,9 +149,9 @@ impl WriteGate {
         })
     }
 
-    #[cfg(test)]
-    fn is_gated(&self) -> bool {
-        self.memory.is_some()
+    /// Whether this process's writes queue at the gate (see `veille doctor`).
+    pub(crate) fn is_gated(&self) -> bool {
+        self.memory.is_some() && !self.stale.load(Ordering::Relaxed)
     }
 }
 
