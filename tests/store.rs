@@ -602,3 +602,141 @@ fn lists_of_codes(conn: &rusqlite::Connection) -> Vec<String> {
     }
     found
 }
+
+#[test]
+fn the_first_places_of_the_queue_are_those_of_the_whole_queue() {
+    // Cohorts are read in priority order and the reading stops once a priority level
+    // fills the places asked for: whatever the number asked, the places shown must be
+    // the head of the whole queue, tenants of equal-priority cohorts mixed by due time.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 24);
+    let now = utc(NOW);
+    let a = op(&store, "op1");
+    let same_level = store
+        .add_cohort(
+            &veille::store::NewCohort {
+                name: "sortie d'hôpital".into(),
+                priority: 1,
+                cadence_days: 7,
+                starts_on: "2026-11-01".parse().unwrap(),
+            },
+            now,
+        )
+        .unwrap();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    // Tenants 0, 3, 6… move to the new cohort; due times are spread over the morning,
+    // so that each cohort's tenants interleave with the others'.
+    conn.execute(
+        "UPDATE tenants SET cohort_id = ?1 WHERE id % 3 = 0",
+        [same_level],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE tenants SET due_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-28 06:00', '+' || ((id * 37) % 180) || ' minutes')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let ids = |n: usize| -> Vec<i64> {
+        store
+            .queue(a, now, &rules, n)
+            .unwrap()
+            .iter()
+            .map(|e| e.tenant.id)
+            .collect()
+    };
+    let whole = ids(1000);
+    assert_eq!(whole.len(), 24);
+    let priority_of = |id: i64| -> i64 {
+        rusqlite::Connection::open(store.path())
+            .unwrap()
+            .query_row(
+                "SELECT c.priority FROM tenants t JOIN cohorts c ON c.id = t.cohort_id WHERE t.id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let priorities: Vec<i64> = whole.iter().map(|&id| priority_of(id)).collect();
+    assert!(priorities.is_sorted(), "{priorities:?}");
+    for n in 1..=24 {
+        assert_eq!(ids(n), whole[..n], "the first {n}");
+    }
+    let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
+    assert_eq!(claim.tenant_id, whole[0]);
+}
+
+#[test]
+fn claims_keep_growing_ids_without_a_sequence_after_an_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path(), 3, 6);
+    // As a version 10 file was: AUTOINCREMENT claims and an index of open claims by
+    // operator.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = replace(sql, 'INTEGER PRIMARY KEY,', 'INTEGER PRIMARY KEY AUTOINCREMENT,')
+         WHERE name = 'claims';
+         PRAGMA writable_schema = OFF;
+         PRAGMA schema_version = {};
+         CREATE INDEX claims_open_by_operator ON claims (operator_id) WHERE released_at IS NULL;
+         PRAGMA user_version = 10;",
+        version + 1
+    ))
+    .unwrap();
+    drop(conn);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert!(
+        conn.query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'claims'",
+            [],
+            |r| r.get::<_, String>(0)
+        )
+        .unwrap()
+        .contains("AUTOINCREMENT")
+    );
+    drop(conn);
+
+    let mut store = Store::open(&path).unwrap();
+    let rules = store.rules().unwrap();
+    let now = utc(NOW);
+    let (a, b) = (op(&store, "op1"), op(&store, "op2"));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let schema: (String, i64) = conn
+        .query_row(
+            "SELECT (SELECT sql FROM sqlite_schema WHERE name = 'claims'),
+                    (SELECT count(*) FROM sqlite_schema WHERE name = 'claims_open_by_operator')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(!schema.0.contains("AUTOINCREMENT"), "{}", schema.0);
+    assert_eq!(schema.1, 0);
+    let sequence = || -> Option<i64> {
+        conn.query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'claims'",
+            [],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    let before = sequence();
+
+    let first = store.claim_next(a, now, &rules).unwrap().unwrap();
+    store
+        .save_call(&call(&first, Outcome::Reached), now, &rules)
+        .unwrap();
+    let second = store.claim_next(a, now, &rules).unwrap().unwrap();
+    let third = store.claim_next(b, now, &rules).unwrap().unwrap();
+    assert!(first.id < second.id && second.id < third.id);
+    assert_eq!(sequence(), before, "claims no longer write sqlite_sequence");
+    assert_eq!(store.open_claims(a, now).unwrap(), vec![second.clone()]);
+    assert_eq!(store.open_claims(b, now).unwrap(), vec![third]);
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}

@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_open_claims_by_operator.sql"),
     include_str!("migrations/008_queue_indexes_without_lists.sql"),
     include_str!("migrations/009_checks_without_lists.sql"),
+    include_str!("migrations/010_covering_queue_indexes.sql"),
+    include_str!("migrations/011_claims_without_sequence.sql"),
 ];
 
 /// The schema version this build writes.

@@ -30,9 +30,6 @@ pub struct QueueEntry {
     pub open_interventions: i64,
 }
 
-/// Tenants per cohort fetched as candidates; more than any screen shows.
-const CANDIDATES_PER_COHORT: i64 = 200;
-
 /// Tenants per cohort read before a claim: more than the operators who may take the
 /// same first ones in the moment between reading and claiming.
 const CLAIM_CANDIDATES_PER_COHORT: i64 = 64;
@@ -59,6 +56,29 @@ fn candidate_from_row(r: &rusqlite::Row) -> rusqlite::Result<queue::Candidate> {
     })
 }
 
+/// Due callbacks, whoever promised them: `?1` now, `?2` today.
+fn callbacks_sql() -> String {
+    format!(
+        "SELECT t.id, t.due_at, c.priority, t.callback_at, t.callback_operator_id
+         FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
+         WHERE t.callback_at IS NOT NULL AND c.active = 1 AND c.starts_on <= ?2 AND {IN_QUEUE}"
+    )
+}
+
+/// The `?4` most overdue tenants of cohort `?3` who are not waiting for a callback.
+fn due_in_cohort_sql() -> String {
+    format!(
+        "SELECT t.id, t.due_at, c.priority, t.callback_at, t.callback_operator_id
+         FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
+         WHERE t.cohort_id = ?3 AND t.callback_at IS NULL AND {IN_QUEUE}
+         ORDER BY t.due_at LIMIT ?4"
+    )
+}
+
+/// Every due callback, and enough due tenants for the first `per_cohort` places of the
+/// queue: up to `per_cohort` from each cohort, reading cohorts in priority order and
+/// stopping once a priority level has filled those places, since tenants of a lower
+/// priority are only ever offered after all of them.
 fn candidates(
     conn: &Connection,
     now: DateTime<Utc>,
@@ -68,36 +88,30 @@ fn candidates(
     let now_s = time::ts(now);
     let today_s = time::day(today);
     let map = candidate_from_row;
-    let mut out = rows(
+    let mut out = rows(conn, &callbacks_sql(), params![now_s, today_s], map)?;
+    // Each cohort is read through the tenants_queue index, most overdue first, so the
+    // cost does not grow with the number of tenants.
+    let cohorts: Vec<(i64, i64)> = rows(
         conn,
-        &format!(
-            "SELECT t.id, t.due_at, c.priority, t.callback_at, t.callback_operator_id
-             FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
-             WHERE t.callback_at IS NOT NULL AND c.active = 1 AND c.starts_on <= ?2 AND {IN_QUEUE}"
-        ),
-        params![now_s, today_s],
-        map,
-    )?;
-    // Cohorts in priority order; each one read through the tenants_queue index, most
-    // overdue first, so the cost does not grow with the number of tenants.
-    let cohorts: Vec<i64> = rows(
-        conn,
-        "SELECT id FROM cohorts WHERE active = 1 AND starts_on <= ?1 ORDER BY priority, id",
+        "SELECT id, priority FROM cohorts WHERE active = 1 AND starts_on <= ?1 ORDER BY priority, id",
         [&today_s],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    for cohort in cohorts {
-        out.extend(rows(
+    let mut due = 0;
+    let mut level = None;
+    for (cohort, priority) in cohorts {
+        if level != Some(priority) && due >= per_cohort {
+            break;
+        }
+        level = Some(priority);
+        let read = rows(
             conn,
-            &format!(
-                "SELECT t.id, t.due_at, c.priority, t.callback_at, t.callback_operator_id
-                 FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
-                 WHERE t.cohort_id = ?3 AND t.callback_at IS NULL AND {IN_QUEUE}
-                 ORDER BY t.due_at LIMIT ?4"
-            ),
+            &due_in_cohort_sql(),
             params![now_s, today_s, cohort, per_cohort],
             map,
-        )?);
+        )?;
+        due += read.len() as i64;
+        out.extend(read);
     }
     Ok(out)
 }
@@ -162,7 +176,8 @@ impl Store {
         rules: &Rules,
         limit: usize,
     ) -> Result<Vec<QueueEntry>> {
-        let order = ordered(self.read(), operator, now, rules, CANDIDATES_PER_COHORT)?;
+        let per_cohort = i64::try_from(limit).unwrap_or(i64::MAX).max(1);
+        let order = ordered(self.read(), operator, now, rules, per_cohort)?;
         order
             .into_iter()
             .take(limit)
@@ -235,10 +250,11 @@ impl Store {
                     return insert_claim(tx, c.tenant_id, operator, now, rules).map(Some);
                 }
             }
-            // Colleagues took every tenant read: read the queue again under the lock.
-            let first = ordered(tx, operator, now, rules, CANDIDATES_PER_COHORT)?
-                .into_iter()
-                .next();
+            // Colleagues took every tenant read: read the queue's head again under the
+            // lock, where nobody can take it meanwhile. Only the first is needed (ties on
+            // the due time go in index order), and this path
+            // is where most claims end when many colleagues claim at once.
+            let first = ordered(tx, operator, now, rules, 1)?.into_iter().next();
             match first {
                 Some(c) => insert_claim(tx, c.tenant_id, operator, now, rules).map(Some),
                 None => Ok(None),
@@ -339,7 +355,9 @@ impl Store {
     pub fn open_claims(&self, operator: i64, now: DateTime<Utc>) -> Result<Vec<Claim>> {
         rows(
             self.read(),
-            "SELECT id, tenant_id, operator_id, claimed_at, expires_at FROM claims
+            // Among all open claims: one per tenant being called (schema v11).
+            "SELECT id, tenant_id, operator_id, claimed_at, expires_at
+             FROM claims INDEXED BY claims_one_open
              WHERE operator_id = ?1 AND released_at IS NULL AND expires_at > ?2 ORDER BY id",
             params![operator, time::ts(now)],
             claim_from_row,
@@ -404,30 +422,24 @@ mod tests {
     }
 
     #[test]
-    fn the_queue_is_read_through_its_partial_indexes_whatever_the_values() {
+    fn the_queue_is_read_from_its_partial_indexes_alone_whatever_the_values() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("veille.db")).unwrap();
-        let in_cohort = format!(
-            "SELECT t.id FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
-             WHERE t.cohort_id = ?3 AND t.callback_at IS NULL AND {IN_QUEUE}
-             ORDER BY t.due_at LIMIT ?4"
-        );
         let p = plan(
             &store,
-            &in_cohort,
+            &due_in_cohort_sql(),
             params!["2026-12-01T10:00:00Z", "2026-12-01", 1, 64],
         );
-        assert!(p.contains("USING INDEX tenants_queue"), "{p}");
-        let callbacks = format!(
-            "SELECT t.id FROM tenants t JOIN cohorts c ON c.id = t.cohort_id
-             WHERE t.callback_at IS NOT NULL AND c.active = 1 AND c.starts_on <= ?2 AND {IN_QUEUE}"
-        );
+        assert!(p.contains("USING COVERING INDEX tenants_queue"), "{p}");
         let p = plan(
             &store,
-            &callbacks,
+            &callbacks_sql(),
             params!["2026-12-01T10:00:00Z", "2026-12-01"],
         );
-        assert!(p.contains("USING INDEX tenants_callbacks_due"), "{p}");
+        assert!(
+            p.contains("USING COVERING INDEX tenants_callbacks_due"),
+            "{p}"
+        );
         let one = format!("SELECT t.id FROM tenants t WHERE t.id = ?3 AND {IN_QUEUE}");
         let p = plan(
             &store,

@@ -25,7 +25,8 @@ impl Store {
                 params![shift, ts(now)],
             )?;
             tx.execute(
-                "UPDATE claims SET released_at = ?2, release_reason = 'abandoned'
+                "UPDATE claims INDEXED BY claims_one_open
+                 SET released_at = ?2, release_reason = 'abandoned'
                  WHERE released_at IS NULL
                    AND operator_id = (SELECT operator_id FROM shifts WHERE id = ?1)",
                 params![shift, ts(now)],

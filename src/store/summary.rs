@@ -483,7 +483,7 @@ impl Store {
             &snapshot,
             &format!(
                 "SELECT k.tenant_id, {TENANT_NAME}, k.claimed_at, k.expires_at
-                 FROM claims k JOIN tenants t ON t.id = k.tenant_id
+                 FROM claims k INDEXED BY claims_one_open JOIN tenants t ON t.id = k.tenant_id
                  WHERE k.operator_id = ?1 AND k.released_at IS NULL AND k.expires_at > ?2
                  ORDER BY k.id"
             ),
