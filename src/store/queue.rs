@@ -177,8 +177,10 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<QueueEntry>> {
         let per_cohort = i64::try_from(limit).unwrap_or(i64::MAX).max(1);
-        let order = ordered(self.read(), operator, now, rules, per_cohort)?;
-        order
+        // One snapshot for the order and the lines (see `claim_next`).
+        let snapshot = self.read().unchecked_transaction()?;
+        let order = ordered(&snapshot, operator, now, rules, per_cohort)?;
+        let entries = order
             .into_iter()
             .take(limit)
             .map(|c| {
@@ -186,10 +188,13 @@ impl Store {
                 let (open_referrals, open_interventions) = self
                     .read()
                     .prepare_cached(
+                        // Codes joined by OR: a list of three is built into a
+                        // temporary table at each run (see docs/SCHEMA.md, v9).
                         "SELECT (SELECT count(*) FROM referrals WHERE tenant_id = ?1
-                               AND status IN ('proposed', 'sent', 'in_progress')),
+                               AND (status = 'proposed' OR status = 'sent'
+                                    OR status = 'in_progress')),
                             (SELECT count(*) FROM interventions WHERE tenant_id = ?1
-                               AND status IN ('requested', 'assigned'))",
+                               AND (status = 'requested' OR status = 'assigned'))",
                     )?
                     .query_row([c.tenant_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 Ok(QueueEntry {
@@ -198,7 +203,9 @@ impl Store {
                     open_interventions,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        snapshot.finish()?;
+        Ok(entries)
     }
 
     /// How many tenants are due now (for an empty or short queue's explanation).
@@ -225,20 +232,18 @@ impl Store {
         // The queue is read before taking the write lock, which is then held only to
         // check that the first tenant is still free and to record the claim: the lock
         // is every operator's bottleneck, and reading the queue is most of a claim's work.
+        // The read is one transaction: the newest claim and the order come from the same
+        // snapshot, and the pages colleagues changed are read again once rather than at
+        // each statement (SQLite drops them whenever a read begins after another
+        // process's write).
+        let snapshot = self.read().unchecked_transaction()?;
         let read = QueueRead {
-            // Read first: a claim that the order below does not reflect comes after it.
-            claims_seen: self
-                .read()
+            claims_seen: snapshot
                 .prepare_cached("SELECT coalesce(max(id), 0) FROM claims")?
                 .query_row([], |r| r.get(0))?,
-            order: ordered(
-                self.read(),
-                operator,
-                now,
-                rules,
-                CLAIM_CANDIDATES_PER_COHORT,
-            )?,
+            order: ordered(&snapshot, operator, now, rules, CLAIM_CANDIDATES_PER_COHORT)?,
         };
+        snapshot.finish()?;
         let today = rules.local_date(now);
         self.write_lease(|tx| {
             // Colleagues claiming at the same moment read the same first tenants: those
