@@ -2,7 +2,7 @@
 //! through the same store functions as the operator screen. Prints throughput, latency
 //! percentiles, busy retries and errors, then checks the file independently.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -34,6 +34,7 @@ struct WorkerReport {
 /// A running worker process.
 struct Worker {
     pid: u32,
+    /// Waits for the process, then reads what it wrote.
     reader: std::thread::JoinHandle<Result<WorkerOutput>>,
 }
 
@@ -45,20 +46,28 @@ struct WorkerOutput {
     stderr: String,
 }
 
-fn read_worker(child: &mut std::process::Child) -> Result<WorkerOutput> {
-    let stdout = child.stdout.take().context("no worker output")?;
-    let mut acks = Vec::new();
-    let mut report = None;
-    for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-        match line.strip_prefix("ack ") {
-            Some(id) => acks.push(id.to_string()),
-            None => report = serde_json::from_str(&line).ok(),
-        }
-    }
-    let status = child.wait()?;
+/// Waits for a worker, then reads its output from `out`, a file rather than a pipe: a pipe
+/// would wake a reader in this process at every save, on the cores the measured processes
+/// share. Only whole lines count: a worker killed in the middle of a line did not finish
+/// telling it.
+fn read_worker(child: &mut std::process::Child, out: &std::path::Path) -> Result<WorkerOutput> {
     let mut stderr = String::new();
     if let Some(mut e) = child.stderr.take() {
         std::io::Read::read_to_string(&mut e, &mut stderr)?;
+    }
+    let status = child.wait()?;
+    let text = std::fs::read_to_string(out).unwrap_or_default();
+    let _ = std::fs::remove_file(out);
+    let mut acks = Vec::new();
+    let mut report = None;
+    for line in text
+        .split_inclusive('\n')
+        .filter_map(|l| l.strip_suffix('\n'))
+    {
+        match line.strip_prefix("ack ") {
+            Some(id) => acks.push(id.to_string()),
+            None => report = serde_json::from_str(line).ok(),
+        }
     }
     use std::os::unix::process::ExitStatusExt;
     let killed = status.signal() == Some(9);
@@ -120,6 +129,9 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
 
     let exe = std::env::current_exe().context("cannot find the veille program to start workers")?;
     let spawn = |i: usize, seconds: u64| -> Result<Worker> {
+        let out = dir.join(format!("veille-loadtest-{}-{i}.out", std::process::id()));
+        let out_file = std::fs::File::create(&out)
+            .with_context(|| format!("cannot create {}", out.display()))?;
         let mut child = Command::new(&exe)
             .arg("--db")
             .arg(&ctx.db)
@@ -129,13 +141,13 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             .args(["--seconds", &seconds.to_string()])
             .args(["--think-ms", &args.think_ms.to_string()])
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
+            .stdout(Stdio::from(out_file))
             .stderr(Stdio::piped())
             .spawn()
             .context("cannot start a worker process")?;
         let pid = child.id();
-        // Read each worker's output on its own thread so that no pipe fills up.
-        let reader = std::thread::spawn(move || read_worker(&mut child));
+        // Wait for each worker on its own thread so that its error pipe never fills up.
+        let reader = std::thread::spawn(move || read_worker(&mut child, &out));
         Ok(Worker { pid, reader })
     };
     let started = Instant::now();
