@@ -495,7 +495,7 @@ fn a_file_from_an_older_version_is_brought_to_the_current_one() {
     // As a version 1 file was: without the indexes version 2 adds.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP INDEX calls_shift; DROP INDEX referrals_call; DROP INDEX interventions_call;
+        "DROP INDEX IF EXISTS calls_shift; DROP INDEX referrals_call; DROP INDEX interventions_call;
          DROP INDEX tenants_callbacks_due; PRAGMA user_version = 1;",
     )
     .unwrap();
@@ -509,12 +509,12 @@ fn a_file_from_an_older_version_is_brought_to_the_current_one() {
     let n: i64 = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'index'
-             AND name IN ('calls_shift', 'referrals_call', 'interventions_call')",
+             AND name IN ('referrals_call', 'interventions_call')",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(n, 3);
+    assert_eq!(n, 2, "calls_shift went in version 12");
     assert_eq!(store.tenant_count().unwrap(), 3, "the data is kept");
 }
 
@@ -739,4 +739,101 @@ fn claims_keep_growing_ids_without_a_sequence_after_an_upgrade() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(ok, "ok");
+}
+
+#[test]
+fn a_shift_counts_its_own_calls_and_no_one_elses() {
+    // Schema v12 finds a shift's calls among its operator's calls since it began.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 12);
+    let now = utc(NOW);
+    let (a, b) = (op(&store, "op1"), op(&store, "op2"));
+    let meals = store
+        .services()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.code == "meal_delivery")
+        .unwrap();
+    let save = |store: &mut Store,
+                who: i64,
+                shift: i64,
+                at: chrono::DateTime<chrono::Utc>,
+                outcome,
+                referral: bool| {
+        let claim = store.claim_next(who, at, &rules).unwrap().unwrap();
+        let mut c = call(&claim, outcome);
+        c.shift_id = Some(shift);
+        if referral {
+            c.referrals = vec![ReferralToSave {
+                service_id: meals.id,
+                note: String::new(),
+                follow_up_on: None,
+            }];
+            c.interventions = vec![InterventionToSave {
+                kind: veille::domain::InterventionKind::Delivery,
+                urgency: veille::domain::Urgency::Routine,
+                wanted_at: None,
+                place: String::new(),
+                details: String::new(),
+            }];
+        }
+        store
+            .save_call(&c, at + Duration::minutes(5), &rules)
+            .unwrap();
+    };
+    let morning = store.start_shift(a, now).unwrap();
+    save(&mut store, a, morning, now, Outcome::Reached, true);
+    save(
+        &mut store,
+        a,
+        morning,
+        now + Duration::minutes(10),
+        Outcome::NoAnswer,
+        false,
+    );
+    store
+        .end_shift(morning, now + Duration::minutes(30))
+        .unwrap();
+    let colleague = store.start_shift(b, now).unwrap();
+    save(
+        &mut store,
+        b,
+        colleague,
+        now + Duration::minutes(20),
+        Outcome::Reached,
+        true,
+    );
+    let later = now + Duration::hours(2);
+    let afternoon = store.start_shift(a, later).unwrap();
+    save(&mut store, a, afternoon, later, Outcome::Reached, false);
+
+    let stats = |shift| store.shift_stats(shift).unwrap();
+    let expected = |calls, reached, referrals, interventions| veille::store::ShiftStats {
+        calls,
+        reached,
+        referrals,
+        interventions,
+    };
+    assert_eq!(stats(morning), expected(2, 1, 1, 1));
+    assert_eq!(stats(colleague), expected(1, 1, 1, 1));
+    assert_eq!(stats(afternoon), expected(1, 1, 0, 0));
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    for shift in [morning, colleague, afternoon] {
+        let plain: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM calls WHERE shift_id = ?1",
+                [shift],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stats(shift).calls, plain);
+    }
+    let no_index: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'calls_shift'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(no_index, 0);
 }

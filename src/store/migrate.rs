@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_checks_without_lists.sql"),
     include_str!("migrations/010_covering_queue_indexes.sql"),
     include_str!("migrations/011_claims_without_sequence.sql"),
+    include_str!("migrations/012_calls_without_shift_index.sql"),
 ];
 
 /// The schema version this build writes.
