@@ -524,30 +524,13 @@ fn checks_name_their_codes_one_by_one_and_still_refuse_bad_ones_after_an_upgrade
     let path = fixture(dir.path(), 2, 3);
     // As a version 8 file was: claims' check with a list of codes.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = conn
-        .query_row("PRAGMA schema_version", [], |r| r.get(0))
-        .unwrap();
-    conn.execute_batch(&format!(
-        "PRAGMA writable_schema = ON;
-         UPDATE sqlite_schema SET sql = replace(sql,
-           'CHECK (release_reason = ''saved'' OR release_reason = ''abandoned'' OR release_reason = ''expired'')',
-           'CHECK (release_reason IN (''saved'', ''abandoned'', ''expired''))')
-         WHERE name = 'claims';
-         PRAGMA writable_schema = OFF;
-         PRAGMA schema_version = {};
-         PRAGMA user_version = 8;",
-        version + 1
-    ))
-    .unwrap();
+    rewrite_claims_definition(
+        &conn,
+        "CHECK (release_reason = 'saved' OR release_reason = 'abandoned' OR release_reason = 'expired')",
+        "CHECK (release_reason IN ('saved', 'abandoned', 'expired'))",
+    );
+    conn.pragma_update(None, "user_version", 8).unwrap();
     drop(conn);
-    let sql_of = |conn: &rusqlite::Connection, table: &str| -> String {
-        conn.query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = ?1",
-            [table],
-            |r| r.get(0),
-        )
-        .unwrap()
-    };
     let before = rusqlite::Connection::open(&path).unwrap();
     assert!(sql_of(&before, "claims").contains("release_reason IN ("));
 
@@ -578,6 +561,36 @@ fn checks_name_their_codes_one_by_one_and_still_refuse_bad_ones_after_an_upgrade
         "UPDATE tenants SET status = 'moved' WHERE id = (SELECT min(id) FROM tenants)",
         [],
     )
+    .unwrap();
+}
+
+/// The definition of a table or index as the file holds it.
+fn sql_of(conn: &rusqlite::Connection, name: &str) -> String {
+    conn.query_row(
+        "SELECT sql FROM sqlite_schema WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// Rewrites `from` into `to` in the claims table's definition, in place, and raises the
+/// schema version so that connections read it again: how a test recreates an older
+/// file's definition (the migrations change definitions the same way).
+fn rewrite_claims_definition(conn: &rusqlite::Connection, from: &str, to: &str) {
+    let version: i64 = conn
+        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch("PRAGMA writable_schema = ON").unwrap();
+    conn.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) WHERE name = 'claims'",
+        [from, to],
+    )
+    .unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA writable_schema = OFF; PRAGMA schema_version = {};",
+        version + 1
+    ))
     .unwrap();
 }
 
@@ -673,31 +686,17 @@ fn claims_keep_growing_ids_without_a_sequence_after_an_upgrade() {
     // As a version 10 file was: AUTOINCREMENT claims and an index of open claims by
     // operator.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = conn
-        .query_row("PRAGMA schema_version", [], |r| r.get(0))
-        .unwrap();
-    conn.execute_batch(&format!(
-        "PRAGMA writable_schema = ON;
-         UPDATE sqlite_schema SET sql = replace(sql, 'INTEGER PRIMARY KEY,', 'INTEGER PRIMARY KEY AUTOINCREMENT,')
-         WHERE name = 'claims';
-         PRAGMA writable_schema = OFF;
-         PRAGMA schema_version = {};
-         CREATE INDEX claims_open_by_operator ON claims (operator_id) WHERE released_at IS NULL;
-         PRAGMA user_version = 10;",
-        version + 1
-    ))
-    .unwrap();
-    drop(conn);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    assert!(
-        conn.query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = 'claims'",
-            [],
-            |r| r.get::<_, String>(0)
-        )
-        .unwrap()
-        .contains("AUTOINCREMENT")
+    rewrite_claims_definition(
+        &conn,
+        "INTEGER PRIMARY KEY,",
+        "INTEGER PRIMARY KEY AUTOINCREMENT,",
     );
+    conn.execute_batch(
+        "CREATE INDEX claims_open_by_operator ON claims (operator_id) WHERE released_at IS NULL;
+         PRAGMA user_version = 10;",
+    )
+    .unwrap();
+    assert!(sql_of(&conn, "claims").contains("AUTOINCREMENT"));
     drop(conn);
 
     let mut store = Store::open(&path).unwrap();
