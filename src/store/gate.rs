@@ -20,6 +20,12 @@
 //! a power cut, possibly held by a thread that no longer exists: a mutex set up in an
 //! earlier boot is set up afresh, and a process that waited its full time for a holder
 //! that no longer exists stops using the gate.
+//!
+//! The same file shares the syncs of durable writes (group commit). Each write, once
+//! committed, takes a ticket; the process that syncs the WAL notes the last ticket its
+//! sync covers, and a writer whose ticket is already covered is acknowledged without a
+//! sync of its own. A second robust mutex lets one process sync at a time, so that those
+//! who come meanwhile wait for it and are then, usually, covered.
 
 use std::cell::UnsafeCell;
 use std::fs::{File, OpenOptions};
@@ -38,6 +44,28 @@ struct GateMemory {
     mutex: UnsafeCell<libc::pthread_mutex_t>,
 }
 
+/// What follows the gate in its file: the shared syncs (see `WriteGate::sync`). It was
+/// added after the gate, whose layout stays as it was, so that a veille of before still
+/// finds its mutex where it left it.
+#[repr(C, align(64))]
+struct SyncMemory {
+    ready: AtomicU64,
+    boot: UnsafeCell<Boot>,
+    /// Durable writes committed: each takes the next number, its ticket.
+    committed: AtomicU64,
+    /// Every ticket up to this one is on disk.
+    synced: AtomicU64,
+    /// Held by the process syncing for everyone.
+    mutex: UnsafeCell<libc::pthread_mutex_t>,
+}
+
+/// The whole file.
+#[repr(C)]
+struct SharedMemory {
+    gate: GateMemory,
+    sync: SyncMemory,
+}
+
 /// `/proc/sys/kernel/random/boot_id`: the same for every process until the next boot.
 type Boot = [u8; 36];
 
@@ -47,12 +75,20 @@ const READY: u64 = u64::from_le_bytes(*b"veilgat3")
     ^ (std::mem::size_of::<libc::pthread_mutex_t>() as u64) << 8
     ^ if cfg!(target_env = "gnu") { 1 } else { 2 };
 
+/// Written once the shared syncs are set up, naming their layout like `READY`.
+const SYNC_READY: u64 = u64::from_le_bytes(*b"veilsyn1")
+    ^ (std::mem::size_of::<SyncMemory>() as u64) << 8
+    ^ if cfg!(target_env = "gnu") { 1 } else { 2 };
+
 pub(crate) struct WriteGate {
-    /// The mapped gate, or `None` when writes go straight to SQLite.
-    memory: Option<NonNull<GateMemory>>,
+    /// The mapped file, or `None` when writes go straight to SQLite and each durable
+    /// write syncs on its own.
+    memory: Option<NonNull<SharedMemory>>,
     /// Set when the gate was found held by a thread that no longer exists: from then
     /// on this process writes without it.
     stale: AtomicBool,
+    /// The same, for the shared syncs: from then on this process syncs on its own.
+    sync_stale: AtomicBool,
 }
 
 // SAFETY: the mapping is shared between processes by design and only ever touched
@@ -66,13 +102,13 @@ impl Drop for WriteGate {
     fn drop(&mut self) {
         if let Some(memory) = self.memory {
             // SAFETY: mapped in `map_gate` with this size; no `Turn` outlives the gate.
-            unsafe { libc::munmap(memory.as_ptr().cast(), std::mem::size_of::<GateMemory>()) };
+            unsafe { libc::munmap(memory.as_ptr().cast(), std::mem::size_of::<SharedMemory>()) };
         }
     }
 }
 
-/// The gate, held until dropped, on the thread that took it.
-/// Not `Send` (a raw pointer): a mutex is let go by the thread that took it.
+/// The gate (or the shared syncs' mutex), held until dropped, on the thread that took
+/// it. Not `Send` (a raw pointer): a mutex is let go by the thread that took it.
 pub(crate) struct Turn<'a> {
     mutex: Option<*mut libc::pthread_mutex_t>,
     _gate: PhantomData<&'a WriteGate>,
@@ -101,6 +137,7 @@ impl WriteGate {
         WriteGate {
             memory,
             stale: AtomicBool::new(false),
+            sync_stale: AtomicBool::new(false),
         }
     }
 
@@ -109,50 +146,129 @@ impl WriteGate {
             return None;
         }
         // SAFETY: the mapping lives as long as `self`.
-        self.memory.map(|m| unsafe { (*m.as_ptr()).mutex.get() })
+        self.memory
+            .map(|m| unsafe { (*m.as_ptr()).gate.mutex.get() })
+    }
+
+    /// The shared syncs, unless this process syncs on its own.
+    fn syncs(&self) -> Option<&SyncMemory> {
+        if self.sync_stale.load(Ordering::Relaxed) {
+            return None;
+        }
+        // SAFETY: the mapping lives as long as `self`.
+        self.memory.map(|m| unsafe { &(*m.as_ptr()).sync })
     }
 
     /// Waits up to `wait` for this process's turn to write.
     pub(crate) fn enter(&self, wait: Duration) -> Result<Turn<'_>, GateTimeout> {
-        let ungated = Turn {
-            mutex: None,
-            _gate: PhantomData,
-        };
         let Some(mutex) = self.mutex() else {
-            return Ok(ungated);
+            return Ok(Turn::none());
         };
-        // SAFETY: `mutex` points into the live mapping, set up by `map_gate`.
-        let mut rc = unsafe { libc::pthread_mutex_trylock(mutex) };
-        if rc == libc::EBUSY && !wait.is_zero() {
-            let deadline = deadline_after(wait);
-            // SAFETY: as above.
-            rc = unsafe { libc::pthread_mutex_timedlock(mutex, &deadline) };
-        }
-        match rc {
-            0 => {}
-            // The holder died: the gate is ours, and nothing it guards needs repair.
-            libc::EOWNERDEAD => {
-                // SAFETY: we hold it; marking it consistent keeps it usable.
-                unsafe { libc::pthread_mutex_consistent(mutex) };
-            }
-            libc::ETIMEDOUT if !holder_exists(mutex) => {
+        match lock(mutex, wait) {
+            Locked::Yes(turn) => Ok(turn),
+            Locked::HolderGone => {
                 self.stale.store(true, Ordering::Relaxed);
-                return Ok(ungated);
+                Ok(Turn::none())
             }
-            libc::EBUSY | libc::ETIMEDOUT => return Err(GateTimeout),
+            Locked::TimedOut => Err(GateTimeout),
             // A mutex that cannot be used: SQLite's lock alone decides.
-            _ => return Ok(ungated),
+            Locked::Unusable => Ok(Turn::none()),
         }
-        Ok(Turn {
-            mutex: Some(mutex),
-            _gate: PhantomData,
-        })
+    }
+
+    /// Numbers a durable write that has just committed, for `sync`.
+    pub(crate) fn ticket(&self) -> Option<u64> {
+        self.syncs()
+            .map(|s| s.committed.fetch_add(1, Ordering::AcqRel) + 1)
+    }
+
+    /// Makes the write numbered `ticket` durable with `sync`, which must make durable
+    /// everything committed before it is called (one `fdatasync` of the WAL).
+    ///
+    /// Writers who finish together share one sync: the first to come syncs for all the
+    /// tickets taken so far, and those who waited behind it find their write already on
+    /// disk. One disk flush then acknowledges several saves; a sync per save, which the
+    /// disk runs one after the other, left processes waiting on the disk while the
+    /// processors had nothing to do. Without a ticket (no shared file) or if the others'
+    /// sync does not come within `wait`, this process syncs on its own.
+    pub(crate) fn sync<E>(
+        &self,
+        ticket: Option<u64>,
+        wait: Duration,
+        sync: impl FnOnce() -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (Some(ticket), Some(shared)) = (ticket, self.syncs()) else {
+            return sync();
+        };
+        if shared.synced.load(Ordering::Acquire) >= ticket {
+            return Ok(());
+        }
+        let _held = match lock(shared.mutex.get(), wait) {
+            Locked::Yes(turn) => turn,
+            Locked::HolderGone => {
+                self.sync_stale.store(true, Ordering::Relaxed);
+                return sync();
+            }
+            Locked::TimedOut | Locked::Unusable => return sync(),
+        };
+        if shared.synced.load(Ordering::Acquire) >= ticket {
+            return Ok(());
+        }
+        // Every ticket up to this one belongs to a write already committed: the sync
+        // that starts now covers them all.
+        let covered = shared.committed.load(Ordering::Acquire);
+        sync()?;
+        shared.synced.fetch_max(covered, Ordering::AcqRel);
+        Ok(())
     }
 
     /// Whether this process's writes queue at the gate (see `veille doctor`).
     pub(crate) fn is_gated(&self) -> bool {
         self.memory.is_some() && !self.stale.load(Ordering::Relaxed)
     }
+}
+
+enum Locked<'a> {
+    Yes(Turn<'a>),
+    /// Not free within the wait, and held by a thread that no longer exists.
+    HolderGone,
+    TimedOut,
+    Unusable,
+}
+
+impl Turn<'_> {
+    fn none() -> Self {
+        Turn {
+            mutex: None,
+            _gate: PhantomData,
+        }
+    }
+}
+
+/// Takes `mutex`, waiting up to `wait`.
+fn lock<'a>(mutex: *mut libc::pthread_mutex_t, wait: Duration) -> Locked<'a> {
+    // SAFETY: `mutex` points into the live mapping, set up by `map_gate`.
+    let mut rc = unsafe { libc::pthread_mutex_trylock(mutex) };
+    if rc == libc::EBUSY && !wait.is_zero() {
+        let deadline = deadline_after(wait);
+        // SAFETY: as above.
+        rc = unsafe { libc::pthread_mutex_timedlock(mutex, &deadline) };
+    }
+    match rc {
+        0 => {}
+        // The holder died: the mutex is ours, and nothing it guards needs repair.
+        libc::EOWNERDEAD => {
+            // SAFETY: we hold it; marking it consistent keeps it usable.
+            unsafe { libc::pthread_mutex_consistent(mutex) };
+        }
+        libc::ETIMEDOUT if !holder_exists(mutex) => return Locked::HolderGone,
+        libc::EBUSY | libc::ETIMEDOUT => return Locked::TimedOut,
+        _ => return Locked::Unusable,
+    }
+    Locked::Yes(Turn {
+        mutex: Some(mutex),
+        _gate: PhantomData,
+    })
 }
 
 /// Whether the thread holding `mutex` still exists. A mutex read back from its file after
@@ -204,22 +320,31 @@ fn deadline_after(wait: Duration) -> libc::timespec {
 /// exclusive `flock` of the file, taken by every process that maps it, so that two
 /// processes starting together do not both set it up, and never while anyone could be
 /// using it: the ready mark is written last.
-fn map_gate(file: &File) -> Option<NonNull<GateMemory>> {
+fn map_gate(file: &File) -> Option<NonNull<SharedMemory>> {
     file.lock().ok()?;
     let memory = map_locked(file);
     let _ = file.unlock();
     memory
 }
 
-fn map_locked(file: &File) -> Option<NonNull<GateMemory>> {
+fn map_locked(file: &File) -> Option<NonNull<SharedMemory>> {
     use std::os::fd::AsRawFd;
     use std::os::unix::fs::FileExt;
-    let size = std::mem::size_of::<GateMemory>();
-    if file.metadata().ok()?.len() < size as u64 {
+    let size = std::mem::size_of::<SharedMemory>();
+    let len = file.metadata().ok()?.len();
+    // Zeros go where the file has nothing yet, never over a gate that may be in use:
+    // the file of an older veille holds the gate alone.
+    let from = if len < std::mem::size_of::<GateMemory>() as u64 {
+        0
+    } else {
+        len
+    };
+    if from < size as u64 {
         // Written out rather than extended, so that the disk space is taken now: a
         // mapping of a file with no room behind it kills the process at its first write
         // when the disk is full.
-        file.write_all_at(&vec![0; size], 0).ok()?;
+        file.write_all_at(&vec![0; size - from as usize], from)
+            .ok()?;
     }
     // SAFETY: a shared mapping of `size` bytes of a file at least that long.
     let ptr = unsafe {
@@ -235,27 +360,48 @@ fn map_locked(file: &File) -> Option<NonNull<GateMemory>> {
     if ptr == libc::MAP_FAILED {
         return None;
     }
-    let memory = NonNull::new(ptr.cast::<GateMemory>())?;
+    let memory = NonNull::new(ptr.cast::<SharedMemory>())?;
     // SAFETY: the mapping is live and page-aligned; the fields others write are atomics
     // or behind `UnsafeCell`.
-    let gate = unsafe { memory.as_ref() };
+    let shared = unsafe { memory.as_ref() };
     let boot = this_boot();
-    // SAFETY: the boot is only written under the flock we hold.
-    let same_boot = unsafe { *gate.boot.get() } == boot;
-    let ready = (gate.ready.load(Ordering::Acquire) == READY && same_boot)
-        // SAFETY: a mutex missing or from an earlier boot is used by no process.
-        || unsafe { init_mutex(gate.mutex.get()) } && {
-            // SAFETY: under the flock, as above.
-            unsafe { *gate.boot.get() = boot };
-            gate.ready.store(READY, Ordering::Release);
-            true
-        };
+    let (gate, syncs) = (&shared.gate, &shared.sync);
+    // SAFETY (both): a mutex missing or from an earlier boot is used by no process.
+    let ready = set_up(&gate.ready, &gate.boot, READY, boot, || unsafe {
+        init_mutex(gate.mutex.get())
+    }) && set_up(&syncs.ready, &syncs.boot, SYNC_READY, boot, || {
+        syncs.committed.store(0, Ordering::Relaxed);
+        syncs.synced.store(0, Ordering::Relaxed);
+        unsafe { init_mutex(syncs.mutex.get()) }
+    });
     if !ready {
         // SAFETY: mapped above with this size.
         unsafe { libc::munmap(ptr, size) };
         return None;
     }
     Some(memory)
+}
+
+/// Runs `init` on a part of the file unless it was set up in this boot; the ready mark
+/// is written last. Called under the file's flock, which guards the marks and boots.
+fn set_up(
+    ready: &AtomicU64,
+    its_boot: &UnsafeCell<Boot>,
+    mark: u64,
+    boot: Boot,
+    init: impl FnOnce() -> bool,
+) -> bool {
+    // SAFETY: the boot is only written under the flock our caller holds.
+    if ready.load(Ordering::Acquire) == mark && unsafe { *its_boot.get() } == boot {
+        return true;
+    }
+    if !init() {
+        return false;
+    }
+    // SAFETY: as above.
+    unsafe { *its_boot.get() = boot };
+    ready.store(mark, Ordering::Release);
+    true
 }
 
 /// Sets up a process-shared, robust mutex at `mutex`.
@@ -421,6 +567,119 @@ mod tests {
         let gate = WriteGate::open(&copy);
         let turn = gate.enter(Duration::ZERO).unwrap();
         assert!(turn.mutex.is_some(), "set up afresh and free");
+    }
+
+    /// Runs `gate.sync` for `ticket` and tells whether its own sync ran.
+    fn synced_itself(gate: &WriteGate, ticket: Option<u64>) -> bool {
+        let mut ran = false;
+        gate.sync::<()>(ticket, Duration::from_secs(5), || {
+            ran = true;
+            Ok(())
+        })
+        .unwrap();
+        ran
+    }
+
+    #[test]
+    fn a_sync_covers_every_write_committed_before_it_and_no_later_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("veille.db");
+        let (mine, theirs) = (WriteGate::open(&db), WriteGate::open(&db));
+        let first = theirs.ticket();
+        let second = mine.ticket();
+        assert!(
+            first.unwrap() < second.unwrap(),
+            "tickets follow one another"
+        );
+        assert!(synced_itself(&mine, second));
+        assert!(
+            !synced_itself(&theirs, first),
+            "covered by the sync after it"
+        );
+        let third = theirs.ticket();
+        assert!(
+            synced_itself(&theirs, third),
+            "committed after the last sync"
+        );
+        // A sync that fails covers nothing.
+        let fourth = mine.ticket();
+        assert!(mine.sync(fourth, Duration::ZERO, || Err("disk")).is_err());
+        assert!(synced_itself(&theirs, fourth));
+    }
+
+    #[test]
+    fn writers_finishing_together_share_their_syncs_and_each_is_covered() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("veille.db");
+        let syncs = AtomicU64::new(0);
+        let writes = 8 * 50;
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    let gate = WriteGate::open(&db);
+                    for _ in 0..50 {
+                        let ticket = gate.ticket().unwrap();
+                        gate.sync::<()>(Some(ticket), Duration::from_secs(5), || {
+                            syncs.fetch_add(1, Ordering::Relaxed);
+                            std::thread::sleep(Duration::from_millis(1));
+                            Ok(())
+                        })
+                        .unwrap();
+                        // Acknowledged: a sync that began after this commit has ended.
+                        let shared = gate.syncs().unwrap();
+                        assert!(shared.synced.load(Ordering::Acquire) >= ticket);
+                    }
+                });
+            }
+        });
+        let syncs = syncs.into_inner();
+        assert!(syncs < writes, "{syncs} syncs for {writes} writes");
+    }
+
+    #[test]
+    fn a_sync_whose_syncer_died_goes_to_the_next_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("veille.db");
+        let gate = WriteGate::open(&db);
+        // A thread that ends holding the syncs' mutex is, for a robust mutex, dead.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let shared = gate.syncs().unwrap();
+                let Locked::Yes(turn) = lock(shared.mutex.get(), Duration::ZERO) else {
+                    panic!("free at first");
+                };
+                std::mem::forget(turn);
+            });
+        });
+        let started = Instant::now();
+        assert!(synced_itself(&gate, gate.ticket()));
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(gate.syncs().is_some(), "still shared");
+    }
+
+    #[test]
+    fn the_file_of_an_older_veille_gets_the_shared_syncs_without_losing_its_gate() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, old) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        let lock_file = |db: &Path| PathBuf::from(format!("{}-lock", db.display()));
+        // An older veille's file: the gate alone, held by one of its processes.
+        let original = copy_while_held(&db, &old, false);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(lock_file(&old))
+            .unwrap();
+        file.set_len(std::mem::size_of::<GateMemory>() as u64)
+            .unwrap();
+        let gate = WriteGate::open(&old);
+        assert!(gate.enter(Duration::ZERO).is_err(), "its holder keeps it");
+        let len = std::fs::metadata(lock_file(&old)).unwrap().len();
+        assert_eq!(len, std::mem::size_of::<SharedMemory>() as u64);
+        let ticket = gate.ticket().unwrap();
+        assert!(synced_itself(&gate, Some(ticket)));
+        // Set up once: a process starting later shares the same tickets.
+        let later = WriteGate::open(&old);
+        assert_eq!(later.ticket(), Some(ticket + 1));
+        drop(original);
     }
 
     #[test]

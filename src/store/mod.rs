@@ -256,18 +256,18 @@ impl Store {
     /// Commits `f` while holding the write gate, then, for a durable write, syncs the
     /// WAL after letting the gate go. The commit itself does not wait for the disk
     /// (the connection runs at `synchronous=NORMAL` once opened), so the next writer
-    /// starts while this one's sync runs, and the disk merges the syncs of writers that
-    /// finish together (group commit). The write is acknowledged only once the sync has
-    /// returned: what `synchronous=FULL` promises — an acknowledged save survives a
-    /// power cut — holds, at the cost of one sync per save shared among the savers of
-    /// the moment. Every write of a `Store` goes through here; migrations alone commit
-    /// on their own, before the connection leaves FULL.
+    /// starts while this one's sync runs, and writers that finish together share one
+    /// sync (group commit, see `WriteGate::sync`). The write is acknowledged only once
+    /// a sync that began after its commit has returned: what `synchronous=FULL`
+    /// promises — an acknowledged save survives a power cut — holds, at the cost of one
+    /// sync for all the savers of the moment. Every write of a `Store` goes through
+    /// here; migrations alone commit on their own, before the connection leaves FULL.
     fn commit_once<T>(
         &mut self,
         durability: Durability,
         f: &mut impl FnMut(&Transaction) -> Result<T>,
     ) -> Result<T> {
-        let value = {
+        let (value, ticket) = {
             let _turn = self
                 .gate
                 .enter(self.busy_wait)
@@ -277,10 +277,14 @@ impl Store {
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = f(&tx)?;
             tx.commit()?;
-            value
+            let ticket = match durability {
+                Durability::Synced => self.gate.ticket(),
+                Durability::Lease => None,
+            };
+            (value, ticket)
         };
         if durability == Durability::Synced {
-            self.sync_wal()?;
+            self.gate.sync(ticket, self.busy_wait, || self.sync_wal())?;
         }
         Ok(value)
     }
