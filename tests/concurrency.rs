@@ -41,6 +41,9 @@ fn eight_processes_empty_the_queue_without_double_claims_or_lost_saves() {
     );
     let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(summary["errors"], 0, "{stdout}");
+    // Every save was synced, by its own process or by a colleague's sync, never twice.
+    let syncs = summary["disk_syncs_per_save"].as_f64().unwrap();
+    assert!(syncs > 0.0 && syncs <= 1.0, "{syncs} syncs per save");
 
     // Independent check of the file, with SQL written here.
     let conn = Connection::open(&db).unwrap();

@@ -24,6 +24,10 @@ struct WorkerReport {
     claims: u64,
     saves: u64,
     busy_retries: u64,
+    /// Syncs of the WAL this worker made: fewer than its saves when colleagues' syncs
+    /// covered some of them.
+    #[serde(default)]
+    syncs: u64,
     errors: Vec<String>,
     claim_us: Vec<u64>,
     save_us: Vec<u64>,
@@ -185,6 +189,8 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
     finished.extend(workers);
     let mut total = WorkerReport::default();
     let mut killed_reports = 0;
+    // Saves and syncs of the workers that reported, for the syncs per save.
+    let (mut reported_saves, mut syncs) = (0, 0);
     for w in finished {
         let r = w
             .reader
@@ -196,6 +202,8 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
                 total.claims += report.claims;
                 total.saves += report.saves;
                 total.busy_retries += report.busy_retries;
+                reported_saves += report.saves;
+                syncs += report.syncs;
                 total.errors.extend(report.errors);
                 total.claim_us.extend(report.claim_us);
                 total.save_us.extend(report.save_us);
@@ -235,6 +243,7 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         "claim_ms": percentiles(&mut total.claim_us),
         "save_ms": percentiles(&mut total.save_us),
         "busy_retries": total.busy_retries,
+        "disk_syncs_per_save": syncs as f64 / reported_saves.max(1) as f64,
         "workers_killed": kills,
         "killed_workers_without_report": killed_reports,
         "errors": total.errors.len(),
@@ -274,7 +283,8 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             p(s, "max")
         );
         println!(
-            "busy retries {}   errors reaching an operator {}",
+            "disk syncs per save {:.2}   busy retries {}   errors reaching an operator {}",
+            p(&summary, "disk_syncs_per_save"),
             total.busy_retries,
             total.errors.len()
         );
@@ -315,6 +325,7 @@ fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
     let operator = store.operator(&login(index))?.id;
     let services = store.services()?;
     let shift = store.start_shift(operator, ctx.clock.now())?;
+    let syncs_at_start = store.wal_syncs();
     let deadline = (args.seconds > 0).then(|| Instant::now() + Duration::from_secs(args.seconds));
     let mut rng = fastrand::Rng::with_seed(index as u64 * 7919 + 1);
     let mut report = WorkerReport::default();
@@ -362,6 +373,7 @@ fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
             Err(e) => report.errors.push(format!("save: {e}")),
         }
     }
+    report.syncs = store.wal_syncs() - syncs_at_start;
     store.end_shift(shift, ctx.clock.now())?;
     report.busy_retries = store.busy_retries();
     println!("{}", serde_json::to_string(&report)?);
