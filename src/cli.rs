@@ -451,7 +451,8 @@ pub struct LoadtestArgs {
     /// sign in one after another; each then runs for --seconds.
     #[arg(long, default_value_t = 0)]
     pub ramp_up: u64,
-    /// Kill this many workers with SIGKILL at random instants, starting new ones in their place.
+    /// Kill this many workers with SIGKILL at random instants, starting new ones in their
+    /// place. Workers that have saved a call are chosen first, to be killed mid-work.
     #[arg(long, default_value_t = 0)]
     pub kill: usize,
     /// Write the save identifiers acknowledged to the operators to this file, one a line.

@@ -38,6 +38,8 @@ struct WorkerReport {
 /// A running worker process.
 struct Worker {
     pid: u32,
+    /// Where it writes its acknowledgements: once not empty, it is at work.
+    out: std::path::PathBuf,
     /// Waits for the process, then reads what it wrote.
     reader: std::thread::JoinHandle<Result<WorkerOutput>>,
 }
@@ -151,8 +153,11 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             .context("cannot start a worker process")?;
         let pid = child.id();
         // Wait for each worker on its own thread so that its error pipe never fills up.
-        let reader = std::thread::spawn(move || read_worker(&mut child, &out));
-        Ok(Worker { pid, reader })
+        let reader = {
+            let out = out.clone();
+            std::thread::spawn(move || read_worker(&mut child, &out))
+        };
+        Ok(Worker { pid, out, reader })
     };
     let started = Instant::now();
     let ramp_up = Duration::from_secs(args.ramp_up);
@@ -173,7 +178,15 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             + ramp_up
             + Duration::from_millis(rng.u64(window / 10..window.max(window / 10 + 1)));
         std::thread::sleep(at.saturating_duration_since(Instant::now()));
-        let i = rng.usize(0..workers.len());
+        // The victim is one at work (it has saved a call), so that the kill lands in the
+        // middle of calls rather than in a start-up slowed by a busy machine.
+        let at_work: Vec<usize> = (0..workers.len())
+            .filter(|&i| std::fs::metadata(&workers[i].out).is_ok_and(|m| m.len() > 0))
+            .collect();
+        let i = match at_work.len() {
+            0 => rng.usize(0..workers.len()),
+            n => at_work[rng.usize(0..n)],
+        };
         let left = args
             .seconds
             .saturating_sub((started + ramp_up).elapsed().as_secs())
