@@ -222,6 +222,34 @@ fn the_same_export_in_utf8_with_a_bom_gives_the_same_tenants() {
 }
 
 #[test]
+fn title_lines_above_the_header_are_passed_over_and_told() {
+    let db = Db::new();
+    // T-02's phone is bad: told by its line in the file, title lines counted.
+    db.import("tenants", "tenants_titled_1252.csv")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "line 6, column \"Tél.\": '01 23' is not a French phone number",
+        ));
+    db.import("tenants", "tenants_titled_1252.csv")
+        .arg("--skip-invalid")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("';' (semicolon)"))
+        .stdout(predicate::str::contains(
+            "Lines above the header, not imported: \"Liste des locataires de plus de 75 ans\", \"Agence Est - extraction du 02/11/2026, 14:05\".",
+        ))
+        .stdout(predicate::str::contains("  N° locataire → tenant reference\n"))
+        .stdout(predicate::str::contains("2 added"));
+    let refs: Vec<String> = db.tenants().into_iter().map(|t| t.0).collect();
+    assert_eq!(refs, vec!["T-01", "T-03"]);
+    assert_eq!(
+        db.text("SELECT notes FROM tenants WHERE external_ref = 'T-03'"),
+        "Fils, belle-fille, petits-enfants à Lille"
+    );
+}
+
+#[test]
 fn english_headers_with_commas_and_a_bom() {
     let db = Db::new();
     db.import("tenants", "tenants_english_bom.csv")

@@ -232,6 +232,17 @@ fn print_layout(file: &Path, layout: &Layout) {
         layout.separator_name(),
         rows(layout.rows, "row", "rows")
     );
+    if !layout.title_lines.is_empty() {
+        let titles: Vec<String> = layout
+            .title_lines
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect();
+        println!(
+            "Lines above the header, not imported: {}.",
+            titles.join(", ")
+        );
+    }
     println!("Columns read:");
     for (header, what) in &layout.used {
         println!("  {header} → {what}");

@@ -53,33 +53,58 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
     (text, encoding)
 }
 
-/// The separator of the header line: the most frequent of `;`, `,` and tab outside
-/// quotes, `;` winning ties (French headers may hold a comma: "Nom, prénom").
-/// Excel's `sep=;` first line, when present, decides instead.
+/// Lines looked at for the separator and the header: title lines a spreadsheet puts
+/// above the header ("Liste des locataires", "Export du 01/11/2026") are fewer.
+pub const TOP_LINES: usize = 20;
+
+/// The separator: the one of `;`, `,` and tab that the top lines of the file hold the
+/// same number of times outside quotes (as every line of a spreadsheet's export does),
+/// on the most lines. Ties go to the one seen first, then to `;` (French headers may
+/// hold a comma: "Nom, prénom"). Free text with commas varies from row to row, and a
+/// title line above the header ("Liste des locataires") holds none or a different
+/// number, so neither decides. Excel's `sep=;` first line, when present, decides instead.
 pub fn separator(text: &str) -> u8 {
     if let Some(sep) = sep_line(text) {
         return sep;
     }
-    let mut counts = [0usize; 3];
+    const CANDIDATES: [u8; 3] = [b';', b',', b'\t'];
+    // Per line of the top, how many of each separator.
+    let mut lines: Vec<[usize; 3]> = vec![[0; 3]];
     let mut quoted = false;
     for b in text.bytes() {
+        let here = lines.last_mut().expect("never empty");
         match b {
             b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
-            b';' if !quoted => counts[0] += 1,
-            b',' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
+            b'\n' if !quoted => {
+                if lines.len() == TOP_LINES {
+                    break;
+                }
+                lines.push([0; 3]);
+            }
+            b';' if !quoted => here[0] += 1,
+            b',' if !quoted => here[1] += 1,
+            b'\t' if !quoted => here[2] += 1,
             _ => {}
         }
     }
-    let candidates = [b';', b',', b'\t'];
+    // For each separator: (lines holding its most common count, minus its first line).
+    let score = |i: usize| -> (usize, isize) {
+        let counts: Vec<usize> = lines.iter().map(|l| l[i]).filter(|&n| n > 0).collect();
+        let agreeing = counts
+            .iter()
+            .map(|n| counts.iter().filter(|m| *m == n).count())
+            .max()
+            .unwrap_or(0);
+        let first = lines.iter().position(|l| l[i] > 0).unwrap_or(usize::MAX);
+        (agreeing, -(first.min(isize::MAX as usize) as isize))
+    };
     let mut best = 0;
-    for i in 1..candidates.len() {
-        if counts[i] > counts[best] {
+    for i in 1..CANDIDATES.len() {
+        if score(i) > score(best) {
             best = i;
         }
     }
-    candidates[best]
+    CANDIDATES[best]
 }
 
 /// The separator named by a `sep=X` first line (Excel writes it to force one).
@@ -138,5 +163,18 @@ mod tests {
         assert_eq!(separator("Nom, prénom;Tél\n"), b';');
         assert_eq!(separator("Nom\n"), b';');
         assert_eq!(separator("sep=,\nNom;Prénom\n"), b',');
+    }
+
+    #[test]
+    fn a_title_line_above_the_header_does_not_decide_the_separator() {
+        let text = "Liste des locataires\r\nExport du 01/11/2026, agence Est\r\n\r\nRef,Nom,Prénom,Tél\r\n";
+        assert_eq!(separator(text), b',');
+        assert_eq!(
+            separator("Locataires; Est\nRef\tNom\tTél\nA1\tRoy\t01\n"),
+            b'\t'
+        );
+        // Commas in a row's free text do not outvote the separator of every line.
+        let text = "Export du 01/11, agence Est\nRef;Nom;Notes\nA1;Roy;a, b, c, d\nA2;Luc;\n";
+        assert_eq!(separator(text), b';');
     }
 }

@@ -88,6 +88,8 @@ pub struct Layout {
     pub repeated: Vec<(String, &'static str)>,
     /// Rows read after the header, blank ones left out.
     pub rows: usize,
+    /// Lines found above the header (a title, a date) and not imported.
+    pub title_lines: Vec<String>,
 }
 
 impl Layout {

@@ -146,6 +146,7 @@ impl<'h> Columns<'h> {
             ignored: Vec::new(),
             repeated: Vec::new(),
             rows: 0,
+            title_lines: sheet.title_lines.clone(),
         };
         for (i, key) in keys.iter().enumerate() {
             if key.is_empty() {

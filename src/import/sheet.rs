@@ -4,7 +4,7 @@
 use csv::StringRecord;
 
 use super::FileError;
-use super::decode::{Encoding, decode, sep_line, separator};
+use super::decode::{Encoding, TOP_LINES, decode, sep_line, separator};
 
 pub struct Sheet {
     text: String,
@@ -14,6 +14,8 @@ pub struct Sheet {
     pub headers: Vec<String>,
     /// Records before the first row: the header, and Excel's `sep=` line if any.
     skip: usize,
+    /// Lines above the header that were not blank: a spreadsheet's title, its date.
+    pub title_lines: Vec<String>,
 }
 
 /// One row of the sheet. Cells are read trimmed.
@@ -52,8 +54,12 @@ fn blank(record: &StringRecord) -> bool {
 }
 
 impl Sheet {
-    /// Decodes the file, finds its separator and reads the header line (the first
-    /// line that is not blank).
+    /// Decodes the file, finds its separator and reads the header line.
+    ///
+    /// The header is the first line that is not blank, unless title lines sit above it,
+    /// as in many exports ("Liste des locataires", then the date, then the header): among
+    /// the first lines, the header is the first one filling at least half as many cells
+    /// as the fullest. A title fills one or two cells; the header and the rows, all.
     pub fn read(bytes: &[u8]) -> Result<Sheet, FileError> {
         let (text, encoding) = decode(bytes);
         let separator = separator(&text);
@@ -63,25 +69,43 @@ impl Sheet {
             encoding,
             separator,
             headers: Vec::new(),
+            title_lines: Vec::new(),
         };
-        let mut skip = sheet.skip;
         let mut reader = sheet.reader();
         let mut record = StringRecord::new();
-        for _ in 0..skip {
+        for _ in 0..sheet.skip {
             reader.read_record(&mut record).map_err(csv_error)?;
         }
-        loop {
-            if !reader.read_record(&mut record).map_err(csv_error)? {
-                return Err(FileError::Empty);
-            }
-            skip += 1;
+        // The top of the file: each record not blank, with the records read up to it.
+        let mut top: Vec<(usize, StringRecord)> = Vec::new();
+        let mut read = sheet.skip;
+        while top.len() < TOP_LINES && reader.read_record(&mut record).map_err(csv_error)? {
+            read += 1;
             if !blank(&record) {
-                break;
+                top.push((read, record.clone()));
             }
         }
         drop(reader);
-        sheet.skip = skip;
-        sheet.headers = record.iter().map(|h| cell(h).to_string()).collect();
+        let filled = |r: &StringRecord| r.iter().filter(|v| !cell(v).is_empty()).count();
+        let fullest = top
+            .iter()
+            .map(|(_, r)| filled(r))
+            .max()
+            .ok_or(FileError::Empty)?;
+        let at = top
+            .iter()
+            .position(|(_, r)| 2 * filled(r) >= fullest)
+            .unwrap_or(0);
+        sheet.title_lines = top[..at]
+            .iter()
+            .map(|(_, r)| {
+                let cells: Vec<&str> = r.iter().map(cell).filter(|v| !v.is_empty()).collect();
+                cells.join(" ")
+            })
+            .collect();
+        let (skip, header) = &top[at];
+        sheet.skip = *skip;
+        sheet.headers = header.iter().map(|h| cell(h).to_string()).collect();
         Ok(sheet)
     }
 
@@ -186,6 +210,29 @@ mod tests {
             .for_each_row(|r| seen.push((r.line, r.get(1).to_string())))
             .unwrap();
         assert_eq!(seen, vec![(4, "0123".to_string())]);
+    }
+
+    #[test]
+    fn title_lines_above_the_header_are_passed_over_and_lines_still_counted() {
+        let text = "Liste des locataires;;;\r\nExport du 01/11/2026;;;\r\n;;;\r\nRef;Nom;Prénom;Tél\r\nA1;Martin;Anne;0102030405\r\nA2;Roy;;\r\n";
+        let sheet = Sheet::read(text.as_bytes()).unwrap();
+        assert_eq!(sheet.headers, vec!["Ref", "Nom", "Prénom", "Tél"]);
+        assert_eq!(
+            sheet.title_lines,
+            vec!["Liste des locataires", "Export du 01/11/2026"]
+        );
+        let mut seen = Vec::new();
+        sheet
+            .for_each_row(|r| seen.push((r.line, r.get(0).to_string())))
+            .unwrap();
+        assert_eq!(seen, vec![(5, "A1".to_string()), (6, "A2".to_string())]);
+        // Without a title, the first line is the header, even when rows are fuller.
+        let sheet = Sheet::read(b"Ref;Nom;;\nA1;Martin;x;y\n").unwrap();
+        assert_eq!(sheet.headers, vec!["Ref", "Nom", "", ""]);
+        assert!(sheet.title_lines.is_empty());
+        // A file of one column has its header on the first line.
+        let sheet = Sheet::read(b"login\nanne\n").unwrap();
+        assert_eq!(sheet.headers, vec!["login"]);
     }
 
     #[test]
