@@ -92,8 +92,8 @@ pub(crate) struct WriteGate {
 }
 
 // SAFETY: the mapping is shared between processes by design and only ever touched
-// through the pthread calls, which are made for concurrent use; a `Turn`, which unlocks
-// and must stay on its thread, is not `Send`.
+// through the pthread calls and atomics, which are made for concurrent use; a `Turn`,
+// which unlocks and must stay on its thread, is not `Send`.
 unsafe impl Send for WriteGate {}
 // SAFETY: as above; taking and leaving the mutex from several threads is what it is for.
 unsafe impl Sync for WriteGate {}
@@ -117,7 +117,7 @@ pub(crate) struct Turn<'a> {
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
         if let Some(mutex) = self.mutex {
-            // SAFETY: this thread locked it in `enter`, and the gate's mapping outlives
+            // SAFETY: this thread locked it in `lock`, and the gate's mapping outlives
             // the turn.
             unsafe { libc::pthread_mutex_unlock(mutex) };
         }
@@ -133,11 +133,11 @@ impl WriteGate {
         let mut name = db.as_os_str().to_owned();
         name.push("-lock");
         let path = PathBuf::from(name);
-        let memory = open_lock_file(&path).and_then(|f| map_gate(&f));
+        let mapped = open_lock_file(&path).and_then(|f| map_gate(&f));
         WriteGate {
-            memory,
+            memory: mapped.map(|(memory, _)| memory),
             stale: AtomicBool::new(false),
-            sync_stale: AtomicBool::new(false),
+            sync_stale: AtomicBool::new(!mapped.is_some_and(|(_, syncs)| syncs)),
         }
     }
 
@@ -164,7 +164,8 @@ impl WriteGate {
         let Some(mutex) = self.mutex() else {
             return Ok(Turn::none());
         };
-        match lock(mutex, wait) {
+        // SAFETY: the gate's mutex, in the mapping `self` keeps alive.
+        match unsafe { lock(mutex, wait) } {
             Locked::Yes(turn) => Ok(turn),
             Locked::HolderGone => {
                 self.stale.store(true, Ordering::Relaxed);
@@ -185,12 +186,13 @@ impl WriteGate {
     /// Makes the write numbered `ticket` durable with `sync`, which must make durable
     /// everything committed before it is called (one `fdatasync` of the WAL).
     ///
-    /// Writers who finish together share one sync: the first to come syncs for all the
-    /// tickets taken so far, and those who waited behind it find their write already on
-    /// disk. One disk flush then acknowledges several saves; a sync per save, which the
-    /// disk runs one after the other, left processes waiting on the disk while the
-    /// processors had nothing to do. Without a ticket (no shared file) or if the others'
-    /// sync does not come within `wait`, this process syncs on its own.
+    /// Writers who finish together share one sync: whoever takes the syncs' mutex first
+    /// syncs for every ticket taken so far, and those who waited behind it find their
+    /// write already on disk. One disk flush then acknowledges several saves; a sync per
+    /// save, which the disk runs one after the other, left processes waiting on the disk
+    /// while the processors had nothing to do. Without a ticket (no shared file) this
+    /// process syncs on its own, and also if the mutex does not come within `wait`: its
+    /// sync still counts for the others.
     pub(crate) fn sync<E>(
         &self,
         ticket: Option<u64>,
@@ -203,13 +205,14 @@ impl WriteGate {
         if shared.synced.load(Ordering::Acquire) >= ticket {
             return Ok(());
         }
-        let _held = match lock(shared.mutex.get(), wait) {
-            Locked::Yes(turn) => turn,
+        // SAFETY: the syncs' mutex, in the mapping `self` keeps alive.
+        let _held = match unsafe { lock(shared.mutex.get(), wait) } {
+            Locked::Yes(turn) => Some(turn),
             Locked::HolderGone => {
                 self.sync_stale.store(true, Ordering::Relaxed);
-                return sync();
+                None
             }
-            Locked::TimedOut | Locked::Unusable => return sync(),
+            Locked::TimedOut | Locked::Unusable => None,
         };
         if shared.synced.load(Ordering::Acquire) >= ticket {
             return Ok(());
@@ -246,7 +249,11 @@ impl Turn<'_> {
 }
 
 /// Takes `mutex`, waiting up to `wait`.
-fn lock<'a>(mutex: *mut libc::pthread_mutex_t, wait: Duration) -> Locked<'a> {
+///
+/// # Safety
+/// `mutex` must point to a mutex set up by `init_mutex` in a mapping that outlives the
+/// returned turn.
+unsafe fn lock<'a>(mutex: *mut libc::pthread_mutex_t, wait: Duration) -> Locked<'a> {
     // SAFETY: `mutex` points into the live mapping, set up by `map_gate`.
     let mut rc = unsafe { libc::pthread_mutex_trylock(mutex) };
     if rc == libc::EBUSY && !wait.is_zero() {
@@ -320,14 +327,16 @@ fn deadline_after(wait: Duration) -> libc::timespec {
 /// exclusive `flock` of the file, taken by every process that maps it, so that two
 /// processes starting together do not both set it up, and never while anyone could be
 /// using it: the ready mark is written last.
-fn map_gate(file: &File) -> Option<NonNull<SharedMemory>> {
+/// The mapping, and whether the shared syncs could be set up in it too (without them,
+/// the gate still orders writers and each syncs on its own).
+fn map_gate(file: &File) -> Option<(NonNull<SharedMemory>, bool)> {
     file.lock().ok()?;
     let memory = map_locked(file);
     let _ = file.unlock();
     memory
 }
 
-fn map_locked(file: &File) -> Option<NonNull<SharedMemory>> {
+fn map_locked(file: &File) -> Option<(NonNull<SharedMemory>, bool)> {
     use std::os::fd::AsRawFd;
     use std::os::unix::fs::FileExt;
     let size = std::mem::size_of::<SharedMemory>();
@@ -366,20 +375,21 @@ fn map_locked(file: &File) -> Option<NonNull<SharedMemory>> {
     let shared = unsafe { memory.as_ref() };
     let boot = this_boot();
     let (gate, syncs) = (&shared.gate, &shared.sync);
-    // SAFETY (both): a mutex missing or from an earlier boot is used by no process.
-    let ready = set_up(&gate.ready, &gate.boot, READY, boot, || unsafe {
+    // SAFETY: a mutex missing or from an earlier boot is used by no process.
+    if !set_up(&gate.ready, &gate.boot, READY, boot, || unsafe {
         init_mutex(gate.mutex.get())
-    }) && set_up(&syncs.ready, &syncs.boot, SYNC_READY, boot, || {
-        syncs.committed.store(0, Ordering::Relaxed);
-        syncs.synced.store(0, Ordering::Relaxed);
-        unsafe { init_mutex(syncs.mutex.get()) }
-    });
-    if !ready {
+    }) {
         // SAFETY: mapped above with this size.
         unsafe { libc::munmap(ptr, size) };
         return None;
     }
-    Some(memory)
+    // The counters are kept as they are: they only grow, and a sync noted as covering
+    // a ticket must never be taken for one covering a later ticket.
+    // SAFETY: as above.
+    let syncs_ready = set_up(&syncs.ready, &syncs.boot, SYNC_READY, boot, || unsafe {
+        init_mutex(syncs.mutex.get())
+    });
+    Some((memory, syncs_ready))
 }
 
 /// Runs `init` on a part of the file unless it was set up in this boot; the ready mark
@@ -645,16 +655,89 @@ mod tests {
         std::thread::scope(|s| {
             s.spawn(|| {
                 let shared = gate.syncs().unwrap();
-                let Locked::Yes(turn) = lock(shared.mutex.get(), Duration::ZERO) else {
+                // SAFETY: the gate's own mutex, mapped while the gate lives.
+                let Locked::Yes(turn) = (unsafe { lock(shared.mutex.get(), Duration::ZERO) })
+                else {
                     panic!("free at first");
                 };
                 std::mem::forget(turn);
             });
         });
+        let shared = gate.syncs().unwrap();
         let started = Instant::now();
-        assert!(synced_itself(&gate, gate.ticket()));
+        let ticket = gate.ticket().unwrap();
+        // Waits for the dead syncer no longer than a moment, and syncs under the mutex.
+        assert!(
+            gate.sync::<()>(Some(ticket), Duration::from_secs(5), || Ok(()))
+                .is_ok()
+        );
         assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(shared.synced.load(Ordering::Acquire) >= ticket);
         assert!(gate.syncs().is_some(), "still shared");
+        // SAFETY: as above.
+        let free = unsafe { lock(shared.mutex.get(), Duration::ZERO) };
+        assert!(matches!(free, Locked::Yes(_)), "let go after the sync");
+    }
+
+    #[test]
+    fn a_write_committed_while_a_sync_runs_is_not_covered_by_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("veille.db");
+        let (mine, theirs) = (WriteGate::open(&db), WriteGate::open(&db));
+        let before = mine.ticket();
+        let mut during = None;
+        mine.sync::<()>(before, Duration::from_secs(5), || {
+            // A colleague commits while the disk is syncing.
+            during = theirs.ticket();
+            Ok(())
+        })
+        .unwrap();
+        assert!(!synced_itself(&mine, before), "covered: it came before");
+        assert!(
+            synced_itself(&theirs, during),
+            "not covered: it came during"
+        );
+    }
+
+    #[test]
+    fn the_shared_syncs_are_set_up_afresh_in_a_new_boot_and_keep_their_count() {
+        use std::os::unix::fs::FileExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (db, copy) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        let lock_file = |db: &Path| PathBuf::from(format!("{}-lock", db.display()));
+        let gate = WriteGate::open(&db);
+        let last = (0..5).filter_map(|_| gate.ticket()).last().unwrap();
+        // The copy says a thread holds the syncs' mutex, as after a crash of the machine.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let shared = gate.syncs().unwrap();
+                // SAFETY: the gate's own mutex, mapped while the gate lives.
+                let Locked::Yes(turn) = (unsafe { lock(shared.mutex.get(), Duration::ZERO) })
+                else {
+                    panic!("free at first");
+                };
+                std::fs::copy(lock_file(&db), lock_file(&copy)).unwrap();
+                drop(turn);
+            });
+        });
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(lock_file(&copy))
+            .unwrap();
+        let boot = (std::mem::offset_of!(SharedMemory, sync)
+            + std::mem::offset_of!(SyncMemory, boot)) as u64;
+        file.write_all_at(&[b'x'; 36], boot).unwrap();
+        let rebooted = WriteGate::open(&copy);
+        let shared = rebooted.syncs().unwrap();
+        let ticket = rebooted.ticket().unwrap();
+        assert_eq!(ticket, last + 1, "tickets go on from where they were");
+        let started = Instant::now();
+        assert!(synced_itself(&rebooted, Some(ticket)));
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the mutex is free"
+        );
+        assert!(shared.synced.load(Ordering::Acquire) >= ticket);
     }
 
     #[test]
