@@ -579,6 +579,16 @@ mod tests {
         assert!(turn.mutex.is_some(), "set up afresh and free");
     }
 
+    /// Takes the syncs' mutex of `gate` at once, as a syncer does; panics if it is taken.
+    fn take_syncs(gate: &WriteGate) -> Turn<'_> {
+        let shared = gate.syncs().unwrap();
+        // SAFETY: the gate's own mutex, mapped while the gate lives.
+        match unsafe { lock(shared.mutex.get(), Duration::ZERO) } {
+            Locked::Yes(turn) => turn,
+            _ => panic!("the syncs' mutex is taken"),
+        }
+    }
+
     /// Runs `gate.sync` for `ticket` and tells whether its own sync ran.
     fn synced_itself(gate: &WriteGate, ticket: Option<u64>) -> bool {
         let mut ran = false;
@@ -653,15 +663,7 @@ mod tests {
         let gate = WriteGate::open(&db);
         // A thread that ends holding the syncs' mutex is, for a robust mutex, dead.
         std::thread::scope(|s| {
-            s.spawn(|| {
-                let shared = gate.syncs().unwrap();
-                // SAFETY: the gate's own mutex, mapped while the gate lives.
-                let Locked::Yes(turn) = (unsafe { lock(shared.mutex.get(), Duration::ZERO) })
-                else {
-                    panic!("free at first");
-                };
-                std::mem::forget(turn);
-            });
+            s.spawn(|| std::mem::forget(take_syncs(&gate)));
         });
         let shared = gate.syncs().unwrap();
         let started = Instant::now();
@@ -674,9 +676,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(1));
         assert!(shared.synced.load(Ordering::Acquire) >= ticket);
         assert!(gate.syncs().is_some(), "still shared");
-        // SAFETY: as above.
-        let free = unsafe { lock(shared.mutex.get(), Duration::ZERO) };
-        assert!(matches!(free, Locked::Yes(_)), "let go after the sync");
+        drop(take_syncs(&gate));
     }
 
     #[test]
@@ -710,14 +710,8 @@ mod tests {
         // The copy says a thread holds the syncs' mutex, as after a crash of the machine.
         std::thread::scope(|s| {
             s.spawn(|| {
-                let shared = gate.syncs().unwrap();
-                // SAFETY: the gate's own mutex, mapped while the gate lives.
-                let Locked::Yes(turn) = (unsafe { lock(shared.mutex.get(), Duration::ZERO) })
-                else {
-                    panic!("free at first");
-                };
+                let _held = take_syncs(&gate);
                 std::fs::copy(lock_file(&db), lock_file(&copy)).unwrap();
-                drop(turn);
             });
         });
         let file = std::fs::OpenOptions::new()
