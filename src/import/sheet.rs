@@ -12,7 +12,8 @@ pub struct Sheet {
     pub separator: u8,
     /// The column names as written on the header line, trimmed.
     pub headers: Vec<String>,
-    /// Records before the first row: the header, and Excel's `sep=` line if any.
+    /// Records before the first row: the header, the lines above it, and Excel's `sep=`
+    /// line if any.
     skip: usize,
     /// Lines above the header that were not blank: a spreadsheet's title, its date.
     pub title_lines: Vec<String>,
