@@ -318,7 +318,8 @@ fn summary_and_report(c: &mut Criterion) {
         let monday = veille::domain::period::week_monday(today);
         g.bench_function(BenchmarkId::new("report_screen", label(tenants)), |b| {
             b.iter(|| {
-                veille::tui::report::ReportState::load(&store, monday, now(), rules.tz).unwrap()
+                veille::tui::report::ReportState::load(&store, monday, None, now(), rules.tz)
+                    .unwrap()
             })
         });
         let all = Period::new(store.program_start(rules.tz).unwrap().unwrap(), today).unwrap();

@@ -257,6 +257,46 @@ fn report_screen() {
 }
 
 #[test]
+fn the_report_shows_one_cohort_at_a_time_then_all_again() {
+    let fx = fixture();
+    drop(marie_after_her_calls(&fx, Lang::Fr));
+    let mut app = signed_in(&fx, Lang::Fr, "lfaure");
+    press(&mut app, &[Char('p')]);
+    let shown = |app: &App| match &app.screen {
+        Screen::Report(r) => (r.cohort, r.report.cohort.clone(), r.report.calls_total),
+        _ => panic!("the report is open"),
+    };
+    let (none, _, all_calls) = shown(&app);
+    assert_eq!(none, None);
+    assert!(all_calls > 0, "the week has calls");
+    let cohorts: Vec<(i64, String)> = fx
+        .conn()
+        .prepare("SELECT id, name FROM cohorts ORDER BY priority, name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(cohorts.len(), 2);
+    // Each press shows the next cohort: each call belongs to one, so theirs add up.
+    let mut calls = 0;
+    for (id, name) in &cohorts {
+        press(&mut app, &[Char('c')]);
+        let (cohort, named, n) = shown(&app);
+        assert_eq!((cohort, named.as_deref()), (Some(*id), Some(name.as_str())));
+        assert!(screen(&mut app, 120, 40).contains(&format!("cohorte « {name} »")));
+        calls += n;
+    }
+    assert_eq!(calls, all_calls);
+    press(&mut app, &[Char('c')]);
+    assert_eq!(shown(&app).0, None, "then all of them again");
+    assert!(screen(&mut app, 120, 40).contains("toutes cohortes"));
+    // Changing week keeps the cohort chosen.
+    press(&mut app, &[Char('c'), Left]);
+    assert_eq!(shown(&app).0, Some(cohorts[0].0));
+}
+
+#[test]
 fn ending_a_shift_with_a_note_writes_it() {
     let fx = fixture();
     let mut app = signed_in(&fx, Lang::Fr, "mdupont");

@@ -58,6 +58,8 @@ pub enum Action {
     FilterStatus,
     FilterCategory,
     FilterUrgency,
+    /// Program report: each press shows the next cohort, then all of them again.
+    NextCohort,
     /// Coordinators: only my requests, or everyone's.
     FilterMine,
     /// Dispatch: give the request to a field team.

@@ -418,6 +418,13 @@ pub const BINDINGS: &[Binding] = &[
         bar: true,
     },
     Binding {
+        keys: &[(k(C::Char('c')), A::NextCohort)],
+        label: "report.key_cohort",
+        shown: None,
+        scopes: &[S::Report],
+        bar: true,
+    },
+    Binding {
         keys: &[(k(C::Esc), A::Back)],
         label: "report.key_back",
         shown: None,

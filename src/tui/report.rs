@@ -20,6 +20,8 @@ use crate::store::{DayCount, ProgramReport, SERIES_DAYS, Store, StoreError};
 pub struct ReportState {
     /// The Monday of the week shown.
     pub monday: NaiveDate,
+    /// The cohort the figures are restricted to; `None` for all of them.
+    pub cohort: Option<i64>,
     pub report: ProgramReport,
     /// Tenants reached per day over the `SERIES_DAYS` days up to the week's last day.
     pub days: Vec<DayCount>,
@@ -27,10 +29,11 @@ pub struct ReportState {
 }
 
 impl ReportState {
-    /// The week of `monday`, up to today at most.
+    /// The week of `monday`, up to today at most, for `cohort` or all of them.
     pub fn load(
         store: &Store,
         monday: NaiveDate,
+        cohort: Option<i64>,
         now: DateTime<Utc>,
         tz: chrono_tz::Tz,
     ) -> Result<ReportState, StoreError> {
@@ -40,14 +43,15 @@ impl ReportState {
             since: monday,
             until,
         };
-        let report = store.program_report(period, None, now, tz)?;
+        let report = store.program_report(period, cohort, now, tz)?;
         let series = Period {
             since: until - Days::new(SERIES_DAYS - 1),
             until,
         };
-        let days = store.reached_per_day(series, None, tz)?;
+        let days = store.reached_per_day(series, cohort, tz)?;
         Ok(ReportState {
             monday,
+            cohort,
             report,
             days,
             scroll: 0,
@@ -65,11 +69,11 @@ pub fn open(app: &mut App, now: DateTime<Utc>) {
         return;
     }
     let monday = week_monday(app.rules.local_date(now));
-    show(app, monday, now);
+    show(app, monday, None, now);
 }
 
-fn show(app: &mut App, monday: NaiveDate, now: DateTime<Utc>) {
-    match ReportState::load(&app.store, monday, now, app.rules.tz) {
+fn show(app: &mut App, monday: NaiveDate, cohort: Option<i64>, now: DateTime<Utc>) {
+    match ReportState::load(&app.store, monday, cohort, now, app.rules.tz) {
         Ok(r) => app.screen = Screen::Report(Box::new(r)),
         Err(e) => {
             app.store_error(&e);
@@ -94,25 +98,44 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         Action::Home => r.scroll = 0,
         Action::End => r.scroll = max,
         Action::Left => {
-            let monday = r.monday - Days::new(7);
-            show(app, monday, now);
+            let (monday, cohort) = (r.monday - Days::new(7), r.cohort);
+            show(app, monday, cohort, now);
         }
         Action::Right if r.monday >= this_week => {
             app.info(app.lang.t("report.current_week").to_string())
         }
         Action::Right => {
-            let monday = r.monday + Days::new(7);
-            show(app, monday, now);
+            let (monday, cohort) = (r.monday + Days::new(7), r.cohort);
+            show(app, monday, cohort, now);
+        }
+        Action::NextCohort => {
+            let (monday, current) = (r.monday, r.cohort);
+            match app.store.cohorts() {
+                Ok(cohorts) => {
+                    let ids: Vec<i64> = cohorts.iter().map(|c| c.id).collect();
+                    show(app, monday, next_cohort(&ids, current), now);
+                }
+                Err(e) => app.store_error(&e),
+            }
         }
         Action::Refresh => {
-            let (monday, scroll) = (r.monday, r.scroll);
-            show(app, monday, now);
+            let (monday, cohort, scroll) = (r.monday, r.cohort, r.scroll);
+            show(app, monday, cohort, now);
             if let Screen::Report(r) = &mut app.screen {
                 r.scroll = scroll;
             }
         }
         Action::Back | Action::Interrupt => app.open_queue(now),
         _ => {}
+    }
+}
+
+/// The cohort after `current` in `ids` (priority order): all of them come first, and
+/// again after the last.
+fn next_cohort(ids: &[i64], current: Option<i64>) -> Option<i64> {
+    match current {
+        None => ids.first().copied(),
+        Some(id) => ids.iter().skip_while(|c| **c != id).nth(1).copied(),
     }
 }
 
@@ -335,9 +358,14 @@ pub fn render(r: &ReportState, ui: &Ui, body: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
     let a = areas(body);
+    let cohort = match &r.report.cohort {
+        Some(name) => l.f("report.one_cohort", &[("name", name)]),
+        None => l.t("report.all_cohorts").to_string(),
+    };
     let title = l.f(
         "report.title",
         &[
+            ("cohort", &cohort),
             ("week", &r.report.week.iso_week),
             ("from", &r.report.since.format("%d/%m").to_string()),
             ("to", &r.report.until.format("%d/%m/%Y").to_string()),
