@@ -28,6 +28,12 @@ struct WorkerReport {
     /// covered some of them.
     #[serde(default)]
     syncs: u64,
+    /// Transactions this worker committed for claims and saves posted on the save
+    /// board, and how many they did (its own and colleagues').
+    #[serde(default)]
+    board_commits: u64,
+    #[serde(default)]
+    board_requests: u64,
     errors: Vec<String>,
     claim_us: Vec<u64>,
     save_us: Vec<u64>,
@@ -204,6 +210,7 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
     let mut killed_reports = 0;
     // Saves and syncs of the workers that reported, for the syncs per save.
     let (mut reported_saves, mut syncs) = (0, 0);
+    let (mut board_commits, mut board_requests) = (0, 0);
     for w in finished {
         let r = w
             .reader
@@ -217,6 +224,8 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
                 total.busy_retries += report.busy_retries;
                 reported_saves += report.saves;
                 syncs += report.syncs;
+                board_commits += report.board_commits;
+                board_requests += report.board_requests;
                 total.errors.extend(report.errors);
                 total.claim_us.extend(report.claim_us);
                 total.save_us.extend(report.save_us);
@@ -257,6 +266,7 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         "save_ms": percentiles(&mut total.save_us),
         "busy_retries": total.busy_retries,
         "disk_syncs_per_save": syncs as f64 / reported_saves.max(1) as f64,
+        "requests_per_board_commit": board_requests as f64 / board_commits.max(1) as f64,
         "workers_killed": kills,
         "killed_workers_without_report": killed_reports,
         "errors": total.errors.len(),
@@ -296,8 +306,9 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             p(s, "max")
         );
         println!(
-            "disk syncs per save {:.2}   busy retries {}   errors reaching an operator {}",
+            "disk syncs per save {:.2}   claims and saves per commit {:.2}   busy retries {}   errors reaching an operator {}",
             p(&summary, "disk_syncs_per_save"),
+            p(&summary, "requests_per_board_commit"),
             total.busy_retries,
             total.errors.len()
         );
@@ -339,6 +350,7 @@ fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
     let services = store.services()?;
     let shift = store.start_shift(operator, ctx.clock.now())?;
     let syncs_at_start = store.wal_syncs();
+    let board_at_start = store.board_requests();
     let deadline = (args.seconds > 0).then(|| Instant::now() + Duration::from_secs(args.seconds));
     let mut rng = fastrand::Rng::with_seed(index as u64 * 7919 + 1);
     let mut report = WorkerReport::default();
@@ -387,6 +399,9 @@ fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
         }
     }
     report.syncs = store.wal_syncs() - syncs_at_start;
+    let board = store.board_requests();
+    report.board_commits = board.0 - board_at_start.0;
+    report.board_requests = board.1 - board_at_start.1;
     store.end_shift(shift, ctx.clock.now())?;
     report.busy_retries = store.busy_retries();
     println!("{}", serde_json::to_string(&report)?);

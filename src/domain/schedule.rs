@@ -1,11 +1,12 @@
 //! When a tenant is called next, decided from how the last call ended.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::{Outcome, Rules, TenantStatus};
 
 /// Unanswered attempts on one local day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempts {
     pub day: NaiveDate,
     pub count: u32,
@@ -24,7 +25,7 @@ pub struct CallResult {
 }
 
 /// Something a coordinator must look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Flag {
     DeceasedReported,
     WrongNumber,
@@ -40,7 +41,7 @@ impl Flag {
 }
 
 /// The tenant's schedule after a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextCall {
     pub status: TenantStatus,
     /// When the tenant is next due; `None` takes them out of the queue.

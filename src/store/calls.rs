@@ -47,7 +47,7 @@ pub struct InterventionToSave {
 }
 
 /// What saving did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedCall {
     pub call_id: i64,
     /// True when this save had already been recorded (the same `save_id`).
@@ -77,11 +77,17 @@ impl Store {
         now: DateTime<Utc>,
         rules: &Rules,
     ) -> Result<SavedCall> {
-        self.write(|tx| save_in(tx, call, now, rules))
+        // Through the save board when it can: calls saved together share a commit.
+        self.retrying(|store| match store.save_on_board(call, now, rules) {
+            Some(result) => result,
+            None => store.commit_once(super::Durability::Synced, &mut |tx| {
+                save_in(tx, call, now, rules)
+            }),
+        })
     }
 }
 
-fn save_in(
+pub(super) fn save_in(
     tx: &Transaction,
     call: &CallToSave,
     now: DateTime<Utc>,

@@ -35,6 +35,8 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use super::board::{BoardMemory, SLOT_BYTES, SLOTS};
+
 /// What the gate file holds: a mark saying the mutex is ready, the boot it was set up
 /// in, then the mutex.
 #[repr(C, align(64))]
@@ -59,15 +61,16 @@ struct SyncMemory {
     mutex: UnsafeCell<libc::pthread_mutex_t>,
 }
 
-/// The whole file.
+/// The whole file. Each part was added after the ones before, whose layout stays.
 #[repr(C)]
 struct SharedMemory {
     gate: GateMemory,
     sync: SyncMemory,
+    board: BoardMemory,
 }
 
 /// `/proc/sys/kernel/random/boot_id`: the same for every process until the next boot.
-type Boot = [u8; 36];
+pub(super) type Boot = [u8; 36];
 
 /// Written once the mutex is set up; it also names the layout, so that a file left by a
 /// differently built veille is never taken for a mutex.
@@ -80,6 +83,9 @@ const SYNC_READY: u64 = u64::from_le_bytes(*b"veilsyn1")
     ^ (std::mem::size_of::<SyncMemory>() as u64) << 8
     ^ if cfg!(target_env = "gnu") { 1 } else { 2 };
 
+/// Written once the save board is set up, naming its layout like `READY`.
+const BOARD_READY: u64 = u64::from_le_bytes(*b"veilbrd1") ^ (SLOTS * SLOT_BYTES) as u64;
+
 pub(crate) struct WriteGate {
     /// The mapped file, or `None` when writes go straight to SQLite and each durable
     /// write syncs on its own.
@@ -89,6 +95,8 @@ pub(crate) struct WriteGate {
     stale: AtomicBool,
     /// The same, for the shared syncs: from then on this process syncs on its own.
     sync_stale: AtomicBool,
+    /// Whether the save board could be set up (see `board`).
+    has_board: bool,
 }
 
 // SAFETY: the mapping is shared between processes by design and only ever touched
@@ -111,6 +119,8 @@ impl Drop for WriteGate {
 /// it. Not `Send` (a raw pointer): a mutex is let go by the thread that took it.
 pub(crate) struct Turn<'a> {
     mutex: Option<*mut libc::pthread_mutex_t>,
+    /// The save board, whose savers are told when the gate is let go.
+    board: Option<&'a BoardMemory>,
     _gate: PhantomData<&'a WriteGate>,
 }
 
@@ -120,6 +130,9 @@ impl Drop for Turn<'_> {
             // SAFETY: this thread locked it in `lock`, and the gate's mapping outlives
             // the turn.
             unsafe { libc::pthread_mutex_unlock(mutex) };
+            if let Some(board) = self.board {
+                board.wake_one();
+            }
         }
     }
 }
@@ -135,9 +148,10 @@ impl WriteGate {
         let path = PathBuf::from(name);
         let mapped = open_lock_file(&path).and_then(|f| map_gate(&f));
         WriteGate {
-            memory: mapped.map(|(memory, _)| memory),
+            memory: mapped.map(|m| m.memory),
             stale: AtomicBool::new(false),
-            sync_stale: AtomicBool::new(!mapped.is_some_and(|(_, syncs)| syncs)),
+            sync_stale: AtomicBool::new(!mapped.is_some_and(|m| m.syncs)),
+            has_board: mapped.is_some_and(|m| m.board),
         }
     }
 
@@ -159,6 +173,17 @@ impl WriteGate {
         self.memory.map(|m| unsafe { &(*m.as_ptr()).sync })
     }
 
+    /// The save board, while this process's writes queue at the gate: only the gate's
+    /// holder may take calls from it.
+    pub(crate) fn board(&self) -> Option<&BoardMemory> {
+        if !self.has_board || !cfg!(target_os = "linux") {
+            return None;
+        }
+        self.mutex()?;
+        // SAFETY: the mapping lives as long as `self`.
+        self.memory.map(|m| unsafe { &(*m.as_ptr()).board })
+    }
+
     /// Waits up to `wait` for this process's turn to write.
     pub(crate) fn enter(&self, wait: Duration) -> Result<Turn<'_>, GateTimeout> {
         let Some(mutex) = self.mutex() else {
@@ -166,7 +191,7 @@ impl WriteGate {
         };
         // SAFETY: the gate's mutex, in the mapping `self` keeps alive.
         match unsafe { lock(mutex, wait) } {
-            Locked::Yes(turn) => Ok(turn),
+            Locked::Yes(turn) => Ok(turn.waking(self.board())),
             Locked::HolderGone => {
                 self.stale.store(true, Ordering::Relaxed);
                 Ok(Turn::none())
@@ -174,6 +199,26 @@ impl WriteGate {
             Locked::TimedOut => Err(GateTimeout),
             // A mutex that cannot be used: SQLite's lock alone decides.
             Locked::Unusable => Ok(Turn::none()),
+        }
+    }
+
+    /// Takes the gate if it is free now, for a saver whose call waits on the board.
+    pub(crate) fn try_enter(&self) -> Option<Turn<'_>> {
+        let mutex = self.mutex()?;
+        // SAFETY: the gate's mutex, in the mapping `self` keeps alive.
+        match unsafe { lock(mutex, Duration::ZERO) } {
+            Locked::Yes(turn) => Some(turn.waking(self.board())),
+            _ => None,
+        }
+    }
+
+    /// Stops using the gate if its holder no longer exists (see `lock`): a saver whose
+    /// wait on the board ran out checks it, as `enter` does when its own wait runs out.
+    pub(crate) fn check_holder(&self) {
+        if let Some(mutex) = self.mutex()
+            && !holder_exists(mutex)
+        {
+            self.stale.store(true, Ordering::Relaxed);
         }
     }
 
@@ -239,12 +284,20 @@ enum Locked<'a> {
     Unusable,
 }
 
-impl Turn<'_> {
+impl<'a> Turn<'a> {
     fn none() -> Self {
         Turn {
             mutex: None,
+            board: None,
             _gate: PhantomData,
         }
+    }
+
+    /// Wakes a saver of `board` when let go.
+    fn waking(self, board: Option<&'a BoardMemory>) -> Self {
+        let mut turn = self;
+        turn.board = board;
+        turn
     }
 }
 
@@ -274,6 +327,7 @@ unsafe fn lock<'a>(mutex: *mut libc::pthread_mutex_t, wait: Duration) -> Locked<
     }
     Locked::Yes(Turn {
         mutex: Some(mutex),
+        board: None,
         _gate: PhantomData,
     })
 }
@@ -327,16 +381,23 @@ fn deadline_after(wait: Duration) -> libc::timespec {
 /// exclusive `flock` of the file, taken by every process that maps it, so that two
 /// processes starting together do not both set it up, and never while anyone could be
 /// using it: the ready mark is written last.
-/// The mapping, and whether the shared syncs could be set up in it too (without them,
-/// the gate still orders writers and each syncs on its own).
-fn map_gate(file: &File) -> Option<(NonNull<SharedMemory>, bool)> {
+fn map_gate(file: &File) -> Option<Mapped> {
     file.lock().ok()?;
     let memory = map_locked(file);
     let _ = file.unlock();
     memory
 }
 
-fn map_locked(file: &File) -> Option<(NonNull<SharedMemory>, bool)> {
+/// The mapping, and which of the parts after the gate could be set up in it too
+/// (without them, the gate still orders writers, and each syncs and saves on its own).
+#[derive(Clone, Copy)]
+struct Mapped {
+    memory: NonNull<SharedMemory>,
+    syncs: bool,
+    board: bool,
+}
+
+fn map_locked(file: &File) -> Option<Mapped> {
     use std::os::fd::AsRawFd;
     use std::os::unix::fs::FileExt;
     let size = std::mem::size_of::<SharedMemory>();
@@ -389,7 +450,15 @@ fn map_locked(file: &File) -> Option<(NonNull<SharedMemory>, bool)> {
     let syncs_ready = set_up(&syncs.ready, &syncs.boot, SYNC_READY, boot, || unsafe {
         init_mutex(syncs.mutex.get())
     });
-    Some((memory, syncs_ready))
+    let board = &shared.board;
+    let board_ready = set_up(&board.ready, &board.boot, BOARD_READY, boot, || {
+        board.clear()
+    });
+    Some(Mapped {
+        memory,
+        syncs: syncs_ready,
+        board: board_ready,
+    })
 }
 
 /// Runs `init` on a part of the file unless it was set up in this boot; the ready mark

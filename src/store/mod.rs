@@ -3,6 +3,7 @@
 //! that takes the write lock when it begins (see `Store::write`).
 
 mod backup;
+mod board;
 pub mod bulk;
 mod calls;
 mod cohorts;
@@ -29,6 +30,7 @@ mod summary;
 mod tenant_changes;
 mod tenants;
 pub mod time;
+mod together;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -82,6 +84,9 @@ pub struct Store {
     busy_wait: Duration,
     /// Syncs of the WAL made to acknowledge writes since opening.
     wal_syncs: std::cell::Cell<u64>,
+    /// Transactions that did claims and saves posted on the save board, and how many.
+    board_commits: u64,
+    board_requests: u64,
 }
 
 impl Store {
@@ -114,6 +119,8 @@ impl Store {
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
             wal_syncs: Default::default(),
+            board_commits: 0,
+            board_requests: 0,
         };
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
@@ -140,6 +147,8 @@ impl Store {
             gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
             wal_syncs: Default::default(),
+            board_commits: 0,
+            board_requests: 0,
         })
     }
 
@@ -155,6 +164,12 @@ impl Store {
     /// Syncs of the WAL this connection made to acknowledge writes since opening.
     pub fn wal_syncs(&self) -> u64 {
         self.wal_syncs.get()
+    }
+
+    /// Transactions this connection committed for claims and saves posted on the save
+    /// board, and how many they did (its own and colleagues', refusals included).
+    pub fn board_requests(&self) -> (u64, u64) {
+        (self.board_commits, self.board_requests)
     }
 
     /// Sets how long writes wait for a locked database before reporting `Busy`; the

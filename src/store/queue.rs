@@ -131,10 +131,10 @@ fn ordered(
 }
 
 /// The queue as read before a claim takes the lock.
-struct QueueRead {
+pub(super) struct QueueRead {
     /// The newest claim when it was read.
-    claims_seen: i64,
-    order: Vec<queue::Candidate>,
+    pub(super) claims_seen: i64,
+    pub(super) order: Vec<queue::Candidate>,
 }
 
 /// Tenants claimed after claim `seen`.
@@ -244,27 +244,15 @@ impl Store {
             order: ordered(&snapshot, operator, now, rules, CLAIM_CANDIDATES_PER_COHORT)?,
         };
         snapshot.finish()?;
-        let today = rules.local_date(now);
-        self.write_lease(|tx| {
-            // Colleagues claiming at the same moment read the same first tenants: those
-            // they took since our read are skipped at the cost of one short read, rather
-            // than checked one by one while everyone waits for the lock.
-            let taken = claimed_since(tx, read.claims_seen)?;
-            for c in read.order.iter().filter(|c| !taken.contains(&c.tenant_id)) {
-                if still_as_read(tx, c, now, today)? {
-                    return insert_claim(tx, c.tenant_id, operator, now, rules).map(Some);
-                }
-            }
-            // Colleagues took every tenant read: read the queue's head again under the
-            // lock, where nobody can take it meanwhile. Only the first is needed (ties on
-            // the due time go in index order), and this path
-            // is where most claims end when many colleagues claim at once.
-            let first = ordered(tx, operator, now, rules, 1)?.into_iter().next();
-            match first {
-                Some(c) => insert_claim(tx, c.tenant_id, operator, now, rules).map(Some),
-                None => Ok(None),
-            }
-        })
+        // Through the save board when it can: claims committed together share a commit.
+        self.retrying(
+            |store| match store.claim_on_board(operator, now, rules, &read) {
+                Some(claimed) => claimed,
+                None => store.commit_once(super::Durability::Lease, &mut |tx| {
+                    claim_from(tx, &read, operator, now, rules)
+                }),
+            },
+        )
     }
 
     /// Claims one chosen tenant (picked in the queue or found by search). Refused when
@@ -378,6 +366,35 @@ fn claim_from_row(r: &rusqlite::Row) -> rusqlite::Result<Claim> {
         claimed_at: time::req_ts(r.get(3)?)?,
         expires_at: time::req_ts(r.get(4)?)?,
     })
+}
+
+/// Claims, holding the write lock, the first tenant of `read` still free and as read.
+pub(super) fn claim_from(
+    tx: &Connection,
+    read: &QueueRead,
+    operator: i64,
+    now: DateTime<Utc>,
+    rules: &Rules,
+) -> Result<Option<Claim>> {
+    let today = rules.local_date(now);
+    // Colleagues claiming at the same moment read the same first tenants: those they
+    // took since our read are skipped at the cost of one short read, rather than
+    // checked one by one while everyone waits for the lock.
+    let taken = claimed_since(tx, read.claims_seen)?;
+    for c in read.order.iter().filter(|c| !taken.contains(&c.tenant_id)) {
+        if still_as_read(tx, c, now, today)? {
+            return insert_claim(tx, c.tenant_id, operator, now, rules).map(Some);
+        }
+    }
+    // Colleagues took every tenant read: read the queue's head again under the lock,
+    // where nobody can take it meanwhile. Only the first is needed (ties on the due
+    // time go in index order), and this path is where most claims end when many
+    // colleagues claim at once.
+    let first = ordered(tx, operator, now, rules, 1)?.into_iter().next();
+    match first {
+        Some(c) => insert_claim(tx, c.tenant_id, operator, now, rules).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Records a new claim, first closing an expired one left by a crashed terminal.
