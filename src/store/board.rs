@@ -1,53 +1,58 @@
-//! The save board: saves waiting for the write gate, posted where whoever gets the gate
-//! can see them, so that one transaction commits every save waiting at that moment.
+//! The save board: claims and saves waiting for the write gate, posted where whoever
+//! gets the gate can see them, so that one transaction commits every request waiting at
+//! that moment.
 //!
-//! At saturation the gate is held nearly all the time, and most of a save's time in it
-//! is not the save itself: it is committing (writing the pages to the WAL) and reading
-//! again the pages colleagues changed since (SQLite drops a connection's cached pages
-//! whenever another process has written). Saves committed together share both: the
-//! newest leaf of each index is read and written once for all of them.
+//! At saturation the gate is held nearly all the time, and most of a request's time in
+//! it is not the request itself: it is committing (writing the pages to the WAL) and
+//! reading again the pages colleagues changed since (SQLite drops a connection's cached
+//! pages whenever another process has written). Requests committed together share both:
+//! the newest leaf of each index is read and written once for all of them.
 //!
-//! A saver posts its call on a free slot of the board, then tries the gate. Whoever gets
-//! it — this saver or another — takes every posted call and saves each in its own
-//! savepoint of one transaction, then answers each slot with the outcome and the ticket
-//! of that commit (see `WriteGate::sync`). A saver waits on its slot, woken when it is
-//! answered or when the gate is let go, which is its chance to take the gate itself.
+//! A process posts its request on a free slot of the board, then tries the gate. Whoever
+//! gets it — this process or another — takes every posted request and does each in its
+//! own savepoint of one transaction, then answers each slot with the outcome and the
+//! ticket of that commit (see `WriteGate::sync`). A poster waits on its slot, woken when
+//! it is answered or when the gate is let go, which is its chance to take the gate.
 //!
-//! Nothing here can lose a save or record one twice. A call taken by a process killed
-//! before it answered is taken again by the next one, and a call it had committed is
-//! then found by its save identifier and answered as already saved. A saver gives up
-//! only a call nobody has taken: when its wait runs out, it takes its call back. Each
-//! slot carries a generation in its state word, so that whoever held a slot before it
-//! was given to someone else cannot touch it any more.
-//!
-//! The board lives in the gate's file (see `gate`); all slot state changes are
-//! compare-and-swaps on one 32-bit word, and the waits are futexes on another.
+//! A request is never done twice by the board. One that a holder took and did not answer
+//! (it died) is not done again by the next holder: it is returned to its owner, who does
+//! it alone, as it would without the board; a save is then found by its identifier if
+//! the holder had committed it, and a claim by its operator and time (see
+//! `queue::claim_from`). So a request that made a holder die cannot make the next ones
+//! die too. Each slot carries a generation in its state word, so that whoever held a slot
+//! before it was given to someone else cannot touch it any more. All state changes are
+//! compare-and-swaps on that word; the waits are futexes on another.
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Slots on the board: more than the saves that wait together in practice; a saver
-/// who finds none free saves on its own.
+/// Slots on the board: more than the requests that wait together in practice; a
+/// process that finds none free writes alone.
 pub(crate) const SLOTS: usize = 64;
 
-/// The room for a call (or its answer) in a slot. A call with more text than this
-/// saves on its own.
+/// The room for a request (or its answer) in a slot. A call with more text than this
+/// is saved alone.
 pub(crate) const SLOT_BYTES: usize = 4096;
 
 /// The kinds of a slot's state, in the low bits of its word; the generation is above.
 const FREE: u32 = 0;
-/// Its owner is writing its call.
+/// Its owner is writing its request.
 const FILLING: u32 = 1;
-/// The call waits for whoever holds the gate.
+/// The request waits for whoever holds the gate.
 const POSTED: u32 = 2;
-/// A gate holder is saving it.
+/// A gate holder is doing it.
 const TAKEN: u32 = 3;
 /// The answer is in the slot.
 const ANSWERED: u32 = 4;
+/// Given back to its owner, to do alone: its holder died, or could not do it.
+const RETURNED: u32 = 5;
+/// Its owner stopped waiting for the holder that took it; the holder frees the slot.
+const ABANDONED: u32 = 6;
 const KIND_BITS: u32 = 3;
 const KIND_MASK: u32 = (1 << KIND_BITS) - 1;
 
+/// One slot's state; its bytes are in `BoardMemory::bytes`.
 #[repr(C, align(64))]
 pub(crate) struct Slot {
     /// Generation and kind (see the kinds above).
@@ -58,7 +63,7 @@ pub(crate) struct Slot {
     owner: AtomicU32,
     /// Bytes used in the slot's part of `BoardMemory::bytes`.
     len: AtomicU32,
-    /// The commit that saved the call (see `WriteGate::ticket`); 0 for none.
+    /// The commit that did the request (see `WriteGate::ticket`); 0 for none.
     ticket: AtomicU64,
 }
 
@@ -73,33 +78,35 @@ pub(crate) struct BoardMemory {
 
 // SAFETY: the board is shared between processes by design. A slot's bytes are only
 // touched by whoever its state word names (its owner while filling or answered, the
-// gate holder while taken), and the boot only under the gate file's flock.
+// gate holder while it is taken), and the boot only under the gate file's flock.
 unsafe impl Sync for BoardMemory {}
 
-/// A slot this process posted a call on, as of the generation it got.
+/// A slot this process posted a request on, as of the generation it got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Posted {
     index: usize,
     generation: u32,
 }
 
-/// A call taken from the board by the gate holder.
+/// A request taken from the board by the gate holder.
 pub(crate) struct Taken {
     posted: Posted,
     pub(crate) bytes: Vec<u8>,
 }
 
-/// Where a posted call stands, for its owner.
+/// Where a posted request stands, for its owner.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Standing {
     /// Nobody has taken it yet.
     Waiting,
-    /// A gate holder is saving it (or was, and died: the next holder takes it again).
+    /// A gate holder is doing it.
     Taken,
-    /// Saved or refused: the answer and the commit's ticket.
+    /// Done or refused: the answer and the commit's ticket.
     Answered(Vec<u8>, u64),
-    /// The slot was given to someone else (this process was taken for dead): whether
-    /// the call was saved is not known here; saving it again tells, by its identifier.
+    /// Given back: its owner does it alone. The slot is free again.
+    Returned,
+    /// The slot was given to someone else (this process was taken for dead): what
+    /// became of the request is not known here; doing it again tells, as after a return.
     Lost,
 }
 
@@ -120,6 +127,18 @@ impl Slot {
         self.nudge.fetch_add(1, Ordering::Release);
         futex_wake(&self.nudge);
     }
+
+    /// Moves the slot from `from` to `to` within generation `generation`.
+    fn turn(&self, generation: u32, from: u32, to: u32) -> bool {
+        self.state
+            .compare_exchange(
+                word(generation, from),
+                word(generation, to),
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            )
+            .is_ok()
+    }
 }
 
 impl BoardMemory {
@@ -129,7 +148,8 @@ impl BoardMemory {
     /// The caller alone may write the slot's bytes now (its owner while filling, the
     /// gate holder while it is taken).
     unsafe fn write(&self, index: usize, bytes: &[u8]) {
-        // SAFETY: `bytes` fits (checked by callers) and nobody else touches the slot.
+        let bytes = &bytes[..bytes.len().min(SLOT_BYTES)];
+        // SAFETY: `bytes` fits, and nobody else touches the slot.
         unsafe {
             std::ptr::copy_nonoverlapping(
                 bytes.as_ptr(),
@@ -156,9 +176,9 @@ impl BoardMemory {
         out
     }
 
-    /// Empties every slot: nothing posted in an earlier boot waits any more (its saver
-    /// is gone with it, and its form was kept as a draft). Called under the gate file's
-    /// flock when no process of this boot has used the board yet.
+    /// Empties every slot: nothing posted in an earlier boot waits any more (its poster
+    /// is gone with it, and a call's form was kept as a draft). Called under the gate
+    /// file's flock when no process of this boot has used the board yet.
     pub(super) fn clear(&self) -> bool {
         for slot in &self.slots {
             slot.state.store(word(0, FREE), Ordering::Relaxed);
@@ -184,12 +204,9 @@ impl BoardMemory {
         slot.owner.store(std::process::id(), Ordering::Relaxed);
         // SAFETY: the slot is ours while filling.
         unsafe { self.write(posted.index, bytes) };
-        slot.state.store(
-            word(posted.generation, POSTED),
-            // The bytes are visible to whoever sees the call posted.
-            Ordering::Release,
-        );
-        Some(posted)
+        // Release: the bytes and the owner are visible to whoever sees the request.
+        slot.turn(posted.generation, FILLING, POSTED)
+            .then_some(posted)
     }
 
     /// Takes slot `index` for filling if it is free.
@@ -211,11 +228,12 @@ impl BoardMemory {
         Some(Posted { index, generation })
     }
 
-    /// Frees the slots left by savers that died: answered, or still being filled.
+    /// Frees the slots left by posters that died: posted, answered or returned. A slot
+    /// being filled is left alone: its owner field may still name the one before.
     fn free_orphans(&self) {
         for slot in &self.slots {
             let now = slot.state.load(Ordering::Acquire);
-            if matches!(kind(now), ANSWERED | FILLING)
+            if matches!(kind(now), POSTED | ANSWERED | RETURNED)
                 && !process_exists(slot.owner.load(Ordering::Relaxed))
             {
                 let _ = slot.state.compare_exchange(
@@ -228,7 +246,8 @@ impl BoardMemory {
         }
     }
 
-    /// Where the call on `posted` stands; an answer is taken and the slot freed.
+    /// Where the request on `posted` stands. An answer is read and the slot freed, and
+    /// a returned request's slot freed.
     pub(crate) fn standing(&self, posted: Posted) -> Standing {
         let slot = &self.slots[posted.index];
         let now = slot.state.load(Ordering::Acquire);
@@ -240,35 +259,34 @@ impl BoardMemory {
                 // SAFETY: answered slots are written by nobody until freed.
                 let bytes = unsafe { self.read(posted.index) };
                 let ticket = slot.ticket.load(Ordering::Relaxed);
-                let freed = slot.state.compare_exchange(
-                    now,
-                    word(posted.generation, FREE),
-                    Ordering::AcqRel,
-                    Ordering::Relaxed,
-                );
-                if freed.is_err() {
+                if !slot.turn(posted.generation, ANSWERED, FREE) {
                     return Standing::Lost;
                 }
                 Standing::Answered(bytes, ticket)
             }
+            RETURNED if slot.turn(posted.generation, RETURNED, FREE) => Standing::Returned,
             TAKEN => Standing::Taken,
             POSTED => Standing::Waiting,
-            // Taken back or read already: nothing more will come.
             _ => Standing::Lost,
         }
     }
 
-    /// Takes the call back if nobody has taken it; `false` if someone has.
+    /// Takes the request back if nobody has taken it; `false` if someone has.
     pub(crate) fn withdraw(&self, posted: Posted) -> bool {
-        self.slots[posted.index]
-            .state
-            .compare_exchange(
-                word(posted.generation, POSTED),
-                word(posted.generation, FREE),
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            )
-            .is_ok()
+        self.slots[posted.index].turn(posted.generation, POSTED, FREE)
+    }
+
+    /// Stops waiting for the holder doing the request; `false` if it is no longer taken.
+    pub(crate) fn abandon(&self, posted: Posted) -> bool {
+        self.slots[posted.index].turn(posted.generation, TAKEN, ABANDONED)
+    }
+
+    /// Frees the slot of a request its owner gives up on, whatever became of it: taken
+    /// back if still posted, or left to its holder to free (see `abandon`).
+    pub(crate) fn forget(&self, posted: Posted) {
+        if !self.withdraw(posted) && !self.abandon(posted) {
+            let _ = self.standing(posted);
+        }
     }
 
     /// The current value of the owner's futex, read before looking at the slot.
@@ -281,77 +299,65 @@ impl BoardMemory {
         futex_wait(&self.slots[posted.index].nudge, seen, wait);
     }
 
-    /// Takes every posted call, and those a gate holder took and did not answer (it
-    /// died); `own` first. The caller must hold the gate.
+    /// Takes every posted request, `own` first. Requests a holder took and did not
+    /// answer (it died) are returned to their owners, and slots their owners abandoned
+    /// to such a holder are freed. The caller must hold the gate.
     pub(crate) fn take(&self, own: Option<Posted>) -> Vec<Taken> {
         let mut taken = Vec::new();
         let own = own.map(|p| p.index);
         let others = (0..SLOTS).filter(|&i| Some(i) != own);
-        let order = own.into_iter().chain(others);
-        for index in order {
+        for index in own.into_iter().chain(others) {
             let slot = &self.slots[index];
             let now = slot.state.load(Ordering::Acquire);
-            if !matches!(kind(now), POSTED | TAKEN) {
-                continue;
-            }
             let generation = generation(now);
-            if slot
-                .state
-                .compare_exchange(
-                    now,
-                    word(generation, TAKEN),
-                    Ordering::AcqRel,
-                    Ordering::Relaxed,
-                )
-                .is_ok()
-            {
-                taken.push(Taken {
+            match kind(now) {
+                POSTED if slot.turn(generation, POSTED, TAKEN) => taken.push(Taken {
                     posted: Posted { index, generation },
                     // SAFETY: taken slots are written only by the gate holder: us.
                     bytes: unsafe { self.read(index) },
-                });
+                }),
+                TAKEN if slot.turn(generation, TAKEN, RETURNED) => slot.nudge(),
+                ABANDONED => {
+                    slot.turn(generation, ABANDONED, FREE);
+                }
+                _ => {}
             }
         }
         taken
     }
 
-    /// Whether `taken` is the call on `posted`.
+    /// Whether `taken` is the request on `posted`.
     pub(crate) fn is(&self, taken: &Taken, posted: Posted) -> bool {
         taken.posted == posted
     }
 
-    /// Answers a taken call, and wakes its owner.
+    /// Answers a taken request, and wakes its owner; frees the slot if its owner has
+    /// stopped waiting.
     pub(crate) fn answer(&self, taken: &Taken, bytes: &[u8], ticket: u64) {
-        let slot = &self.slots[taken.posted.index];
-        // SAFETY: the slot is taken, and we hold the gate.
-        unsafe { self.write(taken.posted.index, &bytes[..bytes.len().min(SLOT_BYTES)]) };
+        let Posted { index, generation } = taken.posted;
+        let slot = &self.slots[index];
+        // SAFETY: the slot is taken (or abandoned to us), and we hold the gate.
+        unsafe { self.write(index, bytes) };
         slot.ticket.store(ticket, Ordering::Relaxed);
-        let answered = slot.state.compare_exchange(
-            word(taken.posted.generation, TAKEN),
-            word(taken.posted.generation, ANSWERED),
-            Ordering::AcqRel,
-            Ordering::Relaxed,
-        );
-        if answered.is_ok() {
+        if slot.turn(generation, TAKEN, ANSWERED) {
             slot.nudge();
+        } else {
+            slot.turn(generation, ABANDONED, FREE);
         }
     }
 
-    /// Puts a taken call back on the board, for its owner to save itself.
-    pub(crate) fn put_back(&self, taken: &Taken) {
-        let slot = &self.slots[taken.posted.index];
-        let back = slot.state.compare_exchange(
-            word(taken.posted.generation, TAKEN),
-            word(taken.posted.generation, POSTED),
-            Ordering::AcqRel,
-            Ordering::Relaxed,
-        );
-        if back.is_ok() {
+    /// Returns a taken request to its owner, to do alone.
+    pub(crate) fn give_back(&self, taken: &Taken) {
+        let Posted { index, generation } = taken.posted;
+        let slot = &self.slots[index];
+        if slot.turn(generation, TAKEN, RETURNED) {
             slot.nudge();
+        } else {
+            slot.turn(generation, ABANDONED, FREE);
         }
     }
 
-    /// Wakes the owner of one posted call: the gate has just been let go, and it may
+    /// Wakes the owner of one posted request: the gate has just been let go, and it may
     /// take it. One rather than all, so that they do not all rush at it.
     pub(crate) fn wake_one(&self) {
         let start = fastrand::usize(..SLOTS);
@@ -363,7 +369,7 @@ impl BoardMemory {
         }
     }
 
-    /// Calls posted and not yet answered (for tests).
+    /// Requests posted and not yet answered (for tests).
     #[cfg(test)]
     pub(crate) fn waiting(&self) -> usize {
         self.slots
@@ -386,6 +392,7 @@ fn process_exists(pid: u32) -> bool {
 
 /// Sleeps while `word` holds `seen`, for at most `wait`. The word is in a shared
 /// mapping, so the futex is not private to this process.
+#[cfg(target_os = "linux")]
 fn futex_wait(word: &AtomicU32, seen: u32, wait: Duration) {
     let timeout = libc::timespec {
         tv_sec: wait.as_secs().min(i32::MAX as u64) as libc::time_t,
@@ -406,6 +413,7 @@ fn futex_wait(word: &AtomicU32, seen: u32, wait: Duration) {
     };
 }
 
+#[cfg(target_os = "linux")]
 fn futex_wake(word: &AtomicU32) {
     // SAFETY: FUTEX_WAKE only wakes sleepers on this address.
     unsafe {
@@ -420,6 +428,15 @@ fn futex_wake(word: &AtomicU32) {
         )
     };
 }
+
+// Elsewhere the board is not used (see `WriteGate::board`); these keep it building.
+#[cfg(not(target_os = "linux"))]
+fn futex_wait(_: &AtomicU32, _: u32, wait: Duration) {
+    std::thread::sleep(wait.min(Duration::from_millis(1)));
+}
+
+#[cfg(not(target_os = "linux"))]
+fn futex_wake(_: &AtomicU32) {}
 
 #[cfg(test)]
 mod tests {
@@ -470,48 +487,70 @@ mod tests {
     }
 
     #[test]
-    fn calls_a_dead_holder_took_are_taken_again_and_put_back_ones_wait_for_their_owner() {
+    fn requests_a_dead_holder_took_are_returned_to_their_owners_not_done_again() {
         let board = board();
         let a = board.post(b"a").unwrap();
         let b = board.post(b"b").unwrap();
         // A holder takes both and dies before answering.
         let lost = board.take(None);
         assert_eq!(lost.len(), 2);
-        let again = board.take(None);
-        assert_eq!(again.len(), 2, "the next holder takes them again");
-        let (for_a, for_b) = if board.is(&again[0], a) {
-            (&again[0], &again[1])
-        } else {
-            (&again[1], &again[0])
-        };
-        board.put_back(for_b);
-        assert_eq!(board.standing(b), Standing::Waiting);
-        assert!(board.withdraw(b));
-        // A call taken back cannot be answered any more, nor put back.
-        board.answer(for_b, b"saved", 4);
-        board.put_back(for_b);
-        assert_eq!(board.standing(b), Standing::Lost);
-        board.answer(for_a, b"saved", 3);
-        assert_eq!(board.standing(a), Standing::Answered(b"saved".to_vec(), 3));
-        assert!(lost.iter().all(|t| board.is(t, a) || board.is(t, b)));
+        let c = board.post(b"c").unwrap();
+        let next = board.take(Some(c));
+        assert_eq!(next.len(), 1, "the next holder does only the new request");
+        assert!(board.is(&next[0], c));
+        assert_eq!(board.standing(a), Standing::Returned);
+        assert_eq!(board.standing(b), Standing::Returned);
+        assert_eq!(board.standing(a), Standing::Lost, "its slot is free again");
+        // The dead holder's handles can do nothing more.
+        board.answer(&lost[0], b"late", 9);
+        board.give_back(&lost[1]);
+        assert_eq!(board.waiting(), 1);
     }
 
     #[test]
-    fn a_holder_takes_its_own_call_first_and_each_call_once() {
+    fn a_request_given_back_goes_to_its_owner_and_an_abandoned_one_frees_its_slot() {
+        let board = board();
+        let a = board.post(b"a").unwrap();
+        let b = board.post(b"b").unwrap();
+        let taken = board.take(None);
+        let (for_a, for_b) = if board.is(&taken[0], a) {
+            (&taken[0], &taken[1])
+        } else {
+            (&taken[1], &taken[0])
+        };
+        board.give_back(for_a);
+        assert_eq!(board.standing(a), Standing::Returned);
+        assert!(!board.withdraw(b), "taken");
+        assert!(board.abandon(b));
+        board.answer(for_b, b"saved", 1);
+        assert_eq!(board.standing(b), Standing::Lost, "nobody reads the answer");
+        assert_eq!(board.waiting(), 0);
+        let posted: Vec<Posted> = (0..SLOTS).map(|_| board.post(b"x").unwrap()).collect();
+        assert!(
+            posted.iter().any(|p| p.index == b.index),
+            "its slot is free"
+        );
+        // Abandoned to a holder that then died: the next holder frees the slot.
+        let d = posted[0];
+        let taken = board.take(None);
+        assert!(board.abandon(d));
+        drop(taken);
+        assert_eq!(board.take(None).len(), 0);
+        assert!(board.post(b"y").is_some(), "the abandoned slot was freed");
+    }
+
+    #[test]
+    fn a_holder_takes_its_own_request_first_and_each_request_once() {
         let board = board();
         let posted: Vec<Posted> = (0..10).map(|_| board.post(b"x").unwrap()).collect();
         let own = posted[7];
         let taken = board.take(Some(own));
         assert_eq!(taken.len(), 10);
         assert!(board.is(&taken[0], own));
-        // Taken again, as after the death of the holder that took them.
-        let again = board.take(Some(own));
-        assert!(board.is(&again[0], own));
-        let mut slots: Vec<usize> = again.iter().map(|t| t.posted.index).collect();
+        let mut slots: Vec<usize> = taken.iter().map(|t| t.posted.index).collect();
         slots.sort();
         slots.dedup();
-        assert_eq!(slots.len(), 10, "every call taken, each once");
-        assert_eq!(again.len(), 10);
+        assert_eq!(slots.len(), 10, "every request taken, each once");
     }
 
     #[test]
@@ -522,7 +561,7 @@ mod tests {
     }
 
     #[test]
-    fn slots_of_savers_that_died_are_freed_when_the_board_is_full() {
+    fn slots_of_posters_that_died_are_freed_when_the_board_is_full() {
         let board = board();
         let posted: Vec<Posted> = (0..SLOTS).map(|_| board.post(b"x").unwrap()).collect();
         for taken in board.take(None) {
@@ -534,6 +573,19 @@ mod tests {
         }
         let again = board.post(b"new").unwrap();
         assert!(posted.iter().any(|p| p.index == again.index));
+        // A slot being filled is never taken for an orphan: its owner field may still
+        // name the owner before.
+        let board = self::board();
+        let filling: Vec<Posted> = (0..SLOTS).map(|i| board.fill(i).unwrap()).collect();
+        for slot in &board.slots {
+            slot.owner.store(u32::MAX >> 1, Ordering::Relaxed);
+        }
+        assert!(board.post(b"new").is_none());
+        assert!(
+            filling
+                .iter()
+                .all(|p| kind(board.slots[p.index].state.load(Ordering::Relaxed)) == FILLING)
+        );
     }
 
     #[test]

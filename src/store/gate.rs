@@ -451,9 +451,15 @@ fn map_locked(file: &File) -> Option<Mapped> {
         init_mutex(syncs.mutex.get())
     });
     let board = &shared.board;
-    let board_ready = set_up(&board.ready, &board.boot, BOARD_READY, boot, || {
-        board.clear()
-    });
+    // A board of another layout set up in this boot may be in use by another build of
+    // veille: it is left alone, and this process writes without it until the next boot.
+    let mark = board.ready.load(Ordering::Acquire);
+    // SAFETY: the boot is only written under the flock we hold.
+    let foreign = mark != 0 && mark != BOARD_READY && unsafe { *board.boot.get() } == boot;
+    let board_ready = !foreign
+        && set_up(&board.ready, &board.boot, BOARD_READY, boot, || {
+            board.clear()
+        });
     Some(Mapped {
         memory,
         syncs: syncs_ready,

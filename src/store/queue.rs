@@ -245,11 +245,12 @@ impl Store {
         };
         snapshot.finish()?;
         // Through the save board when it can: claims committed together share a commit.
+        let mut again = false;
         self.retrying(
-            |store| match store.claim_on_board(operator, now, rules, &read) {
+            |store| match store.claim_on_board(operator, now, rules, &read, &mut again) {
                 Some(claimed) => claimed,
                 None => store.commit_once(super::Durability::Lease, &mut |tx| {
-                    claim_from(tx, &read, operator, now, rules)
+                    claim_from(tx, &read, operator, now, rules, again)
                 }),
             },
         )
@@ -369,13 +370,28 @@ fn claim_from_row(r: &rusqlite::Row) -> rusqlite::Result<Claim> {
 }
 
 /// Claims, holding the write lock, the first tenant of `read` still free and as read.
+/// `again` when this claim may have been made already, by a gate holder that died
+/// before answering (see `board`): it is then found by its operator and time.
 pub(super) fn claim_from(
     tx: &Connection,
     read: &QueueRead,
     operator: i64,
     now: DateTime<Utc>,
     rules: &Rules,
+    again: bool,
 ) -> Result<Option<Claim>> {
+    if again
+        && let Some(made) = tx
+            .prepare_cached(
+                "SELECT id, tenant_id, operator_id, claimed_at, expires_at
+                 FROM claims INDEXED BY claims_one_open
+                 WHERE operator_id = ?1 AND claimed_at = ?2 AND released_at IS NULL",
+            )?
+            .query_row(params![operator, time::ts(now)], claim_from_row)
+            .optional()?
+    {
+        return Ok(Some(made));
+    }
     let today = rules.local_date(now);
     // Colleagues claiming at the same moment read the same first tenants: those they
     // took since our read are skipped at the cost of one short read, rather than

@@ -20,6 +20,10 @@ use crate::domain::{Rules, queue::Candidate};
 /// woken: only a colleague that died or an older veille lets the gate go unannounced.
 const LOOK_AGAIN: Duration = Duration::from_millis(10);
 
+/// How long, past its own wait, a poster waits for a holder that took its request: a
+/// holder commits in milliseconds, unless it is stopped or its disk stalls.
+const TAKEN_WAIT: Duration = Duration::from_secs(5);
+
 /// Candidates a claim posts, of those it read: enough for the colleagues claiming in
 /// the same transaction; past them, the claim reads the queue's head under the lock.
 const POSTED_CANDIDATES: usize = 32;
@@ -35,6 +39,8 @@ enum Job {
         operator: i64,
         claims_seen: i64,
         order: Vec<PostedCandidate>,
+        /// The claim may have been made already (see `queue::claim_from`).
+        again: bool,
     },
 }
 
@@ -71,15 +77,17 @@ fn fingerprint(rules: &Rules) -> u64 {
 }
 
 impl Store {
-    /// One attempt at saving `call` through the board; `None` when it cannot be
-    /// posted (no board, no free slot, or too much text), and the caller saves alone.
+    /// One attempt at saving `call` through the board; `None` when the caller must save
+    /// alone: the board could not take it (no board, no free slot, too much text), or
+    /// gave it back (see `on_board`).
     pub(super) fn save_on_board(
         &mut self,
         call: &CallToSave,
         now: DateTime<Utc>,
         rules: &Rules,
     ) -> Option<Result<SavedCall>> {
-        let answer = self.on_board(Job::Save(call.clone()), now, rules)?;
+        // Saving again is always safe: a call already saved is found by its identifier.
+        let answer = self.on_board(Job::Save(call.clone()), now, rules, &mut false)?;
         Some(answer.and_then(|(answer, ticket)| match answer {
             Answer::Saved(saved) => {
                 let ticket = (ticket > 0).then_some(ticket);
@@ -91,13 +99,16 @@ impl Store {
     }
 
     /// One attempt at claiming from `read` through the board (see `save_on_board`).
-    /// A claim is a lease: it is not synced (see `Store::write_lease`).
+    /// A claim is a lease: it is not synced (see `Store::write_lease`). `again` is set
+    /// once the claim may have been made without an answer reaching us; it is then
+    /// looked for before another is made (see `queue::claim_from`).
     pub(super) fn claim_on_board(
         &mut self,
         operator: i64,
         now: DateTime<Utc>,
         rules: &Rules,
         read: &QueueRead,
+        again: &mut bool,
     ) -> Option<Result<Option<Claim>>> {
         let order = read
             .order
@@ -117,8 +128,9 @@ impl Store {
             operator,
             claims_seen: read.claims_seen,
             order,
+            again: *again,
         };
-        let answer = self.on_board(job, now, rules)?;
+        let answer = self.on_board(job, now, rules, again)?;
         Some(answer.and_then(|(answer, _)| match answer {
             Answer::Claimed(claim) => Ok(claim),
             other => Err(refusal(other)),
@@ -126,12 +138,16 @@ impl Store {
     }
 
     /// Posts `job` and waits for its answer, taking the gate to do it (and every other
-    /// request posted) whenever the gate is free.
+    /// request posted) whenever the gate is free. `None` when the caller must do it
+    /// alone: it could not be posted, nobody took it within the wait (the caller then
+    /// waits at the gate, as without the board), or it was given back. `maybe_done` is
+    /// set when the job may have been done although no answer came.
     fn on_board(
         &mut self,
         job: Job,
         now: DateTime<Utc>,
         rules: &Rules,
+        maybe_done: &mut bool,
     ) -> Option<Result<(Answer, u64)>> {
         let board = self.gate.board()?;
         let rules_id = fingerprint(rules);
@@ -151,8 +167,10 @@ impl Store {
                             }),
                     );
                 }
-                // Asking again tells what became of it (a save by its identifier).
-                Standing::Lost => return Some(Err(StoreError::Busy)),
+                Standing::Returned | Standing::Lost => {
+                    *maybe_done = true;
+                    return None;
+                }
                 Standing::Waiting | Standing::Taken => {}
             }
             if let Some(_turn) = self.gate.try_enter() {
@@ -162,19 +180,27 @@ impl Store {
                         self.board_requests += done;
                     }
                     Err(e) => {
-                        // Our request was put back: take it back and tell the error.
-                        board.withdraw(posted);
+                        // Ours failed alone, or nothing was committed: all given back.
+                        board.forget(posted);
                         return Some(Err(e));
                     }
                 }
                 continue;
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() && board.withdraw(posted) {
-                self.gate.check_holder();
-                return Some(Err(StoreError::Busy));
+            let waited = Instant::now().saturating_duration_since(deadline);
+            if !waited.is_zero() {
+                if board.withdraw(posted) {
+                    self.gate.check_holder();
+                    return None;
+                }
+                // A holder is doing it: it answers soon, unless it hangs (stopped, or
+                // its disk does not answer); then we stop waiting and say so.
+                if waited > TAKEN_WAIT && board.abandon(posted) {
+                    *maybe_done = true;
+                    return Some(Err(StoreError::Busy));
+                }
             }
-            // Taken by a holder: it answers soon, or dies and the gate frees.
+            let left = deadline.saturating_duration_since(Instant::now());
             board.wait(
                 posted,
                 seen,
@@ -195,9 +221,9 @@ fn refusal(answer: Answer) -> StoreError {
     }
 }
 
-/// Holding the gate: does every request on the board, ours (`own`) among them, in one
+/// Holding the gate: does every request on the board, ours (`own`) first, in one
 /// transaction, and answers each. Returns how many were done; an error is ours alone
-/// (the other requests are committed, or put back if nothing could be).
+/// (the other requests are committed, or given back if nothing could be).
 fn lead(
     conn: &mut rusqlite::Connection,
     gate: &super::gate::WriteGate,
@@ -217,14 +243,10 @@ fn lead(
                 requests.push((taken, request))
             }
             // Another version or other rules: its owner does it.
-            _ => board.put_back(&taken),
+            _ => board.give_back(&taken),
         }
     }
-    if !requests.iter().any(|(taken, _)| board.is(taken, own)) {
-        // Answered by the holder before us: nothing of ours to do.
-        for (taken, _) in &requests {
-            board.put_back(taken);
-        }
+    if requests.is_empty() {
         return Ok(0);
     }
     let (answers, own_error) = match do_all(conn, board, &requests, own, rules) {
@@ -232,7 +254,7 @@ fn lead(
         Err(e) => {
             // Nothing was committed: every request goes back to its owner.
             for (taken, _) in &requests {
-                board.put_back(taken);
+                board.give_back(taken);
             }
             return Err(e);
         }
@@ -248,8 +270,8 @@ fn lead(
                 done += 1;
                 board.answer(taken, &bytes, ticket);
             }
-            // Its owner asks again, and finds a save made if it was.
-            None => board.put_back(taken),
+            // Its owner does it again alone, and finds a save made if it was.
+            None => board.give_back(taken),
         }
     }
     match own_error {
@@ -281,6 +303,7 @@ fn do_all<'a>(
                 operator,
                 claims_seen,
                 order,
+                again,
             } => {
                 let read = QueueRead {
                     claims_seen: *claims_seen,
@@ -305,8 +328,14 @@ fn do_all<'a>(
                         )
                         .collect(),
                 };
-                claim_from(&tx, &read, *operator, *now, rules).map(Answer::Claimed)
+                claim_from(&tx, &read, *operator, *now, rules, *again).map(Answer::Claimed)
             }
+        };
+        let result = match result {
+            // SQLite rolled the whole transaction back (a full disk, an I/O error):
+            // nothing of the batch stands, and the error is everyone's.
+            Err(e) if tx.is_autocommit() => return Err(e),
+            other => other,
         };
         if result.is_err() {
             tx.execute_batch("ROLLBACK TO board_request")?;
@@ -317,7 +346,7 @@ fn do_all<'a>(
             Err(StoreError::ClaimLost) => Answer::ClaimLost,
             Err(StoreError::Invalid(why)) => Answer::Invalid(why),
             Err(e) => {
-                board.put_back(taken);
+                board.give_back(taken);
                 if board.is(taken, own) {
                     own_error = Some(e);
                 }
@@ -485,19 +514,13 @@ mod tests {
     }
 
     #[test]
-    fn calls_a_holder_took_and_did_not_answer_are_saved_or_found_saved_by_the_next() {
+    fn requests_a_holder_took_and_did_not_answer_go_back_to_their_owners_and_land_once() {
         let dir = tempfile::tempdir().unwrap();
         let (path, claims) = claimed(dir.path(), 3);
         let calls: Vec<CallToSave> = claims.iter().map(call).collect();
-        let (mut store, watcher) = (Store::open(&path).unwrap(), Store::open(&path).unwrap());
+        let (mut owner, watcher) = (Store::open(&path).unwrap(), Store::open(&path).unwrap());
         let board = watcher.gate.board().unwrap();
         let rules_id = fingerprint(&Rules::default());
-        // The second call was committed by a holder that died before answering.
-        store
-            .commit_once(super::super::Durability::Synced, &mut |tx| {
-                save_in(tx, &calls[1], now(), &Rules::default())
-            })
-            .unwrap();
         let orphans: Vec<Posted> = calls[..2]
             .iter()
             .map(|c| {
@@ -506,32 +529,62 @@ mod tests {
                     .unwrap()
             })
             .collect();
-        assert_eq!(board.take(None).len(), 2, "taken by the holder that died");
+        // A holder takes both, commits the second and dies before answering.
+        assert_eq!(board.take(None).len(), 2);
+        owner
+            .commit_once(super::super::Durability::Synced, &mut |tx| {
+                save_in(tx, &calls[1], now(), &Rules::default())
+            })
+            .unwrap();
 
+        // The next holder does its own call only.
         let mut other = Store::open(&path).unwrap();
         let saved = other
             .save_call(&calls[2], now(), &Rules::default())
             .unwrap();
         assert!(!saved.already_saved);
-        assert_eq!(other.board_requests(), (1, 3));
-        let answers: Vec<SavedCall> = orphans
-            .iter()
-            .map(|p| match board.standing(*p) {
-                Standing::Answered(bytes, _) => match serde_json::from_slice(&bytes).unwrap() {
-                    Answer::Saved(saved) => saved,
-                    _ => panic!("refused"),
-                },
-                other => panic!("not answered: {other:?}"),
-            })
-            .collect();
-        assert!(!answers[0].already_saved, "saved by the next holder");
-        assert!(answers[1].already_saved, "found saved, not saved twice");
+        assert_eq!(other.board_requests(), (1, 1));
+        // The owners find their calls given back, and save them alone: once each.
+        for (posted, call) in orphans.iter().zip(&calls) {
+            assert_eq!(board.standing(*posted), Standing::Returned);
+            let saved = owner.save_call(call, now(), &Rules::default()).unwrap();
+            assert_eq!(saved.already_saved, call.save_id == calls[1].save_id);
+        }
         assert_eq!(calls_saved(&path).len(), 3);
-        drop(store);
     }
 
     #[test]
-    fn a_call_saved_under_other_rules_is_left_to_its_owner() {
+    fn a_claim_made_by_a_holder_that_died_is_found_rather_than_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, claims) = claimed(dir.path(), 3);
+        let mut store = Store::open(&path).unwrap();
+        for claim in &claims[1..] {
+            store.release_claim(claim, now()).unwrap();
+        }
+        let operator = claims[0].operator_id;
+        // A claim made at `later` by a holder that died before answering.
+        let later = now() + chrono::Duration::seconds(1);
+        let mut claim_again = |again: bool| {
+            // Nothing read beforehand: the claim reads the queue's head under the lock.
+            let read = QueueRead {
+                claims_seen: 0,
+                order: Vec::new(),
+            };
+            store
+                .commit_once(super::super::Durability::Lease, &mut |tx| {
+                    claim_from(tx, &read, operator, later, &Rules::default(), again)
+                })
+                .unwrap()
+                .expect("a tenant is free")
+        };
+        let made = claim_again(false);
+        let found = claim_again(true);
+        assert_eq!(found, made, "found, not made again");
+        assert_ne!(claim_again(false), made, "a new claim is another one");
+    }
+
+    #[test]
+    fn a_call_saved_under_other_rules_is_given_back_to_its_owner() {
         let dir = tempfile::tempdir().unwrap();
         let (path, claims) = claimed(dir.path(), 2);
         let store = Store::open(&path).unwrap();
@@ -548,8 +601,11 @@ mod tests {
         mine.save_call(&call(&claims[1]), now(), &Rules::default())
             .unwrap();
         assert_eq!(mine.board_requests(), (1, 1));
-        assert_eq!(board.standing(posted), Standing::Waiting);
-        assert!(board.withdraw(posted));
+        assert_eq!(
+            board.standing(posted),
+            Standing::Returned,
+            "for its owner to save"
+        );
         assert_eq!(calls_saved(&path).len(), 1);
     }
 }
