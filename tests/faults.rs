@@ -151,6 +151,9 @@ fn sixty_four_processes_on_one_file_let_no_error_reach_an_operator() {
         s["saves"].as_u64().unwrap() > 64,
         "every process saved: {stdout}"
     );
+    // Claims and saves waiting together for the write gate were committed together.
+    let together = s["requests_per_board_commit"].as_f64().unwrap();
+    assert!(together > 1.0, "{together} requests per commit: {stdout}");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let operators: i64 = conn
         .query_row("SELECT count(DISTINCT operator_id) FROM calls", [], |r| {
