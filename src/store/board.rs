@@ -281,14 +281,6 @@ impl BoardMemory {
         self.slots[posted.index].turn(posted.generation, TAKEN, ABANDONED)
     }
 
-    /// Frees the slot of a request its owner gives up on, whatever became of it: taken
-    /// back if still posted, or left to its holder to free (see `abandon`).
-    pub(crate) fn forget(&self, posted: Posted) {
-        if !self.withdraw(posted) && !self.abandon(posted) {
-            let _ = self.standing(posted);
-        }
-    }
-
     /// The current value of the owner's futex, read before looking at the slot.
     pub(crate) fn nudges(&self, posted: Posted) -> u32 {
         self.slots[posted.index].nudge.load(Ordering::Acquire)

@@ -84,7 +84,10 @@ const SYNC_READY: u64 = u64::from_le_bytes(*b"veilsyn1")
     ^ if cfg!(target_env = "gnu") { 1 } else { 2 };
 
 /// Written once the save board is set up, naming its layout like `READY`.
-const BOARD_READY: u64 = u64::from_le_bytes(*b"veilbrd1") ^ (SLOTS * SLOT_BYTES) as u64;
+/// Its version goes up whenever what the slots' states mean changes.
+const BOARD_READY: u64 = u64::from_le_bytes(*b"veilbrd2")
+    ^ (std::mem::size_of::<BoardMemory>() as u64) << 8
+    ^ (SLOTS * SLOT_BYTES) as u64;
 
 pub(crate) struct WriteGate {
     /// The mapped file, or `None` when writes go straight to SQLite and each durable

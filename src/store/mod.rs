@@ -87,6 +87,9 @@ pub struct Store {
     /// Transactions that did claims and saves posted on the save board, and how many.
     board_commits: u64,
     board_requests: u64,
+    /// A claim an operator asked for that may have been made without its answer
+    /// reaching us (see `claim_next`): the operator and the time it was asked at.
+    unanswered_claim: Option<(i64, chrono::DateTime<chrono::Utc>)>,
 }
 
 impl Store {
@@ -121,6 +124,7 @@ impl Store {
             wal_syncs: Default::default(),
             board_commits: 0,
             board_requests: 0,
+            unanswered_claim: None,
         };
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
@@ -149,6 +153,7 @@ impl Store {
             wal_syncs: Default::default(),
             board_commits: 0,
             board_requests: 0,
+            unanswered_claim: None,
         })
     }
 

@@ -20,10 +20,6 @@ use crate::domain::{Rules, queue::Candidate};
 /// woken: only a colleague that died or an older veille lets the gate go unannounced.
 const LOOK_AGAIN: Duration = Duration::from_millis(10);
 
-/// How long, past its own wait, a poster waits for a holder that took its request: a
-/// holder commits in milliseconds, unless it is stopped or its disk stalls.
-const TAKEN_WAIT: Duration = Duration::from_secs(5);
-
 /// Candidates a claim posts, of those it read: enough for the colleagues claiming in
 /// the same transaction; past them, the claim reads the queue's head under the lock.
 const POSTED_CANDIDATES: usize = 32;
@@ -179,11 +175,11 @@ impl Store {
                         self.board_commits += u64::from(done > 0);
                         self.board_requests += done;
                     }
-                    Err(e) => {
-                        // Ours failed alone, or nothing was committed: all given back.
-                        board.forget(posted);
-                        return Some(Err(e));
-                    }
+                    // Ours failed otherwise than by a refusal, or nothing could be
+                    // committed: every request taken was given back, ours too if it
+                    // was taken, and its owner does it alone and meets its own error.
+                    // Ours may also have been answered, or taken by a holder that died.
+                    Err(_) => *maybe_done = true,
                 }
                 continue;
             }
@@ -194,8 +190,9 @@ impl Store {
                     return None;
                 }
                 // A holder is doing it: it answers soon, unless it hangs (stopped, or
-                // its disk does not answer); then we stop waiting and say so.
-                if waited > TAKEN_WAIT && board.abandon(posted) {
+                // its disk does not answer); then we stop waiting as long again and
+                // say so.
+                if waited > self.busy_wait && board.abandon(posted) {
                     *maybe_done = true;
                     return Some(Err(StoreError::Busy));
                 }
@@ -607,5 +604,129 @@ mod tests {
             "for its owner to save"
         );
         assert_eq!(calls_saved(&path).len(), 1);
+    }
+
+    #[test]
+    fn a_claim_made_by_a_dead_holder_is_found_when_the_next_lead_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, claims) = claimed(dir.path(), 4);
+        let mut store = Store::open(&path).unwrap();
+        for claim in &claims[1..] {
+            store.release_claim(claim, now()).unwrap();
+        }
+        let operator = claims[1].operator_id;
+        let holder = Store::open(&path).unwrap();
+        let board = holder.gate.board().unwrap();
+        let rules_id = fingerprint(&Rules::default());
+        let turn = holder.gate.enter(Duration::from_secs(5)).unwrap();
+        std::thread::scope(|s| {
+            let owner = s.spawn(|| {
+                let mut store = Store::open(&path).unwrap();
+                store.set_retry_for(Duration::from_secs(10));
+                store.claim_next(operator, now(), &Rules::default())
+            });
+            let started = Instant::now();
+            while board.waiting() < 1 {
+                assert!(started.elapsed() < Duration::from_secs(10));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            // A holder takes the claim, makes it and dies before answering.
+            assert_eq!(board.take(None).len(), 1);
+            let raw = rusqlite::Connection::open(&path).unwrap();
+            raw.execute_batch("BEGIN IMMEDIATE").unwrap();
+            let read = QueueRead {
+                claims_seen: 0,
+                order: Vec::new(),
+            };
+            let made = claim_from(&raw, &read, operator, now(), &Rules::default(), false)
+                .unwrap()
+                .unwrap();
+            raw.execute_batch("COMMIT").unwrap();
+            // Someone else's request waits too, and a writer outside the gate holds
+            // SQLite's lock while the owner leads.
+            let other = board
+                .post(&request(Job::Save(call(&claims[0])), now(), rules_id).unwrap())
+                .unwrap();
+            raw.execute_batch("BEGIN IMMEDIATE").unwrap();
+            drop(turn);
+            let started = Instant::now();
+            while board.standing(other) != Standing::Returned {
+                assert!(started.elapsed() < Duration::from_secs(20));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            raw.execute_batch("ROLLBACK").unwrap();
+            let second = owner.join().unwrap().unwrap().unwrap();
+            let open = Store::open(&path)
+                .unwrap()
+                .open_claims(operator, now())
+                .unwrap();
+            assert_eq!(open, vec![made.clone()], "one claim, the one already made");
+            assert_eq!(second, made);
+        });
+    }
+
+    #[test]
+    fn a_claim_whose_holder_hung_is_found_by_the_operator_s_next_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, claims) = claimed(dir.path(), 4);
+        let mut store = Store::open(&path).unwrap();
+        for claim in &claims[1..] {
+            store.release_claim(claim, now()).unwrap();
+        }
+        let operator = claims[1].operator_id;
+        let holder = Store::open(&path).unwrap();
+        let board = holder.gate.board().unwrap();
+        let turn = holder.gate.enter(Duration::from_secs(5)).unwrap();
+        let (tx1, rx1) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let owner_path = path.clone();
+        std::thread::scope(|s| {
+            let owner = s.spawn(move || {
+                let mut store = Store::open(&owner_path).unwrap();
+                store.set_retry_for(Duration::from_millis(250)); // As the screen does.
+                let first = store.claim_next(operator, now(), &Rules::default());
+                tx1.send(format!("{first:?}")).unwrap();
+                go_rx.recv().unwrap();
+                let later = now() + chrono::Duration::seconds(2);
+                store.claim_next(operator, later, &Rules::default())
+            });
+            let started = Instant::now();
+            while board.waiting() < 1 {
+                assert!(started.elapsed() < Duration::from_secs(10));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let taken = board.take(None);
+            let first = rx1.recv().unwrap();
+            assert!(
+                first.contains("Busy"),
+                "the screen is told to wait: {first}"
+            );
+            // The hung holder resumes: commits the claim and answers an abandoned slot.
+            let raw = rusqlite::Connection::open(&path).unwrap();
+            raw.execute_batch("BEGIN IMMEDIATE").unwrap();
+            let read = QueueRead {
+                claims_seen: 0,
+                order: Vec::new(),
+            };
+            let made = claim_from(&raw, &read, operator, now(), &Rules::default(), false).unwrap();
+            raw.execute_batch("COMMIT").unwrap();
+            board.answer(
+                &taken[0],
+                &serde_json::to_vec(&Answer::Claimed(made.clone())).unwrap(),
+                0,
+            );
+            drop(turn);
+            go_tx.send(()).unwrap();
+            let second = owner.join().unwrap().unwrap();
+            assert_eq!(
+                second, made,
+                "the claim made meanwhile is the operator's next"
+            );
+            let open = Store::open(&path)
+                .unwrap()
+                .open_claims(operator, now() + chrono::Duration::seconds(2))
+                .unwrap();
+            assert_eq!(open.len(), 1, "two open claims: {open:?}");
+        });
     }
 }
