@@ -361,6 +361,13 @@ impl BoardMemory {
         }
     }
 
+    /// Whether no request waits to be done or is being done.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.slots
+            .iter()
+            .all(|s| !matches!(kind(s.state.load(Ordering::Relaxed)), POSTED | TAKEN))
+    }
+
     /// Requests posted and not yet answered (for tests).
     #[cfg(test)]
     pub(crate) fn waiting(&self) -> usize {

@@ -146,6 +146,9 @@ impl Store {
         maybe_done: &mut bool,
     ) -> Option<Result<(Answer, u64)>> {
         let board = self.gate.board()?;
+        if self.gate.is_idle() {
+            return None;
+        }
         let rules_id = fingerprint(rules);
         let posted = board.post(&request(job, now, rules_id)?)?;
         let deadline = Instant::now() + self.busy_wait;
@@ -508,6 +511,19 @@ mod tests {
         let mut expected: Vec<String> = calls[..3].iter().map(|c| c.save_id.clone()).collect();
         expected.sort();
         assert_eq!(on_file, expected, "the refused calls left nothing behind");
+    }
+
+    #[test]
+    fn a_save_with_nobody_else_writing_goes_straight_to_the_gate() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, claims) = claimed(dir.path(), 1);
+        let mut store = Store::open(&path).unwrap();
+        let saved = store
+            .save_call(&call(&claims[0]), now(), &Rules::default())
+            .unwrap();
+        assert!(!saved.already_saved);
+        assert_eq!(store.board_requests(), (0, 0), "not through the board");
+        assert_eq!(store.wal_syncs(), 1, "synced before it returned");
     }
 
     #[test]
