@@ -418,6 +418,32 @@ mod tests {
         (path, claims)
     }
 
+    /// A file with `n` operators and tenants where only the first operator's claim is
+    /// still held: the other tenants are free to claim.
+    fn claimed_all_but_one_free(dir: &Path, n: usize) -> (PathBuf, Vec<Claim>) {
+        let (path, claims) = claimed(dir, n);
+        let mut store = Store::open(&path).unwrap();
+        for claim in &claims[1..] {
+            store.release_claim(claim, now()).unwrap();
+        }
+        (path, claims)
+    }
+
+    /// Claims for `operator` at `at` as a holder doing its request would, with nothing
+    /// read beforehand (the queue's head is read under the lock), on `conn`, which must
+    /// be in a write transaction.
+    fn claim_as_holder(
+        conn: &rusqlite::Connection,
+        operator: i64,
+        at: DateTime<Utc>,
+    ) -> Option<Claim> {
+        let read = QueueRead {
+            claims_seen: 0,
+            order: Vec::new(),
+        };
+        claim_from(conn, &read, operator, at, &Rules::default(), false).unwrap()
+    }
+
     fn call(claim: &Claim) -> CallToSave {
         CallToSave {
             save_id: new_save_id(now()),
@@ -569,11 +595,8 @@ mod tests {
     #[test]
     fn a_claim_made_by_a_holder_that_died_is_found_rather_than_made_again() {
         let dir = tempfile::tempdir().unwrap();
-        let (path, claims) = claimed(dir.path(), 3);
+        let (path, claims) = claimed_all_but_one_free(dir.path(), 3);
         let mut store = Store::open(&path).unwrap();
-        for claim in &claims[1..] {
-            store.release_claim(claim, now()).unwrap();
-        }
         let operator = claims[0].operator_id;
         // A claim made at `later` by a holder that died before answering.
         let later = now() + chrono::Duration::seconds(1);
@@ -625,11 +648,7 @@ mod tests {
     #[test]
     fn a_claim_made_by_a_dead_holder_is_found_when_the_next_lead_fails() {
         let dir = tempfile::tempdir().unwrap();
-        let (path, claims) = claimed(dir.path(), 4);
-        let mut store = Store::open(&path).unwrap();
-        for claim in &claims[1..] {
-            store.release_claim(claim, now()).unwrap();
-        }
+        let (path, claims) = claimed_all_but_one_free(dir.path(), 4);
         let operator = claims[1].operator_id;
         let holder = Store::open(&path).unwrap();
         let board = holder.gate.board().unwrap();
@@ -650,13 +669,7 @@ mod tests {
             assert_eq!(board.take(None).len(), 1);
             let raw = rusqlite::Connection::open(&path).unwrap();
             raw.execute_batch("BEGIN IMMEDIATE").unwrap();
-            let read = QueueRead {
-                claims_seen: 0,
-                order: Vec::new(),
-            };
-            let made = claim_from(&raw, &read, operator, now(), &Rules::default(), false)
-                .unwrap()
-                .unwrap();
+            let made = claim_as_holder(&raw, operator, now()).unwrap();
             raw.execute_batch("COMMIT").unwrap();
             // Someone else's request waits too, and a writer outside the gate holds
             // SQLite's lock while the owner leads.
@@ -684,11 +697,7 @@ mod tests {
     #[test]
     fn a_claim_whose_holder_hung_is_found_by_the_operator_s_next_claim() {
         let dir = tempfile::tempdir().unwrap();
-        let (path, claims) = claimed(dir.path(), 4);
-        let mut store = Store::open(&path).unwrap();
-        for claim in &claims[1..] {
-            store.release_claim(claim, now()).unwrap();
-        }
+        let (path, claims) = claimed_all_but_one_free(dir.path(), 4);
         let operator = claims[1].operator_id;
         let holder = Store::open(&path).unwrap();
         let board = holder.gate.board().unwrap();
@@ -720,11 +729,7 @@ mod tests {
             // The hung holder resumes: commits the claim and answers an abandoned slot.
             let raw = rusqlite::Connection::open(&path).unwrap();
             raw.execute_batch("BEGIN IMMEDIATE").unwrap();
-            let read = QueueRead {
-                claims_seen: 0,
-                order: Vec::new(),
-            };
-            let made = claim_from(&raw, &read, operator, now(), &Rules::default(), false).unwrap();
+            let made = claim_as_holder(&raw, operator, now());
             raw.execute_batch("COMMIT").unwrap();
             board.answer(
                 &taken[0],
