@@ -45,7 +45,8 @@ enum Job {
 type Request = (String, i64, u64, DateTime<Utc>, Job);
 
 /// What the gate holder answers. Only refusals a poster expects come back this way:
-/// any other failure puts the request back for its owner to meet on its own.
+/// after any other failure the request is given back, for its owner to do alone and
+/// meet the error itself.
 #[derive(Serialize, Deserialize)]
 enum Answer {
     Saved(SavedCall),
@@ -281,7 +282,7 @@ fn lead(
 }
 
 /// The answers of one transaction, and our own request's error if it failed otherwise
-/// than by a refusal (put back on the board).
+/// than by a refusal (given back to us on the board).
 type Answers<'a> = (Vec<(&'a Taken, Answer)>, Option<StoreError>);
 
 /// Does `requests` in one transaction, each in a savepoint, and commits.
