@@ -468,6 +468,18 @@ mod tests {
         super::super::rows(store.read(), "SELECT save_id FROM calls", [], |r| r.get(0)).unwrap()
     }
 
+    /// Waits until `n` requests wait on `board` (posted from other threads).
+    fn until_posted(board: &BoardMemory, n: usize) {
+        let started = Instant::now();
+        while board.waiting() < n {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{n} requests posted"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// Saves each call from its own connection while the gate is held, lets the gate go
     /// once all wait on the board, and returns what each save gave and each
     /// connection's board figures.
@@ -486,14 +498,7 @@ mod tests {
                     })
                 })
                 .collect();
-            let started = Instant::now();
-            while board.waiting() < calls.len() {
-                assert!(
-                    started.elapsed() < Duration::from_secs(10),
-                    "every save waits"
-                );
-                std::thread::sleep(Duration::from_millis(5));
-            }
+            until_posted(board, calls.len());
             drop(turn);
             savers.into_iter().map(|s| s.join().unwrap()).collect()
         })
@@ -661,11 +666,7 @@ mod tests {
                 store.set_retry_for(Duration::from_secs(10));
                 store.claim_next(operator, now(), &Rules::default())
             });
-            let started = Instant::now();
-            while board.waiting() < 1 {
-                assert!(started.elapsed() < Duration::from_secs(10));
-                std::thread::sleep(Duration::from_millis(5));
-            }
+            until_posted(board, 1);
             // A holder takes the claim, makes it and dies before answering.
             assert_eq!(board.take(None).len(), 1);
             let raw = rusqlite::Connection::open(&path).unwrap();
@@ -716,11 +717,7 @@ mod tests {
                 let later = now() + chrono::Duration::seconds(2);
                 store.claim_next(operator, later, &Rules::default())
             });
-            let started = Instant::now();
-            while board.waiting() < 1 {
-                assert!(started.elapsed() < Duration::from_secs(10));
-                std::thread::sleep(Duration::from_millis(5));
-            }
+            until_posted(board, 1);
             let taken = board.take(None);
             let first = rx1.recv().unwrap();
             assert!(
