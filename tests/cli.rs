@@ -262,23 +262,18 @@ fn the_load_tool_refuses_a_real_database() {
 }
 
 #[test]
-fn doctor_says_when_writers_cannot_queue_at_the_write_gate() {
+fn the_lock_file_of_an_older_veille_is_left_as_it_is() {
+    // Screens of the version before map `veille.db-lock` into memory while they run: an
+    // upgrade must neither need it nor change a byte of it under them.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("veille.db");
     veille().arg("--db").arg(&db).arg("init").assert().success();
-    // A gate file this user cannot open for writing (here: a folder in its place).
     let lock = dir.path().join("veille.db-lock");
-    std::fs::remove_file(&lock).unwrap();
-    std::fs::create_dir(&lock).unwrap();
-    veille()
-        .arg("--db")
-        .arg(&db)
-        .arg("doctor")
-        .assert()
-        .failure()
-        .stdout(
-            predicate::str::contains("write gate").and(predicate::str::contains(
-                "give the operators' group write access",
-            )),
-        );
+    assert!(!lock.exists(), "veille makes no lock file of its own");
+    let old: Vec<u8> = (0..300_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(&lock, &old).unwrap();
+    for args in [&["cohorts", "add", "isolés"][..], &["doctor"], &["init"]] {
+        veille().arg("--db").arg(&db).args(args).assert().success();
+    }
+    assert_eq!(std::fs::read(&lock).unwrap(), old);
 }

@@ -41,9 +41,6 @@ fn eight_processes_empty_the_queue_without_double_claims_or_lost_saves() {
     );
     let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(summary["errors"], 0, "{stdout}");
-    // Every save was synced, by its own process or by a colleague's sync, never twice.
-    let syncs = summary["disk_syncs_per_save"].as_f64().unwrap();
-    assert!(syncs > 0.0 && syncs <= 1.0, "{syncs} syncs per save");
 
     // Independent check of the file, with SQL written here.
     let conn = Connection::open(&db).unwrap();
@@ -108,8 +105,8 @@ fn the_wal_is_started_afresh_while_many_processes_save_without_a_pause() {
             "--seconds",
             "8",
         ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let wal = dir
@@ -120,6 +117,15 @@ fn the_wal_is_started_afresh_while_many_processes_save_without_a_pause() {
         largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    let out = run.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the load ran and checked the file: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The processes saved: the WAL grew while they did (one save writes several pages).
+    assert!(largest > 64 << 10, "the WAL only reached {largest} bytes");
     // The WAL is copied at 2,000 pages (8 MiB); a few saves more while it copies.
     assert!(largest < 16 << 20, "the WAL reached {} MiB", largest >> 20);
 }

@@ -137,7 +137,7 @@ fn build(path: &Path, params: &Params) -> Result<Summary> {
         remove_database_files(path)?;
         std::fs::rename(&building, path)
             .with_context(|| format!("cannot put the demo database at {}", path.display()))?;
-        // The writers' gate file stays behind under the building name.
+        // Companions left under the building name go too.
         remove_database_files(&building)?;
         Ok(summary)
     });
@@ -159,7 +159,8 @@ fn make(file: &Path, params: &Params) -> Result<Summary> {
     Ok(demo::summary(&bulk, params.now, &rules))
 }
 
-/// Removes a database file and its -wal, -shm and -lock companions, those that exist.
+/// Removes a database file and its -wal and -shm companions, and the -lock file an
+/// older veille kept beside it, those that exist.
 fn remove_database_files(path: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm", "-lock"] {
         let mut name = OsString::from(path.as_os_str());

@@ -13,7 +13,7 @@ use super::Context;
 use crate::cli::LoadtestArgs;
 use crate::domain::{InterventionKind, Need, NeedCategory, Outcome, Role, Urgency, Wellbeing};
 use crate::store::{
-    CallToSave, InterventionToSave, NewOperator, ReferralToSave, Store, new_save_id, verify,
+    CallToSave, InterventionToSave, NewOperator, ReferralToSave, Store, new_save_id,
 };
 
 /// What one worker process reports on its last line of output. Before that, it prints
@@ -24,16 +24,6 @@ struct WorkerReport {
     claims: u64,
     saves: u64,
     busy_retries: u64,
-    /// Syncs of the WAL this worker made: fewer than its saves when colleagues' syncs
-    /// covered some of them.
-    #[serde(default)]
-    syncs: u64,
-    /// Transactions this worker committed for claims and saves posted on the save
-    /// board, and how many they did (its own and colleagues').
-    #[serde(default)]
-    board_commits: u64,
-    #[serde(default)]
-    board_requests: u64,
     errors: Vec<String>,
     claim_us: Vec<u64>,
     save_us: Vec<u64>,
@@ -137,8 +127,6 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let bare_before = verify::bare_commit_rate(dir, Duration::from_secs(2))?;
-
     let exe = std::env::current_exe().context("cannot find the veille program to start workers")?;
     let spawn = |i: usize, seconds: u64| -> Result<Worker> {
         let out = dir.join(format!("veille-loadtest-{}-{i}.out", std::process::id()));
@@ -208,9 +196,6 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
     finished.extend(workers);
     let mut total = WorkerReport::default();
     let mut killed_reports = 0;
-    // Saves and syncs of the workers that reported, for the syncs per save.
-    let (mut reported_saves, mut syncs) = (0, 0);
-    let (mut board_commits, mut board_requests) = (0, 0);
     for w in finished {
         let r = w
             .reader
@@ -222,10 +207,6 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
                 total.claims += report.claims;
                 total.saves += report.saves;
                 total.busy_retries += report.busy_retries;
-                reported_saves += report.saves;
-                syncs += report.syncs;
-                board_commits += report.board_commits;
-                board_requests += report.board_requests;
                 total.errors.extend(report.errors);
                 total.claim_us.extend(report.claim_us);
                 total.save_us.extend(report.save_us);
@@ -248,9 +229,6 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         }
     }
 
-    // The disk's rate is measured again after the run and the higher figure kept: a
-    // passing stall during one measurement must not flatter the ratio.
-    let bare = bare_before.max(verify::bare_commit_rate(dir, Duration::from_secs(2))?);
     let save_rate = total.saves as f64 / elapsed;
     let summary = serde_json::json!({
         "operators": args.operators,
@@ -260,13 +238,9 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
         "claims": total.claims,
         "saves": total.saves,
         "saves_per_second": save_rate,
-        "bare_commits_per_second": bare,
-        "save_rate_vs_bare_commit_rate": save_rate / bare,
         "claim_ms": percentiles(&mut total.claim_us),
         "save_ms": percentiles(&mut total.save_us),
         "busy_retries": total.busy_retries,
-        "disk_syncs_per_save": syncs as f64 / reported_saves.max(1) as f64,
-        "requests_per_board_commit": board_requests as f64 / board_commits.max(1) as f64,
         "workers_killed": kills,
         "killed_workers_without_report": killed_reports,
         "errors": total.errors.len(),
@@ -290,10 +264,6 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             total.claims, total.saves
         );
         println!(
-            "bare commit rate of this disk {bare:.0}/s: saves run at {:.0}% of it",
-            100.0 * save_rate / bare
-        );
-        println!(
             "claim latency ms  p50 {:.2}  p99 {:.2}  max {:.2}",
             p(c, "p50"),
             p(c, "p99"),
@@ -306,9 +276,7 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             p(s, "max")
         );
         println!(
-            "disk syncs per save {:.2}   claims and saves per commit {:.2}   busy retries {}   errors reaching an operator {}",
-            p(&summary, "disk_syncs_per_save"),
-            p(&summary, "requests_per_board_commit"),
+            "busy retries {}   errors reaching an operator {}",
             total.busy_retries,
             total.errors.len()
         );
@@ -349,8 +317,6 @@ fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
     let operator = store.operator(&login(index))?.id;
     let services = store.services()?;
     let shift = store.start_shift(operator, ctx.clock.now())?;
-    let syncs_at_start = store.wal_syncs();
-    let board_at_start = store.board_requests();
     let deadline = (args.seconds > 0).then(|| Instant::now() + Duration::from_secs(args.seconds));
     let mut rng = fastrand::Rng::with_seed(index as u64 * 7919 + 1);
     let mut report = WorkerReport::default();
@@ -398,10 +364,6 @@ fn worker(ctx: &Context, args: &LoadtestArgs, index: usize) -> Result<()> {
             Err(e) => report.errors.push(format!("save: {e}")),
         }
     }
-    report.syncs = store.wal_syncs() - syncs_at_start;
-    let board = store.board_requests();
-    report.board_commits = board.0 - board_at_start.0;
-    report.board_requests = board.1 - board_at_start.1;
     store.end_shift(shift, ctx.clock.now())?;
     report.busy_retries = store.busy_retries();
     println!("{}", serde_json::to_string(&report)?);

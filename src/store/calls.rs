@@ -77,17 +77,11 @@ impl Store {
         now: DateTime<Utc>,
         rules: &Rules,
     ) -> Result<SavedCall> {
-        // Through the save board when it can: calls saved together share a commit.
-        self.retrying(|store| match store.save_on_board(call, now, rules) {
-            Some(result) => result,
-            None => store.commit_once(super::Durability::Synced, &mut |tx| {
-                save_in(tx, call, now, rules)
-            }),
-        })
+        self.write(|tx| save_in(tx, call, now, rules))
     }
 }
 
-pub(super) fn save_in(
+fn save_in(
     tx: &Transaction,
     call: &CallToSave,
     now: DateTime<Utc>,

@@ -77,20 +77,6 @@ impl Store {
                 (None, _) => "unknown".into(),
             },
         });
-        let gated = self.gate.is_gated();
-        checks.push(Check {
-            name: "write gate",
-            ok: gated,
-            detail: if gated {
-                "writers queue for their turn on the file ending in -lock beside the database"
-                    .into()
-            } else {
-                "the file ending in -lock beside the database cannot be opened for writing by \
-                 you: your saves do not queue with the others' (slower when many save at \
-                 once, never lost); give the operators' group write access to it and its folder"
-                    .into()
-            },
-        });
         checks.push(match free_space(self.path()) {
             Some(bytes) => Check {
                 name: "free disk",

@@ -1,9 +1,8 @@
 //! The only code that speaks SQL. One `Store` is one connection to the shared file;
 //! each operator process has its own. Every write a user makes is one transaction
-//! that takes the write lock when it begins (see `Store::write`).
+//! that takes SQLite's write lock when it begins (see `Store::write`).
 
 mod backup;
-mod board;
 pub mod bulk;
 mod calls;
 mod cohorts;
@@ -12,7 +11,6 @@ pub mod doctor;
 mod error;
 mod export;
 mod followup;
-mod gate;
 mod health;
 mod imports;
 mod migrate;
@@ -30,7 +28,6 @@ mod summary;
 mod tenant_changes;
 mod tenants;
 pub mod time;
-mod together;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -78,18 +75,10 @@ pub struct Store {
     retry_for: Duration,
     /// Times a write found the database locked and tried again (for the load tool).
     busy_retries: u64,
-    /// Writers' queue ahead of SQLite's lock (see `gate`).
-    gate: gate::WriteGate,
-    /// How long one attempt waits for its turn: SQLite's busy timeout, or less.
+    /// How long one attempt waits inside SQLite for the write lock.
     busy_wait: Duration,
-    /// Syncs of the WAL made to acknowledge writes since opening.
-    wal_syncs: std::cell::Cell<u64>,
-    /// Transactions that did claims and saves posted on the save board, and how many.
-    board_commits: u64,
-    board_requests: u64,
-    /// A claim an operator asked for that may have been made without its answer
-    /// reaching us (see `claim_next`): the operator and the time it was asked at.
-    unanswered_claim: Option<(i64, chrono::DateTime<chrono::Utc>)>,
+    /// The `synchronous` level the connection is at now (see `Durability`).
+    durability: Durability,
 }
 
 impl Store {
@@ -114,23 +103,9 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| StoreError::from_open(e, path))?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            retry_for: Duration::from_secs(60),
-            busy_retries: 0,
-            gate: gate::WriteGate::open(path),
-            busy_wait: BUSY_TIMEOUT,
-            wal_syncs: Default::default(),
-            board_commits: 0,
-            board_requests: 0,
-            unanswered_claim: None,
-        };
+        let mut store = Store::on(conn, path);
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
-        // From here on every write goes through `commit_once`, which syncs the WAL
-        // itself before a write is acknowledged (see there).
-        store.conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(store)
     }
 
@@ -143,18 +118,18 @@ impl Store {
             .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
             .map_err(|e| StoreError::from_open(e, path))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        Ok(Store {
+        Ok(Store::on(conn, path))
+    }
+
+    fn on(conn: Connection, path: &Path) -> Store {
+        Store {
             conn,
             path: path.to_path_buf(),
             retry_for: Duration::from_secs(60),
             busy_retries: 0,
-            gate: gate::WriteGate::open(path),
             busy_wait: BUSY_TIMEOUT,
-            wal_syncs: Default::default(),
-            board_commits: 0,
-            board_requests: 0,
-            unanswered_claim: None,
-        })
+            durability: Durability::Synced,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -164,17 +139,6 @@ impl Store {
     /// Times a write found the database locked and tried again since opening.
     pub fn busy_retries(&self) -> u64 {
         self.busy_retries
-    }
-
-    /// Syncs of the WAL this connection made to acknowledge writes since opening.
-    pub fn wal_syncs(&self) -> u64 {
-        self.wal_syncs.get()
-    }
-
-    /// Transactions this connection committed for claims and saves posted on the save
-    /// board, and how many they did (its own and colleagues', refusals included).
-    pub fn board_requests(&self) -> (u64, u64) {
-        (self.board_commits, self.board_requests)
     }
 
     /// Sets how long writes wait for a locked database before reporting `Busy`; the
@@ -198,8 +162,8 @@ impl Store {
             )));
         }
         // A committed call must survive a power cut: FULL syncs the WAL at every commit
-        // (NORMAL could lose the last commits on power loss). Migrations run so; the
-        // writes after them are synced by `commit_once`.
+        // (NORMAL could lose the last commits on power loss). Only leases step down
+        // from it, one transaction at a time (see `Durability`).
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         // Waiting for the write lock inside SQLite is cheaper than failing and retrying;
         // `write` still retries if this runs out under heavy contention.
@@ -273,59 +237,38 @@ impl Store {
         self.commit_once(Durability::Synced, f)
     }
 
-    /// Commits `f` while holding the write gate, then, for a durable write, syncs the
-    /// WAL after letting the gate go. The commit itself does not wait for the disk
-    /// (the connection runs at `synchronous=NORMAL` once opened), so the next writer
-    /// starts while this one's sync runs, and writers that finish together share one
-    /// sync (group commit, see `WriteGate::sync`). The write is acknowledged only once
-    /// a sync that began after its commit has returned: what `synchronous=FULL`
-    /// promises — an acknowledged save survives a power cut — holds, at the cost of one
-    /// sync for all the savers of the moment. Every write of a `Store` goes through
-    /// here; migrations alone commit on their own, before the connection leaves FULL.
+    /// One IMMEDIATE transaction: SQLite's write lock is taken at BEGIN (its busy
+    /// handler waits up to `busy_wait` for it) and, for a durable write, the WAL is
+    /// synced by SQLite itself before COMMIT returns. SQLite publishes a commit to other
+    /// connections only once that sync has succeeded, and syncs through the descriptor
+    /// it has held since opening, so a write error the disk reported meanwhile is seen:
+    /// a save whose sync failed is never acknowledged, nor seen by anyone.
     fn commit_once<T>(
         &mut self,
         durability: Durability,
         f: &mut impl FnMut(&Transaction) -> Result<T>,
     ) -> Result<T> {
-        let (value, ticket) = {
-            let _turn = self
-                .gate
-                .enter(self.busy_wait)
-                .map_err(|_| StoreError::Busy)?;
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            let ticket = match durability {
-                Durability::Synced => self.gate.ticket(),
-                Durability::Lease => None,
-            };
-            (value, ticket)
-        };
-        if durability == Durability::Synced {
-            self.gate.sync(ticket, self.busy_wait, || self.sync_wal())?;
-        }
+        self.set_durability(durability)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
         Ok(value)
     }
 
-    /// Makes every committed transaction in the WAL durable: one `fdatasync` of the WAL
-    /// (or of the database, if a checkpoint has emptied the WAL meanwhile; SQLite syncs
-    /// both files around a checkpoint, so that one is already durable too).
-    fn sync_wal(&self) -> Result<()> {
-        let mut wal = self.path.as_os_str().to_owned();
-        wal.push("-wal");
-        let file = match std::fs::File::open(&wal) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::File::open(&self.path)
-                    .map_err(|_| StoreError::NotSynced(self.path.clone()))?
-            }
-            Err(_) => return Err(StoreError::NotSynced(self.path.clone())),
-        };
-        file.sync_data()
-            .map_err(|_| StoreError::NotSynced(self.path.clone()))?;
-        self.wal_syncs.set(self.wal_syncs.get() + 1);
+    /// Puts the connection at the `synchronous` level `durability` asks for. A lease's
+    /// frames reach the disk with the next durable commit of any process, whose sync of
+    /// the WAL covers every frame before its own.
+    fn set_durability(&mut self, durability: Durability) -> Result<()> {
+        if self.durability != durability {
+            let level = match durability {
+                Durability::Synced => "FULL",
+                Durability::Lease => "NORMAL",
+            };
+            self.conn.pragma_update(None, "synchronous", level)?;
+            self.durability = durability;
+        }
         Ok(())
     }
 
@@ -385,25 +328,37 @@ pub(crate) fn rows<T, P: rusqlite::Params>(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_write_is_synced_before_it_returns_and_a_lease_waits_for_the_next_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("veille.db")).unwrap();
-        let level: i64 = store
+    fn synchronous(store: &Store) -> i64 {
+        store
             .read()
             .query_row("PRAGMA synchronous", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(level, 1, "commits leave the syncing to commit_once");
+            .unwrap()
+    }
+
+    #[test]
+    fn a_write_commits_at_full_sync_and_a_lease_steps_down_for_its_own_transaction_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("veille.db")).unwrap();
+        assert_eq!(synchronous(&store), 2, "a fresh store syncs every commit");
         let touch = |tx: &Transaction| -> Result<()> {
             tx.execute("UPDATE settings SET value = value", [])?;
             Ok(())
         };
         store.write_lease(touch).unwrap();
-        assert_eq!(store.wal_syncs(), 0, "a lease is not synced on its own");
+        assert_eq!(synchronous(&store), 1, "a lease is not synced on its own");
         store.write(touch).unwrap();
-        assert_eq!(store.wal_syncs(), 1, "a write is synced before it returns");
+        assert_eq!(
+            synchronous(&store),
+            2,
+            "a write is synced before it returns"
+        );
+        store.write_lease(touch).unwrap();
         let failed: Result<()> = store.write(|_| Err(StoreError::Invalid("refused".into())));
         assert!(failed.is_err());
-        assert_eq!(store.wal_syncs(), 1, "a refused write has nothing to sync");
+        assert_eq!(
+            synchronous(&store),
+            2,
+            "a refused write leaves the connection at full sync"
+        );
     }
 }

@@ -131,10 +131,10 @@ fn ordered(
 }
 
 /// The queue as read before a claim takes the lock.
-pub(super) struct QueueRead {
+struct QueueRead {
     /// The newest claim when it was read.
-    pub(super) claims_seen: i64,
-    pub(super) order: Vec<queue::Candidate>,
+    claims_seen: i64,
+    order: Vec<queue::Candidate>,
 }
 
 /// Tenants claimed after claim `seen`.
@@ -236,13 +236,6 @@ impl Store {
         // snapshot, and the pages colleagues changed are read again once rather than at
         // each statement (SQLite drops them whenever a read begins after another
         // process's write).
-        // A claim asked for earlier, whose answer did not come back, is this one.
-        if let Some((asker, at)) = self.unanswered_claim.take()
-            && asker == operator
-            && let Some(made) = made_at(self.read(), operator, at, now)?
-        {
-            return Ok(Some(made));
-        }
         let snapshot = self.read().unchecked_transaction()?;
         let read = QueueRead {
             claims_seen: snapshot
@@ -251,21 +244,7 @@ impl Store {
             order: ordered(&snapshot, operator, now, rules, CLAIM_CANDIDATES_PER_COHORT)?,
         };
         snapshot.finish()?;
-        // Through the save board when it can: claims committed together share a commit.
-        let mut again = false;
-        let claimed = self.retrying(|store| {
-            match store.claim_on_board(operator, now, rules, &read, &mut again) {
-                Some(claimed) => claimed,
-                None => store.commit_once(super::Durability::Lease, &mut |tx| {
-                    claim_from(tx, &read, operator, now, rules, again)
-                }),
-            }
-        });
-        if again && claimed.as_ref().is_err_and(StoreError::is_busy) {
-            // The claim may still be made by the process we stopped waiting for.
-            self.unanswered_claim = Some((operator, now));
-        }
-        claimed
+        self.write_lease(|tx| claim_from(tx, &read, operator, now, rules))
     }
 
     /// Claims one chosen tenant (picked in the queue or found by search). Refused when
@@ -382,19 +361,13 @@ fn claim_from_row(r: &rusqlite::Row) -> rusqlite::Result<Claim> {
 }
 
 /// Claims, holding the write lock, the first tenant of `read` still free and as read.
-/// `again` when this claim may have been made already, by a gate holder that died
-/// before answering (see `board`): it is then found by its operator and time.
-pub(super) fn claim_from(
+fn claim_from(
     tx: &Connection,
     read: &QueueRead,
     operator: i64,
     now: DateTime<Utc>,
     rules: &Rules,
-    again: bool,
 ) -> Result<Option<Claim>> {
-    if again && let Some(made) = made_at(tx, operator, now, now)? {
-        return Ok(Some(made));
-    }
     let today = rules.local_date(now);
     // Colleagues claiming at the same moment read the same first tenants: those they
     // took since our read are skipped at the cost of one short read, rather than
@@ -414,30 +387,6 @@ pub(super) fn claim_from(
         Some(c) => insert_claim(tx, c.tenant_id, operator, now, rules).map(Some),
         None => Ok(None),
     }
-}
-
-/// `operator`'s open claim made at `at`, unless it has expired by `now`. One claim
-/// request makes its claim at the time it was asked, so this finds the claim a request
-/// made when its answer did not come back.
-fn made_at(
-    conn: &Connection,
-    operator: i64,
-    at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<Option<Claim>> {
-    let made = conn
-        .prepare_cached(
-            "SELECT id, tenant_id, operator_id, claimed_at, expires_at
-             FROM claims INDEXED BY claims_one_open
-             WHERE operator_id = ?1 AND claimed_at = ?2 AND released_at IS NULL
-               AND expires_at > ?3",
-        )?
-        .query_row(
-            params![operator, time::ts(at), time::ts(now)],
-            claim_from_row,
-        )
-        .optional()?;
-    Ok(made)
 }
 
 /// Records a new claim, first closing an expired one left by a crashed terminal.

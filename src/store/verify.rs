@@ -1,10 +1,4 @@
-//! Independent checks over the file after many processes worked on it, and the bare
-//! commit rate of the disk the load tool compares itself to.
-
-use std::path::Path;
-use std::time::{Duration, Instant};
-
-use rusqlite::{Connection, TransactionBehavior};
+//! Independent checks over the file after many processes worked on it.
 
 use super::{Result, Store, rows};
 
@@ -68,30 +62,4 @@ impl Store {
             integrity: integrity.join("; "),
         })
     }
-}
-
-/// Commits per second of tiny write transactions on a scratch file in `dir`, with the
-/// same journal and sync settings as the shared file: the ceiling any save rate is
-/// measured against.
-pub fn bare_commit_rate(dir: &Path, for_how_long: Duration) -> Result<f64> {
-    let path = dir.join(format!("veille-commit-rate-{}.db", std::process::id()));
-    let result = (|| -> Result<f64> {
-        let mut conn = Connection::open(&path)?;
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v INTEGER)")?;
-        let start = Instant::now();
-        let mut n = 0u64;
-        while start.elapsed() < for_how_long {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute("INSERT INTO t (v) VALUES (?1)", [n as i64])?;
-            tx.commit()?;
-            n += 1;
-        }
-        Ok(n as f64 / start.elapsed().as_secs_f64())
-    })();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    result
 }
