@@ -358,3 +358,101 @@ fn a_writer_killed_holding_the_write_lock_does_not_hold_up_the_others() {
         started.elapsed()
     );
 }
+
+/// Run in a child process by the test below, with the disk shim preloaded: claims and
+/// saves calls one after the other, printing `@ack SAVE_ID` for each save the store
+/// acknowledged and `@error MESSAGE` for each it refused.
+#[test]
+#[ignore = "run by a_save_whose_sync_failed_is_never_acknowledged"]
+fn save_calls_until_the_disk_fails() {
+    let Some(db) = std::env::var_os("VEILLE_TEST_SAVES") else {
+        return;
+    };
+    let mut store = veille::store::Store::open(std::path::Path::new(&db)).unwrap();
+    let rules = store.rules().unwrap();
+    let now = common::utc(NOW);
+    for _ in 0..12 {
+        let claim = store.claim_next(1, now, &rules).unwrap().unwrap();
+        let call = common::call(&claim, veille::domain::Outcome::NoAnswer);
+        match store.save_call(&call, now, &rules) {
+            Ok(_) => println!("@ack {}", call.save_id),
+            Err(e) => println!("@error {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_save_whose_sync_failed_is_never_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let shim = dir.path().join("fail_sync.so");
+    let built = std::process::Command::new("cc")
+        .args(["-shared", "-fPIC", "-O2", "-o"])
+        .arg(&shim)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fail_sync.c"
+        ))
+        .arg("-ldl")
+        .status()
+        .expect("a C compiler (cc) builds the disk shim");
+    assert!(built.success(), "the disk shim builds");
+    let db = common::fixture(dir.path(), 2, 40);
+    common::all_day_demo(&db);
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "save_calls_until_the_disk_fails",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("VEILLE_TEST_SAVES", &db)
+        .env("LD_PRELOAD", &shim)
+        .env("VEILLE_FAIL_SYNC_AFTER", "4")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The test harness prints its own words before the first line.
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.find('@').map(|at| &l[at + 1..]))
+        .collect();
+    assert_eq!(lines.len(), 12, "{stdout}");
+    let acked: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("ack "))
+        .collect();
+    // A save costs at least one sync of the WAL (a fresh WAL's header is synced too):
+    // at most the four syncs the disk confirmed stand behind acknowledgements.
+    assert!(
+        (1..=4).contains(&acked.len()),
+        "{} saves acknowledged on 4 confirmed syncs: {stdout}",
+        acked.len()
+    );
+    assert!(
+        lines[..acked.len()].iter().all(|l| l.starts_with("ack ")),
+        "the saves before the disk failed were acknowledged: {stdout}"
+    );
+    for refused in &lines[acked.len()..] {
+        assert!(
+            refused.contains("did not confirm that the save was written")
+                && refused.contains("what was typed is kept"),
+            "{refused}"
+        );
+    }
+    // The acknowledged saves are on disk, read here by another connection.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for id in acked {
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM calls WHERE save_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 1, "{id}");
+    }
+}

@@ -66,6 +66,11 @@ impl StoreError {
     pub(crate) fn at(self, path: &Path) -> StoreError {
         match self {
             StoreError::Sqlite(e) => match code(&e) {
+                // The commit was written but the disk did not confirm it: SQLite has not
+                // published it, and the caller keeps what was typed to save it again.
+                Some(ErrorCode::SystemIoFailure) if is_sync_failure(&e) => {
+                    StoreError::NotSynced(path.to_path_buf())
+                }
                 Some(ErrorCode::SystemIoFailure) => {
                     if super::doctor::free_space(path).is_some_and(|free| free < 1024 * 1024) {
                         StoreError::DiskFull
@@ -95,6 +100,16 @@ impl StoreError {
             _ => StoreError::from(e),
         }
     }
+}
+
+/// A failed `fsync` of the journal or of its folder.
+fn is_sync_failure(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_IOERR_FSYNC
+                || f.extended_code == rusqlite::ffi::SQLITE_IOERR_DIR_FSYNC
+    )
 }
 
 fn code(e: &rusqlite::Error) -> Option<ErrorCode> {

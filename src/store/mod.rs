@@ -232,11 +232,6 @@ impl Store {
         self.retrying(|store| store.commit_once(Durability::Lease, &mut f))
     }
 
-    /// One attempt of `write`, for callers that show their own "waiting" message.
-    pub fn write_once<T>(&mut self, f: &mut impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
-        self.commit_once(Durability::Synced, f)
-    }
-
     /// One IMMEDIATE transaction: SQLite's write lock is taken at BEGIN (its busy
     /// handler waits up to `busy_wait` for it) and, for a durable write, the WAL is
     /// synced by SQLite itself before COMMIT returns. SQLite publishes a commit to other
