@@ -438,14 +438,14 @@ fn a_save_waits_while_another_program_holds_the_write_lock_then_lands() {
     locked_rx.recv().unwrap();
     // Reading goes on while the lock is held.
     assert_eq!(store.queue(a, now, &rules, 10).unwrap().len(), 1);
-    // One attempt with a short wait reports "busy" in plain words...
+    // A write with no time to wait reports "busy" in plain words...
     store.set_retry_for(std::time::Duration::ZERO);
     let started = std::time::Instant::now();
-    let mut attempt = |tx: &rusqlite::Transaction| -> veille::store::Result<()> {
+    let attempt = |tx: &rusqlite::Transaction| -> veille::store::Result<()> {
         tx.execute("UPDATE settings SET value = value", [])?;
         Ok(())
     };
-    let err = store.write_once(&mut attempt).unwrap_err();
+    let err = store.write(attempt).unwrap_err();
     assert!(err.is_busy(), "{err:?}");
     assert!(err.to_string().contains("busy"));
     // ...and the save, retried by the store, lands once the lock goes.
