@@ -3,6 +3,9 @@
 //! `domain` holds plain types and pure rules, `store` all SQL, `commands` one module
 //! per subcommand, `tui` the operator screens.
 
+// `unsafe` lives in `process` alone, each block with its reason.
+#![deny(unsafe_code)]
+
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -11,5 +14,6 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod import;
+pub mod process;
 pub mod store;
 pub mod tui;

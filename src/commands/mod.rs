@@ -64,7 +64,7 @@ impl Context {
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_cli(&cli.global)?;
     if cli.command.is_some() {
-        quiet_on_closed_pipe();
+        crate::process::quiet_on_closed_pipe();
     }
     match cli.command {
         None => crate::tui::run(&ctx, cli.operator.as_deref()),
@@ -93,16 +93,5 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Summary(args)) => summary::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Export(args)) => export::run(&ctx, &args),
-    }
-}
-
-/// `veille queue | head` must stop quietly when `head` has read enough, as command-line
-/// tools do, instead of failing on the closed pipe. (The operator screen keeps Rust's
-/// default, so that it always restores the terminal itself.)
-fn quiet_on_closed_pipe() {
-    use nix::sys::signal::{SigHandler, Signal, signal};
-    // SAFETY: restores the default action before any other thread exists; no handler runs.
-    unsafe {
-        let _ = signal(Signal::SIGPIPE, SigHandler::SigDfl);
     }
 }
