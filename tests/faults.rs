@@ -147,6 +147,7 @@ fn sixty_four_processes_on_one_file_let_no_error_reach_an_operator() {
     assert_eq!(s["overlapping_claims"], 0);
     assert_eq!(s["claims_with_several_calls"], 0);
     assert_eq!(s["acknowledged_saves_missing"], 0);
+    assert_eq!(s["targets_met"], true, "the stress target: {stdout}");
     assert!(
         s["saves"].as_u64().unwrap() > 64,
         "every process saved: {stdout}"
