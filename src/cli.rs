@@ -82,8 +82,12 @@ pub enum Command {
     /// Show or change the program's settings (calling hours, lease, retries).
     #[command(subcommand)]
     Settings(SettingsCommand),
-    /// Check the database file: integrity, schema version, journal, file system, free disk.
-    Doctor(JsonFlag),
+    /// Check the database file: integrity, schema version, journal, file system, free disk,
+    /// backup, replication.
+    Doctor(DoctorArgs),
+    /// Bring a Litestream replica back as a working database, check it, and say what time it
+    /// reflects.
+    Restore(RestoreArgs),
     /// Make a consistent copy of the database while operators work.
     Backup {
         /// Where to write the copy.
@@ -121,6 +125,32 @@ pub struct OperatorArg {
     /// The operator (login or number).
     #[arg(long, value_name = "ID")]
     pub operator: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Litestream's configuration naming the replica (Litestream's default:
+    /// /etc/litestream.yml).
+    #[arg(long, value_name = "PATH")]
+    pub litestream_config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The replica: its URL (file:///…, s3://…, sftp://…) or the database's path as named in
+    /// Litestream's configuration.
+    pub replica: String,
+    /// The new database file to write; it must not exist.
+    pub output: PathBuf,
+    /// Restore the file as it was at this instant (2026-12-03T10:00:00Z) instead of the newest.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Litestream's configuration (for a replica named by its database's path).
+    #[arg(long, value_name = "PATH")]
+    pub litestream_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -15,5 +15,6 @@ pub mod domain;
 pub mod i18n;
 pub mod import;
 pub mod process;
+pub mod replication;
 pub mod store;
 pub mod tui;

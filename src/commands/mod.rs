@@ -14,6 +14,7 @@ mod operators;
 mod purge;
 mod queue;
 mod report;
+mod restore;
 mod settings;
 mod summary;
 mod tenants;
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Settings(cmd)) => settings::run(&ctx, &cmd),
         Some(Command::Tenants(cmd)) => tenants::run(&ctx, &cmd),
         Some(Command::Doctor(args)) => doctor::run(&ctx, &args),
+        Some(Command::Restore(args)) => restore::run(&args),
         Some(Command::Backup { file, force }) => backup::run(&ctx, &file, force),
         Some(Command::Audit(args)) => audit::run(&ctx, &args),
         Some(Command::Purge {

@@ -6,6 +6,7 @@ mod backup;
 pub mod bulk;
 mod calls;
 mod cohorts;
+mod contents;
 pub mod demo;
 pub mod doctor;
 mod error;
@@ -38,6 +39,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use backup::AuditEntry;
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
+pub use contents::Contents;
 pub use error::StoreError;
 pub use export::{Cell, Export, export_columns, health_columns};
 pub use followup::{
@@ -303,6 +305,18 @@ pub(crate) fn create_private_file(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(folder_error(e)),
     }
+}
+
+/// Gives an existing database file the mode `create_private_file` gives a new one (a
+/// file another program wrote, such as a restored replica).
+pub fn make_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660)).map_err(|e| {
+        StoreError::Folder {
+            path: path.to_path_buf(),
+            source: e,
+        }
+    })
 }
 
 /// Runs `sql` with one text parameter per `?` and maps each row with `f`.

@@ -1,0 +1,90 @@
+//! `veille restore REPLICA OUTPUT`: a replica brought back as a working database on a new
+//! machine, checked, with the time it reflects.
+
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::RestoreArgs;
+use crate::replication::Litestream;
+use crate::store::Store;
+
+pub fn run(args: &RestoreArgs) -> Result<()> {
+    let output = &args.output;
+    if output.exists() {
+        bail!(
+            "{} already exists: restore into a new file, check it, then put it in place \
+             (docs/DEPLOY.md)",
+            output.display()
+        );
+    }
+    let at = args
+        .at
+        .as_deref()
+        .map(|text| {
+            chrono::DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .with_context(|| format!("--at '{text}' is not a time like 2026-12-03T10:00:00Z"))
+        })
+        .transpose()?;
+    let started = Instant::now();
+    let litestream = Litestream {
+        config: args.litestream_config.clone(),
+    };
+    litestream.restore(&args.replica, output, at)?;
+    // Health information: owner and group only, as `veille init` makes it.
+    crate::store::make_private(output)?;
+    let took = started.elapsed().as_secs_f64();
+
+    let store = Store::open_existing(output)?;
+    let checks = store.doctor()?;
+    let contents = store.contents()?;
+    let rules = store.rules()?;
+    println!("Restored {} in {took:.1} s.", output.display());
+    for c in checks
+        .iter()
+        .filter(|c| matches!(c.name, "integrity" | "schema"))
+    {
+        println!(
+            "{} {:<12} {}",
+            if c.ok { "ok  " } else { "FAIL" },
+            c.name,
+            c.detail
+        );
+    }
+    println!(
+        "{} tenants, {} calls. The file reflects the program as of {}.",
+        contents.tenants,
+        contents.calls,
+        contents.last_write.map_or_else(
+            || "its creation (nothing was written in it)".to_string(),
+            |t| t
+                .with_timezone(&rules.tz)
+                .format("%d/%m/%Y %H:%M:%S (%Z)")
+                .to_string()
+        )
+    );
+    if contents.open_claims > 0 {
+        println!(
+            "{} tenants were being called: their claims end with their lease ({} minutes), \
+             and they come back to the queue by themselves.",
+            contents.open_claims,
+            rules.lease.num_minutes()
+        );
+    }
+    println!(
+        "Calls typed after that time are in the operators' drafts: each operator's veille \
+         offers theirs again at its next start, and a call already in the file is not saved twice."
+    );
+    if checks
+        .iter()
+        .any(|c| matches!(c.name, "integrity" | "schema") && !c.ok)
+    {
+        bail!("the restored file failed its checks (see above); try an earlier --at");
+    }
+    println!(
+        "To use it: stop every veille, put it in place of the database (remove the old -wal \
+         and -shm files), and run `veille doctor`."
+    );
+    Ok(())
+}
