@@ -104,3 +104,59 @@ fn purge_wipes_old_text_keeps_rows_and_is_audited() {
         ["purge"]
     );
 }
+
+/// Every file of the database, as the disk holds them.
+fn bytes_on_disk(db: &std::path::Path) -> Vec<u8> {
+    ["", "-wal"]
+        .iter()
+        .flat_map(|suffix| std::fs::read(format!("{}{suffix}", db.display())).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn purged_text_is_gone_from_the_bytes_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 60);
+    let secret = "Chute dans l'escalier, hématome 4711";
+    {
+        // Among other calls on the same pages, where a shorter row leaves the space the
+        // longer one held as it was, unless SQLite is told to zero it.
+        let mut store = Store::open(&db).unwrap();
+        for tenant in 1..=60 {
+            let (at, notes) = match tenant {
+                30 => ("2026-03-02T10:00:00Z", secret),
+                t if t < 30 => (
+                    "2026-03-01T10:00:00Z",
+                    "Va bien, son fils passe le dimanche",
+                ),
+                _ => (
+                    "2026-11-27T10:00:00Z",
+                    "Va bien, son fils passe le dimanche",
+                ),
+            };
+            save(&mut store, tenant, at, notes);
+        }
+    }
+    let found = |bytes: &[u8]| {
+        bytes
+            .windows(secret.len())
+            .filter(|w| *w == secret.as_bytes())
+            .count()
+    };
+    // An operator's screen stays open on the file meanwhile, as on a working day.
+    let screen = Store::open(&db).unwrap();
+    assert!(found(&bytes_on_disk(&db)) > 0, "the text is written first");
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", NOW, "purge", "--older-than", "6"])
+        .args(["--operator", "op3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "gone from the file and its journal",
+        ));
+    assert_eq!(found(&bytes_on_disk(&db)), 0, "no copy of the text is left");
+    drop(screen);
+    assert_eq!(found(&bytes_on_disk(&db)), 0);
+}

@@ -31,6 +31,14 @@ pub fn run(ctx: &Context, months: u32, dry_run: bool, operator: Option<&str>) ->
     );
     if dry_run {
         println!("Nothing was changed (dry run).");
+    } else if p.journal_emptied {
+        println!("The wiped texts are gone from the file and its journal.");
+    } else {
+        println!(
+            "The wiped texts are gone from the file, but its journal (the -wal file) could not \
+             be emptied while another program reads it: stop Litestream, run the purge again, \
+             then start Litestream (docs/DEPLOY.md, Retention)."
+        );
     }
     Ok(())
 }

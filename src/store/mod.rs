@@ -170,6 +170,10 @@ impl Store {
         // Waiting for the write lock inside SQLite is cheaper than failing and retrying;
         // `write` still retries if this runs out under heavy contention.
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Text that is overwritten or deleted (a purge, a corrected note) must not stay
+        // readable in the file's free space: SQLite zeroes it where that costs no extra
+        // write (a purge asks for more, see `purge_before`).
+        self.conn.pragma_update(None, "secure_delete", "FAST")?;
         // The schema's references (a call's tenant, a need's call) are enforced.
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // Every statement of a claim and a save stays compiled between calls: rusqlite

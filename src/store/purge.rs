@@ -14,6 +14,9 @@ pub struct Purged {
     pub referral_notes: i64,
     pub intervention_details: i64,
     pub event_notes: i64,
+    /// Whether the WAL, which still held the texts' earlier versions, could be emptied:
+    /// not while another program keeps a read open on the file (Litestream does).
+    pub journal_emptied: bool,
 }
 
 /// Each statement wipes one kind of text written before `?1`; the same list serves the
@@ -44,8 +47,39 @@ fn set_clause(table: &str) -> &'static str {
 
 impl Store {
     /// Wipes text written before `before` (or only counts it when `dry_run`), in one
-    /// transaction, and writes the purge in the audit log.
+    /// transaction, and writes the purge in the audit log. Wiped is gone from the file:
+    /// SQLite zeroes the space the old texts held (and, for this transaction, the pages
+    /// it frees), and the WAL holding their earlier versions is copied back and emptied
+    /// when nobody else is reading.
     pub fn purge_before(
+        &mut self,
+        before: DateTime<Utc>,
+        by: Option<i64>,
+        dry_run: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Purged> {
+        if dry_run {
+            return self.wipe_before(before, by, true, now);
+        }
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let wiped = self.wipe_before(before, by, false, now);
+        self.conn.pragma_update(None, "secure_delete", "FAST")?;
+        let mut purged = wiped?;
+        purged.journal_emptied = self.empty_journal()?;
+        Ok(purged)
+    }
+
+    /// Copies the WAL into the file and truncates it; false when a reader kept it.
+    fn empty_journal(&self) -> Result<bool> {
+        let (busy, _, _): (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+        Ok(busy == 0)
+    }
+
+    fn wipe_before(
         &mut self,
         before: DateTime<Utc>,
         by: Option<i64>,
@@ -75,6 +109,7 @@ impl Store {
                 referral_notes: counts[2],
                 intervention_details: counts[3],
                 event_notes: counts[4] + counts[5],
+                journal_emptied: false,
             };
             if !dry_run {
                 super::shifts::audit(
