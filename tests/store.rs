@@ -836,3 +836,37 @@ fn a_shift_counts_its_own_calls_and_no_one_elses() {
         .unwrap();
     assert_eq!(no_index, 0);
 }
+
+#[test]
+fn a_sign_in_minutes_after_a_crash_goes_on_with_the_shift_and_a_later_one_starts_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, rules) = open(&dir, 3);
+    let now = utc(NOW);
+    let a = op(&store, "op1");
+    let shift = store.start_shift(a, now).unwrap();
+    let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
+    let mut c = call(&claim, Outcome::Reached);
+    c.shift_id = Some(shift);
+    store
+        .save_call(&c, now + Duration::minutes(40), &rules)
+        .unwrap();
+    // The terminal dies; the operator is back 25 minutes after their last call.
+    let back = now + Duration::minutes(65);
+    assert_eq!(store.start_shift(a, back).unwrap(), shift);
+    assert_eq!(store.shift_stats(shift).unwrap().calls, 1);
+    // Another operator's sign-in is theirs alone.
+    assert_ne!(store.start_shift(op(&store, "op2"), back).unwrap(), shift);
+    // After a long break, a sign-in is a new shift.
+    let afternoon = store.start_shift(a, back + Duration::hours(3)).unwrap();
+    assert_ne!(afternoon, shift);
+    // An ended shift is never resumed.
+    store
+        .end_shift(afternoon, back + Duration::hours(4))
+        .unwrap();
+    assert_ne!(
+        store
+            .start_shift(a, back + Duration::hours(4) + Duration::minutes(1))
+            .unwrap(),
+        afternoon
+    );
+}

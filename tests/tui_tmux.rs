@@ -329,6 +329,14 @@ fn a_killed_terminal_loses_nothing_typed() {
         ),
         "Chute hier soir"
     );
+    // Signing in again minutes after the kill goes on with the same shift, so that
+    // the end-of-shift summary counts the whole session.
+    assert_eq!(
+        fx.count(
+            "SELECT count(*) FROM shifts WHERE operator_id = (SELECT id FROM operators WHERE login = 'mdupont')"
+        ),
+        1
+    );
     t.keys(&["q", "Enter"]);
     t.wait_exit();
 }

@@ -1,14 +1,38 @@
 //! Shifts: an operator's session from sign-in to end.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, time::ts};
 
+/// A sign-in this soon after the operator's last activity in a shift left open goes on
+/// with that shift: longer than a claim's lease, shorter than a break between shifts.
+const RESUME_WITHIN: chrono::Duration = chrono::Duration::minutes(30);
+
 impl Store {
-    /// Starts a shift for `operator` and returns its id.
+    /// Starts a shift for `operator` and returns its id, or goes on with the shift their
+    /// terminal left open minutes ago (a crash, a closed window): the end-of-shift summary
+    /// then counts the calls made before as well.
     pub fn start_shift(&mut self, operator: i64, now: DateTime<Utc>) -> Result<i64> {
+        let resume_after = ts(now - RESUME_WITHIN);
         self.write(|tx| {
+            // The operator's newest open shift, if it started or saw a call of theirs
+            // within the last minutes.
+            let open: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT s.id FROM shifts s
+                     WHERE s.operator_id = ?1 AND s.ended_at IS NULL
+                       AND s.id = (SELECT max(id) FROM shifts WHERE operator_id = ?1)
+                       AND max(s.started_at, coalesce(
+                             (SELECT max(c.ended_at) FROM calls c
+                              WHERE c.operator_id = ?1 AND c.ended_at >= s.started_at),
+                             s.started_at)) >= ?2",
+                )?
+                .query_row(params![operator, resume_after], |r| r.get(0))
+                .optional()?;
+            if let Some(shift) = open {
+                return Ok(shift);
+            }
             tx.execute(
                 "INSERT INTO shifts (operator_id, started_at) VALUES (?1, ?2)",
                 params![operator, ts(now)],
