@@ -10,7 +10,7 @@ use super::Context;
 use crate::cli::{ReportArgs, TextOrJson};
 use crate::domain::period::Period;
 use crate::domain::{InterventionStatus, parse};
-use crate::store::ProgramReport;
+use crate::store::{PACE_DAYS, ProgramReport, USUAL_WEEKS, WeekForecast};
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     let store = ctx.open()?;
@@ -28,10 +28,72 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     };
     let made_at = chrono::SubsecRound::trunc_subsecs(now, 0);
     let report = store.program_report(period, cohort, made_at, rules.tz)?;
+    // The forecast is about the week under way: only for a period that ends today.
+    let forecast = (until == rules.local_date(now))
+        .then(|| store.week_forecast(now, rules.tz))
+        .transpose()?;
     match args.format {
-        TextOrJson::Json => print(&format!("{}\n", serde_json::to_string_pretty(&report)?)),
-        TextOrJson::Text => print(&render(&report, rules.tz)),
+        TextOrJson::Json => {
+            let mut json = serde_json::to_value(&report)?;
+            if let Some(f) = &forecast {
+                json["forecast"] = serde_json::to_value(f)?;
+            }
+            print(&format!("{}\n", serde_json::to_string_pretty(&json)?))
+        }
+        TextOrJson::Text => {
+            let mut text = render(&report, rules.tz);
+            if let Some(f) = &forecast {
+                text.push_str(&render_forecast(f));
+            }
+            print(&text)
+        }
     }
+}
+
+/// "Will everyone be reached by Sunday?", cohort by cohort, then for the program.
+fn render_forecast(f: &WeekForecast) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nForecast to Sunday {} (docs/REPORT.md)",
+        f.week_end.format("%d/%m")
+    );
+    let Some(per_hour) = f.reached_per_hour else {
+        let _ = writeln!(
+            out,
+            "  no pace yet: nobody was reached in a recorded shift in the last {PACE_DAYS} days"
+        );
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "  pace {per_hour:.1} people reached per operator-hour (last {PACE_DAYS} days: {} reached \
+         in {:.0} h); usual operator-hours left this week {:.0} (same weekdays, last \
+         {USUAL_WEEKS} weeks)",
+        f.pace.reached, f.pace.operator_hours, f.hours_left
+    );
+    for c in &f.cohorts {
+        let name = if c.name.is_empty() {
+            "whole program"
+        } else {
+            &c.name
+        };
+        let by_sunday = c.reached_by_sunday.unwrap_or(c.reached);
+        let verdict = match (c.hours_missing, f.cohorts.last() == Some(c)) {
+            (Some(m), _) if m >= 0.5 => format!("{m:.0} operator-hours missing"),
+            (_, true) => format!(
+                "everyone reached, {:.0} operator-hours spare",
+                f.cohorts.last().and_then(|p| p.hours_spare).unwrap_or(0.0)
+            ),
+            _ => "everyone reached".into(),
+        };
+        let _ = writeln!(
+            out,
+            "  {name:<32} {} of {} reached, {by_sunday} by Sunday: {verdict}",
+            c.reached, c.due
+        );
+    }
+    out
 }
 
 /// Prints to the standard output; a reader that stops early (`| head`) is not an error.

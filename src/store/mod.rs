@@ -12,6 +12,7 @@ pub mod doctor;
 mod error;
 mod export;
 mod followup;
+mod forecast;
 mod health;
 mod imports;
 mod migrate;
@@ -45,6 +46,7 @@ pub use export::{Cell, Export, export_columns, health_columns};
 pub use followup::{
     Event, FieldTeam, InterventionFilter, InterventionRow, ReferralFilter, ReferralRow,
 };
+pub use forecast::{PACE_DAYS, USUAL_WEEKS, WeekForecast};
 pub use health::PastNeed;
 pub use imports::{ImportCounts, OperatorColumn, TenantColumn, TenantImport};
 pub use migrate::SCHEMA_VERSION;
