@@ -116,6 +116,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Program-wide figures for coordinators and partners (definitions in docs/REPORT.md).
     Report(ReportArgs),
+    /// The operator-hours the coming week needs, day by day, and what a new cohort would cost.
+    Plan(PlanArgs),
     /// Export referrals, intervention requests, calls or tenants as CSV or JSON.
     Export(ExportArgs),
 }
@@ -532,6 +534,15 @@ pub struct ReportArgs {
     /// Only the tenants of this cohort.
     #[arg(long, value_name = "NAME")]
     pub cohort: Option<String>,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Also say what adding this many tenants, called every week, would cost.
+    #[arg(long, value_name = "TENANTS")]
+    pub add: Option<u32>,
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
 }

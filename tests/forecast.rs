@@ -89,4 +89,42 @@ fn the_forecast_gives_the_hours_left_to_the_first_cohort_and_counts_those_missin
         "{today}"
     );
     assert!(!report("27/11/2026").contains("Forecast"));
+
+    // `veille plan`: next week's 40 tenants at 2 an hour are 20 operator-hours, spread
+    // like the usual weekends (Saturday 4 hours, Sunday 2), and 10 more tenants, 5 more.
+    let out = veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", NOW, "plan", "--add", "10", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let near = |v: &serde_json::Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-6;
+    assert_eq!(plan["week_start"], "2026-11-30");
+    assert!(near(&plan["reached_per_hour"], 2.0), "{plan}");
+    assert!(near(&plan["hours_needed"], 20.0), "{plan}");
+    assert!(near(&plan["hours_usual"], 6.0), "{plan}");
+    let days = plan["hours_per_day"].as_array().unwrap();
+    assert!(days[..5].iter().all(|d| near(&d["hours"], 0.0)), "{plan}");
+    assert!(near(&days[5]["hours"], 20.0 * 4.0 / 6.0), "{plan}");
+    assert!(near(&days[6]["hours"], 20.0 * 2.0 / 6.0), "{plan}");
+    assert!(near(&plan["added"]["hours_per_week"], 5.0), "{plan}");
+    let text = veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", NOW, "plan", "--add", "10"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(
+            "In all 20 operator-hours for the week; a usual week lately had 6: 14 more are needed"
+        ) && text.contains("Adding 10 tenants called every week: +5 operator-hours a week"),
+        "{text}"
+    );
 }

@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod loadtest;
 mod operators;
+mod plan;
 mod purge;
 mod queue;
 mod report;
@@ -94,6 +95,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
         Some(Command::Summary(args)) => summary::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
+        Some(Command::Plan(args)) => plan::run(&ctx, &args),
         Some(Command::Export(args)) => export::run(&ctx, &args),
     }
 }

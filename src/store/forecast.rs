@@ -55,18 +55,13 @@ impl Store {
             });
         }
 
-        let first_day = |d: NaiveDate, n: u64| d.checked_sub_days(Days::new(n)).unwrap_or(d);
-        let spans =
-            self.work_spans(period::start_of(first_day(today, 7 * USUAL_WEEKS), tz), now)?;
-        let worked = |from: DateTime<Utc>, to: DateTime<Utc>| -> f64 {
-            spans
-                .iter()
-                .map(|s| (s.to.min(to) - s.from.max(from)).num_seconds().max(0) as f64)
-                .sum::<f64>()
-                / 3600.0
-        };
+        let spans = self.work_spans(
+            period::start_of(days_before(today, 7 * USUAL_WEEKS), tz),
+            now,
+        )?;
+        let worked = |from, to| worked(&spans, from, to);
         let pace_days = Period {
-            since: first_day(today, PACE_DAYS - 1),
+            since: days_before(today, PACE_DAYS - 1),
             until: today,
         };
         let (pace_from, _) = pace_days.bounds(tz);
@@ -78,15 +73,7 @@ impl Store {
             operator_hours: worked(pace_from, now),
         };
 
-        let usual = |day: NaiveDate| -> f64 {
-            (1..=USUAL_WEEKS)
-                .map(|k| {
-                    let (from, to) = Period::day(first_day(day, 7 * k)).bounds(tz);
-                    worked(from, to)
-                })
-                .sum::<f64>()
-                / USUAL_WEEKS as f64
-        };
+        let usual = |day| usual_hours(&spans, day, tz);
         let (today_start, _) = Period::day(today).bounds(tz);
         let hours_left = (usual(today) - worked(today_start, now)).max(0.0)
             + today
@@ -103,6 +90,18 @@ impl Store {
             hours_left,
             cohorts: forecast::week(&cohorts, pace, hours_left),
         })
+    }
+
+    /// The operator-hours usual on each day of the week starting `monday`: the mean of
+    /// the same weekday in the `USUAL_WEEKS` weeks before.
+    pub fn usual_week(&self, monday: NaiveDate, now: DateTime<Utc>, tz: Tz) -> Result<[f64; 7]> {
+        let spans = self.work_spans(
+            period::start_of(days_before(monday, 7 * USUAL_WEEKS), tz),
+            now,
+        )?;
+        Ok(std::array::from_fn(|i| {
+            usual_hours(&spans, monday + Days::new(i as u64), tz)
+        }))
     }
 
     /// Every operator's shifts that reach past `from`, each ended at its end, or (left
@@ -136,6 +135,30 @@ impl Store {
         }
         Ok(spans)
     }
+}
+
+/// Operator-hours of `spans` between `from` and `to`.
+fn worked(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    spans
+        .iter()
+        .map(|s| (s.to.min(to) - s.from.max(from)).num_seconds().max(0) as f64)
+        .sum::<f64>()
+        / 3600.0
+}
+
+/// The mean operator-hours of `day`'s weekday in the `USUAL_WEEKS` weeks before it.
+fn usual_hours(spans: &[Span], day: NaiveDate, tz: Tz) -> f64 {
+    (1..=USUAL_WEEKS)
+        .map(|k| {
+            let (from, to) = Period::day(days_before(day, 7 * k)).bounds(tz);
+            worked(spans, from, to)
+        })
+        .sum::<f64>()
+        / USUAL_WEEKS as f64
+}
+
+fn days_before(day: NaiveDate, n: u64) -> NaiveDate {
+    day.checked_sub_days(Days::new(n)).unwrap_or(day)
 }
 
 fn count(n: u64) -> u32 {
