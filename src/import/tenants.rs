@@ -564,6 +564,16 @@ mod tests {
         (0..headers.len()).map(|i| columns.field_at(i)).collect()
     }
 
+    /// The fields named by the French and English headers spelled out in full below.
+    const SPELLED_OUT: [Field; 19] = {
+        use Field::*;
+        [
+            Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode, City,
+            Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language, Notes,
+            Cohort,
+        ]
+    };
+
     #[test]
     fn french_headers_whatever_their_case_accents_and_punctuation() {
         use Field::*;
@@ -589,12 +599,7 @@ mod tests {
                 "Observations",
                 "Cohorte",
             ]),
-            [
-                Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode,
-                City, Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language,
-                Notes, Cohort,
-            ]
-            .map(Some)
+            SPELLED_OUT.map(Some)
         );
         assert_eq!(
             fields(&[
@@ -644,12 +649,7 @@ mod tests {
                 "Notes",
                 "Cohort",
             ]),
-            [
-                Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode,
-                City, Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language,
-                Notes, Cohort,
-            ]
-            .map(Some)
+            SPELLED_OUT.map(Some)
         );
         assert_eq!(
             fields(&["Ref", "Full name", "DOB", "Household size", "Apt"]),
