@@ -333,6 +333,21 @@ fn insert_many<T: Rows>(tx: &Transaction, rows: &[T]) -> Result<()> {
     Ok(())
 }
 
+/// The columns a referral's and an intervention request's events share, after the id of
+/// what they happened to.
+fn put_event(
+    v: &mut Values,
+    status: &str,
+    note: &str,
+    operator_id: impl ToSql,
+    at: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    v.put(status)?;
+    v.put(note)?;
+    v.put(operator_id)?;
+    v.put(stamp(at))
+}
+
 /// Writes every table of `b`, parents before children.
 fn insert_all(tx: &Transaction, b: &Bulk) -> Result<()> {
     insert_settings(tx, &b.settings)?;
@@ -597,10 +612,7 @@ impl Rows for BulkReferralEvent {
 
     fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
         v.put(self.referral_id)?;
-        v.put(self.status.code())?;
-        v.put(&self.note)?;
-        v.put(self.operator_id)?;
-        v.put(stamp(self.at))
+        put_event(v, self.status.code(), &self.note, self.operator_id, self.at)
     }
 }
 
@@ -649,10 +661,7 @@ impl Rows for BulkInterventionEvent {
 
     fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
         v.put(self.intervention_id)?;
-        v.put(self.status.code())?;
-        v.put(&self.note)?;
-        v.put(self.operator_id)?;
-        v.put(stamp(self.at))
+        put_event(v, self.status.code(), &self.note, self.operator_id, self.at)
     }
 }
 
