@@ -6,6 +6,7 @@
 //! their line, column and reason, and the columns read or ignored out. The
 //! `import` command does the one write.
 
+mod columns;
 mod decode;
 mod names;
 pub mod operators;

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::columns::{self, Columns, Field as _, Place};
 use super::names::{NameOrder, login_from, split_name};
 use super::sheet::{Row, Sheet, header_key};
 use super::values::{is_email, role};
@@ -24,22 +25,8 @@ pub enum Field {
     Email,
 }
 
-const FIELD_COUNT: usize = Field::Email as usize + 1;
-
-impl Field {
-    pub const ALL: [Field; FIELD_COUNT] = [
-        Field::Login,
-        Field::LastName,
-        Field::FirstName,
-        Field::FullName,
-        Field::Organisation,
-        Field::Role,
-        Field::Phone,
-        Field::Email,
-    ];
-
-    /// What veille reads in the column, for the import report.
-    pub fn describe(self) -> &'static str {
+impl columns::Field for Field {
+    fn describe(self) -> &'static str {
         match self {
             Field::Login => "login",
             Field::LastName => "last name",
@@ -123,80 +110,29 @@ impl OperatorList {
     }
 }
 
-struct Columns<'h> {
-    index: [Option<usize>; FIELD_COUNT],
-    headers: &'h [String],
+/// Maps the header line to the operator fields.
+fn map(sheet: &Sheet) -> (Columns<'_, Field>, Layout) {
+    let has_first_name = sheet
+        .headers
+        .iter()
+        .any(|h| field_of(&header_key(h), false) == Some(Field::FirstName));
+    Columns::map(sheet, |key, mapped| {
+        let Some(field) = field_of(key, has_first_name) else {
+            return Place::Unknown;
+        };
+        if mapped.has(field) || (field == Field::FullName && has_first_name) {
+            return Place::Repeats(field.describe());
+        }
+        Place::Gives(field)
+    })
 }
 
-impl<'h> Columns<'h> {
-    fn map(sheet: &'h Sheet) -> (Columns<'h>, Layout) {
-        let headers = &sheet.headers;
-        let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
-        let has_first_name = keys
-            .iter()
-            .any(|k| field_of(k, false) == Some(Field::FirstName));
-        let mut columns = Columns {
-            index: [None; FIELD_COUNT],
-            headers,
-        };
-        let mut layout = Layout {
-            encoding: sheet.encoding,
-            separator: sheet.separator,
-            used: Vec::new(),
-            ignored: Vec::new(),
-            repeated: Vec::new(),
-            rows: 0,
-            title_lines: sheet.title_lines.clone(),
-        };
-        for (i, key) in keys.iter().enumerate() {
-            if key.is_empty() {
-                continue;
-            }
-            let Some(field) = field_of(key, has_first_name) else {
-                layout.ignored.push(headers[i].clone());
-                continue;
-            };
-            let taken = columns.index[field as usize].is_some()
-                || (field == Field::FullName && has_first_name);
-            if taken {
-                layout.repeated.push((headers[i].clone(), field.describe()));
-                continue;
-            }
-            columns.index[field as usize] = Some(i);
-            layout.used.push((headers[i].clone(), field.describe()));
-        }
-        (columns, layout)
-    }
-
-    fn at(&self, field: Field) -> Option<usize> {
-        self.index[field as usize]
-    }
-
-    fn has(&self, field: Field) -> bool {
-        self.at(field).is_some()
-    }
-
-    fn header(&self, field: Field) -> &'h str {
-        self.at(field).map_or("", |i| self.headers[i].as_str())
-    }
-
-    fn cell<'r>(&self, row: &Row<'r>, field: Field) -> &'r str {
-        self.at(field).map_or("", |i| row.get(i))
-    }
-
+impl Columns<'_, Field> {
     fn name_field(&self) -> Field {
         if self.has(Field::FullName) {
             Field::FullName
         } else {
             Field::LastName
-        }
-    }
-
-    fn problem(&self, row: &Row, field: Field, reason: String) -> Problem {
-        Problem {
-            line: row.line,
-            column: self.header(field).to_string(),
-            reason,
         }
     }
 
@@ -246,15 +182,7 @@ impl<'h> Columns<'h> {
                 None
             }
         };
-        if row.overflows(self.headers.len()) {
-            problems.push(Problem {
-                line: row.line,
-                column: String::new(),
-                reason: "this row has more values than the first line has columns (a value \
-                         holding the separator without quotes around it?)"
-                    .into(),
-            });
-        }
+        problems.extend(self.overflow(row));
         if problems.len() > before {
             return None;
         }
@@ -287,7 +215,7 @@ struct Pending {
 /// never takes another person's.
 pub fn read(bytes: &[u8], known: &[(String, String)]) -> Result<OperatorList, FileError> {
     let sheet = Sheet::read(bytes)?;
-    let (columns, mut layout) = Columns::map(&sheet);
+    let (columns, mut layout) = map(&sheet);
     if !columns.has(Field::LastName) && !columns.has(Field::FullName) {
         return Err(FileError::missing(
             "the operator's name",

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::columns::{self, Columns, Field as _, Place};
 use super::names::{NameOrder, split_name};
 use super::sheet::{Row, Sheet, header_key};
 use super::values::{birth_date, household_alone, language, phones, postcode};
@@ -36,35 +37,8 @@ pub enum Field {
     Cohort,
 }
 
-const FIELD_COUNT: usize = Field::Cohort as usize + 1;
-
-impl Field {
-    pub const ALL: [Field; FIELD_COUNT] = [
-        Field::Reference,
-        Field::LastName,
-        Field::FirstName,
-        Field::FullName,
-        Field::Title,
-        Field::BirthDate,
-        Field::Phone,
-        Field::PhoneAlt,
-        Field::Address,
-        Field::Postcode,
-        Field::City,
-        Field::Building,
-        Field::Staircase,
-        Field::Floor,
-        Field::Door,
-        Field::AccessCode,
-        Field::LivesAlone,
-        Field::HouseholdSize,
-        Field::Language,
-        Field::Notes,
-        Field::Cohort,
-    ];
-
-    /// What veille reads in the column, for the import report.
-    pub fn describe(self) -> &'static str {
+impl columns::Field for Field {
+    fn describe(self) -> &'static str {
         match self {
             Field::Reference => "tenant reference",
             Field::LastName => "last name",
@@ -302,79 +276,39 @@ impl TenantList {
     }
 }
 
-/// Which column holds each field, with their headers as written.
-struct Columns<'h> {
-    index: [Option<usize>; FIELD_COUNT],
-    headers: &'h [String],
-    name_order: NameOrder,
+/// Maps the header line to the tenant fields.
+fn map(sheet: &Sheet) -> (Columns<'_, Field>, Layout) {
+    let has_first_name = sheet
+        .headers
+        .iter()
+        .any(|h| matches!(field_of(&header_key(h), false), Some((Field::FirstName, _))));
+    let mut name_order = NameOrder::CaseOnly;
+    let (mut columns, layout) = Columns::map(sheet, |key, mapped| {
+        let Some((mut field, order)) = field_of(key, has_first_name) else {
+            return Place::Unknown;
+        };
+        // "Téléphone 1", "Téléphone 2": a second phone column is the second phone.
+        if field == Field::Phone && mapped.has(Field::Phone) {
+            field = Field::PhoneAlt;
+        }
+        // A one-cell name is not needed when first and last names have columns.
+        if mapped.has(field) || (field == Field::FullName && has_first_name) {
+            return Place::Repeats(if field == Field::FullName {
+                Field::LastName.describe()
+            } else {
+                field.describe()
+            });
+        }
+        if field == Field::FullName {
+            name_order = order;
+        }
+        Place::Gives(field)
+    });
+    columns.name_order = name_order;
+    (columns, layout)
 }
 
-impl<'h> Columns<'h> {
-    fn map(sheet: &'h Sheet) -> (Columns<'h>, Layout) {
-        let headers = &sheet.headers;
-        let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
-        let has_first_name = keys
-            .iter()
-            .any(|k| matches!(field_of(k, false), Some((Field::FirstName, _))));
-        let mut columns = Columns {
-            index: [None; FIELD_COUNT],
-            headers,
-            name_order: NameOrder::CaseOnly,
-        };
-        let mut layout = Layout {
-            encoding: sheet.encoding,
-            separator: sheet.separator,
-            used: Vec::new(),
-            ignored: Vec::new(),
-            repeated: Vec::new(),
-            rows: 0,
-            title_lines: sheet.title_lines.clone(),
-        };
-        for (i, key) in keys.iter().enumerate() {
-            if key.is_empty() {
-                continue;
-            }
-            let Some((mut field, order)) = field_of(key, has_first_name) else {
-                layout.ignored.push(headers[i].clone());
-                continue;
-            };
-            // "Téléphone 1", "Téléphone 2": a second phone column is the second phone.
-            if field == Field::Phone && columns.index[Field::Phone as usize].is_some() {
-                field = Field::PhoneAlt;
-            }
-            // A one-cell name is not needed when first and last names have columns.
-            let taken = columns.index[field as usize].is_some()
-                || (field == Field::FullName && has_first_name);
-            if taken {
-                let what = if field == Field::FullName {
-                    Field::LastName.describe()
-                } else {
-                    field.describe()
-                };
-                layout.repeated.push((headers[i].clone(), what));
-                continue;
-            }
-            if field == Field::FullName {
-                columns.name_order = order;
-            }
-            columns.index[field as usize] = Some(i);
-            layout.used.push((headers[i].clone(), field.describe()));
-        }
-        (columns, layout)
-    }
-
-    fn at(&self, field: Field) -> Option<usize> {
-        self.index[field as usize]
-    }
-
-    fn has(&self, field: Field) -> bool {
-        self.at(field).is_some()
-    }
-
-    fn header(&self, field: Field) -> &'h str {
-        self.at(field).map_or("", |i| self.headers[i].as_str())
-    }
-
+impl Columns<'_, Field> {
     /// The header of the phone columns, for the "no phone" problem.
     fn phone_headers(&self) -> String {
         [Field::Phone, Field::PhoneAlt]
@@ -383,10 +317,6 @@ impl<'h> Columns<'h> {
             .map(|f| self.header(*f))
             .collect::<Vec<_>>()
             .join(" / ")
-    }
-
-    fn cell<'r>(&self, row: &Row<'r>, field: Field) -> &'r str {
-        self.at(field).map_or("", |i| row.get(i))
     }
 
     /// The store columns the file gives.
@@ -428,14 +358,6 @@ impl<'h> Columns<'h> {
         }
         out.sort();
         out
-    }
-
-    fn problem(&self, row: &Row, field: Field, reason: String) -> Problem {
-        Problem {
-            line: row.line,
-            column: self.header(field).to_string(),
-            reason,
-        }
     }
 
     /// Reads one row; its problems go to `problems`.
@@ -519,15 +441,7 @@ impl<'h> Columns<'h> {
         let language = language(self.cell(row, Field::Language))
             .map_err(|e| problems.push(self.problem(row, Field::Language, e)))
             .unwrap_or_default();
-        if row.overflows(self.headers.len()) {
-            problems.push(Problem {
-                line: row.line,
-                column: String::new(),
-                reason: "this row has more values than the first line has columns (a value \
-                         holding the separator without quotes around it?)"
-                    .into(),
-            });
-        }
+        problems.extend(self.overflow(row));
         if problems.len() > before {
             return None;
         }
@@ -564,7 +478,7 @@ impl<'h> Columns<'h> {
 /// are errors; everything wrong in a row is a `Problem` of that row.
 pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
     let sheet = Sheet::read(bytes)?;
-    let (columns, mut layout) = Columns::map(&sheet);
+    let (columns, mut layout) = map(&sheet);
     if !columns.has(Field::Reference) {
         return Err(FileError::missing(
             "the tenant reference",
@@ -646,11 +560,19 @@ mod tests {
     fn fields(headers: &[&str]) -> Vec<Option<Field>> {
         let text = headers.join(";");
         let sheet = Sheet::read(text.as_bytes()).unwrap();
-        let (columns, _) = Columns::map(&sheet);
-        (0..headers.len())
-            .map(|i| Field::ALL.into_iter().find(|f| columns.at(*f) == Some(i)))
-            .collect()
+        let (columns, _) = map(&sheet);
+        (0..headers.len()).map(|i| columns.field_at(i)).collect()
     }
+
+    /// The fields named by the French and English headers spelled out in full below.
+    const SPELLED_OUT: [Field; 19] = {
+        use Field::*;
+        [
+            Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode, City,
+            Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language, Notes,
+            Cohort,
+        ]
+    };
 
     #[test]
     fn french_headers_whatever_their_case_accents_and_punctuation() {
@@ -677,12 +599,7 @@ mod tests {
                 "Observations",
                 "Cohorte",
             ]),
-            [
-                Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode,
-                City, Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language,
-                Notes, Cohort,
-            ]
-            .map(Some)
+            SPELLED_OUT.map(Some)
         );
         assert_eq!(
             fields(&[
@@ -732,12 +649,7 @@ mod tests {
                 "Notes",
                 "Cohort",
             ]),
-            [
-                Reference, LastName, FirstName, BirthDate, Phone, PhoneAlt, Address, Postcode,
-                City, Building, Staircase, Floor, Door, AccessCode, LivesAlone, Title, Language,
-                Notes, Cohort,
-            ]
-            .map(Some)
+            SPELLED_OUT.map(Some)
         );
         assert_eq!(
             fields(&["Ref", "Full name", "DOB", "Household size", "Apt"]),

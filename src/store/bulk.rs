@@ -269,6 +269,14 @@ fn stamp(t: DateTime<Utc>) -> String {
     )
 }
 
+fn opt_ts(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(stamp)
+}
+
+fn opt_day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(time::day)
+}
+
 /// Rows written by one INSERT statement: one statement per row would spend most of its
 /// time starting and finishing the statement.
 const ROWS_PER_STATEMENT: usize = 64;
@@ -286,20 +294,23 @@ impl Values<'_, '_> {
     }
 }
 
-/// Inserts `rows` into `table (columns)`, `ROWS_PER_STATEMENT` rows per statement;
-/// `bind` puts the values of one row in the order of `columns`.
-fn insert_many<T>(
-    tx: &Transaction,
-    table: &str,
-    columns: &[&str],
-    rows: &[T],
-    mut bind: impl FnMut(&mut Values, &T) -> rusqlite::Result<()>,
-) -> Result<()> {
-    let one = format!("({})", vec!["?"; columns.len()].join(", "));
+/// A kind of row `insert_bulk` writes: its table, its columns, and how one row binds
+/// its values in their order.
+trait Rows {
+    const TABLE: &str;
+    const COLUMNS: &[&str];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()>;
+}
+
+/// Inserts `rows` into their table, `ROWS_PER_STATEMENT` rows per statement.
+fn insert_many<T: Rows>(tx: &Transaction, rows: &[T]) -> Result<()> {
+    let one = format!("({})", vec!["?"; T::COLUMNS.len()].join(", "));
     let sql = |n: usize| {
         format!(
-            "INSERT INTO {table} ({}) VALUES {}",
-            columns.join(", "),
+            "INSERT INTO {} ({}) VALUES {}",
+            T::TABLE,
+            T::COLUMNS.join(", "),
             vec![one.as_str(); n].join(", ")
         )
     };
@@ -315,321 +326,343 @@ fn insert_many<T>(
             next: 0,
         };
         for row in chunk {
-            bind(&mut values, row)?;
+            row.bind(&mut values)?;
         }
         stmt.raw_execute()?;
     }
     Ok(())
 }
 
-fn insert_all(tx: &Transaction, b: &Bulk) -> Result<()> {
-    let ts = stamp;
-    let opt_ts = |t: Option<DateTime<Utc>>| t.map(stamp);
-    let opt_day = |d: Option<NaiveDate>| d.map(time::day);
+/// The columns a referral's and an intervention request's events share, after the id of
+/// what they happened to.
+fn put_event(
+    v: &mut Values,
+    status: &str,
+    note: &str,
+    operator_id: impl ToSql,
+    at: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    v.put(status)?;
+    v.put(note)?;
+    v.put(operator_id)?;
+    v.put(stamp(at))
+}
 
+/// Writes every table of `b`, parents before children.
+fn insert_all(tx: &Transaction, b: &Bulk) -> Result<()> {
+    insert_settings(tx, &b.settings)?;
+    insert_many(tx, &b.operators)?;
+    insert_many(tx, &b.cohorts)?;
+    insert_many(tx, &b.field_teams)?;
+    insert_many(tx, &b.tenants)?;
+    insert_many(tx, &b.shifts)?;
+    insert_many(tx, &b.calls)?;
+    insert_many(tx, &b.needs)?;
+    insert_many(tx, &b.referrals)?;
+    insert_many(tx, &b.referral_events)?;
+    insert_many(tx, &b.interventions)?;
+    insert_many(tx, &b.intervention_events)
+}
+
+/// Settings are few, and may replace the ones a new database starts with.
+fn insert_settings(tx: &Transaction, settings: &[(String, String)]) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )?;
-    for (key, value) in &b.settings {
+    for (key, value) in settings {
         stmt.execute(params![key, value])?;
     }
+    Ok(())
+}
 
-    insert_many(
-        tx,
-        "operators",
-        &[
-            "id",
-            "login",
-            "name",
-            "organisation",
-            "role",
-            "phone",
-            "email",
-            "created_at",
-        ],
-        &b.operators,
-        |v, o| {
-            v.put(o.id)?;
-            v.put(&o.login)?;
-            v.put(&o.name)?;
-            v.put(&o.organisation)?;
-            v.put(o.role.code())?;
-            v.put(&o.phone)?;
-            v.put(&o.email)?;
-            v.put(ts(o.created_at))
-        },
-    )?;
-    insert_many(
-        tx,
-        "cohorts",
-        &[
-            "id",
-            "name",
-            "priority",
-            "cadence_days",
-            "starts_on",
-            "created_at",
-        ],
-        &b.cohorts,
-        |v, c| {
-            v.put(c.id)?;
-            v.put(&c.name)?;
-            v.put(c.priority)?;
-            v.put(c.cadence_days)?;
-            v.put(time::day(c.starts_on))?;
-            v.put(ts(c.created_at))
-        },
-    )?;
-    insert_many(
-        tx,
-        "field_teams",
-        &["id", "name", "members"],
-        &b.field_teams,
-        |v, f| {
-            v.put(f.id)?;
-            v.put(&f.name)?;
-            v.put(&f.members)
-        },
-    )?;
-    insert_many(
-        tx,
-        "tenants",
-        &[
-            "id",
-            "external_ref",
-            "title",
-            "last_name",
-            "first_name",
-            "birth_date",
-            "phone",
-            "phone_alt",
-            "address",
-            "postcode",
-            "city",
-            "building",
-            "staircase",
-            "floor",
-            "door",
-            "access_code",
-            "lives_alone",
-            "cohort_id",
-            "language",
-            "status",
-            "paused_until",
-            "notes",
-            "due_at",
-            "callback_at",
-            "callback_operator_id",
-            "attempts_day",
-            "attempts_count",
-            "last_call_at",
-            "last_outcome",
-            "flag",
-            "created_at",
-            "updated_at",
-        ],
-        &b.tenants,
-        |v, t| {
-            let p = &t.person;
-            v.put(t.id)?;
-            v.put(&p.external_ref)?;
-            v.put(&p.title)?;
-            v.put(&p.last_name)?;
-            v.put(&p.first_name)?;
-            v.put(opt_day(p.birth_date))?;
-            v.put(&p.phone)?;
-            v.put(&p.phone_alt)?;
-            v.put(&p.address)?;
-            v.put(&p.postcode)?;
-            v.put(&p.city)?;
-            v.put(&p.building)?;
-            v.put(&p.staircase)?;
-            v.put(&p.floor)?;
-            v.put(&p.door)?;
-            v.put(&p.access_code)?;
-            v.put(p.lives_alone)?;
-            v.put(t.cohort_id)?;
-            v.put(if p.language.is_empty() {
-                "fr"
-            } else {
-                &p.language
-            })?;
-            v.put(t.status.code())?;
-            v.put(opt_day(t.paused_until))?;
-            v.put(&p.notes)?;
-            v.put(opt_ts(t.due_at))?;
-            v.put(opt_ts(t.callback_at))?;
-            v.put(t.callback_operator_id)?;
-            v.put(opt_day(t.attempts_day))?;
-            v.put(t.attempts_count)?;
-            v.put(opt_ts(t.last_call_at))?;
-            v.put(t.last_outcome.map(|o| o.code()))?;
-            v.put(t.flag.map(|f| f.code()))?;
-            v.put(ts(t.created_at))?;
-            v.put(ts(t.updated_at))
-        },
-    )?;
-    insert_many(
-        tx,
-        "shifts",
-        &[
-            "id",
-            "operator_id",
-            "started_at",
-            "ended_at",
-            "handover_note",
-        ],
-        &b.shifts,
-        |v, s| {
-            v.put(s.id)?;
-            v.put(s.operator_id)?;
-            v.put(ts(s.started_at))?;
-            v.put(opt_ts(s.ended_at))?;
-            v.put(&s.handover_note)
-        },
-    )?;
-    insert_many(
-        tx,
-        "calls",
-        &[
-            "id",
-            "save_id",
-            "tenant_id",
-            "operator_id",
-            "shift_id",
-            "started_at",
-            "ended_at",
-            "outcome",
-            "wellbeing",
-            "callback_at",
-            "hospitalised_until",
-            "notes",
-        ],
-        &b.calls,
-        |v, c| {
-            v.put(c.id)?;
-            v.put(&c.save_id)?;
-            v.put(c.tenant_id)?;
-            v.put(c.operator_id)?;
-            v.put(c.shift_id)?;
-            v.put(ts(c.started_at))?;
-            v.put(ts(c.ended_at))?;
-            v.put(c.outcome.code())?;
-            v.put(c.wellbeing.map(|w| w.code()))?;
-            v.put(opt_ts(c.callback_at))?;
-            v.put(opt_day(c.hospitalised_until))?;
-            v.put(&c.notes)
-        },
-    )?;
-    insert_many(
-        tx,
-        "needs",
-        &["call_id", "tenant_id", "category", "details"],
-        &b.needs,
-        |v, n| {
-            v.put(n.call_id)?;
-            v.put(n.tenant_id)?;
-            v.put(n.category.code())?;
-            v.put(&n.details)
-        },
-    )?;
-    insert_many(
-        tx,
-        "referrals",
-        &[
-            "id",
-            "tenant_id",
-            "call_id",
-            "service_id",
-            "category",
-            "status",
-            "note",
-            "follow_up_on",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ],
-        &b.referrals,
-        |v, r| {
-            v.put(r.id)?;
-            v.put(r.tenant_id)?;
-            v.put(r.call_id)?;
-            v.put(r.service_id)?;
-            v.put(r.category.code())?;
-            v.put(r.status.code())?;
-            v.put(&r.note)?;
-            v.put(opt_day(r.follow_up_on))?;
-            v.put(r.created_by)?;
-            v.put(ts(r.created_at))?;
-            v.put(ts(r.updated_at))
-        },
-    )?;
-    insert_many(
-        tx,
-        "referral_events",
-        &["referral_id", "status", "note", "operator_id", "at"],
-        &b.referral_events,
-        |v, e| {
-            v.put(e.referral_id)?;
-            v.put(e.status.code())?;
-            v.put(&e.note)?;
-            v.put(e.operator_id)?;
-            v.put(ts(e.at))
-        },
-    )?;
-    insert_many(
-        tx,
-        "interventions",
-        &[
-            "id",
-            "tenant_id",
-            "call_id",
-            "kind",
-            "urgency",
-            "status",
-            "wanted_at",
-            "place",
-            "details",
-            "team_id",
-            "planned_at",
-            "outcome",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ],
-        &b.interventions,
-        |v, i| {
-            v.put(i.id)?;
-            v.put(i.tenant_id)?;
-            v.put(i.call_id)?;
-            v.put(i.kind.code())?;
-            v.put(i.urgency.code())?;
-            v.put(i.status.code())?;
-            v.put(opt_ts(i.wanted_at))?;
-            v.put(&i.place)?;
-            v.put(&i.details)?;
-            v.put(i.team_id)?;
-            v.put(opt_ts(i.planned_at))?;
-            v.put(&i.outcome)?;
-            v.put(i.created_by)?;
-            v.put(ts(i.created_at))?;
-            v.put(ts(i.updated_at))
-        },
-    )?;
-    insert_many(
-        tx,
-        "intervention_events",
-        &["intervention_id", "status", "note", "operator_id", "at"],
-        &b.intervention_events,
-        |v, e| {
-            v.put(e.intervention_id)?;
-            v.put(e.status.code())?;
-            v.put(&e.note)?;
-            v.put(e.operator_id)?;
-            v.put(ts(e.at))
-        },
-    )
+impl Rows for BulkOperator {
+    const TABLE: &str = "operators";
+    const COLUMNS: &[&str] = &[
+        "id",
+        "login",
+        "name",
+        "organisation",
+        "role",
+        "phone",
+        "email",
+        "created_at",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.id)?;
+        v.put(&self.login)?;
+        v.put(&self.name)?;
+        v.put(&self.organisation)?;
+        v.put(self.role.code())?;
+        v.put(&self.phone)?;
+        v.put(&self.email)?;
+        v.put(stamp(self.created_at))
+    }
+}
+
+impl Rows for BulkCohort {
+    const TABLE: &str = "cohorts";
+    const COLUMNS: &[&str] = &[
+        "id",
+        "name",
+        "priority",
+        "cadence_days",
+        "starts_on",
+        "created_at",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.id)?;
+        v.put(&self.name)?;
+        v.put(self.priority)?;
+        v.put(self.cadence_days)?;
+        v.put(time::day(self.starts_on))?;
+        v.put(stamp(self.created_at))
+    }
+}
+
+impl Rows for BulkFieldTeam {
+    const TABLE: &str = "field_teams";
+    const COLUMNS: &[&str] = &["id", "name", "members"];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.id)?;
+        v.put(&self.name)?;
+        v.put(&self.members)
+    }
+}
+
+impl Rows for BulkTenant {
+    const TABLE: &str = "tenants";
+    const COLUMNS: &[&str] = &[
+        "id",
+        "external_ref",
+        "title",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "phone",
+        "phone_alt",
+        "address",
+        "postcode",
+        "city",
+        "building",
+        "staircase",
+        "floor",
+        "door",
+        "access_code",
+        "lives_alone",
+        "cohort_id",
+        "language",
+        "status",
+        "paused_until",
+        "notes",
+        "due_at",
+        "callback_at",
+        "callback_operator_id",
+        "attempts_day",
+        "attempts_count",
+        "last_call_at",
+        "last_outcome",
+        "flag",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        let p = &self.person;
+        v.put(self.id)?;
+        v.put(&p.external_ref)?;
+        v.put(&p.title)?;
+        v.put(&p.last_name)?;
+        v.put(&p.first_name)?;
+        v.put(opt_day(p.birth_date))?;
+        v.put(&p.phone)?;
+        v.put(&p.phone_alt)?;
+        v.put(&p.address)?;
+        v.put(&p.postcode)?;
+        v.put(&p.city)?;
+        v.put(&p.building)?;
+        v.put(&p.staircase)?;
+        v.put(&p.floor)?;
+        v.put(&p.door)?;
+        v.put(&p.access_code)?;
+        v.put(p.lives_alone)?;
+        v.put(self.cohort_id)?;
+        v.put(if p.language.is_empty() {
+            "fr"
+        } else {
+            &p.language
+        })?;
+        v.put(self.status.code())?;
+        v.put(opt_day(self.paused_until))?;
+        v.put(&p.notes)?;
+        v.put(opt_ts(self.due_at))?;
+        v.put(opt_ts(self.callback_at))?;
+        v.put(self.callback_operator_id)?;
+        v.put(opt_day(self.attempts_day))?;
+        v.put(self.attempts_count)?;
+        v.put(opt_ts(self.last_call_at))?;
+        v.put(self.last_outcome.map(|o| o.code()))?;
+        v.put(self.flag.map(|f| f.code()))?;
+        v.put(stamp(self.created_at))?;
+        v.put(stamp(self.updated_at))
+    }
+}
+
+impl Rows for BulkShift {
+    const TABLE: &str = "shifts";
+    const COLUMNS: &[&str] = &[
+        "id",
+        "operator_id",
+        "started_at",
+        "ended_at",
+        "handover_note",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.id)?;
+        v.put(self.operator_id)?;
+        v.put(stamp(self.started_at))?;
+        v.put(opt_ts(self.ended_at))?;
+        v.put(&self.handover_note)
+    }
+}
+
+impl Rows for BulkCall {
+    const TABLE: &str = "calls";
+    const COLUMNS: &[&str] = &[
+        "id",
+        "save_id",
+        "tenant_id",
+        "operator_id",
+        "shift_id",
+        "started_at",
+        "ended_at",
+        "outcome",
+        "wellbeing",
+        "callback_at",
+        "hospitalised_until",
+        "notes",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.id)?;
+        v.put(&self.save_id)?;
+        v.put(self.tenant_id)?;
+        v.put(self.operator_id)?;
+        v.put(self.shift_id)?;
+        v.put(stamp(self.started_at))?;
+        v.put(stamp(self.ended_at))?;
+        v.put(self.outcome.code())?;
+        v.put(self.wellbeing.map(|w| w.code()))?;
+        v.put(opt_ts(self.callback_at))?;
+        v.put(opt_day(self.hospitalised_until))?;
+        v.put(&self.notes)
+    }
+}
+
+impl Rows for BulkNeed {
+    const TABLE: &str = "needs";
+    const COLUMNS: &[&str] = &["call_id", "tenant_id", "category", "details"];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.call_id)?;
+        v.put(self.tenant_id)?;
+        v.put(self.category.code())?;
+        v.put(&self.details)
+    }
+}
+
+impl Rows for BulkReferral {
+    const TABLE: &str = "referrals";
+    const COLUMNS: &[&str] = &[
+        "id",
+        "tenant_id",
+        "call_id",
+        "service_id",
+        "category",
+        "status",
+        "note",
+        "follow_up_on",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.id)?;
+        v.put(self.tenant_id)?;
+        v.put(self.call_id)?;
+        v.put(self.service_id)?;
+        v.put(self.category.code())?;
+        v.put(self.status.code())?;
+        v.put(&self.note)?;
+        v.put(opt_day(self.follow_up_on))?;
+        v.put(self.created_by)?;
+        v.put(stamp(self.created_at))?;
+        v.put(stamp(self.updated_at))
+    }
+}
+
+impl Rows for BulkReferralEvent {
+    const TABLE: &str = "referral_events";
+    const COLUMNS: &[&str] = &["referral_id", "status", "note", "operator_id", "at"];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.referral_id)?;
+        put_event(v, self.status.code(), &self.note, self.operator_id, self.at)
+    }
+}
+
+impl Rows for BulkIntervention {
+    const TABLE: &str = "interventions";
+    const COLUMNS: &[&str] = &[
+        "id",
+        "tenant_id",
+        "call_id",
+        "kind",
+        "urgency",
+        "status",
+        "wanted_at",
+        "place",
+        "details",
+        "team_id",
+        "planned_at",
+        "outcome",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.id)?;
+        v.put(self.tenant_id)?;
+        v.put(self.call_id)?;
+        v.put(self.kind.code())?;
+        v.put(self.urgency.code())?;
+        v.put(self.status.code())?;
+        v.put(opt_ts(self.wanted_at))?;
+        v.put(&self.place)?;
+        v.put(&self.details)?;
+        v.put(self.team_id)?;
+        v.put(opt_ts(self.planned_at))?;
+        v.put(&self.outcome)?;
+        v.put(self.created_by)?;
+        v.put(stamp(self.created_at))?;
+        v.put(stamp(self.updated_at))
+    }
+}
+
+impl Rows for BulkInterventionEvent {
+    const TABLE: &str = "intervention_events";
+    const COLUMNS: &[&str] = &["intervention_id", "status", "note", "operator_id", "at"];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.intervention_id)?;
+        put_event(v, self.status.code(), &self.note, self.operator_id, self.at)
+    }
 }
 
 #[cfg(test)]

@@ -85,15 +85,9 @@ const fn health(name: &'static str, sql: &'static str, kind: Kind) -> Column {
 
 use Kind::{Bool, Code, Day, Instant, Int, Phone, Text};
 
-const REFERRALS: &[Column] = &[
-    col("referral_id", "r.id", Int),
-    col("created_at", "r.created_at", Instant),
-    col("updated_at", "r.updated_at", Instant),
-    col("status", "r.status", Code),
-    col("category", "r.category", Code),
-    col("service_code", "s.code", Code),
-    col("service_name", "s.name_fr", Code),
-    col("follow_up_on", "r.follow_up_on", Day),
+/// Who a referral or an intervention request is for, and where they live (up to the
+/// door): the same columns in both exports.
+const TENANT_AT_HOME: &[Column] = &[
     col("tenant_ref", "t.external_ref", Text),
     col("tenant_title", "t.title", Text),
     col("tenant_last_name", "t.last_name", Text),
@@ -105,45 +99,56 @@ const REFERRALS: &[Column] = &[
     col("staircase", "t.staircase", Text),
     col("floor", "t.floor", Text),
     col("door", "t.door", Text),
+];
+
+/// The tenant's town and household, and who wrote the row, after the address.
+const TOWN_AND_AUTHOR: &[Column] = &[
     col("postcode", "t.postcode", Text),
     col("city", "t.city", Text),
     col("lives_alone", "t.lives_alone", Bool),
     col("created_by", "o.name", Text),
-    health("note", "r.note", Text),
 ];
 
-const INTERVENTIONS: &[Column] = &[
-    col("intervention_id", "i.id", Int),
-    col("created_at", "i.created_at", Instant),
-    col("updated_at", "i.updated_at", Instant),
-    col("kind", "i.kind", Code),
-    col("urgency", "i.urgency", Code),
-    col("status", "i.status", Code),
-    col("wanted_at", "i.wanted_at", Instant),
-    col("place", "i.place", Text),
-    col("team", "f.name", Text),
-    col("planned_at", "i.planned_at", Instant),
-    col("tenant_ref", "t.external_ref", Text),
-    col("tenant_title", "t.title", Text),
-    col("tenant_last_name", "t.last_name", Text),
-    col("tenant_first_name", "t.first_name", Text),
-    col("tenant_phone", "t.phone", Phone),
-    col("tenant_phone_alt", "t.phone_alt", Phone),
-    col("address", "t.address", Text),
-    col("building", "t.building", Text),
-    col("staircase", "t.staircase", Text),
-    col("floor", "t.floor", Text),
-    col("door", "t.door", Text),
-    col("access_code", "t.access_code", Text),
-    col("postcode", "t.postcode", Text),
-    col("city", "t.city", Text),
-    col("lives_alone", "t.lives_alone", Bool),
-    col("created_by", "o.name", Text),
-    health("details", "i.details", Text),
-    health("outcome", "i.outcome", Text),
+const REFERRALS: &[&[Column]] = &[
+    &[
+        col("referral_id", "r.id", Int),
+        col("created_at", "r.created_at", Instant),
+        col("updated_at", "r.updated_at", Instant),
+        col("status", "r.status", Code),
+        col("category", "r.category", Code),
+        col("service_code", "s.code", Code),
+        col("service_name", "s.name_fr", Code),
+        col("follow_up_on", "r.follow_up_on", Day),
+    ],
+    TENANT_AT_HOME,
+    TOWN_AND_AUTHOR,
+    &[health("note", "r.note", Text)],
 ];
 
-const CALLS: &[Column] = &[
+const INTERVENTIONS: &[&[Column]] = &[
+    &[
+        col("intervention_id", "i.id", Int),
+        col("created_at", "i.created_at", Instant),
+        col("updated_at", "i.updated_at", Instant),
+        col("kind", "i.kind", Code),
+        col("urgency", "i.urgency", Code),
+        col("status", "i.status", Code),
+        col("wanted_at", "i.wanted_at", Instant),
+        col("place", "i.place", Text),
+        col("team", "f.name", Text),
+        col("planned_at", "i.planned_at", Instant),
+    ],
+    TENANT_AT_HOME,
+    // The field team needs the access code to get in.
+    &[col("access_code", "t.access_code", Text)],
+    TOWN_AND_AUTHOR,
+    &[
+        health("details", "i.details", Text),
+        health("outcome", "i.outcome", Text),
+    ],
+];
+
+const CALLS: &[&[Column]] = &[&[
     col("call_id", "c.id", Int),
     col("started_at", "c.started_at", Instant),
     col("ended_at", "c.ended_at", Instant),
@@ -175,9 +180,9 @@ const CALLS: &[Column] = &[
         Text,
     ),
     health("notes", "c.notes", Text),
-];
+]];
 
-const TENANTS: &[Column] = &[
+const TENANTS: &[&[Column]] = &[&[
     col("tenant_id", "t.id", Int),
     col("tenant_ref", "t.external_ref", Text),
     col("title", "t.title", Text),
@@ -205,10 +210,18 @@ const TENANTS: &[Column] = &[
     col("last_outcome", "t.last_outcome", Code),
     col("flag", "t.flag", Code),
     health("notes", "t.notes", Text),
-];
+]];
 
-/// The tables of each export and the column its period is read on.
-fn source(what: Export) -> (&'static [Column], &'static str, &'static str, &'static str) {
+/// The columns of each export (in parts, in order), its tables, the column its period is
+/// read on and its order.
+fn source(
+    what: Export,
+) -> (
+    &'static [&'static [Column]],
+    &'static str,
+    &'static str,
+    &'static str,
+) {
     match what {
         Export::Referrals => (
             REFERRALS,
@@ -248,6 +261,8 @@ fn chosen(what: Export, include_health: bool) -> impl Iterator<Item = &'static C
     source(what)
         .0
         .iter()
+        .copied()
+        .flatten()
         .filter(move |c| include_health || !c.health)
 }
 
@@ -261,6 +276,8 @@ pub fn health_columns(what: Export) -> Vec<&'static str> {
     source(what)
         .0
         .iter()
+        .copied()
+        .flatten()
         .filter(|c| c.health)
         .map(|c| c.name)
         .collect()

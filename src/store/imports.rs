@@ -176,7 +176,7 @@ impl Store {
             &[("updated_at", format!("?{}", cohort_param + 1))],
         );
         let stamp = time::ts(now);
-        self.import_write(dry_run, |tx| {
+        self.import_write("import_tenants", dry_run, now, |tx| {
             let mut find = tx.prepare_cached("SELECT id FROM tenants WHERE external_ref = ?1")?;
             let mut update = tx.prepare(&update)?;
             let mut insert = tx.prepare(
@@ -234,16 +234,6 @@ impl Store {
                 };
                 out.push(done);
             }
-            if !dry_run {
-                shifts::audit(
-                    tx,
-                    now,
-                    None,
-                    "import_tenants",
-                    None,
-                    &ImportCounts::of(&out).to_string(),
-                )?;
-            }
             Ok(out)
         })
     }
@@ -268,7 +258,7 @@ impl Store {
         compared.push(("active", "1".to_string()));
         let update = update_sql("operators", &compared, &[]);
         let stamp = time::ts(now);
-        self.import_write(dry_run, |tx| {
+        self.import_write("import_operators", dry_run, now, |tx| {
             let mut find =
                 tx.prepare_cached("SELECT id FROM operators WHERE login = ?1 COLLATE NOCASE")?;
             let mut update = tx.prepare(&update)?;
@@ -307,16 +297,6 @@ impl Store {
                 };
                 out.push(done);
             }
-            if !dry_run {
-                shifts::audit(
-                    tx,
-                    now,
-                    None,
-                    "import_operators",
-                    None,
-                    &ImportCounts::of(&out).to_string(),
-                )?;
-            }
             Ok(out)
         })
     }
@@ -332,15 +312,21 @@ impl Store {
         )
     }
 
-    /// Runs `f` in one write transaction; a dry run rolls its changes back inside it.
-    fn import_write<T>(
+    /// Runs `f` in one write transaction and records what it did in the audit log
+    /// as `action`; a dry run rolls its changes back inside it and records nothing.
+    fn import_write(
         &mut self,
+        action: &str,
         dry_run: bool,
-        mut f: impl FnMut(&Transaction) -> Result<T>,
-    ) -> Result<T> {
+        now: DateTime<Utc>,
+        mut f: impl FnMut(&Transaction) -> Result<Vec<Upserted>>,
+    ) -> Result<Vec<Upserted>> {
         self.write(|tx| {
             if !dry_run {
-                return f(tx);
+                let out = f(tx)?;
+                let counts = ImportCounts::of(&out).to_string();
+                shifts::audit(tx, now, None, action, None, &counts)?;
+                return Ok(out);
             }
             tx.execute_batch("SAVEPOINT dry_run")?;
             let out = f(tx);

@@ -44,8 +44,8 @@ use ratatui::layout::Size;
 pub use action::Action;
 pub use app::{App, Options};
 
-use crate::commands::Context;
 use crate::config::Config;
+use crate::context::Context;
 use crate::i18n::Lang;
 
 /// The smallest terminal the screens are laid out for.
