@@ -5,8 +5,13 @@ mod common;
 
 use rusqlite::Connection;
 
+/// The loads of this file run one at a time: each is measured under its own processes,
+/// not under the other test's as well.
+static ONE_LOAD_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn eight_processes_empty_the_queue_without_double_claims_or_lost_saves() {
+    let _turn = ONE_LOAD_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let tenants = 400;
     let db = common::fixture(dir.path(), 2, tenants);
@@ -88,6 +93,7 @@ fn eight_processes_empty_the_queue_without_double_claims_or_lost_saves() {
 
 #[test]
 fn the_wal_is_started_afresh_while_many_processes_save_without_a_pause() {
+    let _turn = ONE_LOAD_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // Operators' reads never stop; they must not keep SQLite from copying the WAL into
     // the file and starting it again, or it grows by megabytes a second all day.
     let dir = tempfile::tempdir().unwrap();
