@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
+use super::app::{App, Ui};
 use super::keys::Scope;
 use super::popup::{InterventionForm, Popup, ReferralForm, Reply, centered, frame_box};
 use super::queue::phone_text;
@@ -278,7 +278,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                         by,
                         now,
                     );
-                    match saved(app, result, &tenant, now, "quick.referral_saved") {
+                    match saved(app, result, &tenant, "quick.referral_saved") {
                         true => return,
                         false => Stage::Referral { tenant, form },
                     }
@@ -310,7 +310,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                     } else {
                         "quick.intervention_saved"
                     };
-                    match saved(app, result, &tenant, now, key) {
+                    match saved(app, result, &tenant, key) {
                         true => return,
                         false => Stage::Intervention { tenant, form },
                     }
@@ -327,12 +327,11 @@ fn saved(
     app: &mut App,
     result: Result<i64, StoreError>,
     tenant: &Found,
-    now: DateTime<Utc>,
     key: &'static str,
 ) -> bool {
     match result {
         Ok(_) => {
-            reload_screen(app, now);
+            app.reload();
             app.info(app.lang.f(key, &[("name", &tenant.name)]));
             true
         }
@@ -341,18 +340,6 @@ fn saved(
             false
         }
     }
-}
-
-/// Reloads the screen below a change made elsewhere (the queue's card, the lists).
-pub fn reload_screen(app: &mut App, now: DateTime<Utc>) {
-    match &app.screen {
-        Screen::Queue(_) => app.open_queue(now),
-        Screen::FollowUp(_) => super::followup::reload(app),
-        Screen::Dispatch(_) => super::dispatch::reload(app),
-        Screen::Call(_) => super::referral_check::reload_card(app),
-        _ => {}
-    }
-    app.refresh_stats();
 }
 
 fn referral_form(ui: &Ui) -> ReferralForm {
