@@ -16,7 +16,6 @@ pub mod help;
 pub mod keys;
 pub mod popup;
 pub mod queue;
-pub mod quick;
 pub mod referral_check;
 pub mod report;
 pub mod rows;
@@ -27,6 +26,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 pub mod when;
+pub mod widgets;
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Action;
 use super::app::{App, Screen};
 use super::effect::Ctx;
-use super::{call, dispatch, followup, popup, queue, quick, report, signin, summary};
+use super::{call, dispatch, followup, popup, queue, report, signin, summary};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -52,7 +52,7 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         return;
     }
     if action == Action::QuickEntry {
-        quick::open(app);
+        popup::quick_entry::open(app);
         return;
     }
     let ctx = Ctx {

@@ -5,6 +5,7 @@ pub mod choice;
 mod confirm;
 pub mod handover;
 mod intervention;
+pub mod quick_entry;
 mod referral;
 
 use chrono::{DateTime, Utc};
@@ -31,7 +32,7 @@ pub enum Popup {
     },
     Referral(ReferralForm),
     Intervention(InterventionForm),
-    Quick(Box<super::quick::QuickEntry>),
+    Quick(Box<quick_entry::QuickEntry>),
     Choice(Box<choice::ChoiceForm>),
     /// End of shift: the note for the next shift.
     HandoverNote(HandoverNoteForm),
@@ -131,7 +132,7 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                 }
             }
         }
-        Popup::Quick(q) => super::quick::update(app, q, action, now),
+        Popup::Quick(q) => quick_entry::update(app, q, action, now),
         Popup::Choice(mut form) => match form.apply(action) {
             Reply::Keep => app.popup = Some(Popup::Choice(form)),
             Reply::Cancel => {}
@@ -195,7 +196,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Popup::Referral(f) => f.render(&app.services, &ui, f.area(&app.services, &ui, size), frame),
         Popup::Intervention(f) => f.render(&ui, f.area(&ui, size), frame),
-        Popup::Quick(q) => super::quick::render(q, app, &ui, size, frame),
+        Popup::Quick(q) => quick_entry::render(q, app, &ui, size, frame),
         Popup::Choice(f) => f.render(&ui, size, frame),
         Popup::HandoverNote(f) => handover::render_note(f, &ui, size, frame),
         Popup::HandOver(p) => handover::render_hand_over(p, &ui, size, frame),

@@ -11,16 +11,16 @@ use ratatui::layout::{Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::action::Action;
-use super::app::{App, Ui};
-use super::keys::Scope;
-use super::popup::{InterventionForm, Popup, ReferralForm, Reply, centered, frame_box};
-use super::queue::phone_text;
-use super::rows::{clip, pad};
-use super::text_field::TextField;
+use super::{InterventionForm, Popup, ReferralForm, Reply, centered, frame_box};
 use crate::domain::Urgency;
 use crate::domain::search::TenantIndex;
 use crate::store::{StoreError, Tenant};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Ui};
+use crate::tui::keys::Scope;
+use crate::tui::rows::{clip, pad};
+use crate::tui::text_field::TextField;
+use crate::tui::widgets::tenant_card::phone_text;
 
 /// How many results are shown.
 const SHOWN: usize = 8;
@@ -345,7 +345,7 @@ fn saved(
 fn referral_form(ui: &Ui) -> ReferralForm {
     ReferralForm {
         editing: None,
-        focus: super::popup::RefField::Category,
+        focus: super::RefField::Category,
         category: 0,
         service: 0,
         note: TextField::default(),
@@ -361,7 +361,7 @@ fn referral_form(ui: &Ui) -> ReferralForm {
 fn intervention_form(place: String) -> InterventionForm {
     InterventionForm {
         editing: None,
-        focus: super::popup::IntField::Kind,
+        focus: super::IntField::Kind,
         kind: 0,
         urgency: 0,
         when: TextField::default(),
@@ -382,7 +382,7 @@ fn place_of(t: &Tenant, ui: &Ui) -> String {
     if !city.is_empty() {
         parts.push(city);
     }
-    parts.extend(super::address::access_parts(l, t));
+    parts.extend(crate::tui::address::access_parts(l, t));
     parts.join(", ")
 }
 
