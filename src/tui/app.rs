@@ -10,11 +10,12 @@ use ratatui::layout::Size;
 use super::call::CallState;
 use super::dispatch::DispatchState;
 use super::draft::{Draft, Drafts, Found};
+use super::effect::{Ctx, Effect};
 use super::followup::FollowUpState;
 use super::keys::Scope;
 use super::popup::Popup;
+use super::popup::quick_entry::QuickIndex;
 use super::queue::QueueState;
-use super::quick::QuickIndex;
 use super::report::ReportState;
 use super::signin::SignInState;
 use super::summary::SummaryState;
@@ -249,18 +250,53 @@ impl App {
 
     /// A store error in the operator's words.
     pub fn store_error_text(&self, e: &StoreError) -> String {
-        let l = self.lang;
-        match e {
-            StoreError::Busy => l.t("errors.busy").to_string(),
-            StoreError::ClaimLost => l.t("errors.claim_lost").to_string(),
-            StoreError::DiskFull => l.t("errors.disk_full").to_string(),
-            StoreError::DiskIo(_) => l.t("errors.disk_io").to_string(),
-            StoreError::NotSynced(_) => l.t("errors.not_synced").to_string(),
-            StoreError::ReadOnly(_) => l.t("errors.read_only").to_string(),
-            StoreError::HeldBy(name) => l.f("errors.tenant_taken", &[("name", name)]),
-            StoreError::Invalid(m) => l.f("errors.other", &[("error", m)]),
-            other => l.f("errors.other", &[("error", &other.to_string())]),
+        store_error_text(self.lang, e)
+    }
+
+    /// Applies what a screen or popup asked for: the only place where the current
+    /// screen and the popup are replaced.
+    pub fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::None => {}
+            Effect::Show(screen) => self.screen = screen,
+            Effect::Queue => self.open_queue(self.now),
+            Effect::Popup(p) => self.popup = Some(p),
+            Effect::Reload => self.reload(),
+            Effect::Info(text) => self.info(text),
+            Effect::Error(text) => self.error(text),
+            Effect::Fail(e) => self.store_error(&e),
+            Effect::Then(effects) => effects.into_iter().for_each(|e| self.apply(e)),
         }
+    }
+
+    /// What screens read while they handle an action.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            store: &self.store,
+            rules: &self.rules,
+            session: self.session.as_ref(),
+            ui: self.ui(),
+        }
+    }
+
+    /// Reloads the current screen after a change made elsewhere (the queue's card,
+    /// the lists, the card of the tenant on the call).
+    pub fn reload(&mut self) {
+        let ctx = Ctx {
+            store: &self.store,
+            rules: &self.rules,
+            session: self.session.as_ref(),
+            ui: self.ui(),
+        };
+        let effect = match &mut self.screen {
+            Screen::Queue(_) => Effect::Queue,
+            Screen::FollowUp(f) => f.reload(&ctx),
+            Screen::Dispatch(d) => d.reload(&ctx),
+            Screen::Call(c) => c.reload_card(&ctx),
+            _ => Effect::None,
+        };
+        self.apply(effect);
+        self.refresh_stats();
     }
 
     /// Signs `operator` in: starts a shift, remembers the choice on this machine,
@@ -375,5 +411,20 @@ impl App {
             }
         }
         self.quit = true;
+    }
+}
+
+/// A store error in the operator's words.
+pub fn store_error_text(l: Lang, e: &StoreError) -> String {
+    match e {
+        StoreError::Busy => l.t("errors.busy").to_string(),
+        StoreError::ClaimLost => l.t("errors.claim_lost").to_string(),
+        StoreError::DiskFull => l.t("errors.disk_full").to_string(),
+        StoreError::DiskIo(_) => l.t("errors.disk_io").to_string(),
+        StoreError::NotSynced(_) => l.t("errors.not_synced").to_string(),
+        StoreError::ReadOnly(_) => l.t("errors.read_only").to_string(),
+        StoreError::HeldBy(name) => l.f("errors.tenant_taken", &[("name", name)]),
+        StoreError::Invalid(m) => l.f("errors.other", &[("error", m)]),
+        other => l.f("errors.other", &[("error", &other.to_string())]),
     }
 }

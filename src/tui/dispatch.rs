@@ -10,12 +10,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
-use super::choice::{ChoiceForm, Purpose};
-use super::followup::{alert_style, close_form};
+use super::app::{App, Screen, Ui, store_error_text};
+use super::effect::{Ctx, Effect};
+use super::followup::{alert_style, close, close_form, saved};
+use super::popup::Popup;
+use super::popup::choice::{Answer, ChoiceForm, Purpose};
 use super::rows::{clip, pad, wrap};
+use super::when;
+use crate::domain::InterventionStatus;
 use crate::domain::lifecycle::emergency_waiting_too_long;
-use crate::domain::{InterventionStatus, Role};
 use crate::i18n::Lang;
 use crate::store::{Event, InterventionFilter, InterventionRow, Store, StoreError};
 
@@ -53,74 +56,49 @@ impl DispatchState {
 }
 
 /// Opens dispatch for a coordinator; an operator is told it is not theirs.
-pub fn open(app: &mut App) {
-    let Some(role) = app.session.as_ref().map(|s| s.operator.role) else {
-        return;
-    };
-    if role != Role::Coordinator {
-        app.error(app.lang.t("dispatch.coordinators_only").to_string());
-        return;
-    }
-    load(app, None);
-}
-
-pub fn reload(app: &mut App) {
-    if let Screen::Dispatch(d) = &app.screen {
-        let keep = Some(d.selected);
-        load(app, keep);
+pub fn open(ctx: &Ctx) -> Effect {
+    match ctx.who() {
+        None => Effect::None,
+        Some((_, false)) => Effect::Error(ctx.ui.lang.t("dispatch.coordinators_only").to_string()),
+        Some((_, true)) => Effect::show(DispatchState::load(ctx.store, None), |s| {
+            Screen::Dispatch(Box::new(s))
+        }),
     }
 }
 
-fn load(app: &mut App, keep: Option<usize>) {
-    match DispatchState::load(&app.store, keep) {
-        Ok(s) => app.screen = Screen::Dispatch(Box::new(s)),
-        Err(e) => {
-            app.store_error(&e);
+impl DispatchState {
+    /// Reloads the list, keeping the place.
+    pub fn reload(&mut self, ctx: &Ctx) -> Effect {
+        let loaded = DispatchState::load(ctx.store, Some(self.selected));
+        Effect::replace(self, loaded)
+    }
+
+    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        if let Some(i) = super::rows::moved_to(action, self.selected, self.items.len()) {
+            self.selected = i;
+            return Effect::fail_on(self.load_history(ctx.store));
         }
-    }
-}
-
-pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    let Screen::Dispatch(d) = &mut app.screen else {
-        return;
-    };
-    if let Some(i) = super::rows::moved_to(action, d.selected, d.items.len()) {
-        d.selected = i;
-        if let Err(e) = d.load_history(&app.store) {
-            app.store_error(&e);
-        }
-        return;
-    }
-    let item = d.selected_item().cloned();
-    match action {
-        Action::Back | Action::Interrupt => app.open_queue(now),
-        Action::Refresh => reload(app),
-        Action::Confirm | Action::Assign => {
-            if let Some(i) = item {
-                assign_form(app, &i);
+        let item = self.selected_item();
+        match action {
+            Action::Back | Action::Interrupt => Effect::Queue,
+            Action::Refresh => self.reload(ctx),
+            Action::Confirm | Action::Assign => item.map_or(Effect::None, |i| assign_form(ctx, i)),
+            Action::Close => {
+                item.map_or(Effect::None, |i| Effect::Popup(close_form(i, ctx.ui.lang)))
             }
+            _ => Effect::None,
         }
-        Action::Close => {
-            if let Some(i) = item {
-                app.popup = Some(close_form(&i, app.lang));
-            }
-        }
-        _ => {}
     }
 }
 
-fn assign_form(app: &mut App, i: &InterventionRow) {
-    let l = app.lang;
-    let teams: Vec<_> = match app.store.field_teams() {
+fn assign_form(ctx: &Ctx, i: &InterventionRow) -> Effect {
+    let l = ctx.ui.lang;
+    let teams: Vec<_> = match ctx.store.field_teams() {
         Ok(t) => t.into_iter().filter(|t| t.active).collect(),
-        Err(e) => {
-            app.store_error(&e);
-            return;
-        }
+        Err(e) => return Effect::Fail(e),
     };
     if teams.is_empty() {
-        app.error(l.t("dispatch.no_team").to_string());
-        return;
+        return Effect::Error(l.t("dispatch.no_team").to_string());
     }
     let choices = teams
         .iter()
@@ -146,15 +124,44 @@ fn assign_form(app: &mut App, i: &InterventionRow) {
     form.note_hint = l.t("dispatch.planned_hint").to_string();
     // A request already given to a team starts from that team.
     if let Some(team) = &i.team
-        && let Some(at) = app.store.field_teams().ok().and_then(|ts| {
-            ts.into_iter()
-                .filter(|t| t.active)
-                .position(|t| &t.name == team)
-        })
+        && let Some(at) = teams.iter().position(|t| &t.name == team)
     {
         form.choice = at;
     }
-    app.popup = Some(super::popup::Popup::Choice(Box::new(form)));
+    Effect::Popup(Popup::Choice(Box::new(form)))
+}
+
+/// Acts on the answer of a popup this screen opened: gives a request to a field team
+/// for a planned time (the note), or closes it.
+pub fn answer(
+    store: &mut Store,
+    answer: &Answer,
+    ui: &Ui,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Effect, String> {
+    let l = ui.lang;
+    let done = match &answer.purpose {
+        Purpose::Assign { id, teams } => {
+            let planned = if answer.note.is_empty() {
+                None
+            } else {
+                let at = when::instant(&answer.note, ui.today(), ui.tz, None)
+                    .map_err(|_| l.t("errors.date_invalid").to_string())?;
+                Some(at)
+            };
+            let team = teams
+                .get(answer.choice)
+                .ok_or_else(|| l.t("dispatch.no_team").to_string())?;
+            store
+                .assign_intervention(*id, *team, planned, by, now)
+                .map_err(|e| store_error_text(l, &e))?;
+            "choice.assigned"
+        }
+        Purpose::Close { id } => close(store, l, *id, answer, by, now)?,
+        _ => return Ok(Effect::None),
+    };
+    Ok(saved(l, done))
 }
 
 fn what(i: &InterventionRow, l: Lang) -> String {

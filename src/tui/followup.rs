@@ -10,12 +10,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
-use super::choice::{ChoiceForm, Purpose};
+use super::app::{App, Screen, Ui, store_error_text};
+use super::effect::{Ctx, Effect};
 use super::popup::Popup;
+use super::popup::choice::{Answer, ChoiceForm, Purpose};
 use super::rows::{clip, pad};
-use crate::domain::lifecycle::{InterventionOutcome, emergency_waiting_too_long, referral_step};
-use crate::domain::{InterventionStatus, NeedCategory, ReferralStatus, Role, Rules, Urgency};
+use crate::domain::lifecycle::{
+    InterventionOutcome, TransitionError, emergency_waiting_too_long, referral_step,
+};
+use crate::domain::{InterventionStatus, NeedCategory, ReferralStatus, Rules, Urgency};
 use crate::i18n::Lang;
 use crate::store::{
     Event, InterventionFilter, InterventionRow, ReferralFilter, ReferralRow, Store, StoreError,
@@ -209,93 +212,142 @@ impl FollowUpState {
     }
 }
 
-fn who(app: &App) -> Option<(i64, bool)> {
-    app.session
-        .as_ref()
-        .map(|s| (s.operator.id, s.operator.role == Role::Coordinator))
-}
-
 /// Opens the follow-up screen (a coordinator starts with everyone's requests).
-pub fn open(app: &mut App) {
-    let Some((_, coordinator)) = who(app) else {
-        return;
+pub fn open(ctx: &Ctx) -> Effect {
+    let Some((operator, coordinator)) = ctx.who() else {
+        return Effect::None;
     };
     let filters = Filters {
         mine: !coordinator,
         ..Filters::default()
     };
-    load(app, filters, None);
+    Effect::show(
+        FollowUpState::load(ctx.store, operator, coordinator, filters, ctx.rules, None),
+        |s| Screen::FollowUp(Box::new(s)),
+    )
 }
 
-/// Reloads the list after a change, keeping the filters and the place.
-pub fn reload(app: &mut App) {
-    if let Screen::FollowUp(f) = &app.screen {
-        let (filters, keep) = (f.filters.clone(), Some(f.selected));
-        load(app, filters, keep);
+impl FollowUpState {
+    /// Reloads the list after a change, keeping the filters and the place.
+    pub fn reload(&mut self, ctx: &Ctx) -> Effect {
+        self.show(ctx, self.filters.clone(), Some(self.selected))
     }
-}
 
-fn load(app: &mut App, filters: Filters, keep: Option<usize>) {
-    let Some((op, coordinator)) = who(app) else {
-        return;
-    };
-    match FollowUpState::load(&app.store, op, coordinator, filters, &app.rules, keep) {
-        Ok(s) => app.screen = Screen::FollowUp(Box::new(s)),
-        Err(e) => {
-            app.store_error(&e);
-        }
+    fn show(&mut self, ctx: &Ctx, filters: Filters, keep: Option<usize>) -> Effect {
+        let Some((operator, coordinator)) = ctx.who() else {
+            return Effect::None;
+        };
+        let loaded =
+            FollowUpState::load(ctx.store, operator, coordinator, filters, ctx.rules, keep);
+        Effect::replace(self, loaded)
     }
-}
 
-pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    let Screen::FollowUp(f) = &mut app.screen else {
-        return;
-    };
-    if let Some(i) = super::rows::moved_to(action, f.selected, f.items.len()) {
-        f.selected = i;
-        if let Err(e) = f.load_history(&app.store) {
-            app.store_error(&e);
+    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        if let Some(i) = super::rows::moved_to(action, self.selected, self.items.len()) {
+            self.selected = i;
+            return Effect::fail_on(self.load_history(ctx.store));
         }
-        return;
-    }
-    let mut filters = f.filters.clone();
-    match action {
-        Action::Back | Action::Interrupt => {
-            app.open_queue(now);
-            return;
-        }
-        Action::Refresh => {
-            reload(app);
-            return;
-        }
-        Action::FilterStatus => filters.status = cycle(filters.status, &STATUSES),
-        Action::FilterCategory => {
-            filters.category = cycle(filters.category, NeedCategory::ALL);
-            filters.urgency = None;
-        }
-        Action::FilterUrgency => {
-            filters.urgency = cycle(filters.urgency, Urgency::ALL);
-            filters.category = None;
-        }
-        Action::FilterMine if f.coordinator => filters.mine = !filters.mine,
-        Action::FilterMine => {
-            app.info(app.lang.t("followup.operators_see_theirs").to_string());
-            return;
-        }
-        Action::Confirm => {
-            if let Some(item) = f.selected_item().cloned() {
-                app.popup = change_form(&item, app.lang);
+        let l = ctx.ui.lang;
+        let mut filters = self.filters.clone();
+        match action {
+            Action::Back | Action::Interrupt => return Effect::Queue,
+            Action::Refresh => return self.reload(ctx),
+            Action::FilterStatus => filters.status = cycle(filters.status, &STATUSES),
+            Action::FilterCategory => {
+                filters.category = cycle(filters.category, NeedCategory::ALL);
+                filters.urgency = None;
             }
-            return;
+            Action::FilterUrgency => {
+                filters.urgency = cycle(filters.urgency, Urgency::ALL);
+                filters.category = None;
+            }
+            Action::FilterMine if self.coordinator => filters.mine = !filters.mine,
+            Action::FilterMine => {
+                return Effect::Info(l.t("followup.operators_see_theirs").to_string());
+            }
+            Action::Confirm => {
+                return match self.selected_item() {
+                    Some(item) => Effect::Popup(change_form(item, l)),
+                    None => Effect::None,
+                };
+            }
+            _ => return Effect::None,
         }
-        _ => return,
+        self.show(ctx, filters, None)
     }
-    load(app, filters, None);
+}
+
+/// Acts on the answer of a popup this screen opened: moves a referral on, or closes
+/// an intervention request. A refusal goes back to the popup, in the operator's words.
+pub fn answer(
+    store: &mut Store,
+    answer: &Answer,
+    l: Lang,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Effect, String> {
+    let done = match &answer.purpose {
+        Purpose::ReferralStatus { id, to } => match to.get(answer.choice) {
+            Some(to) => move_referral(store, l, *id, *to, &answer.note, by, now)?,
+            None => "choice.unchanged",
+        },
+        Purpose::Close { id } => close(store, l, *id, answer, by, now)?,
+        _ => return Ok(Effect::None),
+    };
+    Ok(saved(l, done))
+}
+
+/// What follows a change saved from a popup: the screen shows it, and says so.
+pub fn saved(l: Lang, done: &'static str) -> Effect {
+    Effect::Then(vec![Effect::Reload, Effect::Info(l.t(done).to_string())])
+}
+
+/// Closes an intervention request with how it ended; the note is required.
+pub fn close(
+    store: &mut Store,
+    l: Lang,
+    id: i64,
+    answer: &Answer,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<&'static str, String> {
+    match InterventionOutcome::ALL.get(answer.choice) {
+        None => Ok("choice.unchanged"),
+        Some(_) if answer.note.is_empty() => Err(l.t("choice.note_required").to_string()),
+        Some(outcome) => store
+            .close_intervention(id, *outcome, &answer.note, by, now)
+            .map(|_| "choice.closed")
+            .map_err(|e| store_error_text(l, &e)),
+    }
+}
+
+/// Moves a referral on, refusing in the operator's words what its lifecycle forbids.
+pub fn move_referral(
+    store: &mut Store,
+    l: Lang,
+    id: i64,
+    to: ReferralStatus,
+    note: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<&'static str, String> {
+    let from = store
+        .referral(id)
+        .map_err(|e| store_error_text(l, &e))?
+        .status;
+    referral_step(from, to, note).map_err(|e| match e {
+        TransitionError::NoteRequired(_) => l.t("choice.note_required").to_string(),
+        other => l.f("errors.other", &[("error", &other.to_string())]),
+    })?;
+    store
+        .set_referral_status(id, to, note, by, now)
+        .map(|_| "choice.status_saved")
+        .map_err(|e| store_error_text(l, &e))
 }
 
 /// The popup that moves `item` on: the next status of a referral, or how an
 /// intervention request ended.
-pub fn change_form(item: &Item, l: Lang) -> Option<Popup> {
+pub fn change_form(item: &Item, l: Lang) -> Popup {
     match item {
         Item::Referral(r) => {
             let to: Vec<ReferralStatus> = ReferralStatus::ALL
@@ -316,9 +368,9 @@ pub fn change_form(item: &Item, l: Lang) -> Option<Popup> {
             form.choice_label = "followup.new_status";
             form.note_label = l.t("followup.note").to_string();
             form.note_hint = l.t("followup.note_hint").to_string();
-            Some(Popup::Choice(Box::new(form)))
+            Popup::Choice(Box::new(form))
         }
-        Item::Intervention(i) => Some(close_form(i, l)),
+        Item::Intervention(i) => close_form(i, l),
     }
 }
 

@@ -7,12 +7,15 @@ use ratatui::text::{Line, Span};
 
 use super::app::{App, Screen, Ui};
 use super::call::CallState;
-use super::choice::{ChoiceForm, Purpose};
+use super::effect::{Ctx, Effect};
+use super::followup::{move_referral, saved};
 use super::popup::Popup;
+use super::popup::choice::{Answer, ChoiceForm, Purpose};
 use super::rows::wrap;
 use crate::domain::ReferralStatus;
 use crate::domain::lifecycle::referral_step;
 use crate::i18n::Lang;
+use crate::store::Store;
 
 /// How many past needs the call shows.
 const PAST_NEEDS: usize = 6;
@@ -25,26 +28,26 @@ const ANSWERS: [(&str, Option<ReferralStatus>); 4] = [
     ("check.declined", Some(ReferralStatus::Declined)),
 ];
 
-/// Opens the check of the first open referral; the others follow one by one.
-pub fn start(app: &mut App) {
-    let Screen::Call(call) = &app.screen else {
-        return;
-    };
-    let ids: Vec<i64> = call.card.open_referrals.iter().map(|r| r.0).collect();
+/// Opens the check of the first of the tenant's open referrals (`ids`); the others follow one by one.
+pub fn start(ids: Vec<i64>, ctx: &Ctx) -> Effect {
+    let l = ctx.ui.lang;
     match ids.split_first() {
-        Some((first, rest)) => app.popup = form_for(app, *first, rest.to_vec()),
-        None => app.info(app.lang.t("check.nothing_open").to_string()),
+        Some((first, rest)) => form_for(ctx.store, l, *first, rest.to_vec()),
+        None => Effect::Info(l.t("check.nothing_open").to_string()),
     }
 }
 
-/// The question about one referral, with the answers its status allows.
-pub fn form_for(app: &App, id: i64, next: Vec<i64>) -> Option<Popup> {
-    let l = app.lang;
-    let r = app.store.referral(id).ok()?;
+/// The question about one referral, with the answers its status allows; a referral
+/// closed meanwhile is skipped.
+fn form_for(store: &Store, l: Lang, id: i64, next: Vec<i64>) -> Effect {
+    let Ok(r) = store.referral(id) else {
+        return Effect::None;
+    };
     if !r.status.is_open() {
-        return next
-            .split_first()
-            .and_then(|(first, rest)| form_for(app, *first, rest.to_vec()));
+        return match next.split_first() {
+            Some((first, rest)) => form_for(store, l, *first, rest.to_vec()),
+            None => Effect::None,
+        };
     }
     let service = if l == Lang::En {
         &r.service_en
@@ -74,16 +77,39 @@ pub fn form_for(app: &App, id: i64, next: Vec<i64>) -> Option<Popup> {
     );
     form.note_label = l.t("followup.note").to_string();
     form.note_hint = l.t("followup.note_hint").to_string();
-    Some(Popup::Choice(Box::new(form)))
+    Effect::Popup(Popup::Choice(Box::new(form)))
 }
 
-/// Reloads the card of the tenant on the call (after a change made from the call).
-pub fn reload_card(app: &mut App) {
-    let Screen::Call(call) = &mut app.screen else {
-        return;
+/// Acts on an answer to "has it started?": writes the change of status at once, then
+/// asks about the next open referral.
+pub fn answer(
+    store: &mut Store,
+    answer: &Answer,
+    l: Lang,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Effect, String> {
+    let Purpose::Check { id, to, next } = &answer.purpose else {
+        return Ok(Effect::None);
     };
-    if let Ok(card) = app.store.tenant_card(call.claim.tenant_id) {
-        call.card = card;
+    let done = match to.get(answer.choice).copied().flatten() {
+        Some(to) => move_referral(store, l, *id, to, &answer.note, by, now)?,
+        None => "choice.unchanged",
+    };
+    let then = match next.split_first() {
+        Some((first, rest)) => form_for(store, l, *first, rest.to_vec()),
+        None => Effect::None,
+    };
+    Ok(Effect::Then(vec![saved(l, done), then]))
+}
+
+impl CallState {
+    /// Reloads the card of the tenant on the call (after a change made from the call).
+    pub fn reload_card(&mut self, ctx: &Ctx) -> Effect {
+        if let Ok(card) = ctx.store.tenant_card(self.claim.tenant_id) {
+            self.card = card;
+        }
+        Effect::None
     }
 }
 

@@ -11,7 +11,8 @@ use ratatui::widgets::{Bar, BarChart, Block, Paragraph, Sparkline};
 
 use super::action::Action;
 use super::app::{App, Screen, Ui};
-use super::rows::{pad, width, wrap};
+use super::rows::pad;
+use super::widgets::figures::FigureLines;
 use crate::domain::period::{Period, week_monday};
 use crate::domain::{InterventionStatus, Role};
 use crate::store::{DayCount, ProgramReport, SERIES_DAYS, Store, StoreError};
@@ -205,45 +206,23 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     let l = ui.lang;
     let th = ui.theme;
     let p = &r.report;
-    let label_w = (LABELS.iter().map(|k| width(l.t(k))).max().unwrap_or(0) + 1).min(cols / 2);
-    let mut out = Vec::new();
-    // The value beside its label, or below it when both do not fit on one line.
-    let figure = |out: &mut Vec<Line<'static>>, key: &'static str, value: String| {
-        if label_w + width(&value) <= cols {
-            out.push(Line::from(vec![
-                Span::styled(pad(l.t(key), label_w), th.bold()),
-                Span::raw(value),
-            ]));
-        } else {
-            out.push(Line::from(Span::styled(l.t(key), th.bold())));
-            for line in wrap(&value, cols, "  ", "  ") {
-                out.push(Line::from(line));
-            }
-        }
-    };
-    let detail = |out: &mut Vec<Line<'static>>, text: String| {
-        for line in wrap(&text, cols, "  ", "    ") {
-            out.push(Line::from(line));
-        }
-    };
+    let mut out = FigureLines::new(ui, LABELS, cols, cols / 2, "  ");
     let people = |n: u64| match n {
         1 => l.t("report.person").to_string(),
         n => l.f("report.people", &[("n", &n.to_string())]),
     };
-    figure(
-        &mut out,
+    out.figure(
         "report.in_program",
         format!("{} / {}", p.tenants_in_program, p.tenants_total),
     );
-    figure(&mut out, "report.called", people(p.tenants_called_unique));
-    figure(&mut out, "report.reached", people(p.tenants_reached_unique));
+    out.figure("report.called", people(p.tenants_called_unique));
+    out.figure("report.reached", people(p.tenants_reached_unique));
     let w = &p.week;
     let share = (w.tenants_reached_unique * 100 + w.tenants_due_unique / 2)
         .checked_div(w.tenants_due_unique)
         .map(|pc| format!(" ({pc} %)"))
         .unwrap_or_default();
-    figure(
-        &mut out,
+    out.figure(
         "report.week",
         l.f(
             "report.week_value",
@@ -254,32 +233,21 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             ],
         ),
     );
-    figure(
-        &mut out,
-        "report.oriented",
-        people(p.tenants_oriented_unique),
-    );
-    figure(&mut out, "report.referrals", p.referrals_total.to_string());
+    out.figure("report.oriented", people(p.tenants_oriented_unique));
+    out.figure("report.referrals", p.referrals_total.to_string());
     for (category, f) in p
         .referrals_by_category
         .iter()
         .filter(|(_, f)| f.referrals > 0)
     {
-        detail(
-            &mut out,
-            format!(
-                "{} {} ({})",
-                l.code_name("need", category.code()),
-                f.referrals,
-                people(f.tenants_unique)
-            ),
-        );
+        out.detail(format!(
+            "{} {} ({})",
+            l.code_name("need", category.code()),
+            f.referrals,
+            people(f.tenants_unique)
+        ));
     }
-    figure(
-        &mut out,
-        "report.interventions",
-        p.interventions_total.to_string(),
-    );
+    out.figure("report.interventions", p.interventions_total.to_string());
     for (kind, statuses) in &p.interventions_by_kind_and_status {
         let parts: Vec<String> = InterventionStatus::ALL
             .iter()
@@ -287,14 +255,11 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             .map(|(s, n)| format!("{} {n}", l.code_name("intervention_status", s.code())))
             .collect();
         if !parts.is_empty() {
-            detail(
-                &mut out,
-                format!(
-                    "{} : {}",
-                    l.code_name("intervention_kind", kind.code()),
-                    parts.join(" · ")
-                ),
-            );
+            out.detail(format!(
+                "{} : {}",
+                l.code_name("intervention_kind", kind.code()),
+                parts.join(" · ")
+            ));
         }
     }
     if p.interventions_total > 0 {
@@ -303,9 +268,9 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             .iter()
             .map(|(u, n)| format!("{} {n}", l.code_name("urgency", u.code())))
             .collect();
-        detail(&mut out, urgency.join(" · "));
+        out.detail(urgency.join(" · "));
     }
-    figure(&mut out, "report.calls", p.calls_total.to_string());
+    out.figure("report.calls", p.calls_total.to_string());
     let outcomes: Vec<String> = p
         .calls_by_outcome
         .iter()
@@ -313,29 +278,22 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         .map(|(o, n)| format!("{} {n}", l.code_name("outcome", o.code())))
         .collect();
     if !outcomes.is_empty() {
-        detail(&mut out, outcomes.join(" · "));
+        out.detail(outcomes.join(" · "));
     }
-    figure(
-        &mut out,
-        "report.operators",
-        p.operators_active_unique.to_string(),
-    );
-    figure(
-        &mut out,
+    out.figure("report.operators", p.operators_active_unique.to_string());
+    out.figure(
         "report.average",
         minutes_seconds(ui, p.average_call_seconds),
     );
     if p.average_reached_call_seconds.is_some() {
-        detail(
-            &mut out,
-            l.f(
-                "report.average_reached",
-                &[("time", &minutes_seconds(ui, p.average_reached_call_seconds))],
-            ),
-        );
+        out.detail(l.f(
+            "report.average_reached",
+            &[("time", &minutes_seconds(ui, p.average_reached_call_seconds))],
+        ));
     }
-    out.push(Line::from(""));
-    out.push(Line::from(Span::styled(l.t("report.cohorts"), th.title())));
+    out.lines.push(Line::from(""));
+    out.lines
+        .push(Line::from(Span::styled(l.t("report.cohorts"), th.title())));
     for c in &p.cohorts {
         let mut text = l.f(
             "report.cohort_line",
@@ -349,9 +307,9 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         if !c.active {
             text.push_str(&format!(" ({})", l.t("report.cohort_paused")));
         }
-        detail(&mut out, text);
+        out.detail(text);
     }
-    out
+    out.lines
 }
 
 pub fn render(r: &ReportState, ui: &Ui, body: Rect, frame: &mut Frame) {

@@ -367,13 +367,7 @@ impl<T: Copy + PartialEq> FormRows<T> {
     /// A line standing for one item (a referral, an intervention) of a field.
     pub fn item(&mut self, label: &str, text: &str, focused: bool, field: T) {
         let th = self.theme;
-        self.rows.row();
-        self.rows
-            .push(pad(&format!(" {label}"), self.label_w), th.muted(), None);
-        if focused {
-            self.rows.mark_focus();
-            self.rows.cursor = Some((self.rows.current_row(), self.rows.col()));
-        }
+        self.labelled_row(label, focused);
         let style = if focused { th.focus() } else { th.normal() };
         self.rows.push(
             clip(text, self.width.saturating_sub(self.label_w)),
@@ -384,15 +378,23 @@ impl<T: Copy + PartialEq> FormRows<T> {
 
     pub fn button(&mut self, label: &str, text: &str, focused: bool, field: T) {
         let th = self.theme;
+        self.labelled_row(label, focused);
+        let style = if focused { th.focus() } else { th.bold() };
+        self.rows.push(format!("[ {text} ]"), style, Some(field));
+    }
+
+    /// A new row with `label` in the label column; the cursor goes after it when focused.
+    fn labelled_row(&mut self, label: &str, focused: bool) {
         self.rows.row();
-        self.rows
-            .push(pad(&format!(" {label}"), self.label_w), th.muted(), None);
+        self.rows.push(
+            pad(&format!(" {label}"), self.label_w),
+            self.theme.muted(),
+            None,
+        );
         if focused {
             self.rows.mark_focus();
             self.rows.cursor = Some((self.rows.current_row(), self.rows.col()));
         }
-        let style = if focused { th.focus() } else { th.bold() };
-        self.rows.push(format!("[ {text} ]"), style, Some(field));
     }
 
     /// A problem found by validation, under its field.

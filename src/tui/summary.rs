@@ -13,8 +13,9 @@ use ratatui::widgets::{Block, Paragraph};
 use super::action::Action;
 use super::app::{App, Screen, Ui};
 use super::popup::{HandOverPicker, HandoverNoteForm, Popup};
-use super::rows::{pad, width, wrap};
+use super::rows::wrap;
 use super::text_field::TextField;
+use super::widgets::figures::FigureLines;
 use crate::domain::{Outcome, Urgency, Wellbeing};
 use crate::store::{DraftLine, ShiftSummary, StoreError};
 
@@ -369,38 +370,12 @@ fn note_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
 /// "Label ........ value" lines, then the details of each figure indented.
 fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     let l = ui.lang;
-    let th = ui.theme;
     let sum = &s.summary;
-    let mut out = Vec::new();
-    let label_w = (LABELS.iter().map(|k| width(l.t(k))).max().unwrap_or(0) + 1).min(cols * 3 / 5);
-    // The value beside its label, or below it when both do not fit on one line.
-    let figure = |out: &mut Vec<Line<'static>>, key: &'static str, value: String| {
-        if label_w + width(&value) <= cols {
-            out.push(Line::from(vec![
-                Span::styled(pad(l.t(key), label_w), th.bold()),
-                Span::raw(value),
-            ]));
-        } else {
-            out.push(Line::from(Span::styled(l.t(key), th.bold())));
-            for line in wrap(&value, cols, "  ", "  ") {
-                out.push(Line::from(line));
-            }
-        }
-    };
-    let detail = |out: &mut Vec<Line<'static>>, text: String| {
-        for line in wrap(&text, cols, "  • ", "    ") {
-            out.push(Line::from(line));
-        }
-    };
+    let mut out = FigureLines::new(ui, LABELS, cols, cols * 3 / 5, "  • ");
     let outcome = |o: Outcome| sum.calls_by_outcome.get(&o).copied().unwrap_or(0);
-    figure(&mut out, "summary.calls", sum.calls_made.to_string());
-    figure(
-        &mut out,
-        "summary.reached",
-        sum.tenants_reached_unique.to_string(),
-    );
-    figure(
-        &mut out,
+    out.figure("summary.calls", sum.calls_made.to_string());
+    out.figure("summary.reached", sum.tenants_reached_unique.to_string());
+    out.figure(
         "summary.not_reached",
         format!(
             "{} / {} / {}",
@@ -409,11 +384,7 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             outcome(Outcome::Voicemail)
         ),
     );
-    figure(
-        &mut out,
-        "summary.refused",
-        outcome(Outcome::Refused).to_string(),
-    );
+    out.figure("summary.refused", outcome(Outcome::Refused).to_string());
     let others: Vec<String> = sum
         .calls_by_outcome
         .iter()
@@ -431,10 +402,9 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         .map(|(o, n)| format!("{} {n}", l.code_name("outcome", o.code())))
         .collect();
     if !others.is_empty() {
-        figure(&mut out, "summary.other_outcomes", others.join(" · "));
+        out.figure("summary.other_outcomes", others.join(" · "));
     }
-    figure(
-        &mut out,
+    out.figure(
         "summary.callbacks",
         sum.callbacks_promised.len().to_string(),
     );
@@ -443,7 +413,7 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         if c.only_me {
             text.push_str(&format!(" ({})", l.t("summary.kept_for_you")));
         }
-        detail(&mut out, text);
+        out.detail(text);
     }
     let needs: Vec<String> = sum
         .needs_by_category
@@ -451,8 +421,7 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         .filter(|(_, n)| **n > 0)
         .map(|(c, n)| format!("{} {n}", l.code_name("need", c.code())))
         .collect();
-    figure(
-        &mut out,
+    out.figure(
         "summary.needs",
         if needs.is_empty() {
             l.t("summary.none").to_string()
@@ -460,27 +429,19 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             needs.join(" · ")
         },
     );
-    figure(
-        &mut out,
-        "summary.referrals",
-        sum.referrals_made.to_string(),
-    );
+    out.figure("summary.referrals", sum.referrals_made.to_string());
     for r in &sum.referrals_by_service {
         let name = match l {
             crate::i18n::Lang::En => &r.service_name_en,
             crate::i18n::Lang::Fr => &r.service_name_fr,
         };
-        detail(
-            &mut out,
-            format!(
-                "{} · {name} : {}",
-                l.code_name("need", r.category.code()),
-                r.referrals
-            ),
-        );
+        out.detail(format!(
+            "{} · {name} : {}",
+            l.code_name("need", r.category.code()),
+            r.referrals
+        ));
     }
-    figure(
-        &mut out,
+    out.figure(
         "summary.interventions",
         sum.interventions_requested.len().to_string(),
     );
@@ -491,21 +452,14 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         } else {
             format!("!! {}", urgency.to_uppercase())
         };
-        detail(
-            &mut out,
-            format!(
-                "{urgency} · {} · {} ({})",
-                l.code_name("intervention_kind", i.kind.code()),
-                i.tenant_name,
-                l.code_name("intervention_status", i.status.code())
-            ),
-        );
+        out.detail(format!(
+            "{urgency} · {} · {} ({})",
+            l.code_name("intervention_kind", i.kind.code()),
+            i.tenant_name,
+            l.code_name("intervention_status", i.status.code())
+        ));
     }
-    figure(
-        &mut out,
-        "summary.concern",
-        sum.tenants_of_concern.len().to_string(),
-    );
+    out.figure("summary.concern", sum.tenants_of_concern.len().to_string());
     for c in &sum.tenants_of_concern {
         let how = l.code_name("wellbeing", c.wellbeing.code());
         let how = if c.wellbeing == Wellbeing::Urgent {
@@ -513,12 +467,13 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
         } else {
             how.to_string()
         };
-        detail(
-            &mut out,
-            format!("{how} · {} ({})", c.tenant_name, ui.time(c.call_ended_at)),
-        );
+        out.detail(format!(
+            "{how} · {} ({})",
+            c.tenant_name,
+            ui.time(c.call_ended_at)
+        ));
     }
-    out
+    out.lines
 }
 
 pub fn render(s: &SummaryState, ui: &Ui, body: Rect, frame: &mut Frame) {

@@ -5,7 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
 use super::app::{App, Screen};
-use super::{call, dispatch, followup, popup, queue, quick, report, signin, summary};
+use super::effect::Ctx;
+use super::{call, dispatch, followup, popup, queue, report, signin, summary};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -51,17 +52,32 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         return;
     }
     if action == Action::QuickEntry {
-        quick::open(app);
+        popup::quick_entry::open(app);
         return;
     }
+    let ctx = Ctx {
+        store: &app.store,
+        rules: &app.rules,
+        session: app.session.as_ref(),
+        ui: app.ui(),
+    };
+    let effect = match &mut app.screen {
+        Screen::Queue(_) if action == Action::OpenFollowUp => followup::open(&ctx),
+        Screen::Queue(_) if action == Action::OpenDispatch => dispatch::open(&ctx),
+        Screen::FollowUp(f) => f.update(action, &ctx),
+        Screen::Dispatch(d) => d.update(action, &ctx),
+        _ => return screen_update(app, action, now),
+    };
+    app.apply(effect);
+}
+
+/// The screens that still change the app themselves.
+fn screen_update(app: &mut App, action: Action, now: DateTime<Utc>) {
     match &app.screen {
         Screen::SignIn(_) => signin::update(app, action, now),
-        Screen::Queue(_) if action == Action::OpenFollowUp => followup::open(app),
-        Screen::Queue(_) if action == Action::OpenDispatch => dispatch::open(app),
         Screen::Queue(_) => queue::update(app, action, now),
         Screen::Call(_) => call::update(app, action, now),
-        Screen::FollowUp(_) => followup::update(app, action, now),
-        Screen::Dispatch(_) => dispatch::update(app, action, now),
+        Screen::FollowUp(_) | Screen::Dispatch(_) => {}
         Screen::Summary(_) => summary::update(app, action, now),
         Screen::Report(_) => report::update(app, action, now),
     }
@@ -88,7 +104,7 @@ fn tick(app: &mut App, now: DateTime<Utc>) {
             if app.popup.is_none()
                 && now - app.last_refresh >= Duration::seconds(QUEUE_REFRESH) =>
         {
-            dispatch::reload(app);
+            app.reload();
             app.last_refresh = now;
         }
         _ => {}

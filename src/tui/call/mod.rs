@@ -381,7 +381,9 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
             return;
         }
         Action::CheckReferrals => {
-            super::referral_check::start(app);
+            let open = call.card.open_referrals.iter().map(|r| r.0).collect();
+            let effect = super::referral_check::start(open, &app.ctx());
+            app.apply(effect);
             return;
         }
         Action::Click { x, y } => match view::hit(call, &ui, &app.services, size, x, y) {

@@ -14,8 +14,8 @@ use crate::domain::{NeedCategory, Outcome, Wellbeing};
 use crate::i18n::Lang;
 use crate::store::Service;
 use crate::tui::app::{Session, Ui};
-use crate::tui::queue::{age_text, card_lines, household, phone_text};
 use crate::tui::rows::{FormRows, Rows, clip, pad, width, wrap};
+use crate::tui::widgets::tenant_card::{age_text, card_lines, household, phone_text};
 
 /// What a piece of the form stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

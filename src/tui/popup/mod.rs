@@ -1,9 +1,11 @@
 //! Popups above a screen: adding a referral or an intervention request, confirming
 //! that a call is left, resuming a draft left by a crash, handing over to the next shift.
 
+pub mod choice;
 mod confirm;
 pub mod handover;
 mod intervention;
+pub mod quick_entry;
 mod referral;
 
 use chrono::{DateTime, Utc};
@@ -30,8 +32,8 @@ pub enum Popup {
     },
     Referral(ReferralForm),
     Intervention(InterventionForm),
-    Quick(Box<super::quick::QuickEntry>),
-    Choice(Box<super::choice::ChoiceForm>),
+    Quick(Box<quick_entry::QuickEntry>),
+    Choice(Box<choice::ChoiceForm>),
     /// End of shift: the note for the next shift.
     HandoverNote(HandoverNoteForm),
     /// End of shift: who gets the callbacks kept for oneself.
@@ -130,11 +132,41 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                 }
             }
         }
-        Popup::Quick(q) => super::quick::update(app, q, action, now),
-        Popup::Choice(f) => super::choice::update(app, f, action, now),
+        Popup::Quick(q) => quick_entry::update(app, q, action, now),
+        Popup::Choice(mut form) => match form.apply(action) {
+            Reply::Keep => app.popup = Some(Popup::Choice(form)),
+            Reply::Cancel => {}
+            Reply::Done(answer) => match answer_screen(app, &answer, now) {
+                Ok(effect) => app.apply(effect),
+                Err(why) => {
+                    form.refused(why);
+                    app.popup = Some(Popup::Choice(form));
+                }
+            },
+        },
         Popup::HandoverNote(form) => handover::update_note(app, form, action, now),
         Popup::HandOver(picker) => handover::update_hand_over(app, picker, action, now),
         Popup::HandoverNotes(view) => handover::update_notes(app, view, action),
+    }
+}
+
+/// Hands the answer of a choice popup to the screen that opened it, which does its
+/// own write; a refusal (in the operator's words) goes back to the popup.
+fn answer_screen(
+    app: &mut App,
+    answer: &choice::Answer,
+    now: DateTime<Utc>,
+) -> Result<super::effect::Effect, String> {
+    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
+        return Ok(super::effect::Effect::None);
+    };
+    let ui = app.ui();
+    let l = ui.lang;
+    match &app.screen {
+        Screen::FollowUp(_) => super::followup::answer(&mut app.store, answer, l, by, now),
+        Screen::Dispatch(_) => super::dispatch::answer(&mut app.store, answer, &ui, by, now),
+        Screen::Call(_) => super::referral_check::answer(&mut app.store, answer, l, by, now),
+        _ => Ok(super::effect::Effect::None),
     }
 }
 
@@ -164,7 +196,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Popup::Referral(f) => f.render(&app.services, &ui, f.area(&app.services, &ui, size), frame),
         Popup::Intervention(f) => f.render(&ui, f.area(&ui, size), frame),
-        Popup::Quick(q) => super::quick::render(q, app, &ui, size, frame),
+        Popup::Quick(q) => quick_entry::render(q, app, &ui, size, frame),
         Popup::Choice(f) => f.render(&ui, size, frame),
         Popup::HandoverNote(f) => handover::render_note(f, &ui, size, frame),
         Popup::HandOver(p) => handover::render_hand_over(p, &ui, size, frame),

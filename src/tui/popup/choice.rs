@@ -1,16 +1,17 @@
 //! A small popup that asks for one choice and a note: the next status of a referral,
 //! the field team of an intervention request, how an intervention ended, the answer to
-//! "has it started?" during a call. What is done with the answer is its `Purpose`.
+//! "has it started?" during a call. It only reports the answer, with the `Purpose` it
+//! was opened for; the screen that opened it acts on it.
 
 use ratatui::Frame;
 use ratatui::layout::{Rect, Size};
 
-use super::action::Action;
-use super::app::Ui;
-use super::popup::{Reply, form_area, frame_box};
-use super::rows::{FormRows, Rows};
-use super::text_field::TextField;
+use super::{Reply, form_area, frame_box};
 use crate::domain::ReferralStatus;
+use crate::tui::action::Action;
+use crate::tui::app::Ui;
+use crate::tui::rows::{FormRows, Rows, clip};
+use crate::tui::text_field::TextField;
 
 /// What the answer is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,16 @@ pub enum Purpose {
         to: Vec<Option<ReferralStatus>>,
         next: Vec<i64>,
     },
+}
+
+/// What the operator answered, for the screen that asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub purpose: Purpose,
+    /// The index of the choice.
+    pub choice: usize,
+    /// The note, trimmed.
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,19 +81,29 @@ impl ChoiceForm {
         }
     }
 
+    /// Puts the form back with why its answer was refused.
+    pub fn refused(&mut self, why: String) {
+        self.problem = Some(why);
+        self.on_note = true;
+    }
+
     pub fn typing(&self) -> bool {
         self.on_note
     }
 
     /// Keys: digits pick (and move on to the note), arrows move, Tab switches,
     /// Enter answers, Esc cancels.
-    pub fn apply(&mut self, action: Action) -> Reply<(usize, String)> {
+    pub fn apply(&mut self, action: Action) -> Reply<Answer> {
         match action {
             Action::Back | Action::Interrupt => return Reply::Cancel,
             Action::Confirm => {
                 return match self.choices.is_empty() {
                     true => Reply::Cancel,
-                    false => Reply::Done((self.choice, self.note.value().trim().to_string())),
+                    false => Reply::Done(Answer {
+                        purpose: self.purpose.clone(),
+                        choice: self.choice,
+                        note: self.note.value().trim().to_string(),
+                    }),
                 };
             }
             Action::NextField | Action::PrevField => self.on_note = !self.on_note,
@@ -118,7 +139,7 @@ impl ChoiceForm {
         let mut b = FormRows::new(th, width as usize, 14);
         b.rows.row();
         b.rows.push(
-            super::rows::clip(&format!(" {}", self.subject), width as usize),
+            clip(&format!(" {}", self.subject), width as usize),
             th.bold(),
             None,
         );
@@ -171,111 +192,4 @@ impl ChoiceForm {
             frame.set_cursor_position(p);
         }
     }
-}
-
-/// Applies `action` to the choice popup taken out of `app`; an answer is written at
-/// once, in its own transaction, and the screen below shows it.
-pub fn update(
-    app: &mut crate::tui::app::App,
-    mut form: Box<ChoiceForm>,
-    action: Action,
-    now: chrono::DateTime<chrono::Utc>,
-) {
-    use crate::domain::lifecycle::InterventionOutcome;
-    use crate::tui::popup::Popup;
-
-    let (choice, note) = match form.apply(action) {
-        Reply::Keep => {
-            app.popup = Some(Popup::Choice(form));
-            return;
-        }
-        Reply::Cancel => return,
-        Reply::Done(answer) => answer,
-    };
-    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
-        return;
-    };
-    let l = app.lang;
-    let ui = app.ui();
-    let mut next: Vec<i64> = Vec::new();
-    let result: Result<&'static str, String> = match &form.purpose {
-        Purpose::ReferralStatus { id, to } => match to.get(choice) {
-            Some(to) => move_referral(app, *id, *to, &note, by, now),
-            None => Ok("choice.unchanged"),
-        },
-        Purpose::Check { id, to, next: rest } => {
-            next = rest.clone();
-            match to.get(choice).copied().flatten() {
-                Some(to) => move_referral(app, *id, to, &note, by, now),
-                None => Ok("choice.unchanged"),
-            }
-        }
-        Purpose::Assign { id, teams } => {
-            let planned = if note.is_empty() {
-                Ok(None)
-            } else {
-                crate::tui::when::instant(&note, ui.today(), ui.tz, None)
-                    .map(Some)
-                    .map_err(|_| l.t("errors.date_invalid").to_string())
-            };
-            match (planned, teams.get(choice)) {
-                (Err(e), _) => Err(e),
-                (Ok(_), None) => Err(l.t("dispatch.no_team").to_string()),
-                (Ok(at), Some(team)) => app
-                    .store
-                    .assign_intervention(*id, *team, at, by, now)
-                    .map(|_| "choice.assigned")
-                    .map_err(|e| app.store_error_text(&e)),
-            }
-        }
-        Purpose::Close { id } => match InterventionOutcome::ALL.get(choice) {
-            None => Ok("choice.unchanged"),
-            Some(_) if note.is_empty() => Err(l.t("choice.note_required").to_string()),
-            Some(outcome) => app
-                .store
-                .close_intervention(*id, *outcome, &note, by, now)
-                .map(|_| "choice.closed")
-                .map_err(|e| app.store_error_text(&e)),
-        },
-    };
-    match result {
-        Ok(done) => {
-            crate::tui::quick::reload_screen(app, now);
-            app.info(l.t(done).to_string());
-            if let Some((first, rest)) = next.split_first() {
-                app.popup = crate::tui::referral_check::form_for(app, *first, rest.to_vec());
-            }
-        }
-        Err(why) => {
-            form.problem = Some(why);
-            form.on_note = true;
-            app.popup = Some(Popup::Choice(form));
-        }
-    }
-}
-
-/// Moves a referral on, refusing in the operator's words what its lifecycle forbids.
-fn move_referral(
-    app: &mut crate::tui::app::App,
-    id: i64,
-    to: ReferralStatus,
-    note: &str,
-    by: i64,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<&'static str, String> {
-    use crate::domain::lifecycle::{TransitionError, referral_step};
-    let l = app.lang;
-    let from = app
-        .store
-        .referral(id)
-        .map_err(|e| app.store_error_text(&e))?
-        .status;
-    referral_step(from, to, note).map_err(|e| match e {
-        TransitionError::NoteRequired(_) => l.t("choice.note_required").to_string(),
-        other => l.f("errors.other", &[("error", &other.to_string())]),
-    })?;
-    app.store
-        .set_referral_status(id, to, note, by, now)
-        .map(|_| "choice.status_saved")
-        .map_err(|e| app.store_error_text(&e))
 }

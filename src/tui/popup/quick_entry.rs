@@ -11,16 +11,16 @@ use ratatui::layout::{Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::action::Action;
-use super::app::{App, Screen, Ui};
-use super::keys::Scope;
-use super::popup::{InterventionForm, Popup, ReferralForm, Reply, centered, frame_box};
-use super::queue::phone_text;
-use super::rows::{clip, pad};
-use super::text_field::TextField;
+use super::{InterventionForm, Popup, ReferralForm, Reply, centered, frame_box};
 use crate::domain::Urgency;
 use crate::domain::search::TenantIndex;
 use crate::store::{StoreError, Tenant};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Ui};
+use crate::tui::keys::Scope;
+use crate::tui::rows::{clip, pad};
+use crate::tui::text_field::TextField;
+use crate::tui::widgets::tenant_card::phone_text;
 
 /// How many results are shown.
 const SHOWN: usize = 8;
@@ -278,7 +278,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                         by,
                         now,
                     );
-                    match saved(app, result, &tenant, now, "quick.referral_saved") {
+                    match saved(app, result, &tenant, "quick.referral_saved") {
                         true => return,
                         false => Stage::Referral { tenant, form },
                     }
@@ -310,7 +310,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                     } else {
                         "quick.intervention_saved"
                     };
-                    match saved(app, result, &tenant, now, key) {
+                    match saved(app, result, &tenant, key) {
                         true => return,
                         false => Stage::Intervention { tenant, form },
                     }
@@ -327,12 +327,11 @@ fn saved(
     app: &mut App,
     result: Result<i64, StoreError>,
     tenant: &Found,
-    now: DateTime<Utc>,
     key: &'static str,
 ) -> bool {
     match result {
         Ok(_) => {
-            reload_screen(app, now);
+            app.reload();
             app.info(app.lang.f(key, &[("name", &tenant.name)]));
             true
         }
@@ -343,22 +342,10 @@ fn saved(
     }
 }
 
-/// Reloads the screen below a change made elsewhere (the queue's card, the lists).
-pub fn reload_screen(app: &mut App, now: DateTime<Utc>) {
-    match &app.screen {
-        Screen::Queue(_) => app.open_queue(now),
-        Screen::FollowUp(_) => super::followup::reload(app),
-        Screen::Dispatch(_) => super::dispatch::reload(app),
-        Screen::Call(_) => super::referral_check::reload_card(app),
-        _ => {}
-    }
-    app.refresh_stats();
-}
-
 fn referral_form(ui: &Ui) -> ReferralForm {
     ReferralForm {
         editing: None,
-        focus: super::popup::RefField::Category,
+        focus: super::RefField::Category,
         category: 0,
         service: 0,
         note: TextField::default(),
@@ -374,7 +361,7 @@ fn referral_form(ui: &Ui) -> ReferralForm {
 fn intervention_form(place: String) -> InterventionForm {
     InterventionForm {
         editing: None,
-        focus: super::popup::IntField::Kind,
+        focus: super::IntField::Kind,
         kind: 0,
         urgency: 0,
         when: TextField::default(),
@@ -395,7 +382,7 @@ fn place_of(t: &Tenant, ui: &Ui) -> String {
     if !city.is_empty() {
         parts.push(city);
     }
-    parts.extend(super::address::access_parts(l, t));
+    parts.extend(crate::tui::address::access_parts(l, t));
     parts.join(", ")
 }
 

@@ -1,0 +1,74 @@
+//! What a screen or a popup asks for after an action. A screen changes only itself
+//! and returns an `Effect`; the app alone applies it (see `App::apply`): it is the one
+//! place where the current screen, the popup and the message line change.
+
+use super::app::{Screen, Session, Ui};
+use super::popup::Popup;
+use crate::domain::Rules;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Default)]
+pub enum Effect {
+    #[default]
+    None,
+    /// Put this screen in place of the current one.
+    Show(Screen),
+    /// Open (or reload) the queue.
+    Queue,
+    Popup(Popup),
+    /// Reload the current screen after a change made elsewhere.
+    Reload,
+    Info(String),
+    Error(String),
+    /// A store error, told in the operator's words.
+    Fail(StoreError),
+    /// Several effects, in order.
+    Then(Vec<Effect>),
+}
+
+impl Effect {
+    /// Shows a freshly loaded screen, or says why it could not be loaded.
+    pub fn show<S>(loaded: Result<S, StoreError>, screen: impl FnOnce(S) -> Screen) -> Effect {
+        match loaded {
+            Ok(s) => Effect::Show(screen(s)),
+            Err(e) => Effect::Fail(e),
+        }
+    }
+
+    /// Puts a reloaded state in place of `state`, or says why it could not be loaded
+    /// (the screen then stays as it was).
+    pub fn replace<S>(state: &mut S, loaded: Result<S, StoreError>) -> Effect {
+        match loaded {
+            Ok(s) => {
+                *state = s;
+                Effect::None
+            }
+            Err(e) => Effect::Fail(e),
+        }
+    }
+
+    /// Nothing when `result` is fine, its error otherwise.
+    pub fn fail_on(result: Result<(), StoreError>) -> Effect {
+        result.err().map_or(Effect::None, Effect::Fail)
+    }
+}
+
+/// What a screen reads while it handles an action.
+pub struct Ctx<'a> {
+    pub store: &'a Store,
+    pub rules: &'a Rules,
+    pub session: Option<&'a Session>,
+    pub ui: Ui,
+}
+
+impl Ctx<'_> {
+    /// The signed-in operator's id, and whether they coordinate.
+    pub fn who(&self) -> Option<(i64, bool)> {
+        self.session.map(|s| {
+            (
+                s.operator.id,
+                s.operator.role == crate::domain::Role::Coordinator,
+            )
+        })
+    }
+}
