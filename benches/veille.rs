@@ -104,28 +104,27 @@ fn claim_and_save(c: &mut Criterion) {
                 let mut spent = Duration::ZERO;
                 for _ in 0..iters {
                     let started = std::time::Instant::now();
-                    let claim = match store.claim_next(op, now(), &rules).unwrap() {
-                        Some(claim) => claim,
-                        None => {
-                            // Everyone has been called: make them all due again (not timed).
-                            make_everyone_due(&path);
-                            let started = std::time::Instant::now();
-                            let claim = store
-                                .claim_next(op, now(), &rules)
-                                .unwrap()
-                                .expect("due again");
-                            spent += started.elapsed();
-                            let started = std::time::Instant::now();
-                            save(&mut store, claim);
-                            spent += started.elapsed();
-                            continue;
-                        }
+                    let claim = if let Some(claim) = store.claim_next(op, now(), &rules).unwrap() {
+                        claim
+                    } else {
+                        // Everyone has been called: make them all due again (not timed).
+                        make_everyone_due(&path);
+                        let started = std::time::Instant::now();
+                        let claim = store
+                            .claim_next(op, now(), &rules)
+                            .unwrap()
+                            .expect("due again");
+                        spent += started.elapsed();
+                        let started = std::time::Instant::now();
+                        save(&mut store, claim);
+                        spent += started.elapsed();
+                        continue;
                     };
                     save(&mut store, claim);
                     spent += started.elapsed();
                 }
                 spent
-            })
+            });
         });
     }
     g.finish();
@@ -149,7 +148,7 @@ fn queue_listing(c: &mut Criterion) {
         let rules = store.rules().unwrap();
         let op = first_operator(&store);
         g.bench_function(BenchmarkId::from_parameter(label(tenants)), |b| {
-            b.iter(|| store.queue(op, now(), &rules, 50).unwrap())
+            b.iter(|| store.queue(op, now(), &rules, 50).unwrap());
         });
     }
     g.finish();
@@ -178,7 +177,7 @@ fn search(c: &mut Criterion) {
     for tenants in SIZES {
         let store = Store::open(&demo_file(tenants)).unwrap();
         g.bench_function(BenchmarkId::new("build_index", label(tenants)), |b| {
-            b.iter(|| store.search_index().unwrap())
+            b.iter(|| store.search_index().unwrap());
         });
         let mut index = store.search_index().unwrap();
         // As an operator types: each keystroke narrows the previous results.
@@ -187,7 +186,7 @@ fn search(c: &mut Criterion) {
             ("typing_address_per_keystroke", "rue de belleville"),
         ] {
             g.bench_function(BenchmarkId::new(name, label(tenants)), |b| {
-                b.iter_custom(|iters| typing(&mut index, query, iters))
+                b.iter_custom(|iters| typing(&mut index, query, iters));
             });
         }
         for (name, query) in [
@@ -200,7 +199,7 @@ fn search(c: &mut Criterion) {
                 b.iter(|| {
                     index.search("", 20);
                     index.search(query, 20)
-                })
+                });
             });
         }
     }
@@ -219,7 +218,7 @@ fn search(c: &mut Criterion) {
             }
             index.ready();
             index
-        })
+        });
     });
     let mut index = TenantIndex::empty();
     for r in &rows {
@@ -237,7 +236,7 @@ fn search(c: &mut Criterion) {
                 b.iter(|| {
                     index.search("", 20);
                     index.search(query, 20)
-                })
+                });
             },
         );
     }
@@ -305,7 +304,7 @@ fn summary_and_report(c: &mut Criterion) {
             )
             .unwrap();
         g.bench_function(BenchmarkId::new("shift_summary", label(tenants)), |b| {
-            b.iter(|| store.shift_summary(shift, now()).unwrap())
+            b.iter(|| store.shift_summary(shift, now()).unwrap());
         });
         let today = rules.local_date(now());
         let week = Period::new(veille::domain::period::week_monday(today), today).unwrap();
@@ -320,7 +319,7 @@ fn summary_and_report(c: &mut Criterion) {
             b.iter(|| {
                 veille::tui::report::ReportState::load(&store, monday, None, now(), rules.tz)
                     .unwrap()
-            })
+            });
         });
         let all = Period::new(store.program_start(rules.tz).unwrap().unwrap(), today).unwrap();
         g.bench_function(
@@ -390,7 +389,7 @@ fn csv_import(c: &mut Criterion) {
                     (dir, store)
                 },
                 criterion::BatchSize::PerIteration,
-            )
+            );
         });
     }
     g.finish();
@@ -435,7 +434,7 @@ fn screens(c: &mut Criterion) {
                     let mut app = app_on(&path);
                     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
                     draw(&mut app, &mut terminal);
-                })
+                });
             },
         );
         let mut app = app_on(&path);
@@ -452,7 +451,7 @@ fn screens(c: &mut Criterion) {
                     );
                     down = !down;
                     draw(&mut app, &mut terminal);
-                })
+                });
             },
         );
         for (w, h) in [(80, 24), (120, 40)] {
@@ -477,7 +476,7 @@ fn screens(c: &mut Criterion) {
                 b.iter(|| {
                     veille::tui::handle(&mut app, key(KeyCode::Tab), now());
                     draw(&mut app, &mut terminal);
-                })
+                });
             },
         );
     }

@@ -11,16 +11,15 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 
 /// `veille.db` in the platform data folder.
 pub fn default_db_path() -> PathBuf {
-    project_dirs()
-        .map(|d| d.data_dir().join("veille.db"))
-        .unwrap_or_else(|| PathBuf::from("veille.db"))
+    project_dirs().map_or_else(
+        || PathBuf::from("veille.db"),
+        |d| d.data_dir().join("veille.db"),
+    )
 }
 
 /// The folder for logs and drafts.
 pub fn data_dir() -> PathBuf {
-    project_dirs()
-        .map(|d| d.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from("."))
+    project_dirs().map_or_else(|| PathBuf::from("."), |d| d.data_dir().to_path_buf())
 }
 
 /// Preferences remembered on this machine (`config.toml` in the platform config folder).

@@ -45,7 +45,7 @@ impl Litestream {
     /// The newest transaction in `db`'s replica, as Litestream lists it; `None` when the
     /// replica holds nothing yet.
     pub fn replica_position(&self, db: &Path) -> Result<Option<ReplicaPosition>, ReplicationError> {
-        let out = self.run(
+        let out = run(
             "ltx",
             Command::new("litestream")
                 .args(["ltx", "-json", "-level", "all"])
@@ -72,7 +72,7 @@ impl Litestream {
             cmd.args(["-timestamp", &at.to_rfc3339()]);
         }
         cmd.arg(source);
-        self.run("restore", &mut cmd).map(drop)
+        run("restore", &mut cmd).map(drop)
     }
 
     fn config_args(&self) -> Vec<&std::ffi::OsStr> {
@@ -81,24 +81,25 @@ impl Litestream {
             None => Vec::new(),
         }
     }
+}
 
-    fn run(&self, what: &'static str, cmd: &mut Command) -> Result<String, ReplicationError> {
-        let out = cmd.output().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReplicationError::NotInstalled,
-            _ => ReplicationError::Failed {
-                what,
-                message: e.to_string(),
-            },
-        })?;
-        if !out.status.success() {
-            let text = String::from_utf8_lossy(&out.stderr);
-            return Err(ReplicationError::Failed {
-                what,
-                message: last_line(&text),
-            });
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+/// Runs a `litestream` command and gives back what it printed.
+fn run(what: &'static str, cmd: &mut Command) -> Result<String, ReplicationError> {
+    let out = cmd.output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReplicationError::NotInstalled,
+        _ => ReplicationError::Failed {
+            what,
+            message: e.to_string(),
+        },
+    })?;
+    if !out.status.success() {
+        let text = String::from_utf8_lossy(&out.stderr);
+        return Err(ReplicationError::Failed {
+            what,
+            message: last_line(&text),
+        });
     }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// `.NAME-litestream` beside the database `NAME`.

@@ -11,7 +11,9 @@ static ONE_LOAD_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[test]
 fn eight_processes_empty_the_queue_without_double_claims_or_lost_saves() {
-    let _turn = ONE_LOAD_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = ONE_LOAD_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = tempfile::tempdir().unwrap();
     let tenants = 400;
     let db = common::fixture(dir.path(), 2, tenants);
@@ -93,7 +95,9 @@ fn eight_processes_empty_the_queue_without_double_claims_or_lost_saves() {
 
 #[test]
 fn the_wal_is_started_afresh_while_many_processes_save_without_a_pause() {
-    let _turn = ONE_LOAD_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = ONE_LOAD_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // Operators' reads never stop; they must not keep SQLite from copying the WAL into
     // the file and starting it again, or it grows by megabytes a second all day.
     let dir = tempfile::tempdir().unwrap();
@@ -120,7 +124,7 @@ fn the_wal_is_started_afresh_while_many_processes_save_without_a_pause() {
         .join(format!("{}-wal", db.file_name().unwrap().to_string_lossy()));
     let mut largest = 0;
     while run.try_wait().unwrap().is_none() {
-        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let out = run.wait_with_output().unwrap();

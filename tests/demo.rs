@@ -536,7 +536,7 @@ fn schedules_are_what_the_rules_make_of_the_calls() {
                 paused_until: next.paused_until.map(|d| d.to_string()),
                 callback_at: next.callback_at.map(ts),
                 attempts_day: next.attempts.map(|a| a.day.to_string()),
-                attempts_count: next.attempts.map(|a| a.count).unwrap_or(0),
+                attempts_count: next.attempts.map_or(0, |a| a.count),
                 last_call_at: Some(ended.clone()),
                 last_outcome: Some(outcome.code().into()),
                 flag: next.flag.map(|f| f.code().to_string()).or(expected.flag),

@@ -77,7 +77,7 @@ fn the_spreadsheet_csv_parses_back_with_the_same_rows() {
     let (bytes, file) = export(&s, &["referrals"]);
     assert!(bytes.starts_with(BOM), "UTF-8 with a byte-order mark");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
-    assert!(text.lines().next().unwrap().contains(";"));
+    assert!(text.lines().next().unwrap().contains(';'));
     assert!(text.contains("\r\n"), "Windows line ends");
     let (headers, rows) = read_csv(&bytes[3..], b';');
     assert_eq!(headers, export_columns(Export::Referrals, false));

@@ -296,7 +296,7 @@ fn a_full_disk_is_told_in_plain_words_and_damages_nothing() {
         .success();
 }
 
-/// Run in a child process by the test below: holds SQLite's write lock inside a write,
+/// Run in a child process by the test below: holds `SQLite`'s write lock inside a write,
 /// says so, and waits to be killed.
 #[test]
 #[ignore = "run by a_writer_killed_holding_the_write_lock_does_not_hold_up_the_others"]

@@ -1,4 +1,4 @@
-//! The store on real SQLite files: claims, leases, saving, scheduling, errors.
+//! The store on real `SQLite` files: claims, leases, saving, scheduling, errors.
 
 mod common;
 

@@ -119,8 +119,7 @@ fn counted(n: i64, one: &str, many: &str) -> String {
 fn build(path: &Path, params: &Params) -> Result<Summary> {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "demo.db".into());
+        .map_or_else(|| "demo.db".into(), |n| n.to_string_lossy().into_owned());
     let building = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
     remove_database_files(&building)?;
     let made = make(&building, params);

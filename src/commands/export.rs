@@ -44,8 +44,8 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             Some(_) => {}
         }
     }
-    let since = day_arg("--since", &args.since)?;
-    let until = day_arg("--until", &args.until)?;
+    let since = day_arg("--since", args.since.as_deref())?;
+    let until = day_arg("--until", args.until.as_deref())?;
     if let (Some(s), Some(u)) = (since, until) {
         Period::new(s, u).map_err(anyhow::Error::msg)?;
     }
@@ -92,17 +92,16 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         store.record_export(operator_id, what, args.include_health, &details, now)?;
         write_all(&store, what, from, to, args, &columns, writer, tz, out)
     };
-    let (rows, replaced) = match &args.output {
-        Some(path) => write_file(path, emit)?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            let done = emit(&mut out).and_then(|done| Ok(out.flush().map(|_| done)?));
-            match done {
-                // The reader stopped early (`| head`): what it read was right.
-                Err(e) if is_broken_pipe(&e) => return Ok(()),
-                other => other?,
-            }
+    let (rows, replaced) = if let Some(path) = &args.output {
+        write_file(path, emit)?
+    } else {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let done = emit(&mut out).and_then(|done| Ok(out.flush().map(|()| done)?));
+        match done {
+            // The reader stopped early (`| head`): what it read was right.
+            Err(e) if is_broken_pipe(&e) => return Ok(()),
+            other => other?,
         }
     };
     if replaced > 0 {
@@ -177,7 +176,7 @@ fn write_all(
     out: &mut dyn Write,
 ) -> Result<(u64, u64)> {
     let mut replaced = 0;
-    let mut csv_row = csv_buffer(&writer);
+    let mut csv_row = csv_buffer(writer);
     writer.start(columns, out, &mut csv_row, &mut replaced)?;
     let rows = store.export(what, from, to, args.include_health, |cells| {
         writer
@@ -228,7 +227,7 @@ impl CsvStyle {
             Some(";") => b';',
             Some(",") => b',',
             Some("|") => b'|',
-            Some("tab") | Some("\t") | Some("\\t") => b'\t',
+            Some("tab" | "\t" | "\\t") => b'\t',
             Some(other) => bail!("--separator '{other}' is not one of ';' ',' 'tab' '|'"),
         };
         let encoding = args.encoding.unwrap_or(if args.plain {
@@ -271,7 +270,7 @@ struct CsvBuffer {
     pending: Pending,
 }
 
-fn csv_buffer(writer: &Writer) -> CsvBuffer {
+fn csv_buffer(writer: Writer) -> CsvBuffer {
     let (separator, crlf) = match writer {
         Writer::Csv(s) => (s.separator, s.spreadsheet),
         Writer::Json { .. } => (b',', false),
@@ -289,7 +288,7 @@ fn csv_buffer(writer: &Writer) -> CsvBuffer {
 }
 
 impl Writer {
-    fn describe(&self) -> String {
+    fn describe(self) -> String {
         match self {
             Writer::Json { .. } => "json".into(),
             Writer::Csv(s) => format!(
@@ -327,7 +326,7 @@ impl Writer {
                     out.write_all("\u{feff}".as_bytes())?;
                 }
                 buf.writer.write_record(columns)?;
-                flush_csv(style, buf, out, replaced)
+                flush_csv(*style, buf, out, replaced)
             }
         }
     }
@@ -358,8 +357,8 @@ impl Writer {
             }
             Writer::Csv(style) => {
                 buf.writer
-                    .write_record(cells.iter().map(|c| csv_value(c, style, tz)))?;
-                flush_csv(style, buf, out, replaced)
+                    .write_record(cells.iter().map(|c| csv_value(c, *style, tz)))?;
+                flush_csv(*style, buf, out, replaced)
             }
         }
     }
@@ -375,7 +374,7 @@ impl Writer {
 
 /// Moves the CSV bytes written so far to `out`, in the chosen encoding.
 fn flush_csv(
-    style: &CsvStyle,
+    style: CsvStyle,
     buf: &mut CsvBuffer,
     out: &mut dyn Write,
     replaced: &mut u64,
@@ -427,7 +426,7 @@ pub fn windows_1252(text: &str) -> (Vec<u8>, u64) {
     }
 }
 
-fn csv_value(cell: &Cell, style: &CsvStyle, tz: Tz) -> String {
+fn csv_value(cell: &Cell, style: CsvStyle, tz: Tz) -> String {
     let sheet = style.spreadsheet;
     match cell {
         Cell::Null => String::new(),
@@ -496,16 +495,16 @@ mod tests {
         };
         let tz = chrono_tz::Europe::Paris;
         assert_eq!(
-            csv_value(&Cell::Phone("0612345678".into()), &style, tz),
+            csv_value(&Cell::Phone("0612345678".into()), style, tz),
             "06 12 34 56 78"
         );
         let plain = CsvStyle {
             spreadsheet: false,
             ..style
         };
-        assert_eq!(csv_value(&Cell::Text("=1+1".into()), &plain, tz), "=1+1");
+        assert_eq!(csv_value(&Cell::Text("=1+1".into()), plain, tz), "=1+1");
         assert_eq!(
-            csv_value(&Cell::Phone("+441234567890".into()), &plain, tz),
+            csv_value(&Cell::Phone("+441234567890".into()), plain, tz),
             "+441234567890"
         );
     }

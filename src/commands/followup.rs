@@ -142,8 +142,7 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
             for r in list {
                 let due = r
                     .follow_up_on
-                    .map(|d| d.format("%d/%m/%Y").to_string())
-                    .unwrap_or_else(|| "-".into());
+                    .map_or_else(|| "-".into(), |d| d.format("%d/%m/%Y").to_string());
                 let late = if r.follow_up_on.is_some_and(|d| d < today) {
                     "OVERDUE"
                 } else {
@@ -245,8 +244,7 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
                 let when = i
                     .planned_at
                     .or(i.wanted_at)
-                    .map(|t| local(t, &rules))
-                    .unwrap_or_else(|| "-".into());
+                    .map_or_else(|| "-".into(), |t| local(t, &rules));
                 println!(
                     "{:>5}  {:<9} {:<13} {:<9} {:<26} {:<16} {:<12} {}",
                     i.id,

@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, cmd: &ImportCommand) -> Result<()> {
 
 fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let bytes = read_file(&args.file)?;
-    let list = import::tenants::read(&bytes).map_err(|e| file_error(&args.file, e))?;
+    let list = import::tenants::read(&bytes).map_err(|e| file_error(&args.file, &e))?;
     let mut store = open_existing(ctx)?;
     let cohorts = store.cohorts()?;
     let Some(first) = cohorts.first() else {
@@ -86,7 +86,7 @@ fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let bytes = read_file(&args.file)?;
     let mut store = open_existing(ctx)?;
     let known = store.operator_logins()?;
-    let list = import::operators::read(&bytes, &known).map_err(|e| file_error(&args.file, e))?;
+    let list = import::operators::read(&bytes, &known).map_err(|e| file_error(&args.file, &e))?;
     print_layout(&args.file, &list.layout);
     let made: Vec<String> = list
         .rows
@@ -194,7 +194,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
         .with_context(|| format!("cannot read {}; check the file name", path.display()))
 }
 
-fn file_error(path: &Path, e: import::FileError) -> anyhow::Error {
+fn file_error(path: &Path, e: &import::FileError) -> anyhow::Error {
     anyhow::anyhow!("{}: {e}", path.display())
 }
 

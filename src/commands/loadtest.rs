@@ -71,8 +71,7 @@ fn read_worker(child: &mut std::process::Child, out: &std::path::Path) -> Result
             None => report = serde_json::from_str(line).ok(),
         }
     }
-    use std::os::unix::process::ExitStatusExt;
-    let killed = status.signal() == Some(9);
+    let killed = std::os::unix::process::ExitStatusExt::signal(&status) == Some(9);
     Ok(WorkerOutput {
         acks,
         report: report.filter(|_| status.success()),

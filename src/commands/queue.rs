@@ -76,13 +76,7 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
         return Ok(());
     }
     if lines.is_empty() {
-        if !rules.hours.is_open(now, rules.tz) {
-            println!(
-                "Nobody to call: outside calling hours ({}). Calls resume at {}.",
-                rules.hours.display(),
-                local(rules.hours.next_open(now, rules.tz))
-            );
-        } else {
+        if rules.hours.is_open(now, rules.tz) {
             match store.next_due_at(now)? {
                 Some(t) => println!(
                     "Nobody to call now: everyone has been called this round. Next due {}.",
@@ -90,6 +84,12 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
                 ),
                 None => println!("Nobody to call: no tenant is scheduled."),
             }
+        } else {
+            println!(
+                "Nobody to call: outside calling hours ({}). Calls resume at {}.",
+                rules.hours.display(),
+                local(rules.hours.next_open(now, rules.tz))
+            );
         }
         return Ok(());
     }

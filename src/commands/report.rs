@@ -16,8 +16,8 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     let store = ctx.open()?;
     let rules = store.rules()?;
     let now = ctx.clock.now();
-    let until = day_arg("--until", &args.until)?.unwrap_or(rules.local_date(now));
-    let since = match day_arg("--since", &args.since)? {
+    let until = day_arg("--until", args.until.as_deref())?.unwrap_or(rules.local_date(now));
+    let since = match day_arg("--since", args.since.as_deref())? {
         Some(d) => d,
         None => store.program_start(rules.tz)?.unwrap_or(until).min(until),
     };
@@ -100,16 +100,15 @@ fn render_forecast(f: &WeekForecast) -> String {
 pub(super) fn print(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
 }
 
 /// A day given on the command line, its flag named if it is not a date.
-pub(super) fn day_arg(flag: &str, text: &Option<String>) -> Result<Option<NaiveDate>> {
-    text.as_deref()
-        .map(|t| parse::date(t).map_err(anyhow::Error::msg))
+pub(super) fn day_arg(flag: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
+    text.map(|t| parse::date(t).map_err(anyhow::Error::msg))
         .transpose()
         .with_context(|| format!("{flag} expects a day like 28/11/2026"))
 }

@@ -45,8 +45,8 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
             None => signed_in_last(&store)?,
         };
         if args.since.is_some() || args.until.is_some() {
-            let until = day_arg("--until", &args.until)?.unwrap_or(today);
-            let since = day_arg("--since", &args.since)?.unwrap_or(until);
+            let until = day_arg("--until", args.until.as_deref())?.unwrap_or(today);
+            let since = day_arg("--since", args.since.as_deref())?.unwrap_or(until);
             let period = Period::new(since, until).map_err(anyhow::Error::msg)?;
             store.period_summary(operator.id, period, now, rules.tz)?
         } else {
@@ -88,40 +88,37 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
     let mut out = String::new();
     let at = |t: DateTime<Utc>| local_time(t, tz);
     let who = format!("{} ({})", s.operator_name, s.operator_login);
-    match (s.shift_id, s.shifts.first()) {
-        (Some(id), Some(shift)) => {
-            let _ = writeln!(out, "Summary of {who}, shift {id}");
-            let start = at(shift.started_at);
-            let length = hours_minutes(shift.minutes);
-            let _ = match shift.ended_at {
-                Some(end) => {
-                    let same_day = end.with_timezone(&tz).date_naive()
-                        == shift.started_at.with_timezone(&tz).date_naive();
-                    let end = if same_day {
-                        end.with_timezone(&tz).format("%H:%M").to_string()
-                    } else {
-                        at(end)
-                    };
-                    writeln!(out, "  {start} – {end} ({length})")
-                }
-                None => writeln!(out, "  from {start}, still open ({length} so far)"),
-            };
-        }
-        _ => {
-            let last = s.to - chrono::Duration::milliseconds(1);
-            let _ = writeln!(
-                out,
-                "Summary of {who}, {} – {}",
-                s.from.with_timezone(&tz).format("%d/%m/%Y"),
-                last.with_timezone(&tz).format("%d/%m/%Y")
-            );
-            let _ = writeln!(
-                out,
-                "  {} shift(s), {} worked",
-                s.shifts.len(),
-                hours_minutes(s.worked_minutes)
-            );
-        }
+    if let (Some(id), Some(shift)) = (s.shift_id, s.shifts.first()) {
+        let _ = writeln!(out, "Summary of {who}, shift {id}");
+        let start = at(shift.started_at);
+        let length = hours_minutes(shift.minutes);
+        let _ = match shift.ended_at {
+            Some(end) => {
+                let same_day = end.with_timezone(&tz).date_naive()
+                    == shift.started_at.with_timezone(&tz).date_naive();
+                let end = if same_day {
+                    end.with_timezone(&tz).format("%H:%M").to_string()
+                } else {
+                    at(end)
+                };
+                writeln!(out, "  {start} – {end} ({length})")
+            }
+            None => writeln!(out, "  from {start}, still open ({length} so far)"),
+        };
+    } else {
+        let last = s.to - chrono::Duration::milliseconds(1);
+        let _ = writeln!(
+            out,
+            "Summary of {who}, {} – {}",
+            s.from.with_timezone(&tz).format("%d/%m/%Y"),
+            last.with_timezone(&tz).format("%d/%m/%Y")
+        );
+        let _ = writeln!(
+            out,
+            "  {} shift(s), {} worked",
+            s.shifts.len(),
+            hours_minutes(s.worked_minutes)
+        );
     }
     out.push('\n');
     let _ = writeln!(out, "Calls made              {}", s.calls_made);

@@ -324,7 +324,7 @@ fn call(
     tenant.callback_at = next.callback_at;
     tenant.callback_operator_id = next.callback_operator;
     tenant.attempts_day = next.attempts.map(|a| a.day);
-    tenant.attempts_count = next.attempts.map(|a| a.count).unwrap_or(0);
+    tenant.attempts_count = next.attempts.map_or(0, |a| a.count);
     tenant.last_call_at = Some(end);
     tenant.last_outcome = Some(outcome);
     tenant.flag = next.flag.or(tenant.flag);
@@ -626,8 +626,7 @@ fn request(
         .inputs
         .field_team
         .get(team as usize - 1)
-        .map(|t| t.name.as_str())
-        .unwrap_or("");
+        .map_or("", |t| t.name.as_str());
 
     let end = world.end();
     let mut steps: Vec<(InterventionStatus, DateTime<Utc>, Option<i64>, String)> = vec![(

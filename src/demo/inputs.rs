@@ -181,7 +181,7 @@ mod tests {
             .iter()
             .map(|a| a.postcode.as_str())
             .collect();
-        postcodes.sort();
+        postcodes.sort_unstable();
         let expected: Vec<String> = (1..=20).map(|n| format!("750{n:02}")).collect();
         assert_eq!(postcodes, expected);
         assert!(

@@ -123,8 +123,7 @@ pub fn generate(params: &Params, rules: &Rules, services: &[Service]) -> anyhow:
     let coordinator = operators
         .iter()
         .find(|o| o.role == Role::Coordinator)
-        .map(|o| o.id)
-        .unwrap_or(1);
+        .map_or(1, |o| o.id);
     let mut bulk = Bulk {
         field_teams: people::field_teams(inputs),
         ..Bulk::default()

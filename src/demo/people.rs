@@ -331,9 +331,7 @@ pub fn tenants(
                 door: door_label(bd, floor, door),
                 access_code: bd.access_code.clone(),
                 lives_alone: alone,
-                language: spoken_language
-                    .map(|l| l.code.clone())
-                    .unwrap_or_else(|| "fr".into()),
+                language: spoken_language.map_or_else(|| "fr".into(), |l| l.code.clone()),
                 notes: notes.join(" "),
             }
         })

@@ -132,10 +132,10 @@ impl Staffing {
             day = day + Days::new(1);
         }
         day_starts.push(windows.len());
-        let end = windows
-            .last()
-            .map(|w| w.last_start + Duration::minutes(LAST_CALL_BEFORE_END))
-            .unwrap_or_else(|| local_instant(first_day, 0, tz).min(now));
+        let end = windows.last().map_or_else(
+            || local_instant(first_day, 0, tz).min(now),
+            |w| w.last_start + Duration::minutes(LAST_CALL_BEFORE_END),
+        );
         Staffing {
             last_starts: windows.iter().map(|w| w.last_start.timestamp()).collect(),
             windows,

@@ -64,10 +64,10 @@ pub const TOP_LINES: usize = 20;
 /// title line above the header ("Liste des locataires") holds none or a different
 /// number, so neither decides. Excel's `sep=;` first line, when present, decides instead.
 pub fn separator(text: &str) -> u8 {
+    const CANDIDATES: [u8; 3] = [b';', b',', b'\t'];
     if let Some(sep) = sep_line(text) {
         return sep;
     }
-    const CANDIDATES: [u8; 3] = [b';', b',', b'\t'];
     // Per line of the top, how many of each separator.
     let mut lines: Vec<[usize; 3]> = vec![[0; 3]];
     let mut quoted = false;

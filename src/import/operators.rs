@@ -280,6 +280,8 @@ pub fn read(bytes: &[u8], known: &[(String, String)]) -> Result<OperatorList, Fi
                 continue;
             }
             let name = fold(&p.operator.name);
+            // A free login is always found: the logins taken are finitely many.
+            #[allow(clippy::maybe_infinite_iter)]
             let login = (1..)
                 .map(|n| {
                     if n == 1 {
@@ -399,7 +401,11 @@ mod tests {
              X;Petit;Léa;;;\n",
             &[],
         );
-        let got: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        let got: Vec<String> = l
+            .problems
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert_eq!(
             got,
             vec![

@@ -75,12 +75,12 @@ impl Sheet {
         let mut reader = sheet.reader();
         let mut record = StringRecord::new();
         for _ in 0..sheet.skip {
-            reader.read_record(&mut record).map_err(csv_error)?;
+            reader.read_record(&mut record).map_err(|e| csv_error(&e))?;
         }
         // The top of the file: each record not blank, with the records read up to it.
         let mut top: Vec<(usize, StringRecord)> = Vec::new();
         let mut read = sheet.skip;
-        while top.len() < TOP_LINES && reader.read_record(&mut record).map_err(csv_error)? {
+        while top.len() < TOP_LINES && reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
             read += 1;
             if !blank(&record) {
                 top.push((read, record.clone()));
@@ -124,13 +124,13 @@ impl Sheet {
         let mut reader = self.reader();
         let mut record = StringRecord::new();
         for _ in 0..self.skip {
-            reader.read_record(&mut record).map_err(csv_error)?;
+            reader.read_record(&mut record).map_err(|e| csv_error(&e))?;
         }
         // The reader's own line count lags by one after a CRLF, so lines are counted
         // here from the byte where each record starts.
         let bytes = self.text.as_bytes();
         let (mut line, mut counted) = (1u64, 0usize);
-        while reader.read_record(&mut record).map_err(csv_error)? {
+        while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
             if blank(&record) {
                 continue;
             }
@@ -139,10 +139,7 @@ impl Sheet {
                 start += 1;
             }
             let start = start.max(counted);
-            line += bytes[counted..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
             counted = start;
             f(&Row {
                 line,
@@ -153,7 +150,7 @@ impl Sheet {
     }
 }
 
-fn csv_error(e: csv::Error) -> FileError {
+fn csv_error(e: &csv::Error) -> FileError {
     FileError::Csv(e.to_string())
 }
 

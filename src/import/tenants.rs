@@ -248,21 +248,19 @@ impl TenantList {
                 None => chosen,
                 Some(name) => {
                     let key = parse::fold(name);
-                    match cohorts.iter().find(|c| parse::fold(&c.name) == key) {
-                        Some(c) => Some(c.id),
-                        None => {
-                            let names: Vec<&str> =
-                                cohorts.iter().map(|c| c.name.as_str()).collect();
-                            self.problems.push(Problem {
-                                line: row.line,
-                                column: cohort_header.clone(),
-                                reason: format!(
-                                    "no cohort named '{name}' (the cohorts are: {})",
-                                    names.join(", ")
-                                ),
-                            });
-                            continue;
-                        }
+                    if let Some(c) = cohorts.iter().find(|c| parse::fold(&c.name) == key) {
+                        Some(c.id)
+                    } else {
+                        let names: Vec<&str> = cohorts.iter().map(|c| c.name.as_str()).collect();
+                        self.problems.push(Problem {
+                            line: row.line,
+                            column: cohort_header.clone(),
+                            reason: format!(
+                                "no cohort named '{name}' (the cohorts are: {})",
+                                names.join(", ")
+                            ),
+                        });
+                        continue;
                     }
                 }
             };
@@ -784,7 +782,11 @@ mod tests {
              A5;Petit;\"01 99\n00 00 05\";;;\n\
              A6;Roux;01 99 00 00 06;;;;extra\n",
         );
-        let got: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        let got: Vec<String> = l
+            .problems
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -808,7 +810,11 @@ mod tests {
     fn a_reference_twice_makes_both_rows_bad() {
         let l =
             list("Ref;Nom;Tél\nA1;Dupont;0199000001\nA2;Martin;0199000002\nA1;Durand;0199000003\n");
-        let got: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        let got: Vec<String> = l
+            .problems
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert_eq!(
             got,
             vec![

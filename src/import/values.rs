@@ -181,7 +181,7 @@ mod tests {
         );
         assert!(birth_date("0").is_err());
         assert_eq!(postcode("75 012"), Ok("75012".into()));
-        assert_eq!(postcode(""), Ok("".into()));
+        assert_eq!(postcode(""), Ok(String::new()));
         assert!(postcode("75O12").is_err());
         assert_eq!(household_alone("1"), Ok(true));
         assert_eq!(household_alone("3"), Ok(false));

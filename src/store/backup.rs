@@ -18,7 +18,7 @@ pub struct AuditEntry {
 }
 
 impl Store {
-    /// Copies the database to `dest` with SQLite's online backup, in one read
+    /// Copies the database to `dest` with `SQLite`'s online backup, in one read
     /// transaction: a consistent snapshot that does not stop anyone saving (WAL).
     /// The copy is written beside `dest` and renamed, so a half copy never has its name.
     pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<u64> {
@@ -34,7 +34,7 @@ impl Store {
             path: dest.to_path_buf(),
             source: e,
         })?;
-        let size = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+        let size = std::fs::metadata(dest).map_or(0, |m| m.len());
         let dest_text = dest.display().to_string();
         self.write(|tx| {
             for (k, v) in [

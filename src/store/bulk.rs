@@ -249,7 +249,7 @@ impl Store {
     }
 }
 
-/// Page cache while bulk loading (in KiB, as SQLite's negative `cache_size`): enough to
+/// Page cache while bulk loading (in KiB, as `SQLite`'s negative `cache_size`): enough to
 /// keep the tables being filled in memory.
 const BULK_CACHE_KIB: i64 = -64 * 1024;
 
@@ -504,8 +504,11 @@ impl Rows for BulkTenant {
         v.put(opt_day(self.attempts_day))?;
         v.put(self.attempts_count)?;
         v.put(opt_ts(self.last_call_at))?;
-        v.put(self.last_outcome.map(|o| o.code()))?;
-        v.put(self.flag.map(|f| f.code()))?;
+        v.put(
+            self.last_outcome
+                .map(super::super::domain::call::Outcome::code),
+        )?;
+        v.put(self.flag.map(super::super::domain::schedule::Flag::code))?;
         v.put(stamp(self.created_at))?;
         v.put(stamp(self.updated_at))
     }
@@ -556,7 +559,10 @@ impl Rows for BulkCall {
         v.put(stamp(self.started_at))?;
         v.put(stamp(self.ended_at))?;
         v.put(self.outcome.code())?;
-        v.put(self.wellbeing.map(|w| w.code()))?;
+        v.put(
+            self.wellbeing
+                .map(super::super::domain::call::Wellbeing::code),
+        )?;
         v.put(opt_ts(self.callback_at))?;
         v.put(opt_day(self.hospitalised_until))?;
         v.put(&self.notes)

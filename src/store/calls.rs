@@ -155,7 +155,7 @@ fn save_in(
         time::ts(call.started_at),
         now_s,
         call.outcome.code(),
-        call.wellbeing.map(|w| w.code()),
+        call.wellbeing.map(super::super::domain::call::Wellbeing::code),
         call.callback_at.map(time::ts),
         call.hospitalised_until.map(time::day),
         call.notes,
@@ -236,7 +236,7 @@ fn save_in(
         attempts_count,
         now_s,
         call.outcome.code(),
-        next.flag.map(|f| f.code()),
+        next.flag.map(super::super::domain::schedule::Flag::code),
     ])?;
     tx.prepare_cached(
         "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",

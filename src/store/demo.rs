@@ -38,11 +38,10 @@ pub const DEMO_SAVE_ID_PREFIX: &str = "demo-";
 pub fn inspect_demo_file(path: &Path) -> Result<DemoFile> {
     // Opened for writing though only read: a read-only connection to a WAL database
     // would leave its -wal and -shm files behind, where a writer's last close removes them.
-    let conn = match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
-    {
-        Ok(c) => c,
-        Err(_) => return Ok(DemoFile::NotDemo),
+    else {
+        return Ok(DemoFile::NotDemo);
     };
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     match read_demo(&conn) {

@@ -12,7 +12,7 @@ pub struct Check {
     pub detail: String,
 }
 
-/// File systems on which SQLite's WAL (shared memory between processes) is unsafe.
+/// File systems on which `SQLite`'s WAL (shared memory between processes) is unsafe.
 const NETWORK_FS: &[&str] = &[
     "nfs",
     "nfs4",
@@ -48,12 +48,10 @@ impl Store {
         checks.push(Check {
             name: "schema",
             ok: version == SCHEMA_VERSION,
-            detail: if version == SCHEMA_VERSION {
-                format!("version {version} (current)")
-            } else if version < SCHEMA_VERSION {
-                format!("version {version}, this veille writes {SCHEMA_VERSION}: it is upgraded on the next `veille init` or start")
-            } else {
-                format!("version {version} is newer than this veille ({SCHEMA_VERSION}): update veille")
+            detail: match version.cmp(&SCHEMA_VERSION) {
+                std::cmp::Ordering::Equal => format!("version {version} (current)"),
+                std::cmp::Ordering::Less => format!("version {version}, this veille writes {SCHEMA_VERSION}: it is upgraded on the next `veille init` or start"),
+                std::cmp::Ordering::Greater => format!("version {version} is newer than this veille ({SCHEMA_VERSION}): update veille"),
             },
         });
         let mode: String = self

@@ -61,7 +61,7 @@ impl StoreError {
     }
 
     /// Attaches the file path to errors that should name it, and tells a full disk
-    /// from another input/output failure (SQLite reports both as I/O errors when the
+    /// from another input/output failure (`SQLite` reports both as I/O errors when the
     /// journal cannot grow).
     pub(crate) fn at(self, path: &Path) -> StoreError {
         match self {
@@ -90,7 +90,7 @@ impl StoreError {
         match code(&e) {
             Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.to_path_buf()),
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path.to_path_buf()),
-            Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
                 if path.exists() {
                     StoreError::ReadOnly(path.to_path_buf())
                 } else {
@@ -122,7 +122,7 @@ fn code(e: &rusqlite::Error) -> Option<ErrorCode> {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match code(&e) {
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("(shared file)")),
             Some(ErrorCode::NotADatabase) => {

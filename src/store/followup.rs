@@ -291,7 +291,7 @@ impl Store {
                    AND (?4 IS NULL OR r.tenant_id = ?4)
                  ORDER BY r.follow_up_on IS NULL, r.follow_up_on, r.created_at"
             ),
-            params![f.status.map(|s| s.code()), f.category.map(|c| c.code()), f.operator, f.tenant],
+            params![f.status.map(super::super::domain::referral::ReferralStatus::code), f.category.map(super::super::domain::call::NeedCategory::code), f.operator, f.tenant],
             referral_from_row,
         )
     }
@@ -386,8 +386,9 @@ impl Store {
                    coalesce(i.planned_at, i.wanted_at, i.created_at), i.id"
             ),
             params![
-                f.status.map(|s| s.code()),
-                f.urgency.map(|u| u.code()),
+                f.status
+                    .map(super::super::domain::referral::InterventionStatus::code),
+                f.urgency.map(super::super::domain::referral::Urgency::code),
                 f.operator,
                 f.tenant
             ],

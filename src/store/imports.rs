@@ -192,45 +192,42 @@ impl Store {
                 let id: Option<i64> = find
                     .query_row([&t.external_ref], |r| r.get(0))
                     .optional()?;
-                let done = match id {
-                    Some(id) => {
-                        update.raw_bind_parameter(1, id)?;
-                        for (i, c) in columns.iter().enumerate() {
-                            c.bind(&mut update, i + 2, t)?;
-                        }
-                        update.raw_bind_parameter(cohort_param, row.cohort)?;
-                        update.raw_bind_parameter(cohort_param + 1, &stamp)?;
-                        if update.raw_execute()? > 0 {
-                            Upserted::Updated
-                        } else {
-                            Upserted::Unchanged
-                        }
+                let done = if let Some(id) = id {
+                    update.raw_bind_parameter(1, id)?;
+                    for (i, c) in columns.iter().enumerate() {
+                        c.bind(&mut update, i + 2, t)?;
                     }
-                    None => {
-                        insert.execute(params![
-                            t.external_ref,
-                            t.title,
-                            t.last_name,
-                            t.first_name,
-                            t.birth_date.map(time::day),
-                            t.phone,
-                            t.phone_alt,
-                            t.address,
-                            t.postcode,
-                            t.city,
-                            t.building,
-                            t.staircase,
-                            t.floor,
-                            t.door,
-                            t.access_code,
-                            t.lives_alone,
-                            row.cohort.unwrap_or(new_cohort),
-                            language(t),
-                            t.notes,
-                            stamp
-                        ])?;
-                        Upserted::Added
+                    update.raw_bind_parameter(cohort_param, row.cohort)?;
+                    update.raw_bind_parameter(cohort_param + 1, &stamp)?;
+                    if update.raw_execute()? > 0 {
+                        Upserted::Updated
+                    } else {
+                        Upserted::Unchanged
                     }
+                } else {
+                    insert.execute(params![
+                        t.external_ref,
+                        t.title,
+                        t.last_name,
+                        t.first_name,
+                        t.birth_date.map(time::day),
+                        t.phone,
+                        t.phone_alt,
+                        t.address,
+                        t.postcode,
+                        t.city,
+                        t.building,
+                        t.staircase,
+                        t.floor,
+                        t.door,
+                        t.access_code,
+                        t.lives_alone,
+                        row.cohort.unwrap_or(new_cohort),
+                        language(t),
+                        t.notes,
+                        stamp
+                    ])?;
+                    Upserted::Added
                 };
                 out.push(done);
             }
@@ -269,31 +266,28 @@ impl Store {
             let mut out = Vec::with_capacity(list.len());
             for op in list {
                 let id: Option<i64> = find.query_row([&op.login], |r| r.get(0)).optional()?;
-                let done = match id {
-                    Some(id) => {
-                        update.raw_bind_parameter(1, id)?;
-                        update.raw_bind_parameter(2, &op.name)?;
-                        for (i, c) in columns.iter().enumerate() {
-                            c.bind(&mut update, i + 3, op)?;
-                        }
-                        if update.raw_execute()? > 0 {
-                            Upserted::Updated
-                        } else {
-                            Upserted::Unchanged
-                        }
+                let done = if let Some(id) = id {
+                    update.raw_bind_parameter(1, id)?;
+                    update.raw_bind_parameter(2, &op.name)?;
+                    for (i, c) in columns.iter().enumerate() {
+                        c.bind(&mut update, i + 3, op)?;
                     }
-                    None => {
-                        insert.execute(params![
-                            op.login,
-                            op.name,
-                            op.organisation,
-                            op.role.code(),
-                            op.phone,
-                            op.email,
-                            stamp
-                        ])?;
-                        Upserted::Added
+                    if update.raw_execute()? > 0 {
+                        Upserted::Updated
+                    } else {
+                        Upserted::Unchanged
                     }
+                } else {
+                    insert.execute(params![
+                        op.login,
+                        op.name,
+                        op.organisation,
+                        op.role.code(),
+                        op.phone,
+                        op.email,
+                        stamp
+                    ])?;
+                    Upserted::Added
                 };
                 out.push(done);
             }

@@ -1,6 +1,6 @@
 //! The only code that speaks SQL. One `Store` is one connection to the shared file;
 //! each operator process has its own. Every write a user makes is one transaction
-//! that takes SQLite's write lock when it begins (see `Store::write`).
+//! that takes `SQLite`'s write lock when it begins (see `Store::write`).
 
 mod backup;
 pub mod bulk;
@@ -66,7 +66,7 @@ pub use tenants::{NewTenant, Tenant, TenantCard, Upserted};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// How long one attempt waits for the write lock inside SQLite before we look again.
+/// How long one attempt waits for the write lock inside `SQLite` before we look again.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Compiled statements kept per connection (see `configure`).
@@ -79,7 +79,7 @@ pub struct Store {
     retry_for: Duration,
     /// Times a write found the database locked and tried again (for the load tool).
     busy_retries: u64,
-    /// How long one attempt waits inside SQLite for the write lock.
+    /// How long one attempt waits inside `SQLite` for the write lock.
     busy_wait: Duration,
     /// The `synchronous` level the connection is at now (see `Durability`).
     durability: Durability,
@@ -146,7 +146,7 @@ impl Store {
     }
 
     /// Sets how long writes wait for a locked database before reporting `Busy`; the
-    /// wait inside SQLite is capped by it too, so a screen can keep a short one and stay
+    /// wait inside `SQLite` is capped by it too, so a screen can keep a short one and stay
     /// responsive while it retries on its own.
     pub fn set_retry_for(&mut self, d: Duration) {
         self.retry_for = d;
@@ -240,9 +240,9 @@ impl Store {
         self.retrying(|store| store.commit_once(Durability::Lease, &mut f))
     }
 
-    /// One IMMEDIATE transaction: SQLite's write lock is taken at BEGIN (its busy
+    /// One IMMEDIATE transaction: `SQLite`'s write lock is taken at BEGIN (its busy
     /// handler waits up to `busy_wait` for it) and, for a durable write, the WAL is
-    /// synced by SQLite itself before COMMIT returns. SQLite publishes a commit to other
+    /// synced by `SQLite` itself before COMMIT returns. `SQLite` publishes a commit to other
     /// connections only once that sync has succeeded, and syncs through the descriptor
     /// it has held since opening, so a write error the disk reported meanwhile is seen:
     /// a save whose sync failed is never acknowledged, nor seen by anyone.
@@ -293,7 +293,7 @@ enum Durability {
 /// Creates an empty database file readable and writable by its owner and group only:
 /// it holds health information, and the operators of a shared server write it through
 /// their common group. The mode is set explicitly so that a umask of 022 does not take
-/// the group's write access away. SQLite gives the -wal and -shm files the same mode.
+/// the group's write access away. `SQLite` gives the -wal and -shm files the same mode.
 pub(crate) fn create_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let folder_error = |e| StoreError::Folder {

@@ -86,23 +86,20 @@ impl Store {
                         |r| r.get(0),
                     )
                     .optional()?;
-                match exists {
-                    Some(id) => {
-                        tx.execute(
-                            "UPDATE operators SET name = ?2, organisation = ?3, role = ?4,
-                             phone = ?5, email = ?6, active = 1 WHERE id = ?1",
-                            params![id, op.name, op.organisation, op.role.code(), op.phone, op.email],
-                        )?;
-                        updated += 1;
-                    }
-                    None => {
-                        tx.execute(
-                            "INSERT INTO operators (login, name, organisation, role, phone, email, created_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                            params![op.login, op.name, op.organisation, op.role.code(), op.phone, op.email, ts(now)],
-                        )?;
-                        added += 1;
-                    }
+                if let Some(id) = exists {
+                    tx.execute(
+                        "UPDATE operators SET name = ?2, organisation = ?3, role = ?4,
+                         phone = ?5, email = ?6, active = 1 WHERE id = ?1",
+                        params![id, op.name, op.organisation, op.role.code(), op.phone, op.email],
+                    )?;
+                    updated += 1;
+                } else {
+                    tx.execute(
+                        "INSERT INTO operators (login, name, organisation, role, phone, email, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![op.login, op.name, op.organisation, op.role.code(), op.phone, op.email, ts(now)],
+                    )?;
+                    added += 1;
                 }
             }
             Ok((added, updated))

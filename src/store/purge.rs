@@ -48,7 +48,7 @@ fn set_clause(table: &str) -> &'static str {
 impl Store {
     /// Wipes text written before `before` (or only counts it when `dry_run`), in one
     /// transaction, and writes the purge in the audit log. Wiped is gone from the file:
-    /// SQLite zeroes the space the old texts held (and, for this transaction, the pages
+    /// `SQLite` zeroes the space the old texts held (and, for this transaction, the pages
     /// it frees), and the WAL holding their earlier versions is copied back and emptied
     /// when nobody else is reading.
     pub fn purge_before(

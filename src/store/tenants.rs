@@ -294,44 +294,76 @@ fn upsert_one(
         &t.language
     };
     let birth = t.birth_date.map(time::day);
-    match existing {
-        Some(id) => {
-            let changed = tx.prepare_cached(
+    if let Some(id) = existing {
+        let changed = tx
+            .prepare_cached(
                 "UPDATE tenants SET title = ?2, last_name = ?3, first_name = ?4, birth_date = ?5,
-                   phone = ?6, phone_alt = ?7, address = ?8, postcode = ?9, city = ?10,
-                   building = ?11, staircase = ?12, floor = ?13, door = ?14, access_code = ?15,
-                   lives_alone = ?16, cohort_id = ?17, language = ?18, notes = ?19, updated_at = ?20
-                 WHERE id = ?1 AND NOT (title IS ?2 AND last_name IS ?3 AND first_name IS ?4
-                   AND birth_date IS ?5 AND phone IS ?6 AND phone_alt IS ?7 AND address IS ?8
-                   AND postcode IS ?9 AND city IS ?10 AND building IS ?11 AND staircase IS ?12
-                   AND floor IS ?13 AND door IS ?14 AND access_code IS ?15 AND lives_alone IS ?16
-                   AND cohort_id IS ?17 AND language IS ?18 AND notes IS ?19)",
+               phone = ?6, phone_alt = ?7, address = ?8, postcode = ?9, city = ?10,
+               building = ?11, staircase = ?12, floor = ?13, door = ?14, access_code = ?15,
+               lives_alone = ?16, cohort_id = ?17, language = ?18, notes = ?19, updated_at = ?20
+             WHERE id = ?1 AND NOT (title IS ?2 AND last_name IS ?3 AND first_name IS ?4
+               AND birth_date IS ?5 AND phone IS ?6 AND phone_alt IS ?7 AND address IS ?8
+               AND postcode IS ?9 AND city IS ?10 AND building IS ?11 AND staircase IS ?12
+               AND floor IS ?13 AND door IS ?14 AND access_code IS ?15 AND lives_alone IS ?16
+               AND cohort_id IS ?17 AND language IS ?18 AND notes IS ?19)",
             )?
             .execute(params![
-                id, t.title, t.last_name, t.first_name, birth, t.phone, t.phone_alt, t.address,
-                t.postcode, t.city, t.building, t.staircase, t.floor, t.door, t.access_code,
-                t.lives_alone, cohort, language, t.notes, time::ts(now)
+                id,
+                t.title,
+                t.last_name,
+                t.first_name,
+                birth,
+                t.phone,
+                t.phone_alt,
+                t.address,
+                t.postcode,
+                t.city,
+                t.building,
+                t.staircase,
+                t.floor,
+                t.door,
+                t.access_code,
+                t.lives_alone,
+                cohort,
+                language,
+                t.notes,
+                time::ts(now)
             ])?;
-            Ok(if changed > 0 {
-                Upserted::Updated
-            } else {
-                Upserted::Unchanged
-            })
-        }
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO tenants (external_ref, title, last_name, first_name, birth_date, phone,
-                   phone_alt, address, postcode, city, building, staircase, floor, door, access_code,
-                   lives_alone, cohort_id, language, notes, due_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                   ?18, ?19, ?20, ?20, ?20)",
-            )?
-            .execute(params![
-                t.external_ref, t.title, t.last_name, t.first_name, birth, t.phone, t.phone_alt,
-                t.address, t.postcode, t.city, t.building, t.staircase, t.floor, t.door,
-                t.access_code, t.lives_alone, cohort, language, t.notes, time::ts(now)
-            ])?;
-            Ok(Upserted::Added)
-        }
+        Ok(if changed > 0 {
+            Upserted::Updated
+        } else {
+            Upserted::Unchanged
+        })
+    } else {
+        tx.prepare_cached(
+            "INSERT INTO tenants (external_ref, title, last_name, first_name, birth_date, phone,
+               phone_alt, address, postcode, city, building, staircase, floor, door, access_code,
+               lives_alone, cohort_id, language, notes, due_at, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+               ?18, ?19, ?20, ?20, ?20)",
+        )?
+        .execute(params![
+            t.external_ref,
+            t.title,
+            t.last_name,
+            t.first_name,
+            birth,
+            t.phone,
+            t.phone_alt,
+            t.address,
+            t.postcode,
+            t.city,
+            t.building,
+            t.staircase,
+            t.floor,
+            t.door,
+            t.access_code,
+            t.lives_alone,
+            cohort,
+            language,
+            t.notes,
+            time::ts(now)
+        ])?;
+        Ok(Upserted::Added)
     }
 }

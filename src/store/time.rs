@@ -1,5 +1,5 @@
 //! How instants and dates are written in the database: fixed-width UTC text, so that
-//! text order is time order and any SQLite tool can read it.
+//! text order is time order and any `SQLite` tool can read it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -41,7 +41,7 @@ pub(crate) fn opt_ts(v: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>
 }
 
 pub(crate) fn req_ts(v: String) -> rusqlite::Result<DateTime<Utc>> {
-    opt_ts(Some(v)).map(|o| o.unwrap_or_default())
+    opt_ts(Some(v)).map(std::option::Option::unwrap_or_default)
 }
 
 pub(crate) fn opt_day(v: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {

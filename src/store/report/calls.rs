@@ -2,7 +2,7 @@
 //! read in end order from the `calls_ended` index alone: calls by outcome and their
 //! length, people called and reached, people reached this week and each day of the
 //! series, and for "due this week" whether a tenant was reached since a given instant.
-//! Counting people here, with a mark per tenant, replaces SQLite's `count(DISTINCT …)`,
+//! Counting people here, with a mark per tenant, replaces `SQLite`'s `count(DISTINCT …)`,
 //! whose temporary B-trees took seconds over a million calls; the definitions stay
 //! those of docs/REPORT.md.
 //!
@@ -65,7 +65,7 @@ pub(crate) struct CallFigures {
     /// Every outcome, zeros included.
     pub by_outcome: BTreeMap<Outcome, u64>,
     /// Total length in seconds of the period's calls, and of its reached calls, as
-    /// SQLite's total() of their julianday() differences gives it.
+    /// `SQLite`'s `total()` of their `julianday()` differences gives it.
     pub seconds: f64,
     pub reached_seconds: f64,
     pub tenants_called_unique: u64,
@@ -94,7 +94,7 @@ pub(crate) fn count_calls(
     db: Option<&Path>,
     scan: &CallScan,
 ) -> Result<CallFigures> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     count_calls_in_runs(conn, db, scan, threads, CALLS_PER_THREAD)
 }
 
@@ -237,7 +237,7 @@ fn cuts(
             && at < *end
             && let Some(day) = scan.day_starts.iter().rev().find(|d| **d <= at)
         {
-            at = day.clone();
+            at.clone_from(day);
         }
         if at.as_str() > start && at < scan.to && cuts.last().is_none_or(|c| *c < at) {
             cuts.push(at);
