@@ -4,7 +4,10 @@
 //!
 //! `cargo bench` runs everything; `cargo bench -- search` runs what matches. The last
 //! figures and the machine they come from are in docs/PERFORMANCE.md.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -104,9 +107,7 @@ fn claim_and_save(c: &mut Criterion) {
                 let mut spent = Duration::ZERO;
                 for _ in 0..iters {
                     let started = std::time::Instant::now();
-                    let claim = if let Some(claim) = store.claim_next(op, now(), &rules).unwrap() {
-                        claim
-                    } else {
+                    let Some(claim) = store.claim_next(op, now(), &rules).unwrap() else {
                         // Everyone has been called: make them all due again (not timed).
                         make_everyone_due(&path);
                         let started = std::time::Instant::now();
@@ -336,7 +337,8 @@ fn tenant_csv(n: usize) -> Vec<u8> {
         "N° locataire;Civilité;Nom;Prénom;Date de naissance;Téléphone;Adresse;Code postal;Ville;Bât;Esc;Étage;Porte;Vit seul(e)\r\n",
     );
     for i in 0..n {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "L{i:06};Mme;LEFÈVRE{i};Hélène;{:02}/{:02}/19{};01 99 00 {:02} {:02};{} rue des Lilas;750{:02};Paris;A;{};{};{};{}\r\n",
             1 + i % 28,
             1 + i % 12,
@@ -349,7 +351,7 @@ fn tenant_csv(n: usize) -> Vec<u8> {
             i % 12,
             100 + i % 400,
             if i % 5 < 3 { "oui" } else { "non" }
-        ));
+        );
     }
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&out);
     bytes.into_owned()

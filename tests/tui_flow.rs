@@ -1,5 +1,7 @@
 //! The operator screens driven by key events, as an operator uses them: the database
 //! is checked after each flow.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 mod tui_support;
 

@@ -13,6 +13,8 @@
 //!   b 11:20–11:22 busy; then op1 claims f at 12:00 and keeps it.
 //! - op2's shift starts 09:50. op2: g 10:00–10:05 reached, gp; b 12:00–12:05 reached.
 //! - Earlier, op2 reached h on 22/11 23:25–23:30 UTC, which is Monday 23/11 00:30 in Paris.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 #![allow(dead_code)]
 
 use std::path::PathBuf;

@@ -1,4 +1,6 @@
 //! A small database made through the store, as the import would make it.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

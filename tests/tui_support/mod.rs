@@ -1,5 +1,7 @@
 //! A small database made through the store API, and helpers to drive the operator
 //! screens with key events on a fixed clock.
+// Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
 #![allow(dead_code)]
 
 use std::path::PathBuf;
