@@ -191,7 +191,8 @@ fn every_key_the_screens_use_exists() {
 
 #[test]
 fn every_key_binding_has_its_words() {
-    for b in veille::tui::keys::BINDINGS {
+    use veille::tui::keys::{self, Scope};
+    for b in Scope::ALL.iter().flat_map(|&s| keys::bindings(s)) {
         for lang in Lang::ALL {
             assert!(lang.lookup(b.label).is_some(), "{}", b.label);
             if let Some(shown) = b.shown {

@@ -26,7 +26,7 @@ pub fn render(scope: Scope, ui: &Ui, size: Size, frame: &mut Frame) {
         .min(22)
         + 2;
     let mut lines = vec![
-        Line::from(Span::styled(l.t(help_intro(scope)), th.bold())),
+        Line::from(Span::styled(l.t(scope.help_intro()), th.bold())),
         Line::from(""),
     ];
     for b in &bindings {
@@ -39,17 +39,4 @@ pub fn render(scope: Scope, ui: &Ui, size: Size, frame: &mut Frame) {
     lines.push(Line::from(Span::styled(l.t("help.never_lost"), th.muted())));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     frame.set_cursor_position((inner.x, inner.y));
-}
-
-fn help_intro(scope: Scope) -> &'static str {
-    match scope {
-        Scope::SignIn => "help.signin",
-        Scope::Queue => "help.queue",
-        Scope::Call => "help.call",
-        Scope::ReferralForm => "help.referral",
-        Scope::InterventionForm => "help.intervention",
-        Scope::EndShift => "summary.help",
-        Scope::Report => "report.help",
-        _ => "help.popup",
-    }
 }

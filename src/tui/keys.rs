@@ -6,31 +6,59 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::action::Action;
 use crate::i18n::Lang;
 
-/// Where keys are read: a screen or the popup above it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    SignIn,
-    Queue,
-    Call,
-    ReferralForm,
-    InterventionForm,
-    LeaveCall,
-    EndShift,
-    ResumeDraft,
-    Help,
-    QuickSearch,
-    QuickKind,
-    FollowUp,
-    Dispatch,
-    ChoiceForm,
+/// Declares the scopes with their table and help intro, so that `Scope::ALL`, the
+/// tables and the help intros cannot miss one.
+macro_rules! scopes {
+    ($($(#[$doc:meta])* $scope:ident => $rows:ident, $intro:literal;)+) => {
+        /// Where keys are read: a screen or the popup above it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Scope {
+            $($(#[$doc])* $scope,)+
+        }
+
+        impl Scope {
+            pub const ALL: &[Scope] = &[$(Scope::$scope),+];
+
+            fn rows(self) -> &'static [Row] {
+                match self {
+                    $(Scope::$scope => $rows,)+
+                }
+            }
+
+            /// Translation key of the help overlay's first line.
+            pub fn help_intro(self) -> &'static str {
+                match self {
+                    $(Scope::$scope => $intro,)+
+                }
+            }
+        }
+    };
+}
+
+#[rustfmt::skip]
+scopes! {
+    SignIn           => SIGN_IN,           "help.signin";
+    Queue            => QUEUE,             "help.queue";
+    Call             => CALL,              "help.call";
+    ReferralForm     => REFERRAL_FORM,     "help.referral";
+    InterventionForm => INTERVENTION_FORM, "help.intervention";
+    LeaveCall        => LEAVE_CALL,        "help.popup";
+    EndShift         => END_SHIFT,         "summary.help";
+    ResumeDraft      => RESUME_DRAFT,      "help.popup";
+    Help             => HELP,              "help.popup";
+    QuickSearch      => QUICK_SEARCH,      "help.popup";
+    QuickKind        => QUICK_KIND,        "help.popup";
+    FollowUp         => FOLLOW_UP,         "help.popup";
+    Dispatch         => DISPATCH,          "help.popup";
+    ChoiceForm       => CHOICE_FORM,       "help.popup";
     /// The coordinator's program report.
-    Report,
+    Report           => REPORT,            "report.help";
     /// Writing the handover note (end of shift).
-    HandoverNote,
+    HandoverNote     => HANDOVER_NOTE,     "help.popup";
     /// Choosing who gets the callbacks kept for oneself (end of shift).
-    HandOver,
+    HandOver         => HAND_OVER,         "help.popup";
     /// Reading the handover notes of the day (queue).
-    HandoverNotes,
+    HandoverNotes    => HANDOVER_NOTES,    "help.popup";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +114,7 @@ impl Key {
     }
 }
 
-/// One line of the help: keys, what they do, where.
+/// One line of the help: keys, what they do.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
     pub keys: &'static [(Key, Action)],
@@ -94,587 +122,281 @@ pub struct Binding {
     pub label: &'static str,
     /// Translation key of the keys' name when it is better than listing them.
     pub shown: Option<&'static str>,
-    pub scopes: &'static [Scope],
     /// Shown in the status bar (in table order, as many as fit).
     pub bar: bool,
 }
 
-use Action as A;
-use KeyCode as C;
-use Scope as S;
-
-const fn k(code: KeyCode) -> Key {
-    Key::Code(code)
+/// A line of a scope's table: a binding, or bindings several scopes share.
+enum Row {
+    Key(Binding),
+    Shared(&'static [Row]),
 }
 
-const LISTS: &[Scope] = &[S::SignIn, S::Queue];
-const FORMS: &[Scope] = &[S::Call, S::ReferralForm, S::InterventionForm, S::ChoiceForm];
-const EVERYWHERE_BUT_HELP: &[Scope] = &[
-    S::SignIn,
-    S::Queue,
-    S::Call,
-    S::ReferralForm,
-    S::InterventionForm,
-    S::LeaveCall,
-    S::EndShift,
-    S::ResumeDraft,
-    S::QuickSearch,
-    S::QuickKind,
-    S::FollowUp,
-    S::Dispatch,
-    S::ChoiceForm,
-    S::Report,
-    S::HandoverNote,
-    S::HandOver,
-    S::HandoverNotes,
-];
-/// Screens where the quick entry opens (and is shown in the status bar).
-const QUICK: &[Scope] = &[S::Queue, S::FollowUp, S::Dispatch];
-const TRACKING: &[Scope] = &[S::FollowUp, S::Dispatch];
+impl Row {
+    /// Names the keys with one translated word ("↑/↓") instead of listing them.
+    const fn shown(self, shown: &'static str) -> Row {
+        match self {
+            Row::Key(b) => Row::Key(Binding {
+                shown: Some(shown),
+                ..b
+            }),
+            shared => shared,
+        }
+    }
+}
 
-pub const BINDINGS: &[Binding] = &[
-    // The call: saving first, so that its key is always in the status bar.
-    Binding {
-        keys: &[(Key::Ctrl('s'), A::Save), (k(C::F(2)), A::Save)],
-        label: "keys.save",
+/// A binding also hinted in the status bar.
+const fn bar(keys: &'static [(Key, Action)], label: &'static str) -> Row {
+    Row::Key(Binding {
+        keys,
+        label,
         shown: None,
-        scopes: &[S::Call],
         bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "keys.add",
+    })
+}
+
+/// A binding listed only in the help.
+const fn help(keys: &'static [(Key, Action)], label: &'static str) -> Row {
+    Row::Key(Binding {
+        keys,
+        label,
         shown: None,
-        scopes: &[S::ReferralForm, S::InterventionForm],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "keys.sign_in",
-        shown: None,
-        scopes: &[S::SignIn],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "keys.call_selected",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('n')), A::ClaimNext)],
-        label: "keys.call_next",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: true,
-    },
-    Binding {
-        keys: &[
-            (k(C::F(6)), A::QuickEntry),
-            (k(C::Char('/')), A::QuickEntry),
-        ],
-        label: "quick.key",
-        shown: None,
-        scopes: QUICK,
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('f')), A::OpenFollowUp)],
-        label: "followup.key",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('d')), A::OpenDispatch)],
-        label: "dispatch.key",
-        shown: None,
-        scopes: &[S::Queue],
         bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "quick.key_choose",
-        shown: None,
-        scopes: &[S::QuickSearch],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],
-        label: "keys.move",
-        shown: Some("key.up_down"),
-        scopes: &[S::QuickSearch],
-        bar: true,
-    },
-    Binding {
-        keys: &[
-            (k(C::Char('r')), A::AddReferral),
-            (k(C::Char('o')), A::AddReferral),
-        ],
-        label: "quick.key_referral",
-        shown: None,
-        scopes: &[S::QuickKind],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('i')), A::AddIntervention)],
-        label: "quick.key_intervention",
-        shown: None,
-        scopes: &[S::QuickKind],
-        bar: true,
-    },
-    Binding {
-        keys: &[(Key::Digits, A::Pick(0))],
-        label: "keys.pick",
-        shown: None,
-        scopes: &[S::QuickKind],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "keys.cancel",
-        shown: None,
-        scopes: &[S::QuickSearch, S::QuickKind, S::ChoiceForm],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "choice.key_save",
-        shown: None,
-        scopes: &[S::ChoiceForm],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "followup.key_change",
-        shown: None,
-        scopes: &[S::FollowUp],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Assign), (k(C::Char('a')), A::Assign)],
-        label: "dispatch.key_assign",
-        shown: None,
-        scopes: &[S::Dispatch],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('c')), A::Close)],
-        label: "dispatch.key_close",
-        shown: None,
-        scopes: &[S::Dispatch],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('s')), A::FilterStatus)],
-        label: "followup.key_status",
-        shown: None,
-        scopes: &[S::FollowUp],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('c')), A::FilterCategory)],
-        label: "followup.key_category",
-        shown: None,
-        scopes: &[S::FollowUp],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char('u')), A::FilterUrgency)],
-        label: "followup.key_urgency",
-        shown: None,
-        scopes: &[S::FollowUp],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char('m')), A::FilterMine)],
-        label: "followup.key_mine",
-        shown: None,
-        scopes: &[S::FollowUp],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "followup.key_back",
-        shown: None,
-        scopes: TRACKING,
-        bar: true,
-    },
-    Binding {
-        keys: &[
-            (k(C::Up), A::Up),
-            (k(C::Char('k')), A::Up),
-            (k(C::Down), A::Down),
-            (k(C::Char('j')), A::Down),
-            (k(C::PageUp), A::PageUp),
-            (k(C::PageDown), A::PageDown),
-        ],
-        label: "keys.move",
-        shown: Some("key.up_down_jk"),
-        scopes: TRACKING,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::F(5)), A::Refresh)],
-        label: "keys.refresh",
-        shown: None,
-        scopes: TRACKING,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char('1')), A::QuickNoAnswer)],
-        label: "keys.save_no_answer",
-        shown: None,
-        scopes: &[S::LeaveCall],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('2')), A::Abandon)],
-        label: "keys.abandon",
-        shown: None,
-        scopes: &[S::LeaveCall],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "keys.back_to_call",
-        shown: None,
-        scopes: &[S::LeaveCall],
-        bar: true,
-    },
-    Binding {
-        keys: &[
-            (k(C::Enter), A::Confirm),
-            (k(C::Char('o')), A::Confirm),
-            (k(C::Char('y')), A::Confirm),
-        ],
-        label: "keys.confirm_end_shift",
-        shown: None,
-        scopes: &[S::EndShift],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('h')), A::HandoverNote)],
-        label: "summary.key_note",
-        shown: None,
-        scopes: &[S::EndShift],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('t')), A::HandOverCallbacks)],
-        label: "summary.key_hand_over",
-        shown: None,
-        scopes: &[S::EndShift],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back), (k(C::Char('n')), A::Back)],
-        label: "summary.key_back",
-        shown: None,
-        scopes: &[S::EndShift],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "handover.key_save",
-        shown: None,
-        scopes: &[S::HandoverNote],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "handover.key_hand_over",
-        shown: None,
-        scopes: &[S::HandOver],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],
-        label: "keys.move",
-        shown: Some("key.up_down"),
-        scopes: &[S::HandOver],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "keys.cancel",
-        shown: None,
-        scopes: &[S::HandoverNote, S::HandOver],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back), (k(C::Enter), A::Back)],
-        label: "handover.key_close",
-        shown: None,
-        scopes: &[S::HandoverNotes],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Left), A::Left), (k(C::Right), A::Right)],
-        label: "report.key_weeks",
-        shown: Some("key.left_right"),
-        scopes: &[S::Report],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Char('c')), A::NextCohort)],
-        label: "report.key_cohort",
-        shown: None,
-        scopes: &[S::Report],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "report.key_back",
-        shown: None,
-        scopes: &[S::Report],
-        bar: true,
-    },
-    Binding {
-        keys: &[
-            (k(C::Up), A::Up),
-            (k(C::Down), A::Down),
-            (k(C::PageUp), A::PageUp),
-            (k(C::PageDown), A::PageDown),
-        ],
-        label: "summary.key_scroll",
-        shown: Some("summary.keys_scroll"),
-        scopes: &[S::EndShift, S::Report, S::HandoverNotes],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::F(5)), A::Refresh)],
-        label: "report.key_refresh",
-        shown: None,
-        scopes: &[S::Report],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "keys.resume",
-        shown: None,
-        scopes: &[S::ResumeDraft],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Delete), A::DiscardDraft)],
-        label: "keys.discard",
-        shown: None,
-        scopes: &[S::ResumeDraft],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "keys.later",
-        shown: None,
-        scopes: &[S::ResumeDraft],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::F(3)), A::AddReferral)],
-        label: "keys.add_referral",
-        shown: None,
-        scopes: &[S::Call],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::F(4)), A::AddIntervention)],
-        label: "keys.add_intervention",
-        shown: None,
-        scopes: &[S::Call],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "keys.leave_call",
-        shown: None,
-        scopes: &[S::Call],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "keys.cancel",
-        shown: None,
-        scopes: &[S::ReferralForm, S::InterventionForm],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Tab), A::NextField), (k(C::BackTab), A::PrevField)],
-        label: "keys.fields",
-        shown: Some("key.tab_backtab"),
-        scopes: FORMS,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],
-        label: "keys.fields_or_list",
-        shown: Some("key.up_down"),
-        scopes: FORMS,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Left), A::Left), (k(C::Right), A::Right)],
-        label: "keys.options",
-        shown: Some("key.left_right"),
-        scopes: FORMS,
-        bar: false,
-    },
-    Binding {
-        keys: &[(Key::Digits, A::Pick(0))],
-        label: "keys.pick",
-        shown: None,
-        scopes: FORMS,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char(' ')), A::Toggle)],
-        label: "keys.toggle",
-        shown: None,
-        scopes: FORMS,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Enter), A::Confirm)],
-        label: "keys.next_field",
-        shown: None,
-        scopes: &[S::Call],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Delete), A::Delete)],
-        label: "keys.remove",
-        shown: None,
-        scopes: &[S::Call],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::F(7)), A::CheckReferrals)],
-        label: "check.key",
-        shown: None,
-        scopes: &[S::Call],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::F(6)), A::QuickEntry)],
-        label: "quick.key",
-        shown: None,
-        scopes: &[S::Call],
-        bar: false,
-    },
-    Binding {
-        keys: &[(Key::Ctrl('r'), A::Reclaim)],
-        label: "keys.reclaim",
-        shown: None,
-        scopes: &[S::Call],
-        bar: false,
-    },
-    Binding {
-        keys: &[
-            (k(C::Up), A::Up),
-            (k(C::Char('k')), A::Up),
-            (k(C::Down), A::Down),
-            (k(C::Char('j')), A::Down),
-        ],
-        label: "keys.move",
-        shown: Some("key.up_down_jk"),
-        scopes: &[S::Queue],
-        // The arrows need no hint: the room goes to the quick entry and follow-up.
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Up), A::Up), (k(C::Down), A::Down)],
-        label: "keys.move",
-        shown: Some("key.up_down"),
-        scopes: &[S::SignIn],
-        bar: true,
-    },
-    Binding {
-        keys: &[
-            (k(C::PageUp), A::PageUp),
-            (k(C::PageDown), A::PageDown),
-            (k(C::Home), A::Home),
-            (k(C::End), A::End),
-        ],
-        label: "keys.page",
-        shown: Some("key.pages"),
-        scopes: LISTS,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char('r')), A::ResumeDraft)],
-        label: "keys.resume_draft",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::F(5)), A::Refresh)],
-        label: "keys.refresh",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char('m')), A::HandoverNotes)],
-        label: "handover.key_read",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char('p')), A::ProgramReport)],
-        label: "report.key_open",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::Char('q')), A::EndShift), (k(C::F(10)), A::EndShift)],
-        label: "keys.end_shift",
-        shown: None,
-        scopes: &[S::Queue],
-        bar: true,
-    },
-    Binding {
-        keys: &[(k(C::Esc), A::Back)],
-        label: "keys.quit",
-        shown: None,
-        scopes: &[S::SignIn],
-        bar: true,
-    },
-    Binding {
-        keys: &[(Key::Ctrl('c'), A::Interrupt)],
-        label: "keys.interrupt",
-        shown: None,
-        scopes: EVERYWHERE_BUT_HELP,
-        bar: false,
-    },
-    Binding {
-        keys: &[(k(C::F(1)), A::Help), (k(C::Char('?')), A::Help)],
-        label: "keys.help",
-        shown: None,
-        scopes: EVERYWHERE_BUT_HELP,
-        bar: true,
-    },
-    Binding {
-        keys: &[
-            (k(C::Esc), A::Back),
-            (k(C::F(1)), A::Back),
-            (k(C::Char('?')), A::Back),
-            (k(C::Enter), A::Back),
-        ],
-        label: "keys.close_help",
-        shown: None,
-        scopes: &[S::Help],
-        bar: true,
-    },
+    })
+}
+
+use Action as A;
+
+const fn ch(c: char) -> Key {
+    Key::Code(KeyCode::Char(c))
+}
+
+const fn f(n: u8) -> Key {
+    Key::Code(KeyCode::F(n))
+}
+
+const ENTER: Key = Key::Code(KeyCode::Enter);
+const ESC: Key = Key::Code(KeyCode::Esc);
+const TAB: Key = Key::Code(KeyCode::Tab);
+const BACKTAB: Key = Key::Code(KeyCode::BackTab);
+const DELETE: Key = Key::Code(KeyCode::Delete);
+const UP: Key = Key::Code(KeyCode::Up);
+const DOWN: Key = Key::Code(KeyCode::Down);
+const LEFT: Key = Key::Code(KeyCode::Left);
+const RIGHT: Key = Key::Code(KeyCode::Right);
+const PAGE_UP: Key = Key::Code(KeyCode::PageUp);
+const PAGE_DOWN: Key = Key::Code(KeyCode::PageDown);
+const HOME: Key = Key::Code(KeyCode::Home);
+const END: Key = Key::Code(KeyCode::End);
+
+// Each scope's lines in the order of the help and of the status bar; a key bound twice in
+// a scope would act on its first line (the tests forbid it).
+
+#[rustfmt::skip]
+const SIGN_IN: &[Row] = &[
+    bar(&[(ENTER, A::Confirm)],                                                     "keys.sign_in"),
+    bar(&[(UP, A::Up), (DOWN, A::Down)],                                            "keys.move").shown("key.up_down"),
+    Row::Shared(PAGES),
+    bar(&[(ESC, A::Back)],                                                          "keys.quit"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const QUEUE: &[Row] = &[
+    bar(&[(ENTER, A::Confirm)],                                                     "keys.call_selected"),
+    bar(&[(ch('n'), A::ClaimNext)],                                                 "keys.call_next"),
+    bar(&[(f(6), A::QuickEntry), (ch('/'), A::QuickEntry)],                         "quick.key"),
+    bar(&[(ch('f'), A::OpenFollowUp)],                                              "followup.key"),
+    help(&[(ch('d'), A::OpenDispatch)],                                             "dispatch.key"),
+    // The arrows need no hint: the room goes to the quick entry and follow-up.
+    help(&[(UP, A::Up), (ch('k'), A::Up), (DOWN, A::Down), (ch('j'), A::Down)],    "keys.move").shown("key.up_down_jk"),
+    Row::Shared(PAGES),
+    help(&[(ch('r'), A::ResumeDraft)],                                              "keys.resume_draft"),
+    help(&[(f(5), A::Refresh)],                                                     "keys.refresh"),
+    help(&[(ch('m'), A::HandoverNotes)],                                            "handover.key_read"),
+    help(&[(ch('p'), A::ProgramReport)],                                            "report.key_open"),
+    bar(&[(ch('q'), A::EndShift), (f(10), A::EndShift)],                            "keys.end_shift"),
+    Row::Shared(EVERYWHERE),
+];
+
+/// Saving comes first, so that its key is always in the status bar.
+#[rustfmt::skip]
+const CALL: &[Row] = &[
+    bar(&[(Key::Ctrl('s'), A::Save), (f(2), A::Save)],                              "keys.save"),
+    bar(&[(f(3), A::AddReferral)],                                                  "keys.add_referral"),
+    bar(&[(f(4), A::AddIntervention)],                                              "keys.add_intervention"),
+    bar(&[(ESC, A::Back)],                                                          "keys.leave_call"),
+    Row::Shared(FORM),
+    help(&[(ENTER, A::Confirm)],                                                    "keys.next_field"),
+    help(&[(DELETE, A::Delete)],                                                    "keys.remove"),
+    help(&[(f(7), A::CheckReferrals)],                                              "check.key"),
+    help(&[(f(6), A::QuickEntry)],                                                  "quick.key"),
+    help(&[(Key::Ctrl('r'), A::Reclaim)],                                           "keys.reclaim"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const REFERRAL_FORM: &[Row] = &[
+    bar(&[(ENTER, A::Confirm)],                                                     "keys.add"),
+    bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
+    Row::Shared(FORM),
+    Row::Shared(EVERYWHERE),
+];
+
+const INTERVENTION_FORM: &[Row] = REFERRAL_FORM;
+
+#[rustfmt::skip]
+const CHOICE_FORM: &[Row] = &[
+    bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
+    bar(&[(ENTER, A::Confirm)],                                                     "choice.key_save"),
+    Row::Shared(FORM),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const LEAVE_CALL: &[Row] = &[
+    bar(&[(ch('1'), A::QuickNoAnswer)],                                             "keys.save_no_answer"),
+    bar(&[(ch('2'), A::Abandon)],                                                   "keys.abandon"),
+    bar(&[(ESC, A::Back)],                                                          "keys.back_to_call"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const RESUME_DRAFT: &[Row] = &[
+    bar(&[(ENTER, A::Confirm)],                                                     "keys.resume"),
+    bar(&[(DELETE, A::DiscardDraft)],                                               "keys.discard"),
+    bar(&[(ESC, A::Back)],                                                          "keys.later"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const QUICK_SEARCH: &[Row] = &[
+    bar(&[(ENTER, A::Confirm)],                                                     "quick.key_choose"),
+    bar(&[(UP, A::Up), (DOWN, A::Down)],                                            "keys.move").shown("key.up_down"),
+    bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const QUICK_KIND: &[Row] = &[
+    bar(&[(ch('r'), A::AddReferral), (ch('o'), A::AddReferral)],                    "quick.key_referral"),
+    bar(&[(ch('i'), A::AddIntervention)],                                           "quick.key_intervention"),
+    help(&[(Key::Digits, A::Pick(0))],                                              "keys.pick"),
+    bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const FOLLOW_UP: &[Row] = &[
+    bar(&[(f(6), A::QuickEntry), (ch('/'), A::QuickEntry)],                         "quick.key"),
+    bar(&[(ENTER, A::Confirm)],                                                     "followup.key_change"),
+    bar(&[(ch('s'), A::FilterStatus)],                                              "followup.key_status"),
+    help(&[(ch('c'), A::FilterCategory)],                                           "followup.key_category"),
+    help(&[(ch('u'), A::FilterUrgency)],                                            "followup.key_urgency"),
+    help(&[(ch('m'), A::FilterMine)],                                               "followup.key_mine"),
+    Row::Shared(TRACKING),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const DISPATCH: &[Row] = &[
+    bar(&[(f(6), A::QuickEntry), (ch('/'), A::QuickEntry)],                         "quick.key"),
+    bar(&[(ENTER, A::Assign), (ch('a'), A::Assign)],                                "dispatch.key_assign"),
+    bar(&[(ch('c'), A::Close)],                                                     "dispatch.key_close"),
+    Row::Shared(TRACKING),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const END_SHIFT: &[Row] = &[
+    bar(&[(ENTER, A::Confirm), (ch('o'), A::Confirm), (ch('y'), A::Confirm)],       "keys.confirm_end_shift"),
+    bar(&[(ch('h'), A::HandoverNote)],                                              "summary.key_note"),
+    bar(&[(ch('t'), A::HandOverCallbacks)],                                         "summary.key_hand_over"),
+    bar(&[(ESC, A::Back), (ch('n'), A::Back)],                                      "summary.key_back"),
+    Row::Shared(SCROLL),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const REPORT: &[Row] = &[
+    bar(&[(LEFT, A::Left), (RIGHT, A::Right)],                                      "report.key_weeks").shown("key.left_right"),
+    bar(&[(ch('c'), A::NextCohort)],                                                "report.key_cohort"),
+    bar(&[(ESC, A::Back)],                                                          "report.key_back"),
+    Row::Shared(SCROLL),
+    help(&[(f(5), A::Refresh)],                                                     "report.key_refresh"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const HANDOVER_NOTE: &[Row] = &[
+    bar(&[(ENTER, A::Confirm)],                                                     "handover.key_save"),
+    bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const HAND_OVER: &[Row] = &[
+    bar(&[(ENTER, A::Confirm)],                                                     "handover.key_hand_over"),
+    bar(&[(UP, A::Up), (DOWN, A::Down)],                                            "keys.move").shown("key.up_down"),
+    bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const HANDOVER_NOTES: &[Row] = &[
+    bar(&[(ESC, A::Back), (ENTER, A::Back)],                                        "handover.key_close"),
+    Row::Shared(SCROLL),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const HELP: &[Row] = &[
+    bar(&[(ESC, A::Back), (f(1), A::Back), (ch('?'), A::Back), (ENTER, A::Back)],   "keys.close_help"),
+];
+
+// Lines several scopes share.
+
+/// Every scope but the help itself.
+#[rustfmt::skip]
+const EVERYWHERE: &[Row] = &[
+    help(&[(Key::Ctrl('c'), A::Interrupt)],                                         "keys.interrupt"),
+    bar(&[(f(1), A::Help), (ch('?'), A::Help)],                                     "keys.help"),
+];
+
+/// The call and the forms of referrals, interventions and choices.
+#[rustfmt::skip]
+const FORM: &[Row] = &[
+    help(&[(TAB, A::NextField), (BACKTAB, A::PrevField)],                           "keys.fields").shown("key.tab_backtab"),
+    help(&[(UP, A::Up), (DOWN, A::Down)],                                           "keys.fields_or_list").shown("key.up_down"),
+    help(&[(LEFT, A::Left), (RIGHT, A::Right)],                                     "keys.options").shown("key.left_right"),
+    help(&[(Key::Digits, A::Pick(0))],                                              "keys.pick"),
+    help(&[(ch(' '), A::Toggle)],                                                   "keys.toggle"),
+];
+
+/// The lists of sign-in and the queue.
+#[rustfmt::skip]
+const PAGES: &[Row] = &[
+    help(&[(PAGE_UP, A::PageUp), (PAGE_DOWN, A::PageDown), (HOME, A::Home), (END, A::End)], "keys.page").shown("key.pages"),
+];
+
+/// Follow-up and dispatch.
+#[rustfmt::skip]
+const TRACKING: &[Row] = &[
+    bar(&[(ESC, A::Back)],                                                          "followup.key_back"),
+    help(&[(UP, A::Up), (ch('k'), A::Up), (DOWN, A::Down), (ch('j'), A::Down), (PAGE_UP, A::PageUp), (PAGE_DOWN, A::PageDown)], "keys.move").shown("key.up_down_jk"),
+    help(&[(f(5), A::Refresh)],                                                     "keys.refresh"),
+];
+
+/// The end-of-shift summary, the report and the handover notes.
+#[rustfmt::skip]
+const SCROLL: &[Row] = &[
+    help(&[(UP, A::Up), (DOWN, A::Down), (PAGE_UP, A::PageUp), (PAGE_DOWN, A::PageDown)], "summary.key_scroll").shown("summary.keys_scroll"),
 ];
 
 /// The action of a key press in `scope`. While a text field has the focus
 /// (`typing`), printable keys are typed instead.
 pub fn resolve(scope: Scope, typing: bool, ev: &KeyEvent) -> Option<Action> {
-    for b in BINDINGS.iter().filter(|b| b.scopes.contains(&scope)) {
+    for b in bindings(scope) {
         for (key, action) in b.keys {
             if typing && key.is_printable() {
                 continue;
@@ -709,7 +431,17 @@ pub fn resolve(scope: Scope, typing: bool, ev: &KeyEvent) -> Option<Action> {
 
 /// The bindings that work in `scope`, in table order.
 pub fn bindings(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.scopes.contains(&scope))
+    fn flatten(rows: &'static [Row], out: &mut Vec<&'static Binding>) {
+        for row in rows {
+            match row {
+                Row::Key(b) => out.push(b),
+                Row::Shared(rows) => flatten(rows, out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    flatten(scope.rows(), &mut out);
+    out.into_iter()
 }
 
 /// How a binding's keys are written: "Ctrl+S / F2".
@@ -752,6 +484,8 @@ pub fn hints(scope: Scope, typing: bool, lang: Lang) -> Vec<(String, &'static st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use KeyCode as C;
+    use Scope as S;
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -828,29 +562,74 @@ mod tests {
         }
     }
 
+    /// The presses a key stands for.
+    fn presses(key: Key) -> Vec<KeyEvent> {
+        match key {
+            Key::Code(code) => vec![press(code)],
+            Key::Ctrl(c) => vec![ctrl(c)],
+            Key::Digits => ('1'..='9').map(|d| press(C::Char(d))).collect(),
+        }
+    }
+
+    /// The action a press of `key` gives by its binding.
+    fn bound(key: Key, action: Action, ev: &KeyEvent) -> Action {
+        match (key, ev.code) {
+            (Key::Digits, C::Char(d)) => A::Pick(d as u8 - b'0'),
+            _ => action,
+        }
+    }
+
     #[test]
     fn every_scope_has_help_and_a_way_out() {
-        for scope in [
-            S::SignIn,
-            S::Queue,
-            S::Call,
-            S::ReferralForm,
-            S::InterventionForm,
-            S::LeaveCall,
-            S::EndShift,
-            S::ResumeDraft,
-            S::Help,
-            S::Report,
-            S::HandoverNote,
-            S::HandOver,
-            S::HandoverNotes,
-        ] {
+        for &scope in Scope::ALL {
+            for lang in Lang::ALL {
+                assert!(lang.lookup(scope.help_intro()).is_some(), "{scope:?}");
+                for typing in [false, true] {
+                    assert!(!hints(scope, typing, lang).is_empty(), "{scope:?}");
+                }
+            }
             assert!(
                 resolve(scope, false, &press(C::Esc)).is_some()
                     || resolve(scope, false, &press(C::Char('q'))).is_some(),
                 "{scope:?}"
             );
-            assert!(bindings(scope).any(|b| b.bar), "{scope:?}");
+        }
+    }
+
+    #[test]
+    fn no_key_gives_two_actions_in_a_scope() {
+        for &scope in Scope::ALL {
+            let keys: Vec<(Key, Action)> = bindings(scope)
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
+            for (i, &(key, action)) in keys.iter().enumerate() {
+                for &(other, other_action) in &keys[i + 1..] {
+                    for ev in presses(key).iter().filter(|ev| other.matches(ev)) {
+                        assert_eq!(
+                            bound(key, action, ev),
+                            bound(other, other_action, ev),
+                            "{scope:?}: {ev:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_of_the_help_and_the_hints_acts_in_its_scope() {
+        for &scope in Scope::ALL {
+            for b in bindings(scope) {
+                for &(key, action) in b.keys {
+                    for ev in presses(key) {
+                        let want = Some(bound(key, action, &ev));
+                        assert_eq!(resolve(scope, false, &ev), want, "{scope:?}: {ev:?}");
+                        if !key.is_printable() {
+                            assert_eq!(resolve(scope, true, &ev), want, "{scope:?}: {ev:?}");
+                        }
+                    }
+                }
+            }
         }
     }
 }
