@@ -92,130 +92,10 @@ pub fn run(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
 }
 
 fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
-    if args.operators == 0 {
-        bail!("--operators must be at least 1");
-    }
-    let mut store = Store::open(&ctx.db)?;
-    if !store.is_demo()? {
-        bail!(
-            "{} is not a demo database: the load test writes invented calls, so it only runs on a \
-             database made by `veille demo` (e.g. `veille demo --no-tui --db /tmp/load.db`)",
-            ctx.db.display()
-        );
-    }
-    if store.tenant_count()? == 0 {
-        bail!("{} has no tenants to call", ctx.db.display());
-    }
-    let now = ctx.clock.now();
-    // Replacements of killed workers sign in as new operators, so the claims the killed
-    // ones held are left to expire as a crashed terminal's would.
-    let operators: Vec<NewOperator> = (0..args.operators + args.kill)
-        .map(|i| NewOperator {
-            login: login(i),
-            name: format!("Load test {i}"),
-            organisation: "load test".into(),
-            role: Role::Operator,
-            phone: None,
-            email: None,
-        })
-        .collect();
-    store.upsert_operators(&operators, now)?;
-
-    let dir = ctx
-        .db
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let exe = std::env::current_exe().context("cannot find the veille program to start workers")?;
-    let spawn = |i: usize, seconds: u64| -> Result<Worker> {
-        let out = dir.join(format!("veille-loadtest-{}-{i}.out", std::process::id()));
-        let out_file = std::fs::File::create(&out)
-            .with_context(|| format!("cannot create {}", out.display()))?;
-        let mut child = Command::new(&exe)
-            .arg("--db")
-            .arg(&ctx.db)
-            .arg("--now")
-            .arg(ctx.clock.now().to_rfc3339())
-            .args(["loadtest", "--worker", &i.to_string()])
-            .args(["--seconds", &seconds.to_string()])
-            .args(["--think-ms", &args.think_ms.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(out_file))
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("cannot start a worker process")?;
-        let pid = child.id();
-        // Wait for each worker on its own thread so that its error pipe never fills up.
-        let reader = {
-            let out = out.clone();
-            std::thread::spawn(move || read_worker(&mut child, &out))
-        };
-        Ok(Worker { pid, out, reader })
-    };
+    sign_in_operators(ctx, args)?;
     let started = Instant::now();
-    let ramp_up = Duration::from_secs(args.ramp_up);
-    let mut workers: Vec<Worker> = (0..args.operators)
-        .map(|i| {
-            let at = started + ramp_up.mul_f64(i as f64 / args.operators as f64);
-            std::thread::sleep(at.saturating_duration_since(Instant::now()));
-            spawn(i, args.seconds)
-        })
-        .collect::<Result<_>>()?;
-    let mut finished: Vec<Worker> = Vec::new();
-    // Chaos: kill workers with SIGKILL at random instants and start new ones in their place.
-    let mut rng = fastrand::Rng::with_seed(args.operators as u64);
-    let mut kills = 0;
-    while kills < args.kill && args.seconds > 0 {
-        let window = Duration::from_secs(args.seconds).as_millis() as u64 * 8 / 10;
-        let at = started
-            + ramp_up
-            + Duration::from_millis(rng.u64(window / 10..window.max(window / 10 + 1)));
-        std::thread::sleep(at.saturating_duration_since(Instant::now()));
-        // The victim is one at work (it has saved a call), so that the kill lands in the
-        // middle of calls rather than in a start-up slowed by a busy machine.
-        let at_work: Vec<usize> = (0..workers.len())
-            .filter(|&i| std::fs::metadata(&workers[i].out).is_ok_and(|m| m.len() > 0))
-            .collect();
-        let i = match at_work.len() {
-            0 => rng.usize(0..workers.len()),
-            n => at_work[rng.usize(0..n)],
-        };
-        let left = args
-            .seconds
-            .saturating_sub((started + ramp_up).elapsed().as_secs())
-            .max(1);
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(workers[i].pid as i32),
-            nix::sys::signal::Signal::SIGKILL,
-        );
-        let replacement = spawn(args.operators + kills, left)?;
-        finished.push(std::mem::replace(&mut workers[i], replacement));
-        kills += 1;
-    }
-    finished.extend(workers);
-    let mut total = WorkerReport::default();
-    let mut killed_reports = 0;
-    for w in finished {
-        let r = w
-            .reader
-            .join()
-            .map_err(|_| anyhow::anyhow!("a worker reader thread failed"))??;
-        total.acks.extend(r.acks);
-        match r.report {
-            Some(report) => {
-                total.claims += report.claims;
-                total.saves += report.saves;
-                total.busy_retries += report.busy_retries;
-                total.errors.extend(report.errors);
-                total.claim_us.extend(report.claim_us);
-                total.save_us.extend(report.save_us);
-            }
-            None if r.killed => killed_reports += 1,
-            None => total
-                .errors
-                .push(format!("a worker failed: {}", r.stderr.trim())),
-        }
-    }
+    let (finished, kills) = run_workers(ctx, args, started)?;
+    let (mut total, killed_reports) = gather(finished)?;
     // Saves acknowledged by killed workers count too: they reached an operator.
     total.saves = total.saves.max(total.acks.len() as u64);
     let elapsed = started.elapsed().as_secs_f64();
@@ -326,6 +206,151 @@ const SAVE_P99_MS: f64 = 20.0;
 /// shorter one is a stress run, where only "no error, nothing lost" does.
 fn at_program_pace(think_ms: u64) -> bool {
     think_ms >= 5_000
+}
+
+/// Checks that the file is a demo with tenants, and makes the load's operators: one per
+/// worker, and one per replacement of a killed worker.
+fn sign_in_operators(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
+    if args.operators == 0 {
+        bail!("--operators must be at least 1");
+    }
+    let mut store = Store::open(&ctx.db)?;
+    if !store.is_demo()? {
+        bail!(
+            "{} is not a demo database: the load test writes invented calls, so it only runs on a \
+             database made by `veille demo` (e.g. `veille demo --no-tui --db /tmp/load.db`)",
+            ctx.db.display()
+        );
+    }
+    if store.tenant_count()? == 0 {
+        bail!("{} has no tenants to call", ctx.db.display());
+    }
+    let now = ctx.clock.now();
+    // Replacements of killed workers sign in as new operators, so the claims the killed
+    // ones held are left to expire as a crashed terminal's would.
+    let operators: Vec<NewOperator> = (0..args.operators + args.kill)
+        .map(|i| NewOperator {
+            login: login(i),
+            name: format!("Load test {i}"),
+            organisation: "load test".into(),
+            role: Role::Operator,
+            phone: None,
+            email: None,
+        })
+        .collect();
+    store.upsert_operators(&operators, now)?;
+
+    Ok(())
+}
+
+/// Starts the workers over the ramp-up, kills `--kill` of them at random instants and
+/// starts others in their place; gives back every worker started, and the kills.
+fn run_workers(
+    ctx: &Context,
+    args: &LoadtestArgs,
+    started: Instant,
+) -> Result<(Vec<Worker>, usize)> {
+    let dir = ctx
+        .db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let exe = std::env::current_exe().context("cannot find the veille program to start workers")?;
+    let spawn = |i: usize, seconds: u64| -> Result<Worker> {
+        let out = dir.join(format!("veille-loadtest-{}-{i}.out", std::process::id()));
+        let out_file = std::fs::File::create(&out)
+            .with_context(|| format!("cannot create {}", out.display()))?;
+        let mut child = Command::new(&exe)
+            .arg("--db")
+            .arg(&ctx.db)
+            .arg("--now")
+            .arg(ctx.clock.now().to_rfc3339())
+            .args(["loadtest", "--worker", &i.to_string()])
+            .args(["--seconds", &seconds.to_string()])
+            .args(["--think-ms", &args.think_ms.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(out_file))
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot start a worker process")?;
+        let pid = child.id();
+        // Wait for each worker on its own thread so that its error pipe never fills up.
+        let reader = {
+            let out = out.clone();
+            std::thread::spawn(move || read_worker(&mut child, &out))
+        };
+        Ok(Worker { pid, out, reader })
+    };
+    let ramp_up = Duration::from_secs(args.ramp_up);
+    let mut workers: Vec<Worker> = (0..args.operators)
+        .map(|i| {
+            let at = started + ramp_up.mul_f64(i as f64 / args.operators as f64);
+            std::thread::sleep(at.saturating_duration_since(Instant::now()));
+            spawn(i, args.seconds)
+        })
+        .collect::<Result<_>>()?;
+    let mut finished: Vec<Worker> = Vec::new();
+    // Chaos: kill workers with SIGKILL at random instants and start new ones in their place.
+    let mut rng = fastrand::Rng::with_seed(args.operators as u64);
+    let mut kills = 0;
+    while kills < args.kill && args.seconds > 0 {
+        let window = Duration::from_secs(args.seconds).as_millis() as u64 * 8 / 10;
+        let at = started
+            + ramp_up
+            + Duration::from_millis(rng.u64(window / 10..window.max(window / 10 + 1)));
+        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+        // The victim is one at work (it has saved a call), so that the kill lands in the
+        // middle of calls rather than in a start-up slowed by a busy machine.
+        let at_work: Vec<usize> = (0..workers.len())
+            .filter(|&i| std::fs::metadata(&workers[i].out).is_ok_and(|m| m.len() > 0))
+            .collect();
+        let i = match at_work.len() {
+            0 => rng.usize(0..workers.len()),
+            n => at_work[rng.usize(0..n)],
+        };
+        let left = args
+            .seconds
+            .saturating_sub((started + ramp_up).elapsed().as_secs())
+            .max(1);
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(workers[i].pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+        let replacement = spawn(args.operators + kills, left)?;
+        finished.push(std::mem::replace(&mut workers[i], replacement));
+        kills += 1;
+    }
+    finished.extend(workers);
+    Ok((finished, kills))
+}
+
+/// Waits for every worker and adds up their reports; a killed worker's acknowledgements
+/// count, and its missing report is no error.
+fn gather(finished: Vec<Worker>) -> Result<(WorkerReport, usize)> {
+    let mut total = WorkerReport::default();
+    let mut killed_reports = 0;
+    for w in finished {
+        let r = w
+            .reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("a worker reader thread failed"))??;
+        total.acks.extend(r.acks);
+        match r.report {
+            Some(report) => {
+                total.claims += report.claims;
+                total.saves += report.saves;
+                total.busy_retries += report.busy_retries;
+                total.errors.extend(report.errors);
+                total.claim_us.extend(report.claim_us);
+                total.save_us.extend(report.save_us);
+            }
+            None if r.killed => killed_reports += 1,
+            None => total
+                .errors
+                .push(format!("a worker failed: {}", r.stderr.trim())),
+        }
+    }
+    Ok((total, killed_reports))
 }
 
 fn percentiles(us: &mut [u64]) -> serde_json::Value {
