@@ -3,9 +3,6 @@
 //! `domain` holds plain types and pure rules, `store` all SQL, `commands` one module
 //! per subcommand, `tui` the operator screens.
 
-// `unsafe` lives in `process` alone, each block with its reason (`[lints]` in Cargo.toml
-// denies it everywhere else).
-
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -15,6 +12,8 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod import;
+// The only module with `unsafe`, each block with its reason; `[lints]` in Cargo.toml
+// denies it everywhere else.
 pub mod process;
 pub mod replication;
 pub mod store;
