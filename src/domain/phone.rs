@@ -143,6 +143,36 @@ mod tests {
     }
 
     #[test]
+    fn short_overseas_plans_stay_international() {
+        // French Polynesia has eight-digit numbers and no national 0: eleven digits
+        // with its code, kept as dialled from abroad.
+        assert_eq!(canon("+689 40 12 34 56"), "+68940123456");
+        assert_eq!(canon("00 689 40 12 34 56"), "+68940123456");
+    }
+
+    #[test]
+    fn ten_digits_are_french_only_with_a_leading_0_then_not_0() {
+        for bad in [
+            "1234567890",
+            "9912345678",
+            "+33 0 12 34 56 78",
+            "012345678",
+            "01234567890",
+        ] {
+            let err = Phone::parse(bad).unwrap_err();
+            assert!(err.contains("not a French phone number"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_plus_only_opens_an_international_number() {
+        for bad in ["01 23 + 45 67 89", "0123456789+", "++33 1 23 45 67 89"] {
+            let err = Phone::parse(bad).unwrap_err();
+            assert!(err.contains(bad), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn nonsense_is_refused_with_the_value_named() {
         for bad in [
             "",
