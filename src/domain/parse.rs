@@ -167,6 +167,9 @@ mod tests {
             "",
             "13/13/2020",
             "3/4/194",
+            "+3/04/1941",
+            "03/+4/1941",
+            "03//1941",
         ] {
             let err = date(bad).unwrap_err();
             assert!(err.contains(bad), "{bad}: {err}");
@@ -220,6 +223,15 @@ mod tests {
         );
         assert_eq!(fold_keep_spaces("Œuvre d'Ève"), "oeuvre d eve");
         assert_eq!(fold_keep_spaces("  "), "");
+    }
+
+    #[test]
+    fn letters_without_an_accent_to_drop_are_spelled_out() {
+        assert_eq!(
+            fold_keep_spaces("Cœur Lætitia Straße Øster Łódź"),
+            "coeur laetitia strasse oster lodz"
+        );
+        assert_eq!(fold_keep_spaces("ŒIL ÆON ØRE ŁAD"), "oeil aeon ore lad");
     }
 
     #[test]

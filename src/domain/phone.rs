@@ -188,6 +188,18 @@ mod tests {
     }
 
     #[test]
+    fn shown_as_read_to_dial_and_stored_values_as_they_are() {
+        let french = Phone::parse("0639981234").unwrap();
+        assert_eq!(french.to_string(), "06 39 98 12 34");
+        let foreign = Phone::parse("+32 2 123 45 67").unwrap();
+        assert_eq!(foreign.to_string(), "+3221234567");
+        // A stored value is shown as it is unless it is ten national digits.
+        assert_eq!(Phone::from_stored("0639981234"), french);
+        assert_eq!(Phone::from_stored("0262").display(), "0262");
+        assert_eq!(Phone::from_stored("1234567890").display(), "1234567890");
+    }
+
+    #[test]
     fn displayed_in_pairs() {
         assert_eq!(
             Phone::parse("+33639981234").unwrap().display(),

@@ -335,6 +335,12 @@ mod tests {
     }
 
     #[test]
+    fn flags_have_the_codes_the_store_keeps() {
+        assert_eq!(Flag::DeceasedReported.code(), "deceased_reported");
+        assert_eq!(Flag::WrongNumber.code(), "wrong_number");
+    }
+
+    #[test]
     fn hospitalised_pauses_until_the_date() {
         let rules = Rules::default();
         assert_eq!(
