@@ -197,10 +197,12 @@ mod tests {
                 ..d.clone()
             }
         );
-        assert_eq!(
-            with("lease_minutes", &MAX_MINUTES.to_string()).lease,
-            m(MAX_MINUTES)
-        );
+        // Up to a year (of 366 days).
+        assert_eq!(with("retry_minutes", "527040").retry_after, m(527_040));
+        let err = Rules::default()
+            .apply("retry_minutes", "527041")
+            .unwrap_err();
+        assert!(err.ends_with("expected minutes from 1 to 527040"), "{err}");
         assert_eq!(with("lease_minutes", "1").lease, m(1));
     }
 
