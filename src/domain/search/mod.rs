@@ -735,6 +735,8 @@ mod tests {
 
     #[test]
     fn nothing_for_nothing() {
+        assert!(TenantIndex::new([]).is_empty());
+        assert_eq!((index().len(), index().is_empty()), (4, false));
         let mut i = index();
         assert!(i.search("   ", 5).is_empty());
         assert!(i.search("zzzzqx", 5).is_empty());
