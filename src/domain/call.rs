@@ -93,3 +93,21 @@ pub struct Need {
     pub category: NeedCategory,
     pub details: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_no_answer_busy_and_voicemail_are_tried_again_soon() {
+        let unanswered: Vec<Outcome> = Outcome::ALL
+            .iter()
+            .copied()
+            .filter(|o| o.is_unanswered())
+            .collect();
+        assert_eq!(
+            unanswered,
+            [Outcome::NoAnswer, Outcome::Busy, Outcome::Voicemail]
+        );
+    }
+}

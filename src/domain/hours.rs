@@ -175,6 +175,82 @@ mod tests {
     }
 
     #[test]
+    fn hours_with_minutes_open_and_close_on_the_minute() {
+        let h = CallingHours::parse("09:30-17:45").unwrap();
+        assert_eq!(
+            h,
+            CallingHours {
+                start: 570,
+                end: 1065
+            }
+        );
+        assert_eq!(CallingHours::parse("9h30-17h45"), Ok(h));
+        assert_eq!(h.display(), "09:30-17:45");
+        // November: Paris is UTC+1.
+        assert!(!h.is_open(utc("2026-11-28T08:29:00Z"), Paris));
+        assert!(h.is_open(utc("2026-11-28T08:30:00Z"), Paris));
+        assert!(h.is_open(utc("2026-11-28T16:44:00Z"), Paris));
+        assert!(!h.is_open(utc("2026-11-28T16:45:00Z"), Paris));
+        let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(h.opening_on(day, Paris), utc("2026-11-28T08:30:00Z"));
+        assert_eq!(h.closing_on(day, Paris), utc("2026-11-28T16:45:00Z"));
+    }
+
+    #[test]
+    fn a_closing_at_24_00_is_midnight_at_the_end_of_the_day() {
+        let h = CallingHours::parse("20:00-24:00").unwrap();
+        assert_eq!(
+            h,
+            CallingHours {
+                start: 1200,
+                end: 1440
+            }
+        );
+        assert_eq!(h.display(), "20:00-24:00");
+        let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(h.closing_on(day, Paris), utc("2026-11-28T23:00:00Z"));
+        assert!(h.is_open(utc("2026-11-28T22:59:00Z"), Paris));
+        assert!(!h.is_open(utc("2026-11-28T23:00:00Z"), Paris));
+        for bad in [
+            "20:00-24:01",
+            "20:00-24:30",
+            "09:60-10:00",
+            "9h-25h",
+            "09:00-19:xx",
+        ] {
+            assert!(CallingHours::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            CallingHours::parse("23:59-24:00"),
+            Ok(CallingHours {
+                start: 1439,
+                end: 1440
+            })
+        );
+    }
+
+    #[test]
+    fn daylight_saving_jumps_move_or_pick_the_first_instant() {
+        // 29 March 2026, Paris: 02:00 becomes 03:00, so 02:30 does not exist and
+        // is read as 03:30 summer time.
+        let spring = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        assert_eq!(
+            local_instant(spring, 2 * 60 + 30, Paris),
+            utc("2026-03-29T01:30:00Z")
+        );
+        assert_eq!(
+            local_instant(spring, 60, Paris),
+            utc("2026-03-29T00:00:00Z")
+        );
+        // 25 October 2026: 02:30 happens twice; the first (summer time) is taken.
+        let autumn = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        assert_eq!(
+            local_instant(autumn, 2 * 60 + 30, Paris),
+            utc("2026-10-25T00:30:00Z")
+        );
+    }
+
+    #[test]
     fn parses_common_spellings() {
         assert_eq!(
             CallingHours::parse("09:00-19:00").unwrap(),

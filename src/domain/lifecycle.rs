@@ -193,6 +193,28 @@ mod tests {
     }
 
     #[test]
+    fn only_assigning_needs_a_team_and_only_closing_a_note() {
+        // Handed to emergency services or cancelled without a team ever assigned.
+        assert_eq!(
+            intervention_step(I::Requested, I::Done, "pompiers", false),
+            Ok(())
+        );
+        assert_eq!(
+            intervention_step(I::Requested, I::Cancelled, "doublon", false),
+            Ok(())
+        );
+        // Assigning says nothing yet about how it ended.
+        assert_eq!(
+            intervention_step(I::Requested, I::Assigned, "", true),
+            Ok(())
+        );
+        assert_eq!(
+            intervention_step(I::Assigned, I::Assigned, " ", true),
+            Ok(())
+        );
+    }
+
+    #[test]
     fn an_unassigned_emergency_is_highlighted_after_the_delay() {
         use crate::domain::{Rules, Urgency};
         let rules = Rules::default();

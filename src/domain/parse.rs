@@ -145,6 +145,19 @@ mod tests {
     }
 
     #[test]
+    fn two_digit_years_up_to_30_are_this_century() {
+        assert_eq!(date("28/11/26"), Ok(d(2026, 11, 28)));
+        assert_eq!(date("01/01/00"), Ok(d(2000, 1, 1)));
+        assert_eq!(date("31/12/30"), Ok(d(2030, 12, 31)));
+        assert_eq!(date("01/01/31"), Ok(d(1931, 1, 1)));
+        assert_eq!(date("15/06/99"), Ok(d(1999, 6, 15)));
+        assert_eq!(
+            date_time("28/11/26 14:30"),
+            Ok(d(2026, 11, 28).and_hms_opt(14, 30, 0).unwrap())
+        );
+    }
+
+    #[test]
     fn impossible_dates_are_refused_and_named() {
         for bad in [
             "31/02/1941",
@@ -154,6 +167,9 @@ mod tests {
             "",
             "13/13/2020",
             "3/4/194",
+            "+3/04/1941",
+            "03/+4/1941",
+            "03//1941",
         ] {
             let err = date(bad).unwrap_err();
             assert!(err.contains(bad), "{bad}: {err}");
@@ -207,6 +223,15 @@ mod tests {
         );
         assert_eq!(fold_keep_spaces("Œuvre d'Ève"), "oeuvre d eve");
         assert_eq!(fold_keep_spaces("  "), "");
+    }
+
+    #[test]
+    fn letters_without_an_accent_to_drop_are_spelled_out() {
+        assert_eq!(
+            fold_keep_spaces("Cœur Lætitia Straße Øster Łódź"),
+            "coeur laetitia strasse oster lodz"
+        );
+        assert_eq!(fold_keep_spaces("ŒIL ÆON ØRE ŁAD"), "oeil aeon ore lad");
     }
 
     #[test]

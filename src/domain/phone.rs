@@ -143,6 +143,36 @@ mod tests {
     }
 
     #[test]
+    fn short_overseas_plans_stay_international() {
+        // French Polynesia has eight-digit numbers and no national 0: eleven digits
+        // with its code, kept as dialled from abroad.
+        assert_eq!(canon("+689 40 12 34 56"), "+68940123456");
+        assert_eq!(canon("00 689 40 12 34 56"), "+68940123456");
+    }
+
+    #[test]
+    fn ten_digits_are_french_only_with_a_leading_0_then_not_0() {
+        for bad in [
+            "1234567890",
+            "9912345678",
+            "+33 0 12 34 56 78",
+            "012345678",
+            "01234567890",
+        ] {
+            let err = Phone::parse(bad).unwrap_err();
+            assert!(err.contains("not a French phone number"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_plus_only_opens_an_international_number() {
+        for bad in ["01 23 + 45 67 89", "0123456789+", "++33 1 23 45 67 89"] {
+            let err = Phone::parse(bad).unwrap_err();
+            assert!(err.contains(bad), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn nonsense_is_refused_with_the_value_named() {
         for bad in [
             "",
@@ -155,6 +185,18 @@ mod tests {
             let err = Phone::parse(bad).unwrap_err();
             assert!(bad.is_empty() || err.contains(bad.trim()), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn shown_as_read_to_dial_and_stored_values_as_they_are() {
+        let french = Phone::parse("0639981234").unwrap();
+        assert_eq!(french.to_string(), "06 39 98 12 34");
+        let foreign = Phone::parse("+32 2 123 45 67").unwrap();
+        assert_eq!(foreign.to_string(), "+3221234567");
+        // A stored value is shown as it is unless it is ten national digits.
+        assert_eq!(Phone::from_stored("0639981234"), french);
+        assert_eq!(Phone::from_stored("0262").display(), "0262");
+        assert_eq!(Phone::from_stored("1234567890").display(), "1234567890");
     }
 
     #[test]

@@ -150,6 +150,14 @@ mod tests {
     }
 
     #[test]
+    fn the_grace_period_ends_on_the_minute() {
+        let for_5 = callback(1, "2026-11-28T09:45:00Z", Some(5));
+        let at = |now: &str| ids(order(vec![for_5.clone()], 7, utc(now), GRACE));
+        assert_eq!(at("2026-11-28T09:59:59Z"), Vec::<i64>::new());
+        assert_eq!(at(NOW), vec![1], "09:45 + 15 minutes is 10:00");
+    }
+
+    #[test]
     fn a_callback_not_yet_due_is_not_offered() {
         let v = vec![callback(1, "2026-11-28T11:00:00Z", Some(7))];
         assert!(order(v, 7, utc(NOW), GRACE).is_empty());

@@ -41,53 +41,48 @@ impl Default for Rules {
     }
 }
 
+/// The longest a minutes setting may be: a year. Far beyond any sensible value, and far
+/// below what would push a lease end or a retry past the dates the calendar can hold
+/// (a larger one made every claim panic).
+const MAX_MINUTES: i64 = 366 * 24 * 60;
+
 impl Rules {
     /// Changes one rule from its stored setting. Unknown keys are ignored (they may be
-    /// other settings); a bad value is refused with the key and the value named.
+    /// other settings); a bad value is refused with the key, the value and what is expected.
     pub fn apply(&mut self, key: &str, value: &str) -> Result<(), String> {
-        let bad = || format!("setting {key} = '{value}' is not valid");
+        let bad = |expected: &str| format!("setting {key} = '{value}' is not valid: {expected}");
         let minutes = || {
             value
                 .trim()
                 .parse::<i64>()
                 .ok()
-                .filter(|m| *m > 0)
+                .filter(|m| (1..=MAX_MINUTES).contains(m))
                 .map(Duration::minutes)
-                .ok_or_else(bad)
+                .ok_or_else(|| bad(&format!("expected minutes from 1 to {MAX_MINUTES}")))
+        };
+        let count = || {
+            value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| bad("expected a whole number from 1"))
         };
         match key {
-            "timezone" => self.tz = value.trim().parse().map_err(|_| bad())?,
-            "calling_hours" => {
-                self.hours = CallingHours::parse(value).map_err(|e| format!("{}: {e}", bad()))?
+            "timezone" => {
+                self.tz = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad("expected a time zone such as Europe/Paris"))?
             }
+            "calling_hours" => self.hours = CallingHours::parse(value).map_err(|e| bad(&e))?,
             "lease_minutes" => self.lease = minutes()?,
             "retry_minutes" => self.retry_after = minutes()?,
             "callback_grace_minutes" => self.callback_grace = minutes()?,
             "emergency_alert_minutes" => self.emergency_unassigned_alert = minutes()?,
-            "ladder_attempts_per_day" => {
-                self.ladder.attempts_per_day = value
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(bad)?
-            }
-            "ladder_days" => {
-                self.ladder.days = value
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(bad)?
-            }
-            "max_attempts_per_day" => {
-                self.max_attempts_per_day = value
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(bad)?
-            }
+            "ladder_attempts_per_day" => self.ladder.attempts_per_day = count()?,
+            "ladder_days" => self.ladder.days = count()?,
+            "max_attempts_per_day" => self.max_attempts_per_day = count()?,
             _ => {}
         }
         Ok(())
@@ -122,4 +117,329 @@ pub const SETTINGS_HELP: &[(&str, &str)] = &[
         "callback_grace_minutes",
         "how long a personal callback waits for its operator (15)",
     ),
+    (
+        "ladder_attempts_per_day",
+        "unanswered attempts a day that count toward a welfare visit (3)",
+    ),
+    (
+        "ladder_days",
+        "consecutive days of such attempts before a welfare visit is asked (2)",
+    ),
+    (
+        "emergency_alert_minutes",
+        "how long an emergency may wait for a team before it is highlighted (15)",
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::domain::queue::{self, Candidate};
+    use crate::domain::schedule::{CallResult, next_call};
+    use crate::domain::{InterventionStatus, Outcome, Urgency};
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn with(key: &str, value: &str) -> Rules {
+        let mut rules = Rules::default();
+        rules
+            .apply(key, value)
+            .unwrap_or_else(|e| panic!("{key} = {value}: {e}"));
+        rules
+    }
+
+    fn unanswered(rules: &Rules, now: &str) -> Option<DateTime<Utc>> {
+        let result = CallResult {
+            outcome: Outcome::NoAnswer,
+            callback_at: None,
+            callback_operator: None,
+            hospitalised_until: None,
+        };
+        next_call(rules, utc(now), 7, None, &result).unwrap().due_at
+    }
+
+    // Saturday 28 November 2026, 10:00 in Paris.
+    const NOW: &str = "2026-11-28T09:00:00Z";
+
+    #[test]
+    fn each_minutes_setting_sets_its_own_rule() {
+        let d = Rules::default();
+        let m = Duration::minutes;
+        assert_eq!(
+            with("lease_minutes", "7"),
+            Rules {
+                lease: m(7),
+                ..d.clone()
+            }
+        );
+        assert_eq!(
+            with("retry_minutes", " 45 "),
+            Rules {
+                retry_after: m(45),
+                ..d.clone()
+            }
+        );
+        assert_eq!(
+            with("callback_grace_minutes", "30"),
+            Rules {
+                callback_grace: m(30),
+                ..d.clone()
+            }
+        );
+        assert_eq!(
+            with("emergency_alert_minutes", "5"),
+            Rules {
+                emergency_unassigned_alert: m(5),
+                ..d.clone()
+            }
+        );
+        // Up to a year (of 366 days).
+        assert_eq!(with("retry_minutes", "527040").retry_after, m(527_040));
+        let err = Rules::default()
+            .apply("retry_minutes", "527041")
+            .unwrap_err();
+        assert!(err.ends_with("expected minutes from 1 to 527040"), "{err}");
+        assert_eq!(with("lease_minutes", "1").lease, m(1));
+    }
+
+    #[test]
+    fn each_count_setting_sets_its_own_rule() {
+        let d = Rules::default();
+        assert_eq!(
+            with("max_attempts_per_day", "5"),
+            Rules {
+                max_attempts_per_day: 5,
+                ..d.clone()
+            }
+        );
+        let ladder = |attempts_per_day, days| super::super::ladder::Ladder {
+            attempts_per_day,
+            days,
+        };
+        assert_eq!(
+            with("ladder_attempts_per_day", "4"),
+            Rules {
+                ladder: ladder(4, 2),
+                ..d.clone()
+            }
+        );
+        assert_eq!(
+            with("ladder_days", "1"),
+            Rules {
+                ladder: ladder(3, 1),
+                ..d.clone()
+            }
+        );
+    }
+
+    #[test]
+    fn timezone_and_calling_hours_are_set() {
+        let d = Rules::default();
+        assert_eq!(
+            with("timezone", " America/Martinique "),
+            Rules {
+                tz: chrono_tz::America::Martinique,
+                ..d.clone()
+            }
+        );
+        assert_eq!(
+            with("calling_hours", "10:00-18:30"),
+            Rules {
+                hours: CallingHours {
+                    start: 600,
+                    end: 1110
+                },
+                ..d.clone()
+            }
+        );
+    }
+
+    #[test]
+    fn retry_and_attempts_settings_change_when_an_unanswered_tenant_is_due() {
+        assert_eq!(
+            unanswered(&Rules::default(), NOW),
+            Some(utc("2026-11-28T11:00:00Z"))
+        );
+        let rules = with("retry_minutes", "30");
+        assert_eq!(unanswered(&rules, NOW), Some(utc("2026-11-28T09:30:00Z")));
+        // One attempt a day: the first unanswered call already moves to tomorrow.
+        let rules = with("max_attempts_per_day", "1");
+        assert_eq!(unanswered(&rules, NOW), Some(utc("2026-11-29T08:00:00Z")));
+    }
+
+    #[test]
+    fn timezone_and_hours_settings_move_the_next_opening() {
+        // 22:00 UTC on the 28th is already the 29th in Réunion (UTC+4).
+        let reunion = with("timezone", "Indian/Reunion");
+        assert_eq!(
+            reunion.local_date(utc("2026-11-28T22:00:00Z")),
+            "2026-11-29".parse::<chrono::NaiveDate>().unwrap()
+        );
+        assert_eq!(
+            Rules::default().local_date(utc("2026-11-28T22:00:00Z")),
+            "2026-11-28".parse::<chrono::NaiveDate>().unwrap()
+        );
+        // 17:30 in Paris: a retry at 19:30 is after the default closing, not after 20:00.
+        let late = "2026-11-28T16:30:00Z";
+        assert_eq!(
+            unanswered(&Rules::default(), late),
+            Some(utc("2026-11-29T08:00:00Z"))
+        );
+        let rules = with("calling_hours", "08:00-20:00");
+        assert_eq!(unanswered(&rules, late), Some(utc("2026-11-28T18:30:00Z")));
+    }
+
+    #[test]
+    fn grace_and_emergency_settings_change_what_the_lists_show() {
+        let promised = Candidate {
+            tenant_id: 1,
+            due_at: utc(NOW),
+            cohort_priority: 1,
+            callback_at: Some(utc(NOW)),
+            callback_operator: Some(2),
+        };
+        let now = utc(NOW) + Duration::minutes(20);
+        // A colleague's callback 20 minutes late: past the default 15 minutes, not past 30.
+        let offered = |r: &Rules| queue::order(vec![promised.clone()], 9, now, r.callback_grace);
+        assert_eq!(offered(&Rules::default()).len(), 1);
+        assert!(offered(&with("callback_grace_minutes", "30")).is_empty());
+
+        let waiting = |r: &Rules| {
+            crate::domain::lifecycle::emergency_waiting_too_long(
+                Urgency::Emergency,
+                InterventionStatus::Requested,
+                utc(NOW),
+                utc(NOW) + Duration::minutes(10),
+                r,
+            )
+        };
+        assert!(!waiting(&Rules::default()));
+        assert!(waiting(&with("emergency_alert_minutes", "10")));
+    }
+
+    #[test]
+    fn ladder_settings_change_when_a_welfare_visit_is_asked() {
+        let today: chrono::NaiveDate = "2026-11-28".parse().unwrap();
+        let two_today = [today, today];
+        assert!(!Rules::default().ladder.triggers(&two_today, today));
+        let mut rules = with("ladder_days", "1");
+        assert!(!rules.ladder.triggers(&two_today, today));
+        rules.apply("ladder_attempts_per_day", "2").unwrap();
+        assert!(rules.ladder.triggers(&two_today, today));
+    }
+
+    #[test]
+    fn bad_values_are_refused_naming_key_value_and_what_is_expected() {
+        let too_long = (MAX_MINUTES + 1).to_string();
+        let cases: &[(&str, &[&str], &str)] = &[
+            (
+                "lease_minutes",
+                &[
+                    "0",
+                    "-5",
+                    "abc",
+                    "",
+                    "1.5",
+                    &too_long,
+                    "99999999999999999999",
+                ],
+                "minutes from 1",
+            ),
+            ("retry_minutes", &["0", "-1", "two"], "minutes from 1"),
+            (
+                "callback_grace_minutes",
+                &["0", "-15", "15m"],
+                "minutes from 1",
+            ),
+            (
+                "emergency_alert_minutes",
+                &["0", "-1", "soon"],
+                "minutes from 1",
+            ),
+            (
+                "max_attempts_per_day",
+                &["0", "-1", "three", "1.5"],
+                "whole number from 1",
+            ),
+            (
+                "ladder_attempts_per_day",
+                &["0", "-3", "x"],
+                "whole number from 1",
+            ),
+            (
+                "ladder_days",
+                &["0", "-2", "deux", ""],
+                "whole number from 1",
+            ),
+            ("timezone", &["Mars/Olympus", "", "UTC+2"], "time zone"),
+            (
+                "calling_hours",
+                &["late", "19:00-09:00", "09:00-25:00"],
+                "calling_hours",
+            ),
+        ];
+        for (key, values, expected) in cases {
+            for value in *values {
+                let mut rules = Rules::default();
+                let err = rules.apply(key, value).unwrap_err();
+                assert!(
+                    err.contains(&format!("setting {key} = '{value}' is not valid"))
+                        && err.contains(expected),
+                    "{key} = {value}: {err}"
+                );
+                assert_eq!(rules, Rules::default(), "{key} = {value} changed a rule");
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_calling_hours_says_why() {
+        let err = Rules::default()
+            .apply("calling_hours", "19:00-09:00")
+            .unwrap_err();
+        assert!(err.contains("end before they start"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_change_nothing() {
+        let mut rules = Rules::default();
+        assert_eq!(rules.apply("demo", "1"), Ok(()));
+        assert_eq!(rules.apply("colour", "0"), Ok(()));
+        assert_eq!(rules, Rules::default());
+    }
+
+    #[test]
+    fn every_rule_is_offered_to_coordinators_and_accepts_its_default() {
+        // Each key in the help is a rule `apply` knows (a bad value is refused), and
+        // each rule `apply` knows is in the help (so `veille settings set` accepts it).
+        let defaults = [
+            ("calling_hours", "09:00-19:00"),
+            ("timezone", "Europe/Paris"),
+            ("lease_minutes", "20"),
+            ("retry_minutes", "120"),
+            ("max_attempts_per_day", "3"),
+            ("callback_grace_minutes", "15"),
+            ("ladder_attempts_per_day", "3"),
+            ("ladder_days", "2"),
+            ("emergency_alert_minutes", "15"),
+        ];
+        let keys: Vec<&str> = SETTINGS_HELP.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, defaults.map(|(k, _)| k));
+        for (key, value) in defaults {
+            assert!(Rules::default().apply(key, "nonsense").is_err(), "{key}");
+            assert_eq!(with(key, value), Rules::default(), "{key}");
+            let (_, help) = SETTINGS_HELP.iter().find(|(k, _)| *k == key).unwrap();
+            let shown =
+                if key.ends_with("_minutes") || key.contains("attempts") || key == "ladder_days" {
+                    format!("({value})")
+                } else {
+                    String::new()
+                };
+            assert!(help.contains(&shown), "{key}: {help}");
+        }
+    }
+}

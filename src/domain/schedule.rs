@@ -290,6 +290,24 @@ mod tests {
     }
 
     #[test]
+    fn a_callback_set_to_now_is_kept_for_a_minute() {
+        let rules = Rules::default();
+        let mut r = result(Outcome::CallbackRequested);
+        let now = utc(NOW);
+        // "Now" typed, saved up to a minute later: still a callback, due at once.
+        for late in [0, 30, 60] {
+            r.callback_at = Some(now - chrono::Duration::seconds(late));
+            let next = next_call(&rules, now, 7, None, &r).unwrap();
+            assert_eq!(next.due_at, r.callback_at, "{late} s late");
+        }
+        r.callback_at = Some(now - chrono::Duration::seconds(61));
+        assert_eq!(
+            next_call(&rules, now, 7, None, &r),
+            Err(ScheduleError::CallbackInPast)
+        );
+    }
+
+    #[test]
     fn refused_deceased_and_wrong_number_leave_the_queue() {
         let rules = Rules::default();
         let refused = next_call(&rules, utc(NOW), 7, None, &result(Outcome::Refused)).unwrap();
@@ -314,6 +332,12 @@ mod tests {
             (wrong.status, wrong.due_at, wrong.flag),
             (TenantStatus::Active, None, Some(Flag::WrongNumber))
         );
+    }
+
+    #[test]
+    fn flags_have_the_codes_the_store_keeps() {
+        assert_eq!(Flag::DeceasedReported.code(), "deceased_reported");
+        assert_eq!(Flag::WrongNumber.code(), "wrong_number");
     }
 
     #[test]

@@ -35,3 +35,24 @@ coded_enum! {
 pub fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<u32> {
     today.years_since(birth)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn age_counts_whole_years_from_the_birthday() {
+        assert_eq!(age_on(d("1941-04-03"), d("2026-04-02")), Some(84));
+        assert_eq!(age_on(d("1941-04-03"), d("2026-04-03")), Some(85));
+        assert_eq!(age_on(d("2026-11-28"), d("2026-11-28")), Some(0));
+        assert_eq!(
+            age_on(d("2026-11-29"), d("2026-11-28")),
+            None,
+            "born tomorrow"
+        );
+    }
+}

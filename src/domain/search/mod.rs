@@ -734,7 +734,23 @@ mod tests {
     }
 
     #[test]
+    fn a_word_is_found_only_from_the_start_of_a_word() {
+        let found = |text: &str, word: &str| found_from_a_word_start(text, &Word::new(word));
+        assert!(found("rue des lilas", "lls"));
+        assert!(found("rue des lilas", "dsl"));
+        assert!(!found("rue des lilas", "xi"), "no word starts with x");
+        assert!(
+            !found("rue des lilas", "ilas"),
+            "lilas does not start with i"
+        );
+        assert!(found("rue des pyrénées", "pyre"));
+        assert!(!found("rue des pyrénées", "ées"));
+    }
+
+    #[test]
     fn nothing_for_nothing() {
+        assert!(TenantIndex::new([]).is_empty());
+        assert_eq!((index().len(), index().is_empty()), (4, false));
         let mut i = index();
         assert!(i.search("   ", 5).is_empty());
         assert!(i.search("zzzzqx", 5).is_empty());
