@@ -324,7 +324,7 @@ pub struct InterveneArgs {
     /// The tenant (the landlord's reference or veille's number).
     #[arg(long, value_name = "REF")]
     pub tenant: String,
-    /// accompaniment, `welfare_visit`, delivery or other.
+    /// accompaniment, welfare_visit, delivery or other.
     #[arg(long)]
     pub kind: String,
     /// routine, urgent or emergency.
@@ -360,7 +360,7 @@ pub enum ReferralsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Move a referral on: sent, `in_progress`, done or declined (done/declined need --note).
+    /// Move a referral on: sent, in_progress, done or declined (done/declined need --note).
     Set {
         id: i64,
         status: String,
@@ -400,7 +400,7 @@ pub enum InterventionsCommand {
         #[command(flatten)]
         by: CoordinatorArg,
     },
-    /// Close a request: done, `not_home`, refused, `handed_to_emergency` or cancelled, with a note.
+    /// Close a request: done, not_home, refused, handed_to_emergency or cancelled, with a note.
     Close {
         id: i64,
         #[arg(long)]

@@ -27,7 +27,7 @@ impl Lang {
         }
     }
 
-    /// "fr", "en", and locale names such as "en_GB.UTF-8" or "`fr_FR`".
+    /// "fr", "en", and locale names such as "en_GB.UTF-8" or "fr_FR".
     pub fn from_code(text: &str) -> Option<Lang> {
         let t = text.trim().to_ascii_lowercase();
         if t.starts_with("en") {

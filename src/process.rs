@@ -2,7 +2,7 @@
 //! allowed `unsafe`: each block says why it is sound.
 #![allow(unsafe_code)]
 
-/// `SQLite` frees its whole page cache whenever another operator has written, and reads
+/// SQLite frees its whole page cache whenever another operator has written, and reads
 /// the pages back at once: glibc would hand that memory to the system at every free and
 /// fault it in again (a sixth of a save's time under load). Freed memory stays in the
 /// process instead; the peak, which is what an operator's screen costs, is unchanged.

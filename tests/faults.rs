@@ -296,7 +296,7 @@ fn a_full_disk_is_told_in_plain_words_and_damages_nothing() {
         .success();
 }
 
-/// Run in a child process by the test below: holds `SQLite`'s write lock inside a write,
+/// Run in a child process by the test below: holds SQLite's write lock inside a write,
 /// says so, and waits to be killed.
 #[test]
 #[ignore = "run by a_writer_killed_holding_the_write_lock_does_not_hold_up_the_others"]
@@ -373,7 +373,13 @@ fn save_calls_until_the_disk_fails() {
     let rules = store.rules().unwrap();
     let now = common::utc(NOW);
     for _ in 0..12 {
-        let claim = store.claim_next(1, now, &rules).unwrap().unwrap();
+        let claim = match store.claim_next(1, now, &rules) {
+            Ok(claim) => claim.unwrap(),
+            Err(e) => {
+                println!("@error {e}");
+                continue;
+            }
+        };
         let call = common::call(&claim, veille::domain::Outcome::NoAnswer);
         match store.save_call(&call, now, &rules) {
             Ok(_) => println!("@ack {}", call.save_id),
@@ -428,10 +434,10 @@ fn a_save_whose_sync_failed_is_never_acknowledged() {
         .iter()
         .filter_map(|l| l.strip_prefix("ack "))
         .collect();
-    // A save costs at least one sync of the WAL (a fresh WAL's header is synced too):
-    // at most the four syncs the disk confirmed stand behind acknowledgements.
+    // A claim and a save cost a sync of the WAL each (a fresh WAL's header is synced
+    // too): the four syncs the disk confirmed stand behind two acknowledgements at most.
     assert!(
-        (1..=4).contains(&acked.len()),
+        (1..=2).contains(&acked.len()),
         "{} saves acknowledged on 4 confirmed syncs: {stdout}",
         acked.len()
     );
@@ -441,7 +447,7 @@ fn a_save_whose_sync_failed_is_never_acknowledged() {
     );
     for refused in &lines[acked.len()..] {
         assert!(
-            refused.contains("did not confirm that the save was written")
+            refused.contains("did not confirm that the change was written")
                 && refused.contains("what was typed is kept"),
             "{refused}"
         );

@@ -1,6 +1,6 @@
 //! `veille import tenants|operators` as a coordinator runs it: the real binary on
 //! committed fixture files (tests/fixtures/README.md says what each one holds), then
-//! the rows checked in the `SQLite` file itself.
+//! the rows checked in the SQLite file itself.
 // Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 

@@ -226,34 +226,40 @@ fn doctor_tells_a_replicated_file_from_one_whose_replication_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::fixture(dir.path(), 2, 20);
     let replica = dir.path().join("replica");
-    let doctor = |config: &Path| {
-        let out = veille()
-            .arg("--db")
+    let doctor = |config: Option<&Path>| {
+        let mut cmd = veille();
+        cmd.arg("--db")
             .arg(&db)
-            .args(["doctor", "--litestream-config"])
-            .arg(config)
-            .output()
-            .unwrap();
+            .arg("doctor")
+            .env_remove("LITESTREAM_CONFIG");
+        if let Some(config) = config {
+            cmd.arg("--litestream-config").arg(config);
+        }
+        let out = cmd.output().unwrap();
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).into_owned(),
         )
     };
-    let (ok, told) = doctor(Path::new("/nonexistent.yml"));
+    let (ok, told) = doctor(None);
     assert!(ok, "{told}");
     assert!(told.contains("replication  not replicated"), "{told}");
+    // A configuration given, but nothing ever replicated: that is a failure.
+    let (ok, told) = doctor(Some(Path::new("/etc/nonexistent-litestream.yml")));
+    assert!(!ok && told.contains("never replicated"), "{told}");
 
     let litestream = Replicating::start(&db, &replica, "");
     common::all_day_demo(&db);
     std::thread::sleep(Duration::from_secs(3));
-    let (ok, told) = doctor(&litestream.config);
+    let (ok, told) = doctor(Some(&litestream.config));
     assert!(ok, "{told}");
     assert!(told.contains("replicated by Litestream"), "{told}");
 
-    // Litestream stops; operators go on saving for minutes.
+    // Litestream stops; an operator's screen goes on saving for minutes.
     let config = litestream.config.clone();
     drop(litestream);
-    common::all_day_demo(&db);
+    let mut screen = veille::store::Store::open(&db).unwrap();
+    screen.set_setting("demo", "1").unwrap();
     // (Their last save is dated five minutes ahead instead of waiting for them.)
     let wal = PathBuf::from(format!("{}-wal", db.display()));
     for written in [&db, &wal].into_iter().filter(|p| p.exists()) {
@@ -264,7 +270,8 @@ fn doctor_tells_a_replicated_file_from_one_whose_replication_stopped() {
             .set_modified(SystemTime::now() + Duration::from_secs(300))
             .unwrap();
     }
-    let (ok, told) = doctor(&config);
+    let (ok, told) = doctor(Some(&config));
+    drop(screen);
     assert!(!ok, "{told}");
     assert!(
         told.contains("FAIL replication") && told.contains("replication has stopped"),

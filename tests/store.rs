@@ -1,4 +1,4 @@
-//! The store on real `SQLite` files: claims, leases, saving, scheduling, errors.
+//! The store on real SQLite files: claims, leases, saving, scheduling, errors.
 // Test code: an unwrap that fails is the test failing, and a scenario reads top to bottom.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 

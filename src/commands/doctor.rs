@@ -1,7 +1,6 @@
 //! `veille doctor`: is the database file healthy, well placed, and replicated?
 
 use std::path::Path;
-use std::time::SystemTime;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -28,7 +27,10 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {
-        println!("Database: {}", ctx.db.display());
+        println!(
+            "Database: {}",
+            super::printable(&ctx.db.display().to_string())
+        );
         for c in &checks {
             println!(
                 "{} {:<12} {}",
@@ -54,6 +56,16 @@ fn replication(db: &Path, changed: Option<DateTime<Utc>>, litestream: &Litestrea
         detail,
     };
     if !Litestream::has_replicated(db) {
+        if let Some(config) = &litestream.config {
+            return check(
+                false,
+                format!(
+                    "{} is given, but Litestream has never replicated this file: is the \
+                     litestream service running, and does its configuration name this file?",
+                    super::printable(&config.display().to_string())
+                ),
+            );
+        }
         return check(
             true,
             "not replicated: a lost disk would lose every save since the last backup; \
@@ -107,16 +119,16 @@ fn replication(db: &Path, changed: Option<DateTime<Utc>>, litestream: &Litestrea
     }
 }
 
-/// When a save last reached the file: the newer of its WAL's time (unless the WAL is
-/// empty, as a checkpoint or a new reader leaves it) and the file's own.
+/// When a save last reached the file: its WAL's time. Not the file's own, which a
+/// checkpoint changes long after the save (Litestream's copy every minute); and not an
+/// empty WAL's, which a truncating checkpoint or a new reader leaves. Litestream keeps
+/// the WAL open while it runs, so without one there is nothing it has not shipped.
 fn last_change(db: &Path) -> Option<DateTime<Utc>> {
     let mut wal = db.as_os_str().to_owned();
     wal.push("-wal");
-    let modified = |p: &Path| -> Option<SystemTime> {
-        let meta = std::fs::metadata(p).ok()?;
-        (meta.len() > 0).then(|| meta.modified().ok()).flatten()
-    };
-    modified(Path::new(&wal))
-        .max(modified(db))
+    let meta = std::fs::metadata(Path::new(&wal)).ok()?;
+    (meta.len() > 0)
+        .then(|| meta.modified().ok())
+        .flatten()
         .map(DateTime::<Utc>::from)
 }

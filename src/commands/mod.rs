@@ -61,3 +61,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => export::run(&ctx, &args),
     }
 }
+
+/// Text from a path, a file or another program as a terminal may show it: a control
+/// character (the start of an escape sequence) becomes `?`.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}

@@ -5,18 +5,27 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
+use super::printable;
 use crate::cli::RestoreArgs;
 use crate::replication::Litestream;
 use crate::store::Store;
 
 pub fn run(args: &RestoreArgs) -> Result<()> {
     let output = &args.output;
-    if output.exists() {
-        bail!(
-            "{} already exists: restore into a new file, check it, then put it in place \
-             (docs/DEPLOY.md)",
-            output.display()
-        );
+    // Nothing may stand at the new file's name: not a file, not a link (it would be
+    // written through), and not a journal left by another database, which SQLite would
+    // apply to the restored file when opening it.
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut path = output.as_os_str().to_owned();
+        path.push(suffix);
+        let path = std::path::PathBuf::from(path);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            bail!(
+                "{} already exists: restore into a new file name, check it, then put it in \
+                 place (docs/DEPLOY.md)",
+                printable(&path.display().to_string())
+            );
+        }
     }
     let at = args
         .at
@@ -40,7 +49,10 @@ pub fn run(args: &RestoreArgs) -> Result<()> {
     let checks = store.doctor()?;
     let contents = store.contents()?;
     let rules = store.rules()?;
-    println!("Restored {} in {took:.1} s.", output.display());
+    println!(
+        "Restored {} in {took:.1} s.",
+        printable(&output.display().to_string())
+    );
     for c in checks
         .iter()
         .filter(|c| matches!(c.name, "integrity" | "schema"))

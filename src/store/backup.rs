@@ -18,7 +18,7 @@ pub struct AuditEntry {
 }
 
 impl Store {
-    /// Copies the database to `dest` with `SQLite`'s online backup, in one read
+    /// Copies the database to `dest` with SQLite's online backup, in one read
     /// transaction: a consistent snapshot that does not stop anyone saving (WAL).
     /// The copy is written beside `dest` and renamed, so a half copy never has its name.
     pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<u64> {

@@ -249,7 +249,7 @@ impl Store {
     }
 }
 
-/// Page cache while bulk loading (in KiB, as `SQLite`'s negative `cache_size`): enough to
+/// Page cache while bulk loading (in KiB, as SQLite's negative `cache_size`): enough to
 /// keep the tables being filled in memory.
 const BULK_CACHE_KIB: i64 = -64 * 1024;
 

@@ -12,7 +12,7 @@ pub struct Check {
     pub detail: String,
 }
 
-/// File systems on which `SQLite`'s WAL (shared memory between processes) is unsafe.
+/// File systems on which SQLite's WAL (shared memory between processes) is unsafe.
 const NETWORK_FS: &[&str] = &[
     "nfs",
     "nfs4",

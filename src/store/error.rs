@@ -36,7 +36,7 @@ pub enum StoreError {
     )]
     DiskIo(PathBuf),
     #[error(
-        "the disk holding {0} did not confirm that the save was written (input/output error); what was typed is kept: save it again, and run `veille doctor`"
+        "the disk holding {0} did not confirm that the change was written (input/output error); what was typed is kept: try again, and run `veille doctor`"
     )]
     NotSynced(PathBuf),
     #[error(
@@ -61,7 +61,7 @@ impl StoreError {
     }
 
     /// Attaches the file path to errors that should name it, and tells a full disk
-    /// from another input/output failure (`SQLite` reports both as I/O errors when the
+    /// from another input/output failure (SQLite reports both as I/O errors when the
     /// journal cannot grow).
     pub(crate) fn at(self, path: &Path) -> StoreError {
         match self {

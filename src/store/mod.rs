@@ -1,6 +1,6 @@
 //! The only code that speaks SQL. One `Store` is one connection to the shared file;
 //! each operator process has its own. Every write a user makes is one transaction
-//! that takes `SQLite`'s write lock when it begins (see `Store::write`).
+//! that takes SQLite's write lock when it begins (see `Store::write`).
 
 mod backup;
 pub mod bulk;
@@ -66,7 +66,7 @@ pub use tenants::{NewTenant, Tenant, TenantCard, Upserted};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// How long one attempt waits for the write lock inside `SQLite` before we look again.
+/// How long one attempt waits for the write lock inside SQLite before we look again.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Compiled statements kept per connection (see `configure`).
@@ -79,10 +79,8 @@ pub struct Store {
     retry_for: Duration,
     /// Times a write found the database locked and tried again (for the load tool).
     busy_retries: u64,
-    /// How long one attempt waits inside `SQLite` for the write lock.
+    /// How long one attempt waits inside SQLite for the write lock.
     busy_wait: Duration,
-    /// The `synchronous` level the connection is at now (see `Durability`).
-    durability: Durability,
 }
 
 impl Store {
@@ -132,7 +130,6 @@ impl Store {
             retry_for: Duration::from_secs(60),
             busy_retries: 0,
             busy_wait: BUSY_TIMEOUT,
-            durability: Durability::Synced,
         }
     }
 
@@ -146,7 +143,7 @@ impl Store {
     }
 
     /// Sets how long writes wait for a locked database before reporting `Busy`; the
-    /// wait inside `SQLite` is capped by it too, so a screen can keep a short one and stay
+    /// wait inside SQLite is capped by it too, so a screen can keep a short one and stay
     /// responsive while it retries on its own.
     pub fn set_retry_for(&mut self, d: Duration) {
         self.retry_for = d;
@@ -166,16 +163,14 @@ impl Store {
             )));
         }
         // A committed call must survive a power cut: FULL syncs the WAL at every commit
-        // (NORMAL could lose the last commits on power loss). Only leases step down
-        // from it, one transaction at a time (see `Durability`).
+        // (NORMAL could lose the last commits on power loss; see `commit_once`).
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         // Waiting for the write lock inside SQLite is cheaper than failing and retrying;
         // `write` still retries if this runs out under heavy contention.
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         // Text that is overwritten or deleted (a purge, a corrected note) must not stay
-        // readable in the file's free space: SQLite zeroes it where that costs no extra
-        // write (a purge asks for more, see `purge_before`).
-        self.conn.pragma_update(None, "secure_delete", "FAST")?;
+        // readable in the file's free space: SQLite zeroes what it frees, cells and pages.
+        self.conn.pragma_update(None, "secure_delete", true)?;
         // The schema's references (a call's tenant, a need's call) are enforced.
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // Every statement of a claim and a save stays compiled between calls: rusqlite
@@ -207,7 +202,7 @@ impl Store {
     /// `retry_for` before `StoreError::Busy` is returned; `f` may run more than once and
     /// must not have effects outside the transaction.
     pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
-        self.retrying(|store| store.commit_once(Durability::Synced, &mut f))
+        self.retrying(|store| store.commit_once(&mut f))
     }
 
     /// Runs `attempt` until it succeeds, fails otherwise than on a lock, or `retry_for`
@@ -229,29 +224,16 @@ impl Store {
         }
     }
 
-    /// A write that only moves a lease (a claim taken, renewed or given back). It is not
-    /// synced to disk on its own but with the next durable write, which halves the
-    /// syncs of a call. A lease lost in a power cut is harmless: every terminal on the
-    /// server stopped with it, and a resumed draft claims its tenant again.
-    pub(crate) fn write_lease<T>(
-        &mut self,
-        mut f: impl FnMut(&Transaction) -> Result<T>,
-    ) -> Result<T> {
-        self.retrying(|store| store.commit_once(Durability::Lease, &mut f))
-    }
-
-    /// One IMMEDIATE transaction: `SQLite`'s write lock is taken at BEGIN (its busy
-    /// handler waits up to `busy_wait` for it) and, for a durable write, the WAL is
-    /// synced by `SQLite` itself before COMMIT returns. `SQLite` publishes a commit to other
+    /// One IMMEDIATE transaction: SQLite's write lock is taken at BEGIN (its busy
+    /// handler waits up to `busy_wait` for it) and the WAL is synced by SQLite itself
+    /// before COMMIT returns (`synchronous=FULL`). SQLite publishes a commit to other
     /// connections only once that sync has succeeded, and syncs through the descriptor
     /// it has held since opening, so a write error the disk reported meanwhile is seen:
-    /// a save whose sync failed is never acknowledged, nor seen by anyone.
-    fn commit_once<T>(
-        &mut self,
-        durability: Durability,
-        f: &mut impl FnMut(&Transaction) -> Result<T>,
-    ) -> Result<T> {
-        self.set_durability(durability)?;
+    /// a save whose sync failed is never acknowledged, nor seen by anyone. Every write
+    /// is synced, claims too: a commit left unsynced could be lost by the disk after a
+    /// colleague's later save was acknowledged, and take that save with it when the WAL
+    /// is read back after a power cut.
+    fn commit_once<T>(&mut self, f: &mut impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -260,40 +242,16 @@ impl Store {
         Ok(value)
     }
 
-    /// Puts the connection at the `synchronous` level `durability` asks for. A lease's
-    /// frames reach the disk with the next durable commit of any process, whose sync of
-    /// the WAL covers every frame before its own.
-    fn set_durability(&mut self, durability: Durability) -> Result<()> {
-        if self.durability != durability {
-            let level = match durability {
-                Durability::Synced => "FULL",
-                Durability::Lease => "NORMAL",
-            };
-            self.conn.pragma_update(None, "synchronous", level)?;
-            self.durability = durability;
-        }
-        Ok(())
-    }
-
     /// The connection, for reads. Reads in WAL mode never wait for writers.
     fn read(&self) -> &Connection {
         &self.conn
     }
 }
 
-/// Whether a write must be on disk before it is acknowledged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Durability {
-    /// Calls, follow-ups, settings: everything a user is told is saved.
-    Synced,
-    /// Claims on tenants, which a power cut may lose without harm.
-    Lease,
-}
-
 /// Creates an empty database file readable and writable by its owner and group only:
 /// it holds health information, and the operators of a shared server write it through
 /// their common group. The mode is set explicitly so that a umask of 022 does not take
-/// the group's write access away. `SQLite` gives the -wal and -shm files the same mode.
+/// the group's write access away. SQLite gives the -wal and -shm files the same mode.
 pub(crate) fn create_private_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let folder_error = |e| StoreError::Folder {
@@ -343,37 +301,22 @@ pub(crate) fn rows<T, P: rusqlite::Params>(
 mod tests {
     use super::*;
 
-    fn synchronous(store: &Store) -> i64 {
-        store
-            .read()
-            .query_row("PRAGMA synchronous", [], |r| r.get(0))
-            .unwrap()
-    }
-
     #[test]
-    fn a_write_commits_at_full_sync_and_a_lease_steps_down_for_its_own_transaction_only() {
+    fn every_write_commits_at_full_sync() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("veille.db")).unwrap();
-        assert_eq!(synchronous(&store), 2, "a fresh store syncs every commit");
-        let touch = |tx: &Transaction| -> Result<()> {
-            tx.execute("UPDATE settings SET value = value", [])?;
-            Ok(())
+        let synchronous = |store: &Store| -> i64 {
+            store
+                .read()
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+                .unwrap()
         };
-        store.write_lease(touch).unwrap();
-        assert_eq!(synchronous(&store), 1, "a lease is not synced on its own");
-        store.write(touch).unwrap();
-        assert_eq!(
-            synchronous(&store),
-            2,
-            "a write is synced before it returns"
-        );
-        store.write_lease(touch).unwrap();
+        assert_eq!(synchronous(&store), 2);
         let failed: Result<()> = store.write(|_| Err(StoreError::Invalid("refused".into())));
         assert!(failed.is_err());
-        assert_eq!(
-            synchronous(&store),
-            2,
-            "a refused write leaves the connection at full sync"
-        );
+        store
+            .write(|tx| Ok(tx.execute("UPDATE settings SET value = value", [])?))
+            .unwrap();
+        assert_eq!(synchronous(&store), 2);
     }
 }

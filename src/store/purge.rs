@@ -48,9 +48,9 @@ fn set_clause(table: &str) -> &'static str {
 impl Store {
     /// Wipes text written before `before` (or only counts it when `dry_run`), in one
     /// transaction, and writes the purge in the audit log. Wiped is gone from the file:
-    /// `SQLite` zeroes the space the old texts held (and, for this transaction, the pages
-    /// it frees), and the WAL holding their earlier versions is copied back and emptied
-    /// when nobody else is reading.
+    /// SQLite zeroes the space the old texts held (`secure_delete`, see `configure`), and
+    /// the WAL holding their earlier versions is copied back and emptied when nobody else
+    /// is reading.
     pub fn purge_before(
         &mut self,
         before: DateTime<Utc>,
@@ -61,10 +61,7 @@ impl Store {
         if dry_run {
             return self.wipe_before(before, by, true, now);
         }
-        self.conn.pragma_update(None, "secure_delete", true)?;
-        let wiped = self.wipe_before(before, by, false, now);
-        self.conn.pragma_update(None, "secure_delete", "FAST")?;
-        let mut purged = wiped?;
+        let mut purged = self.wipe_before(before, by, false, now)?;
         purged.journal_emptied = self.empty_journal()?;
         Ok(purged)
     }

@@ -36,7 +36,7 @@ const CLAIM_CANDIDATES_PER_COHORT: i64 = 64;
 
 /// The conditions that put a tenant in the queue at `?1` (now) on local day `?2`. The
 /// first two lines repeat the condition of the partial index `tenants_queue` word for word:
-/// `SQLite` only uses a partial index when the query states its condition.
+/// SQLite only uses a partial index when the query states its condition.
 const IN_QUEUE: &str = "t.due_at IS NOT NULL
     AND (t.status = 'active' OR t.status = 'paused' OR t.status = 'hospitalised')
     AND t.due_at <= ?1
@@ -244,7 +244,7 @@ impl Store {
             order: ordered(&snapshot, operator, now, rules, CLAIM_CANDIDATES_PER_COHORT)?,
         };
         snapshot.finish()?;
-        self.write_lease(|tx| claim_from(tx, &read, operator, now, rules))
+        self.write(|tx| claim_from(tx, &read, operator, now, rules))
     }
 
     /// Claims one chosen tenant (picked in the queue or found by search). Refused when
@@ -256,7 +256,7 @@ impl Store {
         now: DateTime<Utc>,
         rules: &Rules,
     ) -> Result<Claim> {
-        self.write_lease(|tx| {
+        self.write(|tx| {
             let holder: Option<(i64, i64, String)> = tx
                 .prepare_cached(
                     "SELECT k.id, k.operator_id, o.name
@@ -295,7 +295,7 @@ impl Store {
         rules: &Rules,
     ) -> Result<Claim> {
         let expires = now + rules.lease;
-        self.write_lease(|tx| {
+        self.write(|tx| {
             let n = tx
                 .prepare_cached(
                     "UPDATE claims SET expires_at = ?2
@@ -321,7 +321,7 @@ impl Store {
     pub fn release_claim(&mut self, claim: &Claim, now: DateTime<Utc>) -> Result<()> {
         // The tenant and operator are checked too: a claim id kept in a draft may
         // have been given to someone else if a power cut lost the claim.
-        self.write_lease(|tx| {
+        self.write(|tx| {
             tx.prepare_cached(
                 "UPDATE claims SET released_at = ?2, release_reason = 'abandoned'
                  WHERE id = ?1 AND tenant_id = ?3 AND operator_id = ?4 AND released_at IS NULL",

@@ -1,11 +1,11 @@
 //! The program report: program-wide figures for a period of local days, optionally
 //! for one cohort. Every figure is defined, with the SQL that reproduces it, in
-//! docs/REPORT.md; `tests/report_sql.rs` checks the figures made here against that SQL.
+//! docs/REPORT.md; tests/report_sql.rs checks the figures made here against that SQL.
 //!
 //! Each table is read once: the tenants (cohort figures, who is due this week), the
 //! period's calls from the `calls_ended` index alone (`calls`), the referrals and the
 //! intervention requests. People are counted in Rust while reading, with a mark per
-//! tenant, rather than with `SQLite`'s `count(DISTINCT …)`, whose temporary B-trees took
+//! tenant, rather than with SQLite's `count(DISTINCT …)`, whose temporary B-trees took
 //! seconds over a million calls; a cohort is a set of marks, not a join per row.
 
 pub(crate) mod calls;
@@ -281,7 +281,7 @@ pub(crate) fn as_stored<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result
     s.serialize_str(&time::ts(*t))
 }
 
-/// A count read from `SQLite`, which has no unsigned integers.
+/// A count read from SQLite, which has no unsigned integers.
 pub(crate) fn count_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<u64> {
     Ok(r.get::<_, i64>(i)?.max(0) as u64)
 }

@@ -1,5 +1,5 @@
 //! How instants and dates are written in the database: fixed-width UTC text, so that
-//! text order is time order and any `SQLite` tool can read it.
+//! text order is time order and any SQLite tool can read it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -2,7 +2,7 @@
 //! read in end order from the `calls_ended` index alone: calls by outcome and their
 //! length, people called and reached, people reached this week and each day of the
 //! series, and for "due this week" whether a tenant was reached since a given instant.
-//! Counting people here, with a mark per tenant, replaces `SQLite`'s `count(DISTINCT …)`,
+//! Counting people here, with a mark per tenant, replaces SQLite's `count(DISTINCT …)`,
 //! whose temporary B-trees took seconds over a million calls; the definitions stay
 //! those of docs/REPORT.md.
 //!
@@ -65,7 +65,7 @@ pub(crate) struct CallFigures {
     /// Every outcome, zeros included.
     pub by_outcome: BTreeMap<Outcome, u64>,
     /// Total length in seconds of the period's calls, and of its reached calls, as
-    /// `SQLite`'s `total()` of their `julianday()` differences gives it.
+    /// SQLite's total() of their julianday() differences gives it.
     pub seconds: f64,
     pub reached_seconds: f64,
     pub tenants_called_unique: u64,

@@ -1,5 +1,5 @@
 //! Something to remember per row id (tenant, operator) while reading a large table
-//! once: a vector indexed by id for the ids `SQLite` hands out (1, 2, 3…), so that a pass
+//! once: a vector indexed by id for the ids SQLite hands out (1, 2, 3…), so that a pass
 //! over a million calls does no hashing, and a map for any id outside that range.
 
 use std::collections::HashMap;

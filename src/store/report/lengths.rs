@@ -1,17 +1,17 @@
 //! Call lengths as docs/REPORT.md defines them, `(julianday(ended_at) -
-//! julianday(started_at)) * 86400.0` summed by `SQLite`'s `total()`, made without `SQLite`:
-//! instants read from their text without allocating, and a sum that equals `total()`'s
+//! julianday(started_at)) * 86400.0` summed by SQLite's total(), made without SQLite:
+//! instants read from their text without allocating, and a sum that equals total()'s
 //! to the last bit, because it adds the same lengths in the same order.
 
 use crate::store::time;
 
-/// `SQLite`'s `julianday()` of an instant given in milliseconds since 1970: its integer
+/// SQLite's julianday() of an instant given in milliseconds since 1970: its integer
 /// milliseconds since the Julian epoch over 86,400,000.
 pub(crate) fn julian_day(unix_millis: i64) -> f64 {
     (unix_millis + 210_866_760_000_000) as f64 / 86_400_000.0
 }
 
-/// A sum of floats as `SQLite`'s `total()` makes it (Kahan–Babuška–Neumaier): the call
+/// A sum of floats as SQLite's total() makes it (Kahan–Babuška–Neumaier): the call
 /// lengths summed here equal, to the last bit, the total of
 /// `(julianday(ended_at) - julianday(started_at)) * 86400.0` in docs/REPORT.md, so an
 /// average that falls near half a second rounds the same way.
@@ -125,8 +125,8 @@ pub(crate) struct InstantReader {
 }
 
 impl InstantReader {
-    /// Milliseconds since 1970; `None` for text that is not an instant (`SQLite`'s
-    /// `julianday()` gives NULL for it, which `total()` skips).
+    /// Milliseconds since 1970; `None` for text that is not an instant (SQLite's
+    /// julianday() gives NULL for it, which total() skips).
     #[inline]
     pub(crate) fn millis(&mut self, text: &[u8]) -> Option<i64> {
         let Ok(text) = <&[u8; 24]>::try_from(text) else {

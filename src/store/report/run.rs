@@ -25,7 +25,7 @@ pub(crate) const CALLED: u32 = 1 << 31;
 pub(crate) const POSITION: u32 = CALLED - 1;
 
 /// The calls of `[start, end)`; `end` is `None` when no call ended at or after the
-/// period's end, so that `SQLite` need not compare each call with it.
+/// period's end, so that SQLite need not compare each call with it.
 pub(crate) struct Run<'a> {
     pub start: &'a str,
     pub end: Option<&'a str>,
