@@ -276,6 +276,7 @@ impl App {
             rules: &self.rules,
             session: self.session.as_ref(),
             ui: self.ui(),
+            size: self.size,
         }
     }
 
@@ -287,6 +288,7 @@ impl App {
             rules: &self.rules,
             session: self.session.as_ref(),
             ui: self.ui(),
+            size: self.size,
         };
         let effect = match &mut self.screen {
             Screen::Queue(_) => Effect::Queue,

@@ -59,6 +59,8 @@ pub struct Ctx<'a> {
     pub rules: &'a Rules,
     pub session: Option<&'a Session>,
     pub ui: Ui,
+    /// The terminal's size, for what scrolls by pages.
+    pub size: ratatui::layout::Size,
 }
 
 impl Ctx<'_> {

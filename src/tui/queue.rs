@@ -166,7 +166,10 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
                 scroll: 0,
             }))
         }
-        Action::ProgramReport => super::report::open(app, now),
+        Action::ProgramReport => {
+            let effect = super::report::open(&app.ctx());
+            app.apply(effect);
+        }
         _ => {}
     }
 }
