@@ -144,8 +144,25 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                 }
             },
         },
-        Popup::HandoverNote(form) => handover::update_note(app, form, action, now),
-        Popup::HandOver(picker) => handover::update_hand_over(app, picker, action, now),
+        Popup::HandoverNote(mut form) => match form.apply(action) {
+            Reply::Keep => app.popup = Some(Popup::HandoverNote(form)),
+            Reply::Cancel => {}
+            Reply::Done(what) => {
+                // Kept open when writing failed: what was typed is not lost.
+                if !hand_over(app, &what, now) {
+                    app.popup = Some(Popup::HandoverNote(form));
+                }
+            }
+        },
+        Popup::HandOver(mut picker) => match picker.apply(action) {
+            Reply::Keep => app.popup = Some(Popup::HandOver(picker)),
+            Reply::Cancel => {}
+            Reply::Done(what) => {
+                if !hand_over(app, &what, now) {
+                    app.popup = Some(Popup::HandOver(picker));
+                }
+            }
+        },
         Popup::HandoverNotes(view) => handover::update_notes(app, view, action),
     }
 }
@@ -167,6 +184,24 @@ fn answer_screen(
         Screen::Dispatch(_) => super::dispatch::answer(&mut app.store, answer, &ui, by, now),
         Screen::Call(_) => super::referral_check::answer(&mut app.store, answer, l, by, now),
         _ => Ok(super::effect::Effect::None),
+    }
+}
+
+/// Hands what a handover popup reported to the summary, which does its own write;
+/// false (and the error shown) when it could not be written.
+fn hand_over(app: &mut App, what: &super::summary::Handover, now: DateTime<Utc>) -> bool {
+    let (Screen::Summary(_), Some(session)) = (&app.screen, &app.session) else {
+        return true;
+    };
+    match super::summary::hand_over(&mut app.store, session, what, app.lang, now) {
+        Ok(effect) => {
+            app.apply(effect);
+            true
+        }
+        Err(e) => {
+            app.store_error(&e);
+            false
+        }
     }
 }
 
