@@ -107,6 +107,15 @@ pub fn hand_over(
 }
 
 impl SummaryState {
+    /// The handover note written during this shift, empty if none.
+    fn note(&self) -> &str {
+        self.summary
+            .shifts
+            .first()
+            .map(|sh| sh.handover_note.as_str())
+            .unwrap_or("")
+    }
+
     /// Reads the summary again after a change, keeping the place.
     pub fn reload(&mut self, ctx: &Ctx) -> Effect {
         let summary = match load(ctx) {
@@ -132,14 +141,8 @@ impl SummaryState {
             Action::Confirm => return Effect::EndShift,
             Action::Back | Action::Interrupt => return Effect::Queue,
             Action::HandoverNote => {
-                let note = self
-                    .summary
-                    .shifts
-                    .first()
-                    .map(|sh| sh.handover_note.as_str())
-                    .unwrap_or("");
                 return Effect::Popup(Popup::HandoverNote(HandoverNoteForm {
-                    note: TextField::new(note),
+                    note: TextField::new(self.note()),
                 }));
             }
             Action::HandOverCallbacks => return self.hand_over_picker(ctx),
@@ -334,12 +337,7 @@ fn note_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     let l = ui.lang;
     let th = ui.theme;
     let mut out = vec![Line::from(Span::styled(l.t("summary.note"), th.title()))];
-    let note = s
-        .summary
-        .shifts
-        .first()
-        .map(|sh| sh.handover_note.as_str())
-        .unwrap_or("");
+    let note = s.note();
     if note.is_empty() {
         for line in wrap(l.t("summary.no_note"), cols, "  ", "  ") {
             out.push(Line::from(line));

@@ -144,25 +144,14 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                 }
             },
         },
-        Popup::HandoverNote(mut form) => match form.apply(action) {
-            Reply::Keep => app.popup = Some(Popup::HandoverNote(form)),
-            Reply::Cancel => {}
-            Reply::Done(what) => {
-                // Kept open when writing failed: what was typed is not lost.
-                if !hand_over(app, &what, now) {
-                    app.popup = Some(Popup::HandoverNote(form));
-                }
-            }
-        },
-        Popup::HandOver(mut picker) => match picker.apply(action) {
-            Reply::Keep => app.popup = Some(Popup::HandOver(picker)),
-            Reply::Cancel => {}
-            Reply::Done(what) => {
-                if !hand_over(app, &what, now) {
-                    app.popup = Some(Popup::HandOver(picker));
-                }
-            }
-        },
+        Popup::HandoverNote(mut form) => {
+            let reply = form.apply(action);
+            handover_reply(app, reply, Popup::HandoverNote(form), now);
+        }
+        Popup::HandOver(mut picker) => {
+            let reply = picker.apply(action);
+            handover_reply(app, reply, Popup::HandOver(picker), now);
+        }
         Popup::HandoverNotes(view) => handover::update_notes(app, view, action),
     }
 }
@@ -184,6 +173,25 @@ fn answer_screen(
         Screen::Dispatch(_) => super::dispatch::answer(&mut app.store, answer, &ui, by, now),
         Screen::Call(_) => super::referral_check::answer(&mut app.store, answer, l, by, now),
         _ => Ok(super::effect::Effect::None),
+    }
+}
+
+/// Keeps a handover popup open, closes it, or hands its result to the summary
+/// (kept open when writing failed: what was typed is not lost).
+fn handover_reply(
+    app: &mut App,
+    reply: Reply<super::summary::Handover>,
+    popup: Popup,
+    now: DateTime<Utc>,
+) {
+    match reply {
+        Reply::Keep => app.popup = Some(popup),
+        Reply::Cancel => {}
+        Reply::Done(what) => {
+            if !hand_over(app, &what, now) {
+                app.popup = Some(popup);
+            }
+        }
     }
 }
 
