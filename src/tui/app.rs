@@ -265,6 +265,7 @@ impl App {
             Effect::Info(text) => self.info(text),
             Effect::Error(text) => self.error(text),
             Effect::Fail(e) => self.store_error(&e),
+            Effect::EndShift => self.end_shift(self.now),
             Effect::Then(effects) => effects.into_iter().for_each(|e| self.apply(e)),
         }
     }
@@ -275,7 +276,9 @@ impl App {
             store: &self.store,
             rules: &self.rules,
             session: self.session.as_ref(),
+            pending_draft: self.pending_draft.as_ref(),
             ui: self.ui(),
+            size: self.size,
         }
     }
 
@@ -286,13 +289,16 @@ impl App {
             store: &self.store,
             rules: &self.rules,
             session: self.session.as_ref(),
+            pending_draft: self.pending_draft.as_ref(),
             ui: self.ui(),
+            size: self.size,
         };
         let effect = match &mut self.screen {
             Screen::Queue(_) => Effect::Queue,
             Screen::FollowUp(f) => f.reload(&ctx),
             Screen::Dispatch(d) => d.reload(&ctx),
             Screen::Call(c) => c.reload_card(&ctx),
+            Screen::Summary(s) => s.reload(&ctx),
             _ => Effect::None,
         };
         self.apply(effect);

@@ -3,6 +3,7 @@
 //! place where the current screen, the popup and the message line change.
 
 use super::app::{Screen, Session, Ui};
+use super::draft::Draft;
 use super::popup::Popup;
 use crate::domain::Rules;
 use crate::store::{Store, StoreError};
@@ -22,6 +23,8 @@ pub enum Effect {
     Error(String),
     /// A store error, told in the operator's words.
     Fail(StoreError),
+    /// End the shift and leave.
+    EndShift,
     /// Several effects, in order.
     Then(Vec<Effect>),
 }
@@ -58,7 +61,11 @@ pub struct Ctx<'a> {
     pub store: &'a Store,
     pub rules: &'a Rules,
     pub session: Option<&'a Session>,
+    /// A call left unsaved by a crash, not yet resumed or discarded.
+    pub pending_draft: Option<&'a Draft>,
     pub ui: Ui,
+    /// The terminal's size, for what scrolls by pages.
+    pub size: ratatui::layout::Size,
 }
 
 impl Ctx<'_> {

@@ -159,14 +159,20 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         }
         Action::ClaimNext => claim(app, now, None),
         Action::Refresh => app.open_queue(now),
-        Action::EndShift | Action::Interrupt => super::summary::open(app, now),
+        Action::EndShift | Action::Interrupt => {
+            let effect = super::summary::open(&app.ctx());
+            app.apply(effect);
+        }
         Action::HandoverNotes => {
             app.popup = Some(Popup::HandoverNotes(super::popup::NotesView {
                 notes: q.handover_notes.clone(),
                 scroll: 0,
             }))
         }
-        Action::ProgramReport => super::report::open(app, now),
+        Action::ProgramReport => {
+            let effect = super::report::open(&app.ctx());
+            app.apply(effect);
+        }
         _ => {}
     }
 }

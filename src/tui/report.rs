@@ -10,11 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, Paragraph, Sparkline};
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
+use super::app::{Screen, Ui};
+use super::effect::{Ctx, Effect};
 use super::rows::pad;
 use super::widgets::figures::FigureLines;
+use crate::domain::InterventionStatus;
 use crate::domain::period::{Period, week_monday};
-use crate::domain::{InterventionStatus, Role};
 use crate::store::{DayCount, ProgramReport, SERIES_DAYS, Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -61,73 +62,62 @@ impl ReportState {
 }
 
 /// Opens the report on this week, for coordinators only.
-pub fn open(app: &mut App, now: DateTime<Utc>) {
-    let Some(session) = &app.session else {
-        return;
+pub fn open(ctx: &Ctx) -> Effect {
+    let Some((_, coordinator)) = ctx.who() else {
+        return Effect::None;
     };
-    if session.operator.role != Role::Coordinator {
-        app.error(app.lang.t("report.coordinators_only").to_string());
-        return;
+    if !coordinator {
+        return Effect::Error(ctx.ui.lang.t("report.coordinators_only").to_string());
     }
-    let monday = week_monday(app.rules.local_date(now));
-    show(app, monday, None, now);
+    let monday = week_monday(ctx.rules.local_date(ctx.ui.now));
+    Effect::show(load(ctx, monday, None), |r| Screen::Report(Box::new(r)))
 }
 
-fn show(app: &mut App, monday: NaiveDate, cohort: Option<i64>, now: DateTime<Utc>) {
-    match ReportState::load(&app.store, monday, cohort, now, app.rules.tz) {
-        Ok(r) => app.screen = Screen::Report(Box::new(r)),
-        Err(e) => {
-            app.store_error(&e);
-        }
-    }
+fn load(ctx: &Ctx, monday: NaiveDate, cohort: Option<i64>) -> Result<ReportState, StoreError> {
+    ReportState::load(ctx.store, monday, cohort, ctx.ui.now, ctx.rules.tz)
 }
 
-pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    let ui = app.ui();
-    let size = app.size;
-    let Screen::Report(r) = &mut app.screen else {
-        return;
-    };
-    let this_week = week_monday(app.rules.local_date(now));
-    let (content, page) = scroll_room(r, &ui, size);
-    let max = content.saturating_sub(page) as u16;
-    match action {
-        Action::Up | Action::ScrollUp => r.scroll = r.scroll.saturating_sub(1),
-        Action::Down | Action::ScrollDown => r.scroll = (r.scroll + 1).min(max),
-        Action::PageUp => r.scroll = r.scroll.saturating_sub(page as u16),
-        Action::PageDown => r.scroll = (r.scroll + page as u16).min(max),
-        Action::Home => r.scroll = 0,
-        Action::End => r.scroll = max,
-        Action::Left => {
-            let (monday, cohort) = (r.monday - Days::new(7), r.cohort);
-            show(app, monday, cohort, now);
-        }
-        Action::Right if r.monday >= this_week => {
-            app.info(app.lang.t("report.current_week").to_string())
-        }
-        Action::Right => {
-            let (monday, cohort) = (r.monday + Days::new(7), r.cohort);
-            show(app, monday, cohort, now);
-        }
-        Action::NextCohort => {
-            let (monday, current) = (r.monday, r.cohort);
-            match app.store.cohorts() {
-                Ok(cohorts) => {
-                    let ids: Vec<i64> = cohorts.iter().map(|c| c.id).collect();
-                    show(app, monday, next_cohort(&ids, current), now);
-                }
-                Err(e) => app.store_error(&e),
+impl ReportState {
+    /// Shows another week or cohort; the screen stays as it was if it cannot load.
+    fn show(&mut self, ctx: &Ctx, monday: NaiveDate, cohort: Option<i64>) -> Effect {
+        Effect::replace(self, load(ctx, monday, cohort))
+    }
+
+    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let this_week = week_monday(ctx.rules.local_date(ctx.ui.now));
+        let (content, page) = scroll_room(self, &ctx.ui, ctx.size);
+        let max = content.saturating_sub(page) as u16;
+        match action {
+            Action::Up | Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down | Action::ScrollDown => self.scroll = (self.scroll + 1).min(max),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(page as u16),
+            Action::PageDown => self.scroll = (self.scroll + page as u16).min(max),
+            Action::Home => self.scroll = 0,
+            Action::End => self.scroll = max,
+            Action::Left => return self.show(ctx, self.monday - Days::new(7), self.cohort),
+            Action::Right if self.monday >= this_week => {
+                return Effect::Info(ctx.ui.lang.t("report.current_week").to_string());
             }
-        }
-        Action::Refresh => {
-            let (monday, cohort, scroll) = (r.monday, r.cohort, r.scroll);
-            show(app, monday, cohort, now);
-            if let Screen::Report(r) = &mut app.screen {
-                r.scroll = scroll;
+            Action::Right => return self.show(ctx, self.monday + Days::new(7), self.cohort),
+            Action::NextCohort => {
+                return match ctx.store.cohorts() {
+                    Ok(cohorts) => {
+                        let ids: Vec<i64> = cohorts.iter().map(|c| c.id).collect();
+                        self.show(ctx, self.monday, next_cohort(&ids, self.cohort))
+                    }
+                    Err(e) => Effect::Fail(e),
+                };
             }
+            Action::Refresh => {
+                let scroll = self.scroll;
+                let effect = self.show(ctx, self.monday, self.cohort);
+                self.scroll = scroll;
+                return effect;
+            }
+            Action::Back | Action::Interrupt => return Effect::Queue,
+            _ => {}
         }
-        Action::Back | Action::Interrupt => app.open_queue(now),
-        _ => {}
+        Effect::None
     }
 }
 

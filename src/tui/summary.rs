@@ -11,13 +11,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
+use super::app::{Screen, Session, Ui};
+use super::effect::{Ctx, Effect};
 use super::popup::{HandOverPicker, HandoverNoteForm, Popup};
 use super::rows::wrap;
 use super::text_field::TextField;
 use super::widgets::figures::FigureLines;
 use crate::domain::{Outcome, Urgency, Wellbeing};
-use crate::store::{DraftLine, ShiftSummary, StoreError};
+use crate::i18n::Lang;
+use crate::store::{DraftLine, ShiftSummary, Store, StoreError};
 
 /// The two columns side by side from this inner width on; one column below it.
 const WIDE: u16 = 100;
@@ -42,25 +44,24 @@ pub struct SummaryState {
 }
 
 /// Shows the summary of the signed-in operator's shift.
-pub fn open(app: &mut App, now: DateTime<Utc>) {
-    match load(app, now) {
-        Ok(Some(summary)) => {
-            app.screen = Screen::Summary(Box::new(SummaryState { summary, scroll: 0 }))
-        }
-        Ok(None) => {}
-        Err(e) => {
-            app.store_error(&e);
-        }
+pub fn open(ctx: &Ctx) -> Effect {
+    match load(ctx) {
+        Ok(Some(summary)) => Effect::Show(Screen::Summary(Box::new(SummaryState {
+            summary,
+            scroll: 0,
+        }))),
+        Ok(None) => Effect::None,
+        Err(e) => Effect::Fail(e),
     }
 }
 
 /// The summary from the store, with the call typed but not saved (kept in a draft file).
-fn load(app: &App, now: DateTime<Utc>) -> Result<Option<ShiftSummary>, StoreError> {
-    let Some(session) = &app.session else {
+fn load(ctx: &Ctx) -> Result<Option<ShiftSummary>, StoreError> {
+    let Some(session) = ctx.session else {
         return Ok(None);
     };
-    let mut summary = app.store.shift_summary(session.shift_id, now)?;
-    if let Some(d) = &app.pending_draft {
+    let mut summary = ctx.store.shift_summary(session.shift_id, ctx.ui.now)?;
+    if let Some(d) = ctx.pending_draft {
         summary.unsaved_drafts.push(DraftLine {
             tenant_id: d.tenant_id,
             tenant_name: d.tenant_name.clone(),
@@ -70,114 +71,101 @@ fn load(app: &App, now: DateTime<Utc>) -> Result<Option<ShiftSummary>, StoreErro
     Ok(Some(summary))
 }
 
-/// Reads the summary again after a change, keeping the place.
-fn reload(app: &mut App, now: DateTime<Utc>) {
-    let scroll = match &app.screen {
-        Screen::Summary(s) => s.scroll,
-        _ => 0,
-    };
-    open(app, now);
-    if let Screen::Summary(s) = &mut app.screen {
-        s.scroll = scroll;
-    }
+/// What a handover popup reports to the summary that opened it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handover {
+    /// The note for the next shift.
+    Note(String),
+    /// The callbacks kept for oneself go to a colleague (id, name), or the whole team.
+    Callbacks(Option<(i64, String)>),
 }
 
-/// Writes the handover note; false (and the error shown) when it could not be.
-pub(crate) fn write_note(app: &mut App, note: &str, now: DateTime<Utc>) -> bool {
-    let Some((shift, op)) = app.session.as_ref().map(|s| (s.shift_id, s.operator.id)) else {
-        return false;
-    };
-    match app.store.write_handover_note(shift, op, note, now) {
-        Ok(()) => {
-            reload(app, now);
-            app.info(app.lang.t("summary.note_saved").to_string());
-            true
+/// Writes what a handover popup reported; an error keeps the popup open.
+pub fn hand_over(
+    store: &mut Store,
+    session: &Session,
+    what: &Handover,
+    l: Lang,
+    now: DateTime<Utc>,
+) -> Result<Effect, StoreError> {
+    let op = session.operator.id;
+    let text = match what {
+        Handover::Note(note) => {
+            store.write_handover_note(session.shift_id, op, note, now)?;
+            l.t("summary.note_saved").to_string()
         }
-        Err(e) => {
-            app.store_error(&e);
-            false
-        }
-    }
-}
-
-/// Hands the callbacks kept for oneself to a colleague (id, name) or the whole team.
-pub(crate) fn hand_over(app: &mut App, to: Option<(i64, String)>, now: DateTime<Utc>) -> bool {
-    let Some(op) = app.session.as_ref().map(|s| s.operator.id) else {
-        return false;
-    };
-    match app
-        .store
-        .hand_over_callbacks(op, to.as_ref().map(|t| t.0), now)
-    {
-        Ok(tenants) => {
-            reload(app, now);
+        Handover::Callbacks(to) => {
+            let tenants = store.hand_over_callbacks(op, to.as_ref().map(|t| t.0), now)?;
             let n = tenants.len().to_string();
-            let text = match &to {
-                Some((_, name)) => app
-                    .lang
-                    .f("summary.handed_to", &[("n", &n), ("name", name)]),
-                None => app.lang.f("summary.handed_team", &[("n", &n)]),
-            };
-            app.info(text);
-            true
+            match to {
+                Some((_, name)) => l.f("summary.handed_to", &[("n", &n), ("name", name)]),
+                None => l.f("summary.handed_team", &[("n", &n)]),
+            }
         }
-        Err(e) => {
-            app.store_error(&e);
-            false
-        }
-    }
+    };
+    Ok(Effect::Then(vec![Effect::Reload, Effect::Info(text)]))
 }
 
-pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    let ui = app.ui();
-    let size = app.size;
-    let Screen::Summary(s) = &mut app.screen else {
-        return;
-    };
-    let (content, page) = scroll_room(s, &ui, size);
-    let max = content.saturating_sub(page) as u16;
-    let page = page as u16;
-    match action {
-        Action::Up | Action::ScrollUp => s.scroll = s.scroll.saturating_sub(1),
-        Action::Down | Action::ScrollDown => s.scroll = (s.scroll + 1).min(max),
-        Action::PageUp => s.scroll = s.scroll.saturating_sub(page),
-        Action::PageDown => s.scroll = (s.scroll + page).min(max),
-        Action::Home => s.scroll = 0,
-        Action::End => s.scroll = max,
-        Action::Confirm => app.end_shift(now),
-        Action::Back | Action::Interrupt => app.open_queue(now),
-        Action::HandoverNote => {
-            let note = s
-                .summary
-                .shifts
-                .first()
-                .map(|sh| sh.handover_note.as_str())
-                .unwrap_or("");
-            app.popup = Some(Popup::HandoverNote(HandoverNoteForm {
-                note: TextField::new(note),
-            }));
-        }
-        Action::HandOverCallbacks => {
-            let callbacks = s.summary.callbacks_kept_for_operator.len();
-            if callbacks == 0 {
-                app.info(app.lang.t("summary.no_callbacks").to_string());
-                return;
+impl SummaryState {
+    /// The handover note written during this shift, empty if none.
+    fn note(&self) -> &str {
+        self.summary
+            .shifts
+            .first()
+            .map(|sh| sh.handover_note.as_str())
+            .unwrap_or("")
+    }
+
+    /// Reads the summary again after a change, keeping the place.
+    pub fn reload(&mut self, ctx: &Ctx) -> Effect {
+        let summary = match load(ctx) {
+            Ok(Some(summary)) => summary,
+            Ok(None) => return Effect::None,
+            Err(e) => return Effect::Fail(e),
+        };
+        self.summary = summary;
+        Effect::None
+    }
+
+    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let (content, page) = scroll_room(self, &ctx.ui, ctx.size);
+        let max = content.saturating_sub(page) as u16;
+        let page = page as u16;
+        match action {
+            Action::Up | Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down | Action::ScrollDown => self.scroll = (self.scroll + 1).min(max),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(page),
+            Action::PageDown => self.scroll = (self.scroll + page).min(max),
+            Action::Home => self.scroll = 0,
+            Action::End => self.scroll = max,
+            Action::Confirm => return Effect::EndShift,
+            Action::Back | Action::Interrupt => return Effect::Queue,
+            Action::HandoverNote => {
+                return Effect::Popup(Popup::HandoverNote(HandoverNoteForm {
+                    note: TextField::new(self.note()),
+                }));
             }
-            let me = s.summary.operator_id;
-            match app.store.operators() {
-                Ok(ops) => {
-                    app.popup = Some(Popup::HandOver(HandOverPicker {
-                        colleagues: ops.into_iter().filter(|o| o.id != me).collect(),
-                        callbacks,
-                        ..HandOverPicker::default()
-                    }))
-                }
-                Err(e) => {
-                    app.store_error(&e);
-                }
-            }
+            Action::HandOverCallbacks => return self.hand_over_picker(ctx),
+            _ => {}
         }
-        _ => {}
+        Effect::None
+    }
+
+    /// The picker of who gets the callbacks kept for oneself, if there are any.
+    fn hand_over_picker(&self, ctx: &Ctx) -> Effect {
+        let callbacks = self.summary.callbacks_kept_for_operator.len();
+        if callbacks == 0 {
+            return Effect::Info(ctx.ui.lang.t("summary.no_callbacks").to_string());
+        }
+        let me = self.summary.operator_id;
+        match ctx.store.operators() {
+            Ok(ops) => Effect::Popup(Popup::HandOver(HandOverPicker {
+                colleagues: ops.into_iter().filter(|o| o.id != me).collect(),
+                callbacks,
+                ..HandOverPicker::default()
+            })),
+            Err(e) => Effect::Fail(e),
+        }
     }
 }
 
@@ -349,12 +337,7 @@ fn note_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     let l = ui.lang;
     let th = ui.theme;
     let mut out = vec![Line::from(Span::styled(l.t("summary.note"), th.title()))];
-    let note = s
-        .summary
-        .shifts
-        .first()
-        .map(|sh| sh.handover_note.as_str())
-        .unwrap_or("");
+    let note = s.note();
     if note.is_empty() {
         for line in wrap(l.t("summary.no_note"), cols, "  ", "  ") {
             out.push(Line::from(line));

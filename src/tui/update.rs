@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Action;
 use super::app::{App, Screen};
 use super::effect::Ctx;
-use super::{call, dispatch, followup, popup, queue, report, signin, summary};
+use super::{call, dispatch, followup, popup, queue, signin};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -59,13 +59,17 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         store: &app.store,
         rules: &app.rules,
         session: app.session.as_ref(),
+        pending_draft: app.pending_draft.as_ref(),
         ui: app.ui(),
+        size: app.size,
     };
     let effect = match &mut app.screen {
         Screen::Queue(_) if action == Action::OpenFollowUp => followup::open(&ctx),
         Screen::Queue(_) if action == Action::OpenDispatch => dispatch::open(&ctx),
         Screen::FollowUp(f) => f.update(action, &ctx),
         Screen::Dispatch(d) => d.update(action, &ctx),
+        Screen::Report(r) => r.update(action, &ctx),
+        Screen::Summary(s) => s.update(action, &ctx),
         _ => return screen_update(app, action, now),
     };
     app.apply(effect);
@@ -77,9 +81,7 @@ fn screen_update(app: &mut App, action: Action, now: DateTime<Utc>) {
         Screen::SignIn(_) => signin::update(app, action, now),
         Screen::Queue(_) => queue::update(app, action, now),
         Screen::Call(_) => call::update(app, action, now),
-        Screen::FollowUp(_) | Screen::Dispatch(_) => {}
-        Screen::Summary(_) => summary::update(app, action, now),
-        Screen::Report(_) => report::update(app, action, now),
+        Screen::FollowUp(_) | Screen::Dispatch(_) | Screen::Report(_) | Screen::Summary(_) => {}
     }
 }
 

@@ -1,18 +1,18 @@
 //! Handing over to the next shift: writing the handover note, choosing who gets the
 //! callbacks kept for oneself, and reading the handover notes of the day.
 
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Popup, centered, frame_box};
+use super::{Popup, Reply, centered, frame_box};
 use crate::domain::parse::fold;
 use crate::store::{HandoverNote, Operator};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Ui};
 use crate::tui::rows::{pad, wrap};
+use crate::tui::summary::Handover;
 use crate::tui::text_field::TextField;
 
 /// The handover note being written; the shift's current note to start from.
@@ -69,60 +69,58 @@ pub struct NotesView {
     pub scroll: u16,
 }
 
-pub fn update_note(app: &mut App, mut form: HandoverNoteForm, action: Action, now: DateTime<Utc>) {
-    match action {
-        Action::Char(c) => form.note.insert(c),
-        Action::Backspace => form.note.backspace(),
-        Action::Delete => form.note.delete(),
-        Action::Left => form.note.left(),
-        Action::Right => form.note.right(),
-        Action::Home => form.note.home(),
-        Action::End => form.note.end(),
-        Action::Back | Action::Interrupt => return,
-        Action::Confirm if crate::tui::summary::write_note(app, form.note.value(), now) => return,
-        _ => {}
+impl HandoverNoteForm {
+    /// Edits the note; Enter reports it to the summary, which writes it.
+    pub fn apply(&mut self, action: Action) -> Reply<Handover> {
+        match action {
+            Action::Char(c) => self.note.insert(c),
+            Action::Backspace => self.note.backspace(),
+            Action::Delete => self.note.delete(),
+            Action::Left => self.note.left(),
+            Action::Right => self.note.right(),
+            Action::Home => self.note.home(),
+            Action::End => self.note.end(),
+            Action::Back | Action::Interrupt => return Reply::Cancel,
+            Action::Confirm => return Reply::Done(Handover::Note(self.note.value().to_string())),
+            _ => {}
+        }
+        Reply::Keep
     }
-    // Kept open (also when writing failed: what was typed is not lost).
-    app.popup = Some(Popup::HandoverNote(form));
 }
 
-pub fn update_hand_over(
-    app: &mut App,
-    mut picker: HandOverPicker,
-    action: Action,
-    now: DateTime<Utc>,
-) {
-    match action {
-        Action::Char(c) => {
-            picker.filter.insert(c);
-            picker.selected = 0;
-        }
-        Action::Backspace => {
-            picker.filter.backspace();
-            picker.selected = 0;
-        }
-        Action::Left => picker.filter.left(),
-        Action::Right => picker.filter.right(),
-        Action::Up | Action::ScrollUp | Action::PrevField => picker.move_by(-1),
-        Action::Down | Action::ScrollDown | Action::NextField => picker.move_by(1),
-        Action::PageUp => picker.move_by(-10),
-        Action::PageDown => picker.move_by(10),
-        Action::Home => picker.selected = 0,
-        Action::End => picker.selected = usize::MAX / 2,
-        Action::Back | Action::Interrupt => return,
-        Action::Confirm => {
-            if let Some(to) = picker.chosen() {
-                let to = to.map(|o| (o.id, o.name.clone()));
-                if crate::tui::summary::hand_over(app, to, now) {
-                    return;
+impl HandOverPicker {
+    /// Filters and moves; Enter reports the chosen receiver to the summary.
+    pub fn apply(&mut self, action: Action) -> Reply<Handover> {
+        match action {
+            Action::Char(c) => {
+                self.filter.insert(c);
+                self.selected = 0;
+            }
+            Action::Backspace => {
+                self.filter.backspace();
+                self.selected = 0;
+            }
+            Action::Left => self.filter.left(),
+            Action::Right => self.filter.right(),
+            Action::Up | Action::ScrollUp | Action::PrevField => self.move_by(-1),
+            Action::Down | Action::ScrollDown | Action::NextField => self.move_by(1),
+            Action::PageUp => self.move_by(-10),
+            Action::PageDown => self.move_by(10),
+            Action::Home => self.selected = 0,
+            Action::End => self.selected = usize::MAX / 2,
+            Action::Back | Action::Interrupt => return Reply::Cancel,
+            Action::Confirm => {
+                if let Some(to) = self.chosen() {
+                    let to = to.map(|o| (o.id, o.name.clone()));
+                    return Reply::Done(Handover::Callbacks(to));
                 }
             }
+            _ => {}
         }
-        _ => {}
+        let n = self.rows().len();
+        self.selected = self.selected.min(n - 1);
+        Reply::Keep
     }
-    let n = picker.rows().len();
-    picker.selected = picker.selected.min(n - 1);
-    app.popup = Some(Popup::HandOver(picker));
 }
 
 pub fn update_notes(app: &mut App, mut view: NotesView, action: Action) {

@@ -144,8 +144,14 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                 }
             },
         },
-        Popup::HandoverNote(form) => handover::update_note(app, form, action, now),
-        Popup::HandOver(picker) => handover::update_hand_over(app, picker, action, now),
+        Popup::HandoverNote(mut form) => {
+            let reply = form.apply(action);
+            handover_reply(app, reply, Popup::HandoverNote(form), now);
+        }
+        Popup::HandOver(mut picker) => {
+            let reply = picker.apply(action);
+            handover_reply(app, reply, Popup::HandOver(picker), now);
+        }
         Popup::HandoverNotes(view) => handover::update_notes(app, view, action),
     }
 }
@@ -167,6 +173,43 @@ fn answer_screen(
         Screen::Dispatch(_) => super::dispatch::answer(&mut app.store, answer, &ui, by, now),
         Screen::Call(_) => super::referral_check::answer(&mut app.store, answer, l, by, now),
         _ => Ok(super::effect::Effect::None),
+    }
+}
+
+/// Keeps a handover popup open, closes it, or hands its result to the summary
+/// (kept open when writing failed: what was typed is not lost).
+fn handover_reply(
+    app: &mut App,
+    reply: Reply<super::summary::Handover>,
+    popup: Popup,
+    now: DateTime<Utc>,
+) {
+    match reply {
+        Reply::Keep => app.popup = Some(popup),
+        Reply::Cancel => {}
+        Reply::Done(what) => {
+            if !hand_over(app, &what, now) {
+                app.popup = Some(popup);
+            }
+        }
+    }
+}
+
+/// Hands what a handover popup reported to the summary, which does its own write;
+/// false (and the error shown) when it could not be written.
+fn hand_over(app: &mut App, what: &super::summary::Handover, now: DateTime<Utc>) -> bool {
+    let (Screen::Summary(_), Some(session)) = (&app.screen, &app.session) else {
+        return true;
+    };
+    match super::summary::hand_over(&mut app.store, session, what, app.lang, now) {
+        Ok(effect) => {
+            app.apply(effect);
+            true
+        }
+        Err(e) => {
+            app.store_error(&e);
+            false
+        }
     }
 }
 
