@@ -151,6 +151,22 @@ fn seconds(s: Option<i64>) -> String {
 /// The report as text for a terminal.
 pub fn render(r: &ProgramReport, tz: Tz) -> String {
     let mut out = String::new();
+    write_title(&mut out, r, tz);
+    write_cohorts(&mut out, r);
+    write_reach(&mut out, r);
+    write_referrals(&mut out, r);
+    write_interventions(&mut out, r);
+    write_calls(&mut out, r);
+    write_reached_per_day(&mut out, r);
+    out
+}
+
+/// One figure of the report: its name in a column, then its value.
+fn figure(out: &mut String, what: &str, n: String) {
+    let _ = writeln!(out, "{what:<34} {n}");
+}
+
+fn write_title(out: &mut String, r: &ProgramReport, tz: Tz) {
     let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     let _ = writeln!(
         out,
@@ -163,7 +179,9 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
         }
     );
     let _ = writeln!(out, "Made {}\n", local_time(r.made_at, tz));
+}
 
+fn write_cohorts(out: &mut String, r: &ProgramReport) {
     let _ = writeln!(out, "Tenants by cohort (as they stand now)");
     let _ = writeln!(
         out,
@@ -186,17 +204,17 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
         "  {:<24} {:>8} {:>11}\n",
         "total", r.tenants_total, r.tenants_in_program
     );
+}
 
-    let line = |out: &mut String, what: &str, n: String| {
-        let _ = writeln!(out, "{what:<34} {n}");
-    };
-    line(
-        &mut out,
+/// People called and reached, and how far the week under way has got.
+fn write_reach(out: &mut String, r: &ProgramReport) {
+    figure(
+        out,
         "Tenants called (people)",
         r.tenants_called_unique.to_string(),
     );
-    line(
-        &mut out,
+    figure(
+        out,
         "Tenants reached (people)",
         r.tenants_reached_unique.to_string(),
     );
@@ -205,8 +223,8 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
         .checked_div(w.tenants_due_unique)
         .map(|p| format!(" ({p} %)"))
         .unwrap_or_default();
-    line(
-        &mut out,
+    figure(
+        out,
         &format!(
             "Week {} ({}–{})",
             w.iso_week,
@@ -218,12 +236,15 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
             w.tenants_reached_unique, w.tenants_due_unique
         ),
     );
-    line(
-        &mut out,
+}
+
+fn write_referrals(out: &mut String, r: &ProgramReport) {
+    figure(
+        out,
         "Tenants oriented (people)",
         r.tenants_oriented_unique.to_string(),
     );
-    line(&mut out, "Referrals", r.referrals_total.to_string());
+    figure(out, "Referrals", r.referrals_total.to_string());
     for (category, f) in &r.referrals_by_category {
         let _ = writeln!(
             out,
@@ -233,8 +254,12 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
             people(f.tenants_unique)
         );
     }
-    line(
-        &mut out,
+}
+
+/// Intervention requests as a table of kind by status, then by urgency.
+fn write_interventions(out: &mut String, r: &ProgramReport) {
+    figure(
+        out,
         "Intervention requests",
         r.interventions_total.to_string(),
     );
@@ -256,7 +281,10 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
         .map(|(u, n)| format!("{} {n}", label(u.code())))
         .collect();
     let _ = writeln!(out, "  by urgency: {}", urgency.join(" · "));
-    line(&mut out, "Calls", r.calls_total.to_string());
+}
+
+fn write_calls(out: &mut String, r: &ProgramReport) {
+    figure(out, "Calls", r.calls_total.to_string());
     let outcomes: Vec<String> = r
         .calls_by_outcome
         .iter()
@@ -265,13 +293,13 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
     for chunk in outcomes.chunks(5) {
         let _ = writeln!(out, "  {}", chunk.join(" · "));
     }
-    line(
-        &mut out,
+    figure(
+        out,
         "Operators active",
         r.operators_active_unique.to_string(),
     );
-    line(
-        &mut out,
+    figure(
+        out,
         "Average call length",
         format!(
             "{} (reached calls: {})",
@@ -279,7 +307,10 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
             seconds(r.average_reached_call_seconds)
         ),
     );
+}
 
+/// A bar per day, the busiest day 40 characters long.
+fn write_reached_per_day(out: &mut String, r: &ProgramReport) {
     let _ = writeln!(out, "\nTenants reached per day");
     let most = r
         .reached_per_day
@@ -298,5 +329,4 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
             "#".repeat(bar)
         );
     }
-    out
 }

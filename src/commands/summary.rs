@@ -86,6 +86,21 @@ const ALWAYS_SHOWN: &[Outcome] = &[
 /// The summary as text for a terminal.
 pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
     let mut out = String::new();
+    write_heading(&mut out, s, tz);
+    out.push('\n');
+    write_calls(&mut out, s);
+    write_callbacks_promised(&mut out, s, tz);
+    write_needs_and_referrals(&mut out, s, lang);
+    write_interventions(&mut out, s);
+    write_concern(&mut out, s, tz);
+    out.push('\n');
+    write_loose_ends(&mut out, s, tz);
+    write_handover_notes(&mut out, s);
+    out
+}
+
+/// Whose summary, and of which shift or days.
+fn write_heading(out: &mut String, s: &ShiftSummary, tz: Tz) {
     let at = |t: DateTime<Utc>| local_time(t, tz);
     let who = format!("{} ({})", s.operator_name, s.operator_login);
     if let (Some(id), Some(shift)) = (s.shift_id, s.shifts.first()) {
@@ -120,7 +135,9 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
             hours_minutes(s.worked_minutes)
         );
     }
-    out.push('\n');
+}
+
+fn write_calls(out: &mut String, s: &ShiftSummary) {
     let _ = writeln!(out, "Calls made              {}", s.calls_made);
     let _ = writeln!(
         out,
@@ -139,7 +156,9 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
         .map(|(o, n)| format!("{} {n}", label(o.code())))
         .collect();
     let _ = writeln!(out, "Outcomes                {}", outcomes.join(" · "));
+}
 
+fn write_callbacks_promised(out: &mut String, s: &ShiftSummary, tz: Tz) {
     let _ = writeln!(
         out,
         "Callbacks promised      {}",
@@ -147,8 +166,16 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
     );
     for c in &s.callbacks_promised {
         let mine = if c.only_me { " (kept for you)" } else { "" };
-        let _ = writeln!(out, "  {}  {}{mine}", at(c.callback_at), c.tenant_name);
+        let _ = writeln!(
+            out,
+            "  {}  {}{mine}",
+            local_time(c.callback_at, tz),
+            c.tenant_name
+        );
     }
+}
+
+fn write_needs_and_referrals(out: &mut String, s: &ShiftSummary, lang: Option<&str>) {
     let needs: Vec<String> = s
         .needs_by_category
         .iter()
@@ -179,6 +206,9 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
             r.referrals
         );
     }
+}
+
+fn write_interventions(out: &mut String, s: &ShiftSummary) {
     let _ = writeln!(
         out,
         "Intervention requests   {}",
@@ -198,23 +228,31 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
             label(i.status.code())
         );
     }
-    if !s.tenants_of_concern.is_empty() {
-        let _ = writeln!(out, "Tenants to worry about");
-        for c in &s.tenants_of_concern {
-            let how = match c.wellbeing {
-                Wellbeing::Urgent => "URGENT ",
-                _ => "worried",
-            };
-            let _ = writeln!(
-                out,
-                "  {how}  {} (call {})",
-                c.tenant_name,
-                at(c.call_ended_at)
-            );
-        }
-    }
+}
 
-    out.push('\n');
+fn write_concern(out: &mut String, s: &ShiftSummary, tz: Tz) {
+    if s.tenants_of_concern.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Tenants to worry about");
+    for c in &s.tenants_of_concern {
+        let how = match c.wellbeing {
+            Wellbeing::Urgent => "URGENT ",
+            _ => "worried",
+        };
+        let _ = writeln!(
+            out,
+            "  {how}  {} (call {})",
+            c.tenant_name,
+            local_time(c.call_ended_at, tz)
+        );
+    }
+}
+
+/// What the next shift would otherwise not know about: held tenants, unsaved calls,
+/// callbacks kept for this operator.
+fn write_loose_ends(out: &mut String, s: &ShiftSummary, tz: Tz) {
+    let at = |t: DateTime<Utc>| local_time(t, tz);
     if !s.has_loose_ends() {
         let _ = writeln!(out, "Nothing left open.");
     }
@@ -248,19 +286,22 @@ pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
             let _ = writeln!(out, "  {}  {}", at(c.callback_at), c.tenant_name);
         }
     }
+}
+
+fn write_handover_notes(out: &mut String, s: &ShiftSummary) {
     let notes: Vec<&str> = s
         .shifts
         .iter()
         .map(|sh| sh.handover_note.as_str())
         .filter(|n| !n.is_empty())
         .collect();
-    if !notes.is_empty() {
-        let _ = writeln!(out, "Handover note:");
-        for n in notes {
-            for line in n.lines() {
-                let _ = writeln!(out, "  {line}");
-            }
+    if notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Handover note:");
+    for n in notes {
+        for line in n.lines() {
+            let _ = writeln!(out, "  {line}");
         }
     }
-    out
 }

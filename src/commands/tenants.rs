@@ -1,11 +1,12 @@
 //! `veille tenants`: look a tenant up, and the changes a coordinator makes.
 
 use anyhow::{Result, bail};
+use chrono::{DateTime, Utc};
 
 use super::Context;
 use crate::cli::{CoordinatorArg, TenantsCommand};
-use crate::domain::{Role, TenantStatus, parse, phone::Phone};
-use crate::store::{Store, Tenant};
+use crate::domain::{Role, Rules, TenantStatus, parse, phone::Phone};
+use crate::store::{PastNeed, Store, Tenant, TenantCard};
 
 pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
     let mut store = ctx.open()?;
@@ -19,73 +20,17 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             operator,
         } => {
             let card = store.tenant_card(store.find_tenant(reference)?.id)?;
-            let t = &card.tenant;
-            // Past health details: a coordinator's read, audited in the same transaction.
             let needs = match (health, operator) {
-                (true, Some(by)) => {
-                    let by = coordinator(
-                        &store,
-                        &CoordinatorArg {
-                            operator: by.clone(),
-                        },
-                    )?;
-                    store.read_needs(t.id, by, 50, now)?
-                }
+                (true, Some(by)) => past_needs(&mut store, card.tenant.id, by, now)?,
                 _ => Vec::new(),
             };
             if *json {
-                let v = serde_json::json!({
-                    "id": t.id, "reference": t.external_ref, "name": t.full_name(),
-                    "birth_date": t.birth_date, "phone": t.phone, "phone_alt": t.phone_alt,
-                    "address": address(t), "lives_alone": t.lives_alone, "cohort": t.cohort,
-                    "status": t.status, "flag": t.flag, "due_at": t.due_at,
-                    "callback_at": t.callback_at, "last_outcome": t.last_outcome,
-                    "objection_at": t.objection_at,
-                    "open_referrals": card.open_referrals.len(),
-                    "open_interventions": card.open_interventions.len(),
-                    "needs": needs,
-                });
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                print_card_json(&card, &needs)?;
             } else {
-                print_tenant(t, &rules);
-                for (at, outcome, who, notes) in &card.last_calls {
-                    let when = at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M");
-                    println!("  call {when}  {outcome:<18} {who}  {notes}");
-                }
-                for n in &needs {
-                    let when = n.at.with_timezone(&rules.tz).format("%d/%m/%Y");
-                    println!(
-                        "  need {when}  {:<18} {}  {}",
-                        n.category, n.operator, n.details
-                    );
-                }
+                print_card_text(&card, &needs, &rules);
             }
         }
-        TenantsCommand::Flagged(flag) => {
-            let list = store.flagged_tenants()?;
-            if flag.json {
-                let v: Vec<_> = list
-                    .iter()
-                    .map(|t| serde_json::json!({"id": t.id, "reference": t.external_ref, "name": t.full_name(), "status": t.status, "flag": t.flag}))
-                    .collect();
-                println!("{}", serde_json::to_string_pretty(&v)?);
-            } else if list.is_empty() {
-                println!("No tenant waits for a coordinator.");
-            } else {
-                for t in &list {
-                    let why = t
-                        .flag
-                        .clone()
-                        .unwrap_or_else(|| t.status.code().to_string());
-                    println!(
-                        "{:<10} {:<30} {}",
-                        t.external_ref.as_deref().unwrap_or("-"),
-                        t.full_name(),
-                        why
-                    );
-                }
-            }
-        }
+        TenantsCommand::Flagged(flag) => print_flagged(&store, flag.json)?,
         TenantsCommand::Reopen { reference, by } => {
             let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
             store.reopen_tenant(t.id, by, now)?;
@@ -130,6 +75,82 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
                 store.record_objection(t.id, by, now)?;
                 println!("{}: objection recorded, no longer called.", t.full_name());
             }
+        }
+    }
+    Ok(())
+}
+
+/// Past health details: a coordinator's read, audited in the same transaction.
+fn past_needs(
+    store: &mut Store,
+    tenant: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<PastNeed>> {
+    let by = coordinator(
+        store,
+        &CoordinatorArg {
+            operator: by.to_string(),
+        },
+    )?;
+    Ok(store.read_needs(tenant, by, 50, now)?)
+}
+
+fn print_card_json(card: &TenantCard, needs: &[PastNeed]) -> Result<()> {
+    let t = &card.tenant;
+    let v = serde_json::json!({
+        "id": t.id, "reference": t.external_ref, "name": t.full_name(),
+        "birth_date": t.birth_date, "phone": t.phone, "phone_alt": t.phone_alt,
+        "address": address(t), "lives_alone": t.lives_alone, "cohort": t.cohort,
+        "status": t.status, "flag": t.flag, "due_at": t.due_at,
+        "callback_at": t.callback_at, "last_outcome": t.last_outcome,
+        "objection_at": t.objection_at,
+        "open_referrals": card.open_referrals.len(),
+        "open_interventions": card.open_interventions.len(),
+        "needs": needs,
+    });
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
+}
+
+fn print_card_text(card: &TenantCard, needs: &[PastNeed], rules: &Rules) {
+    print_tenant(&card.tenant, rules);
+    for (at, outcome, who, notes) in &card.last_calls {
+        let when = at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M");
+        println!("  call {when}  {outcome:<18} {who}  {notes}");
+    }
+    for n in needs {
+        let when = n.at.with_timezone(&rules.tz).format("%d/%m/%Y");
+        println!(
+            "  need {when}  {:<18} {}  {}",
+            n.category, n.operator, n.details
+        );
+    }
+}
+
+/// Tenants waiting for a coordinator, and why.
+fn print_flagged(store: &Store, json: bool) -> Result<()> {
+    let list = store.flagged_tenants()?;
+    if json {
+        let v: Vec<_> = list
+            .iter()
+            .map(|t| serde_json::json!({"id": t.id, "reference": t.external_ref, "name": t.full_name(), "status": t.status, "flag": t.flag}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else if list.is_empty() {
+        println!("No tenant waits for a coordinator.");
+    } else {
+        for t in &list {
+            let why = t
+                .flag
+                .clone()
+                .unwrap_or_else(|| t.status.code().to_string());
+            println!(
+                "{:<10} {:<30} {}",
+                t.external_ref.as_deref().unwrap_or("-"),
+                t.full_name(),
+                why
+            );
         }
     }
     Ok(())

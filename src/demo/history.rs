@@ -11,7 +11,7 @@ use std::collections::BinaryHeap;
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Timelike, Utc, Weekday};
 
 use crate::domain::hours::local_instant;
-use crate::domain::schedule::{self, Attempts, CallResult, ScheduleError};
+use crate::domain::schedule::{self, Attempts, CallResult, NextCall, ScheduleError};
 use crate::domain::{
     InterventionKind, InterventionStatus, NeedCategory, Outcome, ReferralStatus, Rules, Urgency,
     Wellbeing,
@@ -23,7 +23,7 @@ use crate::store::bulk::{
 };
 use crate::store::demo::DEMO_SAVE_ID_PREFIX;
 
-use super::inputs::{Inputs, for_person, pick};
+use super::inputs::{Delivery, Inputs, Texts, for_person, pick};
 use super::people::team_for;
 use super::staffing::Staffing;
 
@@ -171,7 +171,6 @@ fn call(
     rng: &mut fastrand::Rng,
     bulk: &mut Bulk,
 ) -> Result<Option<(usize, DateTime<Utc>)>, ScheduleError> {
-    let texts = &world.inputs.texts;
     let window = world.staffing.window(w);
     let on_duty = &window.on_duty;
     // Calls end inside their shift period, so on its day.
@@ -192,13 +191,7 @@ fn call(
     } else {
         Vec::new()
     };
-    let seconds = match outcome {
-        Outcome::Reached => (rng.i64(180..=720) + 120 * needs.len() as i64).min(840),
-        Outcome::CallbackRequested => rng.i64(60..=180),
-        o if o.is_unanswered() => rng.i64(25..=90),
-        _ => rng.i64(120..=480),
-    };
-    let end = at + Duration::seconds(seconds);
+    let end = at + Duration::seconds(draw_seconds(outcome, needs.len(), rng));
     let callback_at =
         (outcome == Outcome::CallbackRequested).then(|| callback_time(world, today, end, rng));
     let hospitalised_until =
@@ -217,20 +210,7 @@ fn call(
     let cadence = world.cohort(tenant.cohort_id).cadence_days;
     let next = schedule::next_call(world.rules, end, cadence, previous, &result)?;
 
-    let notes_list: &[String] = match (outcome, wellbeing) {
-        (_, Some(Wellbeing::Urgent)) => &texts.urgent,
-        (_, Some(Wellbeing::Worried)) if rng.u8(0..100) < 80 => &texts.worried,
-        (Outcome::Reached, Some(Wellbeing::Fine)) if rng.u8(0..100) < 25 => &texts.reached,
-        (Outcome::NoAnswer | Outcome::Busy | Outcome::Voicemail, _) if rng.u8(0..100) < 30 => {
-            &texts.unanswered
-        }
-        (Outcome::CallbackRequested, _) if rng.u8(0..100) < 70 => &texts.callback,
-        (Outcome::Hospitalised, _) => &texts.hospitalised,
-        (Outcome::Refused, _) => &texts.refused,
-        (Outcome::WrongNumber, _) => &texts.wrong_number,
-        (Outcome::DeceasedReported, _) => &texts.deceased,
-        _ => &[],
-    };
+    let notes_list = notes_for(&world.inputs.texts, outcome, wellbeing, rng);
     let call_id = bulk.calls.len() as i64 + 1;
     bulk.calls.push(BulkCall {
         id: call_id,
@@ -258,16 +238,67 @@ fn call(
         operator,
         at: end,
     };
-    for category in &needs {
+    follow_up_needs(world, tenant, track, &made, &needs, rng, bulk);
+    request_welfare_visits(world, tenant, track, &made, wellbeing, rng, bulk);
+    apply_next_call(tenant, &next, outcome, end);
+    Ok(next_call_moment(world, tenant, &next, outcome, end, rng))
+}
+
+/// How long the call lasts, in seconds: a reached call is longer for each need.
+fn draw_seconds(outcome: Outcome, needs: usize, rng: &mut fastrand::Rng) -> i64 {
+    match outcome {
+        Outcome::Reached => (rng.i64(180..=720) + 120 * needs as i64).min(840),
+        Outcome::CallbackRequested => rng.i64(60..=180),
+        o if o.is_unanswered() => rng.i64(25..=90),
+        _ => rng.i64(120..=480),
+    }
+}
+
+/// The notes an operator may write after such a call (none for most calls).
+fn notes_for<'a>(
+    texts: &'a Texts,
+    outcome: Outcome,
+    wellbeing: Option<Wellbeing>,
+    rng: &mut fastrand::Rng,
+) -> &'a [String] {
+    match (outcome, wellbeing) {
+        (_, Some(Wellbeing::Urgent)) => &texts.urgent,
+        (_, Some(Wellbeing::Worried)) if rng.u8(0..100) < 80 => &texts.worried,
+        (Outcome::Reached, Some(Wellbeing::Fine)) if rng.u8(0..100) < 25 => &texts.reached,
+        (Outcome::NoAnswer | Outcome::Busy | Outcome::Voicemail, _) if rng.u8(0..100) < 30 => {
+            &texts.unanswered
+        }
+        (Outcome::CallbackRequested, _) if rng.u8(0..100) < 70 => &texts.callback,
+        (Outcome::Hospitalised, _) => &texts.hospitalised,
+        (Outcome::Refused, _) => &texts.refused,
+        (Outcome::WrongNumber, _) => &texts.wrong_number,
+        (Outcome::DeceasedReported, _) => &texts.deceased,
+        _ => &[],
+    }
+}
+
+/// Each need found is written down, and often leads to a referral or a request for
+/// the field team.
+#[allow(clippy::too_many_arguments)]
+fn follow_up_needs(
+    world: &World,
+    tenant: &BulkTenant,
+    track: &mut Track,
+    made: &Made,
+    needs: &[NeedCategory],
+    rng: &mut fastrand::Rng,
+    bulk: &mut Bulk,
+) {
+    for category in needs {
         let details = for_person(pick(rng, world.inputs.needs.of(*category)), track.woman);
         bulk.needs.push(BulkNeed {
-            call_id,
+            call_id: made.call_id,
             tenant_id: tenant.id,
             category: *category,
             details: details.clone(),
         });
         if rng.u8(0..100) < 75 {
-            refer(world, tenant, track, &made, *category, &details, rng, bulk);
+            refer(world, tenant, track, made, *category, &details, rng, bulk);
         }
         let kind = match category {
             NeedCategory::Transport if rng.u8(0..100) < 45 => Some(InterventionKind::Accompaniment),
@@ -281,9 +312,23 @@ fn call(
             } else {
                 Urgency::Routine
             };
-            request(world, tenant, track, &made, kind, urgency, rng, bulk);
+            request(world, tenant, track, made, kind, urgency, rng, bulk);
         }
     }
+}
+
+/// A tenant found in urgent need, or one living alone who keeps not answering, often
+/// gets a welfare visit.
+#[allow(clippy::too_many_arguments)]
+fn request_welfare_visits(
+    world: &World,
+    tenant: &BulkTenant,
+    track: &mut Track,
+    made: &Made,
+    wellbeing: Option<Wellbeing>,
+    rng: &mut fastrand::Rng,
+    bulk: &mut Bulk,
+) {
     if wellbeing == Some(Wellbeing::Urgent) && rng.u8(0..100) < 60 {
         let urgency = if rng.u8(0..100) < 40 {
             Urgency::Emergency
@@ -294,7 +339,7 @@ fn call(
             world,
             tenant,
             track,
-            &made,
+            made,
             InterventionKind::WelfareVisit,
             urgency,
             rng,
@@ -303,21 +348,24 @@ fn call(
     }
     if track.misses >= MISSES_BEFORE_VISIT
         && tenant.person.lives_alone
-        && track.visit_open_until <= end
+        && track.visit_open_until <= made.at
         && rng.u8(0..100) < 60
     {
         request(
             world,
             tenant,
             track,
-            &made,
+            made,
             InterventionKind::WelfareVisit,
             Urgency::Urgent,
             rng,
             bulk,
         );
     }
+}
 
+/// The tenant as the store leaves them after saving the call.
+fn apply_next_call(tenant: &mut BulkTenant, next: &NextCall, outcome: Outcome, end: DateTime<Utc>) {
     tenant.status = next.status;
     tenant.due_at = next.due_at;
     tenant.paused_until = next.paused_until;
@@ -329,12 +377,20 @@ fn call(
     tenant.last_outcome = Some(outcome);
     tenant.flag = next.flag.or(tenant.flag);
     tenant.updated_at = end;
+}
 
-    let Some(due) = next.due_at else {
-        return Ok(None);
-    };
+/// When the tenant's next call actually happens, if before the end of the story.
+fn next_call_moment(
+    world: &World,
+    tenant: &BulkTenant,
+    next: &NextCall,
+    outcome: Outcome,
+    end: DateTime<Utc>,
+    rng: &mut fastrand::Rng,
+) -> Option<(usize, DateTime<Utc>)> {
+    let due = next.due_at?;
     let staffing = world.staffing;
-    Ok(if let Some(callback) = next.callback_at {
+    if let Some(callback) = next.callback_at {
         staffing.resume_at_or_after(callback + Duration::minutes(rng.i64(0..20)), rng)
     } else if outcome.is_unanswered() && due == end + world.rules.retry_after {
         staffing.resume_at_or_after(due + Duration::minutes(rng.i64(0..40)), rng)
@@ -350,7 +406,7 @@ fn call(
             _ => 3,
         };
         staffing.moment_on(world.local_date(due) + Days::new(late), rng)
-    })
+    }
 }
 
 fn draw_outcome(track: &Track, callback: bool, rng: &mut fastrand::Rng) -> Outcome {
@@ -573,22 +629,18 @@ fn refer(
         );
 }
 
-/// Asks a field team to go, and takes the request through what happened to it by the
-/// end of the story: assigned by the coordinator, then done or cancelled by the team.
-#[allow(clippy::too_many_arguments)]
-fn request(
-    world: &World,
-    tenant: &BulkTenant,
-    track: &mut Track,
-    made: &Made,
+/// When the field team is wanted, and what the request says: soon for an emergency or
+/// a welfare visit, on a later working day otherwise.
+fn wanted_and_details<'a>(
+    world: &World<'a>,
+    created: DateTime<Utc>,
     kind: InterventionKind,
     urgency: Urgency,
+    delivery: &'a Delivery,
     rng: &mut fastrand::Rng,
-    bulk: &mut Bulk,
-) {
+) -> (DateTime<Utc>, &'a str) {
     let texts = &world.inputs.interventions;
     let tz = world.rules.tz;
-    let created = made.at;
     let on_day = |days: u64, first_minute: u16, quarters: u16, rng: &mut fastrand::Rng| {
         let mut day = world.local_date(created) + Days::new(days);
         if day.weekday() == Weekday::Sun {
@@ -596,8 +648,7 @@ fn request(
         }
         local_instant(day, first_minute + 15 * rng.u16(0..=quarters), tz)
     };
-    let delivery = &texts.delivery[rng.usize(..texts.delivery.len().max(1))];
-    let (wanted, details) = match (kind, urgency) {
+    match (kind, urgency) {
         (_, Urgency::Emergency) => (
             to_minute(created + Duration::minutes(rng.i64(20..=45))),
             pick(rng, &texts.emergency),
@@ -614,22 +665,30 @@ fn request(
             let days = rng.u64(2..=10);
             (on_day(days, 540, 26, rng), pick(rng, &texts.accompaniment))
         }
-    };
-    let p = &tenant.person;
-    let place = if kind == InterventionKind::Accompaniment {
-        pick(rng, &texts.places).to_string()
-    } else {
-        home_of(p)
-    };
-    let team = team_for(world.inputs, &p.postcode);
-    let team_name = world
-        .inputs
-        .field_team
-        .get(team as usize - 1)
-        .map_or("", |t| t.name.as_str());
+    }
+}
 
+/// A step of a request's history: its status, when, by whom, and the note.
+type Step = (InterventionStatus, DateTime<Utc>, Option<i64>, String);
+
+/// The request's history up to the end of the story: requested, then assigned by the
+/// coordinator, then done by the team or cancelled.
+#[allow(clippy::too_many_arguments)]
+fn intervention_steps(
+    world: &World,
+    made: &Made,
+    kind: InterventionKind,
+    urgency: Urgency,
+    wanted: DateTime<Utc>,
+    delivery_done: &str,
+    team_name: &str,
+    woman: bool,
+    rng: &mut fastrand::Rng,
+) -> Vec<Step> {
+    let texts = &world.inputs.interventions;
+    let created = made.at;
     let end = world.end();
-    let mut steps: Vec<(InterventionStatus, DateTime<Utc>, Option<i64>, String)> = vec![(
+    let mut steps: Vec<Step> = vec![(
         InterventionStatus::Requested,
         created,
         Some(made.operator),
@@ -659,16 +718,60 @@ fn request(
         } else {
             let note = match kind {
                 InterventionKind::Accompaniment => pick(rng, &texts.done_accompaniment),
-                InterventionKind::Delivery => delivery.done.as_str(),
+                InterventionKind::Delivery => delivery_done,
                 _ => pick(rng, &texts.done_welfare_visit),
             };
             let at = wanted + Duration::minutes(rng.i64(60..=180));
             (InterventionStatus::Done, at, None, note)
         };
         if at <= end {
-            steps.push((closing, to_minute(at), by, for_person(note, track.woman)));
+            steps.push((closing, to_minute(at), by, for_person(note, woman)));
         }
     }
+    steps
+}
+
+/// Asks a field team to go, and takes the request through what happened to it by the
+/// end of the story: assigned by the coordinator, then done or cancelled by the team.
+#[allow(clippy::too_many_arguments)]
+fn request(
+    world: &World,
+    tenant: &BulkTenant,
+    track: &mut Track,
+    made: &Made,
+    kind: InterventionKind,
+    urgency: Urgency,
+    rng: &mut fastrand::Rng,
+    bulk: &mut Bulk,
+) {
+    let texts = &world.inputs.interventions;
+    let created = made.at;
+    let delivery = &texts.delivery[rng.usize(..texts.delivery.len().max(1))];
+    let (wanted, details) = wanted_and_details(world, created, kind, urgency, delivery, rng);
+    let p = &tenant.person;
+    let place = if kind == InterventionKind::Accompaniment {
+        pick(rng, &texts.places).to_string()
+    } else {
+        home_of(p)
+    };
+    let team = team_for(world.inputs, &p.postcode);
+    let team_name = world
+        .inputs
+        .field_team
+        .get(team as usize - 1)
+        .map_or("", |t| t.name.as_str());
+
+    let steps = intervention_steps(
+        world,
+        made,
+        kind,
+        urgency,
+        wanted,
+        &delivery.done,
+        team_name,
+        track.woman,
+        rng,
+    );
     let (status, updated_at, _, last_note) = steps[steps.len() - 1].clone();
     if kind == InterventionKind::WelfareVisit {
         track.visit_open_until = if status.is_open() {

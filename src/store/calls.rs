@@ -87,11 +87,7 @@ fn save_in(
     now: DateTime<Utc>,
     rules: &Rules,
 ) -> Result<SavedCall> {
-    if let Some(call_id) = tx
-        .prepare_cached("SELECT id FROM calls WHERE save_id = ?1")?
-        .query_row([&call.save_id], |r| r.get(0))
-        .optional()?
-    {
+    if let Some(call_id) = already_saved(tx, &call.save_id)? {
         return Ok(SavedCall {
             call_id,
             already_saved: true,
@@ -100,6 +96,42 @@ fn save_in(
         });
     }
     let claim = &call.claim;
+    check_claim_still_held(tx, claim)?;
+    let next = next_call(tx, call, now, rules)?;
+
+    let now_s = time::ts(now);
+    let call_id = insert_call(tx, call, &now_s)?;
+    insert_needs(tx, call, call_id)?;
+    insert_referrals(tx, call, call_id, &now_s)?;
+    insert_interventions(tx, call, call_id, &now_s)?;
+    update_tenant(tx, call, &next, &now_s)?;
+    tx.prepare_cached(
+        "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
+    )?
+    .execute(params![claim.id, now_s])?;
+    let welfare_visit = if call.outcome.is_unanswered() {
+        no_answer_ladder(tx, claim, now, rules)?
+    } else {
+        None
+    };
+    Ok(SavedCall {
+        call_id,
+        already_saved: false,
+        next: Some(next),
+        welfare_visit,
+    })
+}
+
+/// The call saved earlier under this save id: a retried save must not save twice.
+fn already_saved(tx: &Transaction, save_id: &str) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT id FROM calls WHERE save_id = ?1")?
+        .query_row([save_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Fails with `ClaimLost` unless the operator still holds the tenant under this claim.
+fn check_claim_still_held(tx: &Transaction, claim: &Claim) -> Result<()> {
     let (holder, reason, newest): (i64, Option<String>, i64) = tx
         .prepare_cached(
             // An open claim is the tenant's newest (one open claim per tenant): only a
@@ -117,7 +149,17 @@ fn save_in(
     if holder != claim.operator_id || newest != claim.id || reason.as_deref() == Some("saved") {
         return Err(StoreError::ClaimLost);
     }
+    Ok(())
+}
 
+/// When and how the tenant is called next, after this call.
+fn next_call(
+    tx: &Transaction,
+    call: &CallToSave,
+    now: DateTime<Utc>,
+    rules: &Rules,
+) -> Result<NextCall> {
+    let claim = &call.claim;
     let (cadence, attempts_day, attempts_count): (u32, Option<String>, u32) = tx
         .prepare_cached(
             "SELECT c.cadence_days, t.attempts_day, t.attempts_count
@@ -137,10 +179,13 @@ fn save_in(
         callback_operator: call.callback_only_me.then_some(claim.operator_id),
         hospitalised_until: call.hospitalised_until,
     };
-    let next = schedule::next_call(rules, now, cadence, previous, &result)
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    schedule::next_call(rules, now, cadence, previous, &result)
+        .map_err(|e| StoreError::Invalid(e.to_string()))
+}
 
-    let now_s = time::ts(now);
+/// Inserts the call itself and returns its id.
+fn insert_call(tx: &Transaction, call: &CallToSave, now_s: &str) -> Result<i64> {
+    let claim = &call.claim;
     tx.prepare_cached(
         "INSERT INTO calls (save_id, tenant_id, operator_id, shift_id, claim_id, started_at, ended_at,
            outcome, wellbeing, callback_at, hospitalised_until, notes)
@@ -160,19 +205,27 @@ fn save_in(
         call.hospitalised_until.map(time::day),
         call.notes,
     ])?;
-    let call_id = tx.last_insert_rowid();
+    Ok(tx.last_insert_rowid())
+}
 
+fn insert_needs(tx: &Transaction, call: &CallToSave, call_id: i64) -> Result<()> {
     for need in &call.needs {
         tx.prepare_cached(
             "INSERT INTO needs (call_id, tenant_id, category, details) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![
             call_id,
-            claim.tenant_id,
+            call.claim.tenant_id,
             need.category.code(),
             need.details
         ])?;
     }
+    Ok(())
+}
+
+/// Each referral takes its service's category, and starts its history as "proposed".
+fn insert_referrals(tx: &Transaction, call: &CallToSave, call_id: i64, now_s: &str) -> Result<()> {
+    let claim = &call.claim;
     for r in &call.referrals {
         let category: String = tx
             .prepare_cached("SELECT category FROM services WHERE id = ?1")?
@@ -199,6 +252,17 @@ fn save_in(
         )?
         .execute(params![referral, r.note, claim.operator_id, now_s])?;
     }
+    Ok(())
+}
+
+/// Each intervention request starts its history as "requested".
+fn insert_interventions(
+    tx: &Transaction,
+    call: &CallToSave,
+    call_id: i64,
+    now_s: &str,
+) -> Result<()> {
+    let claim = &call.claim;
     for i in &call.interventions {
         tx.prepare_cached(
             "INSERT INTO interventions (tenant_id, call_id, kind, urgency, wanted_at, place, details,
@@ -214,7 +278,11 @@ fn save_in(
         )?
         .execute(params![intervention, claim.operator_id, now_s])?;
     }
+    Ok(())
+}
 
+/// Writes the tenant's next call, attempts and last call onto the tenant.
+fn update_tenant(tx: &Transaction, call: &CallToSave, next: &NextCall, now_s: &str) -> Result<()> {
     let (attempts_day, attempts_count) = match next.attempts {
         Some(a) => (Some(time::day(a.day)), a.count),
         None => (None, 0),
@@ -226,7 +294,7 @@ fn save_in(
          WHERE id = ?1",
     )?
     .execute(params![
-        claim.tenant_id,
+        call.claim.tenant_id,
         next.status.code(),
         next.due_at.map(time::ts),
         next.paused_until.map(time::day),
@@ -238,21 +306,7 @@ fn save_in(
         call.outcome.code(),
         next.flag.map(super::super::domain::schedule::Flag::code),
     ])?;
-    tx.prepare_cached(
-        "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
-    )?
-    .execute(params![claim.id, now_s])?;
-    let welfare_visit = if call.outcome.is_unanswered() {
-        no_answer_ladder(tx, claim, now, rules)?
-    } else {
-        None
-    };
-    Ok(SavedCall {
-        call_id,
-        already_saved: false,
-        next: Some(next),
-        welfare_visit,
-    })
+    Ok(())
 }
 
 /// Requests a welfare visit when a tenant who lives alone has not answered often enough

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use serde::Serialize;
 
 use super::report::{as_stored, count_at};
@@ -290,6 +290,8 @@ impl Store {
         })
     }
 
+    /// Every figure of the summary, read in one snapshot so colleagues saving calls
+    /// meanwhile cannot make the figures disagree with each other.
     fn summarise(
         &self,
         operator: i64,
@@ -301,202 +303,16 @@ impl Store {
         let conn = self.read();
         // One snapshot for every figure, even while colleagues save calls.
         let snapshot = conn.unchecked_transaction()?;
-        let (login, name): (String, String) = snapshot
-            .query_row(
-                "SELECT login, name FROM operators WHERE id = ?1",
-                [operator],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("there is no operator {operator}")))?;
+        let (login, name) = operator_names(&snapshot, operator)?;
         let window = params![operator, time::ts(from), time::ts(to)];
-
-        struct CallRow {
-            tenant_id: i64,
-            tenant_name: String,
-            ended_at: DateTime<Utc>,
-            outcome: Option<Outcome>,
-            wellbeing: Option<Wellbeing>,
-            callback_at: Option<DateTime<Utc>>,
-            tenant_callback_at: Option<DateTime<Utc>>,
-            tenant_callback_operator: Option<i64>,
-        }
-        let calls = rows(
-            &snapshot,
-            &format!(
-                "SELECT c.tenant_id, {TENANT_NAME}, c.ended_at, c.outcome, c.wellbeing, c.callback_at,
-                        t.callback_at, t.callback_operator_id
-                 FROM calls c JOIN tenants t ON t.id = c.tenant_id
-                 WHERE c.operator_id = ?1 AND c.ended_at >= ?2 AND c.ended_at < ?3
-                 ORDER BY c.ended_at, c.id"
-            ),
-            window,
-            |r| {
-                Ok(CallRow {
-                    tenant_id: r.get(0)?,
-                    tenant_name: name_at(r, 1)?,
-                    ended_at: time::req_ts(r.get(4)?)?,
-                    outcome: Outcome::from_code(&r.get::<_, String>(5)?),
-                    wellbeing: r
-                        .get::<_, Option<String>>(6)?
-                        .and_then(|w| Wellbeing::from_code(&w)),
-                    callback_at: time::opt_ts(r.get(7)?)?,
-                    tenant_callback_at: time::opt_ts(r.get(8)?)?,
-                    tenant_callback_operator: r.get(9)?,
-                })
-            },
-        )?;
-
-        let mut calls_by_outcome: BTreeMap<Outcome, u64> =
-            Outcome::ALL.iter().map(|o| (*o, 0)).collect();
-        let mut called = HashSet::new();
-        let mut reached = HashSet::new();
-        let mut concern: HashMap<i64, ConcernLine> = HashMap::new();
-        let mut callbacks_promised = Vec::new();
-        for c in &calls {
-            called.insert(c.tenant_id);
-            if let Some(o) = c.outcome {
-                *calls_by_outcome.entry(o).or_default() += 1;
-            }
-            if c.outcome == Some(Outcome::Reached) {
-                reached.insert(c.tenant_id);
-            }
-            if let Some(w @ (Wellbeing::Worried | Wellbeing::Urgent)) = c.wellbeing {
-                let line = concern.entry(c.tenant_id).or_insert(ConcernLine {
-                    tenant_id: c.tenant_id,
-                    tenant_name: c.tenant_name.clone(),
-                    wellbeing: w,
-                    call_ended_at: c.ended_at,
-                });
-                if w >= line.wellbeing {
-                    line.wellbeing = w;
-                    line.call_ended_at = c.ended_at;
-                }
-            }
-            if let Some(at) = c.callback_at {
-                callbacks_promised.push(CallbackLine {
-                    tenant_id: c.tenant_id,
-                    tenant_name: c.tenant_name.clone(),
-                    callback_at: at,
-                    only_me: c.tenant_callback_at == Some(at)
-                        && c.tenant_callback_operator == Some(operator),
-                });
-            }
-        }
-        callbacks_promised.sort_by_key(|c| (c.callback_at, c.tenant_id));
-        let mut tenants_of_concern: Vec<ConcernLine> = concern.into_values().collect();
-        tenants_of_concern.sort_by(|a, b| {
-            b.wellbeing
-                .cmp(&a.wellbeing)
-                .then(a.tenant_name.cmp(&b.tenant_name))
-                .then(a.tenant_id.cmp(&b.tenant_id))
-        });
-
-        let mut needs_by_category: BTreeMap<NeedCategory, u64> =
-            NeedCategory::ALL.iter().map(|c| (*c, 0)).collect();
-        for (category, n) in rows(
-            &snapshot,
-            "SELECT n.category, count(*) FROM calls c JOIN needs n ON n.call_id = c.id
-             WHERE c.operator_id = ?1 AND c.ended_at >= ?2 AND c.ended_at < ?3
-             GROUP BY n.category",
-            window,
-            |r| Ok((r.get::<_, String>(0)?, count_at(r, 1)?)),
-        )? {
-            if let Some(c) = NeedCategory::from_code(&category) {
-                *needs_by_category.entry(c).or_default() += n;
-            }
-        }
-
-        let referrals_by_service = rows(
-            &snapshot,
-            "SELECT r.category, s.code, s.name_fr, s.name_en, count(*)
-             FROM referrals r JOIN services s ON s.id = r.service_id
-             WHERE r.created_by = ?1 AND r.created_at >= ?2 AND r.created_at < ?3
-             GROUP BY r.category, s.id ORDER BY r.category, s.name_fr",
-            window,
-            |r| {
-                Ok(ServiceCount {
-                    category: NeedCategory::from_code(&r.get::<_, String>(0)?)
-                        .unwrap_or(NeedCategory::Other),
-                    service_code: r.get(1)?,
-                    service_name_fr: r.get(2)?,
-                    service_name_en: r.get(3)?,
-                    referrals: count_at(r, 4)?,
-                })
-            },
-        )?;
-        let mut referrals_by_category: BTreeMap<NeedCategory, u64> =
-            NeedCategory::ALL.iter().map(|c| (*c, 0)).collect();
-        for s in &referrals_by_service {
-            *referrals_by_category.entry(s.category).or_default() += s.referrals;
-        }
-
-        let mut interventions_requested = rows(
-            &snapshot,
-            &format!(
-                "SELECT i.id, i.tenant_id, {TENANT_NAME}, i.kind, i.urgency, i.status, i.wanted_at,
-                        i.created_at
-                 FROM interventions i JOIN tenants t ON t.id = i.tenant_id
-                 WHERE i.created_by = ?1 AND i.created_at >= ?2 AND i.created_at < ?3"
-            ),
-            window,
-            |r| {
-                Ok(InterventionLine {
-                    intervention_id: r.get(0)?,
-                    tenant_id: r.get(1)?,
-                    tenant_name: name_at(r, 2)?,
-                    kind: InterventionKind::from_code(&r.get::<_, String>(5)?)
-                        .unwrap_or(InterventionKind::Other),
-                    urgency: Urgency::from_code(&r.get::<_, String>(6)?)
-                        .unwrap_or(Urgency::Emergency),
-                    status: InterventionStatus::from_code(&r.get::<_, String>(7)?)
-                        .unwrap_or(InterventionStatus::Requested),
-                    wanted_at: time::opt_ts(r.get(8)?)?,
-                    created_at: time::req_ts(r.get(9)?)?,
-                })
-            },
-        )?;
-        interventions_requested.sort_by(|a, b| {
-            b.urgency
-                .cmp(&a.urgency)
-                .then(a.created_at.cmp(&b.created_at))
-        });
-
-        let callbacks_kept_for_operator = rows(
-            &snapshot,
-            &format!(
-                "SELECT t.id, {TENANT_NAME}, t.callback_at FROM tenants t
-                 WHERE t.callback_at IS NOT NULL AND t.callback_operator_id = ?1
-                 ORDER BY t.callback_at, t.id"
-            ),
-            [operator],
-            |r| {
-                Ok(CallbackLine {
-                    tenant_id: r.get(0)?,
-                    tenant_name: name_at(r, 1)?,
-                    callback_at: time::req_ts(r.get(4)?)?,
-                    only_me: true,
-                })
-            },
-        )?;
-        let tenants_still_claimed = rows(
-            &snapshot,
-            &format!(
-                "SELECT k.tenant_id, {TENANT_NAME}, k.claimed_at, k.expires_at
-                 FROM claims k INDEXED BY claims_one_open JOIN tenants t ON t.id = k.tenant_id
-                 WHERE k.operator_id = ?1 AND k.released_at IS NULL AND k.expires_at > ?2
-                 ORDER BY k.id"
-            ),
-            params![operator, time::ts(now)],
-            |r| {
-                Ok(ClaimLine {
-                    tenant_id: r.get(0)?,
-                    tenant_name: name_at(r, 1)?,
-                    claimed_at: time::req_ts(r.get(4)?)?,
-                    expires_at: time::req_ts(r.get(5)?)?,
-                })
-            },
-        )?;
+        let calls = window_calls(&snapshot, window)?;
+        let tally = tally_calls(&calls, operator);
+        let needs_by_category = needs_by_category(&snapshot, window)?;
+        let referrals_by_service = referrals_by_service(&snapshot, window)?;
+        let referrals_by_category = referrals_by_category(&referrals_by_service);
+        let interventions_requested = interventions_requested(&snapshot, window)?;
+        let callbacks_kept_for_operator = callbacks_kept_for(&snapshot, operator)?;
+        let tenants_still_claimed = tenants_still_claimed(&snapshot, operator, now)?;
         snapshot.finish()?;
 
         let worked_minutes = shifts.iter().map(|s| s.minutes).sum();
@@ -510,17 +326,17 @@ impl Store {
             shifts,
             worked_minutes,
             calls_made: calls.len() as u64,
-            tenants_called_unique: called.len() as u64,
-            tenants_reached_unique: reached.len() as u64,
-            calls_by_outcome,
-            callbacks_promised,
+            tenants_called_unique: tally.called,
+            tenants_reached_unique: tally.reached,
+            calls_by_outcome: tally.calls_by_outcome,
+            callbacks_promised: tally.callbacks_promised,
             callbacks_kept_for_operator,
             needs_by_category,
             referrals_made: referrals_by_service.iter().map(|s| s.referrals).sum(),
             referrals_by_category,
             referrals_by_service,
             interventions_requested,
-            tenants_of_concern,
+            tenants_of_concern: tally.tenants_of_concern,
             tenants_still_claimed,
             unsaved_drafts: Vec::new(),
         })
@@ -654,4 +470,254 @@ impl Store {
             Ok(sorted)
         })
     }
+}
+
+/// The summary window's parameters: the operator, then `from` (included) and `to`
+/// (excluded) as stored.
+type Window<'a> = &'a [&'a dyn ToSql];
+
+fn operator_names(conn: &Connection, operator: i64) -> Result<(String, String)> {
+    conn.query_row(
+        "SELECT login, name FROM operators WHERE id = ?1",
+        [operator],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("there is no operator {operator}")))
+}
+
+/// A call of the window, with the callback its tenant waits for now.
+struct CallRow {
+    tenant_id: i64,
+    tenant_name: String,
+    ended_at: DateTime<Utc>,
+    outcome: Option<Outcome>,
+    wellbeing: Option<Wellbeing>,
+    callback_at: Option<DateTime<Utc>>,
+    tenant_callback_at: Option<DateTime<Utc>>,
+    tenant_callback_operator: Option<i64>,
+}
+
+fn window_calls(conn: &Connection, window: Window) -> Result<Vec<CallRow>> {
+    rows(
+        conn,
+        &format!(
+            "SELECT c.tenant_id, {TENANT_NAME}, c.ended_at, c.outcome, c.wellbeing, c.callback_at,
+                    t.callback_at, t.callback_operator_id
+             FROM calls c JOIN tenants t ON t.id = c.tenant_id
+             WHERE c.operator_id = ?1 AND c.ended_at >= ?2 AND c.ended_at < ?3
+             ORDER BY c.ended_at, c.id"
+        ),
+        window,
+        |r| {
+            Ok(CallRow {
+                tenant_id: r.get(0)?,
+                tenant_name: name_at(r, 1)?,
+                ended_at: time::req_ts(r.get(4)?)?,
+                outcome: Outcome::from_code(&r.get::<_, String>(5)?),
+                wellbeing: r
+                    .get::<_, Option<String>>(6)?
+                    .and_then(|w| Wellbeing::from_code(&w)),
+                callback_at: time::opt_ts(r.get(7)?)?,
+                tenant_callback_at: time::opt_ts(r.get(8)?)?,
+                tenant_callback_operator: r.get(9)?,
+            })
+        },
+    )
+}
+
+/// The figures drawn from the window's calls themselves.
+struct CallTally {
+    called: u64,
+    reached: u64,
+    calls_by_outcome: BTreeMap<Outcome, u64>,
+    callbacks_promised: Vec<CallbackLine>,
+    tenants_of_concern: Vec<ConcernLine>,
+}
+
+fn tally_calls(calls: &[CallRow], operator: i64) -> CallTally {
+    let mut calls_by_outcome: BTreeMap<Outcome, u64> =
+        Outcome::ALL.iter().map(|o| (*o, 0)).collect();
+    let mut called = HashSet::new();
+    let mut reached = HashSet::new();
+    let mut concern: HashMap<i64, ConcernLine> = HashMap::new();
+    let mut callbacks_promised = Vec::new();
+    for c in calls {
+        called.insert(c.tenant_id);
+        if let Some(o) = c.outcome {
+            *calls_by_outcome.entry(o).or_default() += 1;
+        }
+        if c.outcome == Some(Outcome::Reached) {
+            reached.insert(c.tenant_id);
+        }
+        if let Some(w @ (Wellbeing::Worried | Wellbeing::Urgent)) = c.wellbeing {
+            note_concern(&mut concern, c, w);
+        }
+        if let Some(at) = c.callback_at {
+            callbacks_promised.push(CallbackLine {
+                tenant_id: c.tenant_id,
+                tenant_name: c.tenant_name.clone(),
+                callback_at: at,
+                only_me: c.tenant_callback_at == Some(at)
+                    && c.tenant_callback_operator == Some(operator),
+            });
+        }
+    }
+    callbacks_promised.sort_by_key(|c| (c.callback_at, c.tenant_id));
+    let mut tenants_of_concern: Vec<ConcernLine> = concern.into_values().collect();
+    tenants_of_concern.sort_by(|a, b| {
+        b.wellbeing
+            .cmp(&a.wellbeing)
+            .then(a.tenant_name.cmp(&b.tenant_name))
+            .then(a.tenant_id.cmp(&b.tenant_id))
+    });
+    CallTally {
+        called: called.len() as u64,
+        reached: reached.len() as u64,
+        calls_by_outcome,
+        callbacks_promised,
+        tenants_of_concern,
+    }
+}
+
+/// Keeps, per tenant, the worst wellbeing found and the last call that found it.
+fn note_concern(concern: &mut HashMap<i64, ConcernLine>, c: &CallRow, w: Wellbeing) {
+    let line = concern.entry(c.tenant_id).or_insert(ConcernLine {
+        tenant_id: c.tenant_id,
+        tenant_name: c.tenant_name.clone(),
+        wellbeing: w,
+        call_ended_at: c.ended_at,
+    });
+    if w >= line.wellbeing {
+        line.wellbeing = w;
+        line.call_ended_at = c.ended_at;
+    }
+}
+
+fn needs_by_category(conn: &Connection, window: Window) -> Result<BTreeMap<NeedCategory, u64>> {
+    let mut needs_by_category: BTreeMap<NeedCategory, u64> =
+        NeedCategory::ALL.iter().map(|c| (*c, 0)).collect();
+    for (category, n) in rows(
+        conn,
+        "SELECT n.category, count(*) FROM calls c JOIN needs n ON n.call_id = c.id
+         WHERE c.operator_id = ?1 AND c.ended_at >= ?2 AND c.ended_at < ?3
+         GROUP BY n.category",
+        window,
+        |r| Ok((r.get::<_, String>(0)?, count_at(r, 1)?)),
+    )? {
+        if let Some(c) = NeedCategory::from_code(&category) {
+            *needs_by_category.entry(c).or_default() += n;
+        }
+    }
+    Ok(needs_by_category)
+}
+
+fn referrals_by_service(conn: &Connection, window: Window) -> Result<Vec<ServiceCount>> {
+    rows(
+        conn,
+        "SELECT r.category, s.code, s.name_fr, s.name_en, count(*)
+         FROM referrals r JOIN services s ON s.id = r.service_id
+         WHERE r.created_by = ?1 AND r.created_at >= ?2 AND r.created_at < ?3
+         GROUP BY r.category, s.id ORDER BY r.category, s.name_fr",
+        window,
+        |r| {
+            Ok(ServiceCount {
+                category: NeedCategory::from_code(&r.get::<_, String>(0)?)
+                    .unwrap_or(NeedCategory::Other),
+                service_code: r.get(1)?,
+                service_name_fr: r.get(2)?,
+                service_name_en: r.get(3)?,
+                referrals: count_at(r, 4)?,
+            })
+        },
+    )
+}
+
+fn referrals_by_category(by_service: &[ServiceCount]) -> BTreeMap<NeedCategory, u64> {
+    let mut referrals_by_category: BTreeMap<NeedCategory, u64> =
+        NeedCategory::ALL.iter().map(|c| (*c, 0)).collect();
+    for s in by_service {
+        *referrals_by_category.entry(s.category).or_default() += s.referrals;
+    }
+    referrals_by_category
+}
+
+/// The intervention requests of the window, most urgent first.
+fn interventions_requested(conn: &Connection, window: Window) -> Result<Vec<InterventionLine>> {
+    let mut interventions_requested = rows(
+        conn,
+        &format!(
+            "SELECT i.id, i.tenant_id, {TENANT_NAME}, i.kind, i.urgency, i.status, i.wanted_at,
+                    i.created_at
+             FROM interventions i JOIN tenants t ON t.id = i.tenant_id
+             WHERE i.created_by = ?1 AND i.created_at >= ?2 AND i.created_at < ?3"
+        ),
+        window,
+        |r| {
+            Ok(InterventionLine {
+                intervention_id: r.get(0)?,
+                tenant_id: r.get(1)?,
+                tenant_name: name_at(r, 2)?,
+                kind: InterventionKind::from_code(&r.get::<_, String>(5)?)
+                    .unwrap_or(InterventionKind::Other),
+                urgency: Urgency::from_code(&r.get::<_, String>(6)?).unwrap_or(Urgency::Emergency),
+                status: InterventionStatus::from_code(&r.get::<_, String>(7)?)
+                    .unwrap_or(InterventionStatus::Requested),
+                wanted_at: time::opt_ts(r.get(8)?)?,
+                created_at: time::req_ts(r.get(9)?)?,
+            })
+        },
+    )?;
+    interventions_requested.sort_by(|a, b| {
+        b.urgency
+            .cmp(&a.urgency)
+            .then(a.created_at.cmp(&b.created_at))
+    });
+    Ok(interventions_requested)
+}
+
+/// Callbacks still waiting that `operator` kept for themselves, whenever promised.
+fn callbacks_kept_for(conn: &Connection, operator: i64) -> Result<Vec<CallbackLine>> {
+    rows(
+        conn,
+        &format!(
+            "SELECT t.id, {TENANT_NAME}, t.callback_at FROM tenants t
+             WHERE t.callback_at IS NOT NULL AND t.callback_operator_id = ?1
+             ORDER BY t.callback_at, t.id"
+        ),
+        [operator],
+        |r| {
+            Ok(CallbackLine {
+                tenant_id: r.get(0)?,
+                tenant_name: name_at(r, 1)?,
+                callback_at: time::req_ts(r.get(4)?)?,
+                only_me: true,
+            })
+        },
+    )
+}
+
+fn tenants_still_claimed(
+    conn: &Connection,
+    operator: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<ClaimLine>> {
+    rows(
+        conn,
+        &format!(
+            "SELECT k.tenant_id, {TENANT_NAME}, k.claimed_at, k.expires_at
+             FROM claims k INDEXED BY claims_one_open JOIN tenants t ON t.id = k.tenant_id
+             WHERE k.operator_id = ?1 AND k.released_at IS NULL AND k.expires_at > ?2
+             ORDER BY k.id"
+        ),
+        params![operator, time::ts(now)],
+        |r| {
+            Ok(ClaimLine {
+                tenant_id: r.get(0)?,
+                tenant_name: name_at(r, 1)?,
+                claimed_at: time::req_ts(r.get(4)?)?,
+                expires_at: time::req_ts(r.get(5)?)?,
+            })
+        },
+    )
 }
