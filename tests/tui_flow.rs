@@ -81,7 +81,7 @@ fn a_whole_call_is_saved_with_needs_referral_and_intervention() {
     press(&mut app, &[Enter]);
     assert_eq!(on_call(&app).form.interventions.len(), 1);
     assert!(
-        fx.drafts.read_dir().map(|d| d.count()).unwrap_or(0) == 1,
+        fx.drafts.read_dir().map_or(0, std::iter::Iterator::count) == 1,
         "the form is kept as a draft while it is filled"
     );
 
@@ -196,7 +196,7 @@ fn a_whole_call_is_saved_with_needs_referral_and_intervention() {
         "next week at opening (all day: midnight in Paris)"
     );
     assert_eq!(
-        fx.drafts.read_dir().map(|d| d.count()).unwrap_or(0),
+        fx.drafts.read_dir().map_or(0, std::iter::Iterator::count),
         0,
         "the draft is removed after the save"
     );
@@ -312,7 +312,10 @@ fn abandoning_gives_the_tenant_back_and_drops_the_draft() {
     let mut app = signed_in(&fx, Lang::Fr, "mdupont");
     open_helene(&mut app);
     press(&mut app, &[Char('1')]);
-    assert_eq!(fx.drafts.read_dir().map(|d| d.count()).unwrap_or(0), 1);
+    assert_eq!(
+        fx.drafts.read_dir().map_or(0, std::iter::Iterator::count),
+        1
+    );
     press(&mut app, &[Esc, Char('2')]);
     assert!(on_queue(&app));
     let helene = fx.tenant_id("Lefèvre");
@@ -328,7 +331,10 @@ fn abandoning_gives_the_tenant_back_and_drops_the_draft() {
         )),
         1
     );
-    assert_eq!(fx.drafts.read_dir().map(|d| d.count()).unwrap_or(0), 0);
+    assert_eq!(
+        fx.drafts.read_dir().map_or(0, std::iter::Iterator::count),
+        0
+    );
 }
 
 #[test]
@@ -415,7 +421,7 @@ fn a_lost_claim_keeps_what_was_typed_and_the_tenant_can_be_taken_back() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("RÉSERVATION PERDUE"), "{s}");
     assert_eq!(
-        fx.drafts.read_dir().map(|d| d.count()).unwrap_or(0),
+        fx.drafts.read_dir().map_or(0, std::iter::Iterator::count),
         1,
         "the draft stays"
     );
@@ -558,7 +564,10 @@ fn a_draft_whose_save_had_landed_is_not_saved_twice() {
         )),
         1
     );
-    assert_eq!(fx.drafts.read_dir().map(|d| d.count()).unwrap_or(0), 0);
+    assert_eq!(
+        fx.drafts.read_dir().map_or(0, std::iter::Iterator::count),
+        0
+    );
 }
 
 #[test]
@@ -585,7 +594,10 @@ fn a_draft_is_discarded_only_when_asked_twice() {
     assert!(matches!(app.popup, Some(Popup::ResumeDraft { .. })));
     press(&mut app, &[KeyCode::Delete, KeyCode::Delete]);
     assert!(app.pending_draft.is_none());
-    assert_eq!(fx.drafts.read_dir().map(|d| d.count()).unwrap_or(0), 0);
+    assert_eq!(
+        fx.drafts.read_dir().map_or(0, std::iter::Iterator::count),
+        0
+    );
     let helene = fx.tenant_id("Lefèvre");
     assert_eq!(
         fx.count(&format!(

@@ -49,7 +49,7 @@ fn a_click_selects_the_row_under_it_below_the_handover_line() {
             send(&mut app, click(5, y));
             match &app.screen {
                 Screen::Queue(q) => {
-                    assert_eq!(q.entries[q.selected].tenant.first_name, name, "line {y}")
+                    assert_eq!(q.entries[q.selected].tenant.first_name, name, "line {y}");
                 }
                 _ => panic!("queue"),
             }

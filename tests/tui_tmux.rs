@@ -107,9 +107,10 @@ impl Tmux {
             if texts.iter().all(|t| screen.contains(t)) {
                 return screen;
             }
-            if start.elapsed() > Duration::from_secs(10) {
-                panic!("waited for {texts:?}; the screen shows:\n{screen}");
-            }
+            assert!(
+                start.elapsed() <= Duration::from_secs(10),
+                "waited for {texts:?}; the screen shows:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(40));
         }
     }

@@ -27,7 +27,7 @@ fn control_characters_in_tenant_data_are_not_sent_to_the_terminal() {
         let term = draw(&mut app, w, h);
         for cell in term.backend().buffer().content() {
             assert!(
-                !cell.symbol().chars().any(|c| c.is_control()),
+                !cell.symbol().chars().any(char::is_control),
                 "a control character reached the terminal: {:?}",
                 cell.symbol()
             );

@@ -113,7 +113,7 @@ pub fn local_instant(date: NaiveDate, minute: u16, tz: Tz) -> DateTime<Utc> {
     } else {
         (date, minute)
     };
-    let time = NaiveTime::from_hms_opt((minute / 60) as u32, (minute % 60) as u32, 0)
+    let time = NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)
         .unwrap_or(NaiveTime::MIN);
     let naive = date.and_time(time);
     match tz.from_local_datetime(&naive) {
@@ -124,8 +124,7 @@ pub fn local_instant(date: NaiveDate, minute: u16, tz: Tz) -> DateTime<Utc> {
             let later = naive + chrono::Duration::hours(1);
             tz.from_local_datetime(&later)
                 .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+                .map_or_else(|| Utc.from_utc_datetime(&naive), |t| t.with_timezone(&Utc))
         }
     }
 }

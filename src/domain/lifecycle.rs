@@ -30,7 +30,7 @@ pub fn referral_step(
     to: ReferralStatus,
     note: &str,
 ) -> Result<(), TransitionError> {
-    use ReferralStatus::*;
+    use ReferralStatus::{Declined, Done, InProgress, Proposed, Sent};
     let rank = |s| match s {
         Proposed => 0,
         Sent => 1,
@@ -77,15 +77,10 @@ pub fn intervention_step(
     note: &str,
     has_team: bool,
 ) -> Result<(), TransitionError> {
-    use InterventionStatus::*;
+    use InterventionStatus::{Assigned, Cancelled, Done, Requested};
     let allowed = matches!(
         (from, to),
-        (Requested, Assigned)
-            | (Assigned, Assigned)
-            | (Requested, Done)
-            | (Requested, Cancelled)
-            | (Assigned, Done)
-            | (Assigned, Cancelled)
+        (Requested | Assigned, Assigned | Done | Cancelled)
     );
     if !allowed {
         return Err(TransitionError::Intervention { from, to });

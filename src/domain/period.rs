@@ -46,6 +46,7 @@ impl Period {
     }
 
     /// The last `n` days of the period (all of them when it is shorter).
+    #[must_use]
     pub fn last_days(&self, n: u64) -> Period {
         let since = self
             .until

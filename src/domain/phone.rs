@@ -105,9 +105,7 @@ mod tests {
     use super::*;
 
     fn canon(s: &str) -> String {
-        Phone::parse(s)
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|e| e)
+        Phone::parse(s).map_or_else(|e| e, |p| p.as_str().to_string())
     }
 
     #[test]

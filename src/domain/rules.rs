@@ -73,7 +73,7 @@ impl Rules {
                 self.tz = value
                     .trim()
                     .parse()
-                    .map_err(|_| bad("expected a time zone such as Europe/Paris"))?
+                    .map_err(|_| bad("expected a time zone such as Europe/Paris"))?;
             }
             "calling_hours" => self.hours = CallingHours::parse(value).map_err(|e| bad(&e))?,
             "lease_minutes" => self.lease = minutes()?,

@@ -214,11 +214,10 @@ pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
             emergency_waiting_too_long(i.urgency, i.status, i.created_at, ui.now, &app.rules);
         let style = if selected { th.focus() } else { th.normal() };
         let marker = if selected { "▶ " } else { "  " };
-        let when = i
-            .planned_at
-            .or(i.wanted_at)
-            .map(|t| ui.day_time(t))
-            .unwrap_or_else(|| l.f("dispatch.asked_at", &[("when", &ui.day_time(i.created_at))]));
+        let when = i.planned_at.or(i.wanted_at).map_or_else(
+            || l.f("dispatch.asked_at", &[("when", &ui.day_time(i.created_at))]),
+            |t| ui.day_time(t),
+        );
         let first = format!(
             "{} · {} · {}",
             l.code_name("urgency", i.urgency.code()),

@@ -51,8 +51,7 @@ impl Drafts {
     pub fn default_dir() -> PathBuf {
         std::env::var_os("VEILLE_DATA_DIR")
             .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(crate::config::data_dir)
+            .map_or_else(crate::config::data_dir, PathBuf::from)
             .join("drafts")
     }
 
@@ -212,7 +211,7 @@ mod tests {
         std::fs::write(drafts.path(&db, 3), "{ half a dra").unwrap();
         match drafts.load(&db, 3) {
             Found::Unreadable(aside) => {
-                assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ half a dra")
+                assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ half a dra");
             }
             other => panic!("{other:?}"),
         }

@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use std::fmt::Write as _;
 
 use super::action::Action;
 use super::app::{App, Screen, Ui, store_error_text};
@@ -316,7 +317,7 @@ pub fn close(
         Some(_) if answer.note.is_empty() => Err(l.t("choice.note_required").to_string()),
         Some(outcome) => store
             .close_intervention(id, *outcome, &answer.note, by, now)
-            .map(|_| "choice.closed")
+            .map(|()| "choice.closed")
             .map_err(|e| store_error_text(l, &e)),
     }
 }
@@ -341,7 +342,7 @@ pub fn move_referral(
     })?;
     store
         .set_referral_status(id, to, note, by, now)
-        .map(|_| "choice.status_saved")
+        .map(|()| "choice.status_saved")
         .map_err(|e| store_error_text(l, &e))
 }
 
@@ -480,8 +481,7 @@ pub fn render(f: &FollowUpState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
         let marker = if selected { "▶" } else { " " };
         let due = item
             .due(&app.rules)
-            .map(|d| d.format("%d/%m").to_string())
-            .unwrap_or_else(|| "--/--".to_string());
+            .map_or_else(|| "--/--".to_string(), |d| d.format("%d/%m").to_string());
         let late_text = if late {
             late_word.to_string()
         } else {
@@ -504,6 +504,8 @@ pub fn render(f: &FollowUpState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
     render_history(f, app, ui, side, frame);
 }
 
+// The usual short names of the views: `l` the language, `w` the width, `s` a line.
+#[allow(clippy::many_single_char_names)]
 fn render_history(f: &FollowUpState, app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
@@ -523,14 +525,14 @@ fn render_history(f: &FollowUpState, app: &App, ui: &Ui, area: Rect, frame: &mut
             Item::Intervention(i) => {
                 let mut s = format!("{} · {}", item.tenant_name(), item.what(l));
                 if let Some(team) = &i.team {
-                    s.push_str(&format!(" · {team}"));
+                    let _ = write!(s, " · {team}");
                 }
                 if let Some(at) = i.planned_at {
-                    s.push_str(&format!(" · {}", ui.day_time(at)));
+                    let _ = write!(s, " · {}", ui.day_time(at));
                 }
                 s
             }
-            _ => format!("{} · {}", item.tenant_name(), item.what(l)),
+            Item::Referral(_) => format!("{} · {}", item.tenant_name(), item.what(l)),
         };
         for line in super::rows::wrap(&head, w, "", "  ") {
             lines.push(Line::from(Span::styled(line, th.bold())));

@@ -140,7 +140,7 @@ impl Row {
                 shown: Some(shown),
                 ..b
             }),
-            shared => shared,
+            Row::Shared(rows) => Row::Shared(rows),
         }
     }
 }

@@ -167,7 +167,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
             app.popup = Some(Popup::HandoverNotes(super::popup::NotesView {
                 notes: q.handover_notes.clone(),
                 scroll: 0,
-            }))
+            }));
         }
         Action::ProgramReport => {
             let effect = super::report::open(&app.ctx());

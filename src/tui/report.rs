@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, Paragraph, Sparkline};
+use std::fmt::Write as _;
 
 use super::action::Action;
 use super::app::{Screen, Ui};
@@ -295,7 +296,7 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             ],
         );
         if !c.active {
-            text.push_str(&format!(" ({})", l.t("report.cohort_paused")));
+            let _ = write!(text, " ({})", l.t("report.cohort_paused"));
         }
         out.detail(text);
     }

@@ -91,8 +91,7 @@ impl<T: Copy + PartialEq> Rows<T> {
     pub fn col(&self) -> usize {
         self.rows
             .last()
-            .map(|r| r.iter().map(|p| width(&p.text)).sum())
-            .unwrap_or(0)
+            .map_or(0, |r| r.iter().map(|p| width(&p.text)).sum())
     }
 
     pub fn current_row(&self) -> usize {

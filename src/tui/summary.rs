@@ -9,6 +9,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use std::fmt::Write as _;
 
 use super::action::Action;
 use super::app::{Screen, Session, Ui};
@@ -112,8 +113,7 @@ impl SummaryState {
         self.summary
             .shifts
             .first()
-            .map(|sh| sh.handover_note.as_str())
-            .unwrap_or("")
+            .map_or("", |sh| sh.handover_note.as_str())
     }
 
     /// Reads the summary again after a change, keeping the place.
@@ -394,7 +394,7 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     for c in &sum.callbacks_promised {
         let mut text = format!("{} · {}", when(ui, c.callback_at), c.tenant_name);
         if c.only_me {
-            text.push_str(&format!(" ({})", l.t("summary.kept_for_you")));
+            let _ = write!(text, " ({})", l.t("summary.kept_for_you"));
         }
         out.detail(text);
     }

@@ -39,8 +39,7 @@ impl TextField {
         self.value
             .char_indices()
             .nth(chars)
-            .map(|(i, _)| i)
-            .unwrap_or(self.value.len())
+            .map_or(self.value.len(), |(i, _)| i)
     }
 
     pub fn insert(&mut self, c: char) {

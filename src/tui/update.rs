@@ -99,7 +99,7 @@ fn tick(app: &mut App, now: DateTime<Utc>) {
             if app.popup.is_none()
                 && now - app.last_refresh >= Duration::seconds(QUEUE_REFRESH) =>
         {
-            app.open_queue(now)
+            app.open_queue(now);
         }
         // New emergencies must show without anyone pressing a key.
         Screen::Dispatch(_)

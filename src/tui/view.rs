@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             frame,
         ),
         Screen::Call(c) => {
-            call::view::render(c, app.session.as_ref(), &app.services, &ui, body, frame)
+            call::view::render(c, app.session.as_ref(), &app.services, &ui, body, frame);
         }
         Screen::FollowUp(f) => followup::render(f, app, &ui, body, frame),
         Screen::Dispatch(d) => dispatch::render(d, app, &ui, body, frame),
@@ -106,8 +106,7 @@ fn header(app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
         let name = app
             .session
             .as_ref()
-            .map(|s| s.operator.name.as_str())
-            .unwrap_or("");
+            .map_or("", |s| s.operator.name.as_str());
         if width(&text) + 3 + width(&counters) > room {
             text = format!(" {name}");
         }

@@ -248,8 +248,7 @@ pub fn fixture() -> Fixture {
             .expect("queue")
             .into_iter()
             .find(|e| e.tenant.last_name == last)
-            .map(|e| e.tenant.id)
-            .unwrap_or_else(|| panic!("{last} in the queue"))
+            .map_or_else(|| panic!("{last} in the queue"), |e| e.tenant.id)
     };
     // Last week: Hélène was reached and oriented to meal delivery.
     let helene_id = store

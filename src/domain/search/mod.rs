@@ -657,7 +657,7 @@ mod tests {
             .iter()
             .map(|q| {
                 let mut v = ids(i.search(q, 10));
-                v.sort();
+                v.sort_unstable();
                 v
             })
             .collect();
@@ -667,7 +667,7 @@ mod tests {
             .zip(&typed)
         {
             let mut fresh = ids(index().search(q, 10));
-            fresh.sort();
+            fresh.sort_unstable();
             assert_eq!(&fresh, got, "{q}");
         }
         assert!(typed[4].contains(&1), "lefev");
@@ -681,7 +681,7 @@ mod tests {
         let mut i = index();
         let mut sorted = |q| {
             let mut v = ids(i.search(q, 10));
-            v.sort();
+            v.sort_unstable();
             v
         };
         assert_eq!(sorted("je"), vec![2, 4], "Jean, avenue Jean Jaurès");
@@ -700,7 +700,10 @@ mod tests {
             reference: String::new(),
             last_name: last.into(),
             first_name: first.into(),
-            phones: phones.iter().map(|p| p.to_string()).collect(),
+            phones: phones
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             address: "1 rue Haute".into(),
             postcode: "75001".into(),
             city: "Paris".into(),

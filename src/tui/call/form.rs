@@ -195,7 +195,7 @@ impl CallForm {
         match self.outcome {
             None => problems.push((Field::Outcome, "errors.outcome_required")),
             Some(Outcome::Reached) if self.wellbeing.is_none() => {
-                problems.push((Field::Wellbeing, "errors.wellbeing_required"))
+                problems.push((Field::Wellbeing, "errors.wellbeing_required"));
             }
             Some(Outcome::CallbackRequested) => {
                 if self.callback_at.is_blank() {
@@ -203,7 +203,7 @@ impl CallForm {
                 } else {
                     match when::instant(self.callback_at.value(), today, rules.tz, None) {
                         Ok(at) if at < now - chrono::Duration::minutes(1) => {
-                            problems.push((Field::CallbackAt, "errors.callback_past"))
+                            problems.push((Field::CallbackAt, "errors.callback_past"));
                         }
                         Ok(at) => callback_at = Some(at),
                         Err(_) => problems.push((Field::CallbackAt, "errors.callback_invalid")),

@@ -119,7 +119,7 @@ fn all_field_keys() -> Vec<String> {
         "save",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
     keys.extend(
         NeedCategory::ALL

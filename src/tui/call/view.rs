@@ -139,6 +139,8 @@ pub fn render(
     render_form(call, ui, services, a.form, frame);
 }
 
+// `phone_spans` and `phone_text` are the first and second phone lines.
+#[allow(clippy::similar_names)]
 fn render_tenant(call: &CallState, ui: &Ui, area: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
@@ -216,7 +218,7 @@ pub fn big_digits(number: &str) -> [String; 3] {
                 }
             }
             None if c == ' ' => {
-                for row in rows.iter_mut() {
+                for row in &mut rows {
                     row.push_str("  ");
                 }
             }
@@ -406,6 +408,8 @@ fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, fram
 }
 
 /// The form as rows of pieces.
+// A row per field, in the form's order; it shortens once the form's field list drives it.
+#[allow(clippy::too_many_lines)]
 pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u16) -> Rows<Target> {
     let l = ui.lang;
     let f = &call.form;
@@ -615,6 +619,5 @@ fn service_name(services: &[Service], id: i64, lang: Lang) -> String {
     services
         .iter()
         .find(|s| s.id == id)
-        .map(|s| s.name(lang.code()).to_string())
-        .unwrap_or_else(|| "?".to_string())
+        .map_or_else(|| "?".to_string(), |s| s.name(lang.code()).to_string())
 }

@@ -97,13 +97,14 @@ impl ChoiceForm {
         match action {
             Action::Back | Action::Interrupt => return Reply::Cancel,
             Action::Confirm => {
-                return match self.choices.is_empty() {
-                    true => Reply::Cancel,
-                    false => Reply::Done(Answer {
+                return if self.choices.is_empty() {
+                    Reply::Cancel
+                } else {
+                    Reply::Done(Answer {
                         purpose: self.purpose.clone(),
                         choice: self.choice,
                         note: self.note.value().trim().to_string(),
-                    }),
+                    })
                 };
             }
             Action::NextField | Action::PrevField => self.on_note = !self.on_note,
@@ -115,10 +116,10 @@ impl ChoiceForm {
                 }
             }
             Action::Up | Action::ScrollUp if !self.on_note => {
-                self.choice = self.choice.saturating_sub(1)
+                self.choice = self.choice.saturating_sub(1);
             }
             Action::Down | Action::ScrollDown if !self.on_note => {
-                self.choice = (self.choice + 1).min(self.choices.len().saturating_sub(1))
+                self.choice = (self.choice + 1).min(self.choices.len().saturating_sub(1));
             }
             Action::Up | Action::ScrollUp => self.on_note = false,
             Action::Down | Action::ScrollDown => {}

@@ -82,12 +82,12 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
             Action::DiscardDraft => {
                 app.popup = Some(Popup::ResumeDraft {
                     confirm_discard: true,
-                })
+                });
             }
             Action::Back if confirm_discard => {
                 app.popup = Some(Popup::ResumeDraft {
                     confirm_discard: false,
-                })
+                });
             }
             Action::Back | Action::Interrupt => {}
             _ => app.popup = Some(Popup::ResumeDraft { confirm_discard }),
@@ -106,7 +106,7 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                         }
                         match form.editing {
                             Some(i) if i < call.form.referrals.len() => {
-                                call.form.referrals[i] = entry
+                                call.form.referrals[i] = entry;
                             }
                             _ => call.form.referrals.push(entry),
                         }
@@ -124,7 +124,7 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
                     if let Screen::Call(call) = &mut app.screen {
                         match form.editing {
                             Some(i) if i < call.form.interventions.len() => {
-                                call.form.interventions[i] = entry
+                                call.form.interventions[i] = entry;
                             }
                             _ => call.form.interventions.push(entry),
                         }
@@ -235,7 +235,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match popup {
         Popup::LeaveCall => confirm::render_leave_call(&ui, size, frame),
         Popup::ResumeDraft { confirm_discard } => {
-            confirm::render_resume(app, *confirm_discard, &ui, size, frame)
+            confirm::render_resume(app, *confirm_discard, &ui, size, frame);
         }
         Popup::Referral(f) => f.render(&app.services, &ui, f.area(&app.services, &ui, size), frame),
         Popup::Intervention(f) => f.render(&ui, f.area(&ui, size), frame),

@@ -179,6 +179,8 @@ pub fn open(app: &mut App) {
 }
 
 /// Applies `action` to the quick entry taken out of `app` (put back unless it closes).
+// One arm per step of the entry (search, kind, form); each could return an effect.
+#[allow(clippy::too_many_lines)]
 pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTime<Utc>) {
     let ui = app.ui();
     let size = app.size;
@@ -206,7 +208,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                 | Action::End => changed = query.edit(action) == Some(true),
                 Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
                 Action::Down | Action::ScrollDown | Action::NextField => {
-                    selected = (selected + 1).min(hits.len().saturating_sub(1))
+                    selected = (selected + 1).min(hits.len().saturating_sub(1));
                 }
                 Action::Click { x, y } => {
                     let list = results_area(size);
@@ -252,8 +254,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                 let place = app
                     .store
                     .tenant(tenant.tenant_id)
-                    .map(|t| place_of(&t, &ui))
-                    .unwrap_or_else(|_| tenant.address.clone());
+                    .map_or_else(|_| tenant.address.clone(), |t| place_of(&t, &ui));
                 Stage::Intervention {
                     form: intervention_form(place),
                     tenant,
@@ -278,10 +279,10 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                         by,
                         now,
                     );
-                    match saved(app, result, &tenant, "quick.referral_saved") {
-                        true => return,
-                        false => Stage::Referral { tenant, form },
+                    if saved(app, result, &tenant, "quick.referral_saved") {
+                        return;
                     }
+                    Stage::Referral { tenant, form }
                 }
             }
         }
@@ -310,10 +311,10 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                     } else {
                         "quick.intervention_saved"
                     };
-                    match saved(app, result, &tenant, key) {
-                        true => return,
-                        false => Stage::Intervention { tenant, form },
+                    if saved(app, result, &tenant, key) {
+                        return;
                     }
+                    Stage::Intervention { tenant, form }
                 }
             }
         }

@@ -71,14 +71,16 @@ impl ReferralForm {
         today: NaiveDate,
     ) -> ReferralForm {
         let existing = editing.and_then(|i| call.form.referrals.get(i));
-        let category = existing.map(|r| r.category).unwrap_or_else(|| {
-            call.form
-                .needs
-                .iter()
-                .find(|n| n.checked)
-                .map(|n| n.category)
-                .unwrap_or(NeedCategory::Health)
-        });
+        let category = existing.map_or_else(
+            || {
+                call.form
+                    .needs
+                    .iter()
+                    .find(|n| n.checked)
+                    .map_or(NeedCategory::Health, |n| n.category)
+            },
+            |r| r.category,
+        );
         let category_i = NeedCategory::ALL
             .iter()
             .position(|c| *c == category)
@@ -99,7 +101,7 @@ impl ReferralForm {
             focus: RefField::Category,
             category: category_i,
             service,
-            note: TextField::new(existing.map(|r| r.note.as_str()).unwrap_or("")),
+            note: TextField::new(existing.map_or("", |r| r.note.as_str())),
             follow_up: TextField::new(&follow_up),
             problem: None,
         }
