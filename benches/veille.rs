@@ -375,6 +375,7 @@ fn csv_import(c: &mut Criterion) {
                                 cadence_days: 7,
                                 starts_on: now().date_naive(),
                             },
+                            None,
                             now(),
                         )
                         .unwrap();
@@ -386,7 +387,7 @@ fn csv_import(c: &mut Criterion) {
                     let (imports, list) = list.into_imports(&cohorts, None);
                     assert_eq!(imports.len(), rows);
                     store
-                        .import_tenants(&imports, &list.columns, cohorts[0].id, false, now())
+                        .import_tenants(&imports, &list.columns, cohorts[0].id, false, now(), None)
                         .unwrap();
                     (dir, store)
                 },

@@ -61,8 +61,8 @@ pub enum Command {
     /// List, add and change cohorts.
     #[command(subcommand)]
     Cohorts(CohortsCommand),
-    /// List the operators.
-    Operators(JsonFlag),
+    /// List the operators, or link one to the Unix account they log in with.
+    Operators(OperatorsArgs),
     /// Look up a tenant, list those flagged to a coordinator, and fix what calls found.
     #[command(subcommand)]
     Tenants(TenantsCommand),
@@ -95,6 +95,8 @@ pub enum Command {
         /// Replace the file if it exists.
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        by: ActingCoordinator,
     },
     /// Wipe call notes and health details older than the retention period (counts are kept).
     Purge {
@@ -104,9 +106,8 @@ pub enum Command {
         /// Only count what would be wiped.
         #[arg(long)]
         dry_run: bool,
-        /// The coordinator running the purge (written in the audit log).
-        #[arg(long, value_name = "ID")]
-        operator: Option<String>,
+        #[command(flatten)]
+        by: ActingCoordinator,
     },
     /// Read the audit log: who did what, newest first.
     Audit(AuditArgs),
@@ -156,6 +157,35 @@ pub struct RestoreArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct OperatorsArgs {
+    #[command(subcommand)]
+    pub command: Option<OperatorsCommand>,
+    #[command(flatten)]
+    pub list: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorsCommand {
+    /// Link an operator to the Unix account they log in with: veille then acts as that
+    /// operator for that account, and only for it.
+    Link {
+        /// The operator (login or number).
+        login: String,
+        /// The Unix account (as `id -un` prints it when that person is logged in).
+        account: String,
+        #[command(flatten)]
+        by: ActingCoordinator,
+    },
+    /// Undo a link: the account can no longer act as the operator.
+    Unlink {
+        login: String,
+        #[command(flatten)]
+        by: ActingCoordinator,
+    },
+}
+
+#[derive(Debug, Args)]
 pub struct JsonFlag {
     /// Print JSON instead of text.
     #[arg(long)]
@@ -202,6 +232,8 @@ pub struct ImportArgs {
     /// Only check the file and report; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub by: ActingCoordinator,
 }
 
 #[derive(Debug, Args)]
@@ -232,6 +264,8 @@ pub enum CohortsCommand {
         /// Date from which the cohort is called (dd/mm/yyyy or yyyy-mm-dd; default today).
         #[arg(long, value_name = "DATE")]
         starts: Option<String>,
+        #[command(flatten)]
+        by: ActingCoordinator,
     },
     /// Change a cohort's priority, cadence, start date, or pause it.
     Set {
@@ -248,6 +282,8 @@ pub enum CohortsCommand {
         /// Call this cohort again.
         #[arg(long)]
         resume: bool,
+        #[command(flatten)]
+        by: ActingCoordinator,
     },
 }
 
@@ -259,9 +295,10 @@ pub enum TenantsCommand {
         #[arg(long)]
         json: bool,
         /// Also the health details of past calls: coordinators only, written in the audit log.
-        #[arg(long, requires = "operator")]
+        #[arg(long)]
         health: bool,
-        /// The coordinator reading the health details (login or number).
+        /// Who reads the card (login or number), written in the audit log; default: the
+        /// operator linked to your account.
         #[arg(long, value_name = "ID")]
         operator: Option<String>,
     },
@@ -271,14 +308,14 @@ pub enum TenantsCommand {
     Reopen {
         reference: String,
         #[command(flatten)]
-        by: CoordinatorArg,
+        by: ActingCoordinator,
     },
     /// Record a corrected phone number (a wrong-number flag is cleared and the tenant is due again).
     Phone {
         reference: String,
         number: String,
         #[command(flatten)]
-        by: CoordinatorArg,
+        by: ActingCoordinator,
     },
     /// Confirm a tenant's status: active, paused or hospitalised (with --until), moved, deceased.
     Status {
@@ -288,7 +325,7 @@ pub enum TenantsCommand {
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
         #[command(flatten)]
-        by: CoordinatorArg,
+        by: ActingCoordinator,
     },
     /// Record that the tenant objects to being called (out of every queue), or withdraw it.
     Object {
@@ -297,7 +334,7 @@ pub enum TenantsCommand {
         #[arg(long)]
         withdraw: bool,
         #[command(flatten)]
-        by: CoordinatorArg,
+        by: ActingCoordinator,
     },
 }
 
@@ -314,9 +351,9 @@ pub struct ReferArgs {
     /// When to check on it (dd/mm/yyyy).
     #[arg(long, value_name = "DATE")]
     pub follow_up: Option<String>,
-    /// Who records it (login or number).
+    /// Who records it (login or number); default: the operator linked to your account.
     #[arg(long, value_name = "ID")]
-    pub operator: String,
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -338,9 +375,9 @@ pub struct InterveneArgs {
     pub place: String,
     #[arg(long, default_value = "")]
     pub details: String,
-    /// Who records it (login or number).
+    /// Who records it (login or number); default: the operator linked to your account.
     #[arg(long, value_name = "ID")]
-    pub operator: String,
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -369,8 +406,9 @@ pub enum ReferralsCommand {
         /// Next follow-up date (dd/mm/yyyy).
         #[arg(long, value_name = "DATE")]
         follow_up: Option<String>,
+        /// Who moves it on (login or number); default: the operator linked to your account.
         #[arg(long, value_name = "ID")]
-        operator: String,
+        operator: Option<String>,
     },
     /// Every status a referral went through, with who and when.
     History { id: i64 },
@@ -398,7 +436,7 @@ pub enum InterventionsCommand {
         #[arg(long, value_name = "DATE TIME")]
         at: Option<String>,
         #[command(flatten)]
-        by: CoordinatorArg,
+        by: ActingCoordinator,
     },
     /// Close a request: done, not_home, refused, handed_to_emergency or cancelled, with a note.
     Close {
@@ -408,7 +446,7 @@ pub enum InterventionsCommand {
         #[arg(long, default_value = "")]
         note: String,
         #[command(flatten)]
-        by: CoordinatorArg,
+        by: ActingCoordinator,
     },
     /// Every status a request went through, with who and when.
     History { id: i64 },
@@ -430,15 +468,18 @@ pub enum TeamsCommand {
         #[arg(long)]
         activate: bool,
         #[command(flatten)]
-        by: CoordinatorArg,
+        by: ActingCoordinator,
     },
 }
 
+/// The coordinator acting, when the account running veille may act for several (the
+/// administrator, a demo); otherwise the operator linked to the account.
 #[derive(Debug, Args)]
-pub struct CoordinatorArg {
-    /// The coordinator making the change (login or number), written in the audit log.
-    #[arg(long, value_name = "ID", required = true)]
-    pub operator: String,
+pub struct ActingCoordinator {
+    /// The coordinator doing this (login or number), written in the audit log; default:
+    /// the operator linked to your account.
+    #[arg(long, value_name = "ID")]
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -446,7 +487,12 @@ pub enum SettingsCommand {
     /// Show the settings in force.
     Show,
     /// Change one setting (see `veille settings show` for the keys).
-    Set { key: String, value: String },
+    Set {
+        key: String,
+        value: String,
+        #[command(flatten)]
+        by: ActingCoordinator,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -602,10 +648,11 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub encoding: Option<CsvEncoding>,
     /// Add the columns that may hold health details (call notes, needs details). Written
-    /// in the audit log with who asked: needs --operator.
+    /// in the audit log with who asked.
     #[arg(long)]
     pub include_health: bool,
-    /// Who makes the export (login or number), written in the audit log.
+    /// The coordinator making the export (login or number), written in the audit log;
+    /// default: the operator linked to your account.
     #[arg(long, value_name = "ID")]
     pub operator: Option<String>,
 }

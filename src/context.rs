@@ -1,21 +1,25 @@
 //! What every command and the operator screens need: the database path, the clock, the
-//! language. It sits apart from `commands` and `tui` so that each can use it without the
-//! other.
+//! language, and who is acting. It sits apart from `commands` and `tui` so that each can
+//! use it without the other.
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
+use crate::access::{self, Actor, Caller, Need, Standing};
 use crate::cli::Global;
 use crate::clock::Clock;
 use crate::store::Store;
 
-/// The database path, the clock and the language a run works with.
+/// The database path, the clock, the language and the Unix account a run works with.
 #[derive(Debug, Clone)]
 pub struct Context {
     pub db: PathBuf,
     pub clock: Clock,
     pub lang: Option<String>,
+    /// The clock was set with `--now` / `VEILLE_NOW`: allowed on demo databases only.
+    pub clock_set: bool,
+    pub caller: Caller,
 }
 
 impl Context {
@@ -36,11 +40,52 @@ impl Context {
                 .unwrap_or_else(crate::config::default_db_path),
             clock,
             lang: global.lang.clone(),
+            clock_set: global.now.is_some(),
+            caller: Caller::of_process(),
         })
     }
 
     /// Opens (creating or upgrading) the database.
     pub fn open(&self) -> Result<Store> {
-        Ok(Store::open(&self.db)?)
+        if self.clock_set && !self.db.exists() {
+            bail!(CLOCK_ON_PROGRAM);
+        }
+        self.checked(Store::open(&self.db)?)
+    }
+
+    /// Opens a database that must exist already.
+    pub fn open_existing(&self) -> Result<Store> {
+        self.checked(Store::open_existing(&self.db)?)
+    }
+
+    /// A program's database always runs on the system clock, for everyone: a clock set
+    /// by hand would date audit rows at will, purge current notes, or take colleagues'
+    /// tenants as if their claims had run out.
+    fn checked(&self, store: Store) -> Result<Store> {
+        if self.clock_set && !store.is_demo()? {
+            bail!(CLOCK_ON_PROGRAM);
+        }
+        Ok(store)
+    }
+
+    /// Where the account running veille stands on this database.
+    pub fn standing(&self, store: &Store) -> Result<Standing> {
+        Ok(access::standing(store, &self.db, &self.caller)?)
+    }
+
+    /// Checks that the account running veille may do an action needing `need`, as the
+    /// operator `named` if one is named, and says who acts.
+    pub fn act(&self, store: &Store, named: Option<&str>, need: Need) -> Result<Actor> {
+        let standing = self.standing(store)?;
+        Ok(access::authorize(
+            store,
+            &self.caller,
+            &standing,
+            named,
+            need,
+        )?)
     }
 }
+
+const CLOCK_ON_PROGRAM: &str = "--now (or VEILLE_NOW) sets the clock only on a demo database \
+     (veille demo); a program's database always runs on the system clock";

@@ -1,8 +1,9 @@
 //! veille: weekly wellness-check calls for the elderly tenants of a social landlord.
 //!
 //! `domain` holds plain types and pure rules, `store` all SQL, `commands` one module
-//! per subcommand, `tui` the operator screens.
+//! per subcommand, `tui` the operator screens, `access` who may do what.
 
+pub mod access;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -8,7 +8,13 @@ fn main() -> std::process::ExitCode {
     match veille::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("veille: {e:#}");
+            // Errors may quote stored text or file contents: no control character reaches
+            // the terminal.
+            let text: String = format!("{e:#}")
+                .chars()
+                .map(|c| if c.is_control() && c != '\n' { '?' } else { c })
+                .collect();
+            eprintln!("veille: {text}");
             std::process::ExitCode::FAILURE
         }
     }

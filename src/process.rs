@@ -27,3 +27,23 @@ pub fn quiet_on_closed_pipe() {
         let _ = signal(Signal::SIGPIPE, SigHandler::SigDfl);
     }
 }
+
+/// The Unix account running this process, from its real user id (the person who
+/// started veille, even through a setgid binary), as the audit log records it.
+pub fn account() -> &'static str {
+    static ACCOUNT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ACCOUNT.get_or_init(|| account_of(nix::unistd::getuid().as_raw()))
+}
+
+/// The real user id of this process.
+pub fn uid() -> u32 {
+    nix::unistd::getuid().as_raw()
+}
+
+/// The name of a user id in the system's accounts, or "uid N" when it has none.
+pub fn account_of(uid: u32) -> String {
+    match nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {uid}"),
+    }
+}

@@ -252,6 +252,7 @@ fn settings_are_checked_before_they_are_kept() {
 fn the_load_tool_refuses_a_real_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::fixture(dir.path(), 2, 2);
+    common::program_file(&db);
     veille()
         .arg("--db")
         .arg(&db)

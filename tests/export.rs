@@ -297,7 +297,7 @@ fn health_details_leave_only_when_asked_by_a_named_person_and_are_logged() {
         .assert()
         .failure()
         .stderr(predicate::str::contains(
-            "only coordinators export health details",
+            "a coordinator's work and Opérateur 1 (op1) is an operator",
         ));
     assert!(!refused.exists());
     assert_eq!(log("export_health"), 0);

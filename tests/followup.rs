@@ -268,7 +268,9 @@ fn an_emergency_is_listed_first_highlighted_when_left_then_dispatched_and_closed
         ],
     )
     .failure()
-    .stderr(predicate::str::contains("not a coordinator"));
+    .stderr(predicate::str::contains(
+        "a coordinator's work and Opérateur 1 (op1) is an operator",
+    ));
     run(
         &db,
         &[

@@ -352,7 +352,15 @@ fn a_fortnightly_cohort_is_not_due_again_the_week_after_a_reached_call() {
     let s = scenario();
     let mut store = s.store();
     store
-        .update_cohort("non-isolated 70+", None, Some(14), None, None)
+        .update_cohort(
+            "non-isolated 70+",
+            None,
+            Some(14),
+            None,
+            None,
+            None,
+            chrono::Utc::now(),
+        )
         .unwrap();
     // Week 49 (30/11–06/12): b, d and h of the fortnightly cohort were reached in week
     // 48; f never was. The weekly cohort's a, c and g are due again (e refused).

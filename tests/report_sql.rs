@@ -424,7 +424,10 @@ fn a_file_of_schema_version_3_gives_the_same_report_once_migrated() {
         "DROP INDEX calls_ended;
          CREATE INDEX calls_ended ON calls (ended_at, outcome, tenant_id, operator_id);
          DROP INDEX tenants_callbacks_due;
-         PRAGMA user_version = 3;",
+         PRAGMA user_version = 3;
+         DROP INDEX operators_unix_account;
+         ALTER TABLE operators DROP COLUMN unix_account;
+         ALTER TABLE audit_log DROP COLUMN unix_account;",
     )
     .unwrap();
     let tz: Tz = chrono_tz::Europe::Paris;

@@ -331,6 +331,8 @@ fn paused_cohorts_later_cohorts_and_refusals_leave_the_queue() {
             None,
             Some("2026-12-01".parse().unwrap()),
             None,
+            None,
+            now,
         )
         .unwrap();
     assert_eq!(
@@ -345,6 +347,8 @@ fn paused_cohorts_later_cohorts_and_refusals_leave_the_queue() {
             None,
             Some("2026-11-01".parse().unwrap()),
             Some(false),
+            None,
+            now,
         )
         .unwrap();
     assert_eq!(
@@ -478,7 +482,7 @@ fn reading_a_tenants_health_details_is_audited() {
     store.save_call(&c, now, &rules).unwrap();
     let b = op(&store, "op2");
     let needs = store
-        .read_needs(claim.tenant_id, b, 10, now + Duration::days(7))
+        .read_needs(claim.tenant_id, Some(b), 10, now + Duration::days(7))
         .unwrap();
     assert_eq!(needs.len(), 1);
     assert_eq!(needs[0].details, "chute la semaine dernière");
@@ -501,6 +505,7 @@ fn a_file_from_an_older_version_is_brought_to_the_current_one() {
          DROP INDEX tenants_callbacks_due; PRAGMA user_version = 1;",
     )
     .unwrap();
+    conn.execute_batch(common::UNDO_VERSION_13).unwrap();
     drop(conn);
     let store = Store::open(&path).unwrap();
     assert_eq!(
@@ -531,6 +536,7 @@ fn checks_name_their_codes_one_by_one_and_still_refuse_bad_ones_after_an_upgrade
         "CHECK (release_reason = 'saved' OR release_reason = 'abandoned' OR release_reason = 'expired')",
         "CHECK (release_reason IN ('saved', 'abandoned', 'expired'))",
     );
+    conn.execute_batch(common::UNDO_VERSION_13).unwrap();
     conn.pragma_update(None, "user_version", 8).unwrap();
     drop(conn);
     let before = rusqlite::Connection::open(&path).unwrap();
@@ -635,6 +641,7 @@ fn the_first_places_of_the_queue_are_those_of_the_whole_queue() {
                 cadence_days: 7,
                 starts_on: "2026-11-01".parse().unwrap(),
             },
+            None,
             now,
         )
         .unwrap();
@@ -698,6 +705,7 @@ fn claims_keep_growing_ids_without_a_sequence_after_an_upgrade() {
          PRAGMA user_version = 10;",
     )
     .unwrap();
+    conn.execute_batch(common::UNDO_VERSION_13).unwrap();
     assert!(sql_of(&conn, "claims").contains("AUTOINCREMENT"));
     drop(conn);
 

@@ -75,7 +75,9 @@ fn a_wrong_number_is_flagged_then_fixed_by_a_coordinator() {
         ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("not a coordinator"));
+        .stderr(predicate::str::contains(
+            "a coordinator's work and Opérateur 1 (op1) is an operator",
+        ));
     veille()
         .arg("--db")
         .arg(&db)
@@ -213,7 +215,9 @@ fn a_coordinator_reads_past_health_details_and_the_read_is_audited() {
         .args(["tenants", "show", "T00000", "--health", "--operator", "op1"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("not a coordinator"));
+        .stderr(predicate::str::contains(
+            "a coordinator's work and Opérateur 1 (op1) is an operator",
+        ));
     veille()
         .arg("--db")
         .arg(&db)

@@ -3,11 +3,13 @@
 use anyhow::Result;
 
 use super::Context;
+use crate::access::Need;
 use crate::cli::AuditArgs;
 use crate::domain::parse;
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
     let store = ctx.open()?;
+    ctx.act(&store, None, Need::Coordinator)?;
     let rules = store.rules()?;
     let since = match &args.since {
         Some(text) => {
@@ -37,14 +39,16 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
         println!("Nothing in the audit log for this selection.");
     }
     for e in entries {
-        println!(
-            "{}  {:<12} {:<28} {:<10} {}",
+        let line = format!(
+            "{}  {:<12} {:<12} {:<28} {:<10} {}",
             e.at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M:%S"),
             e.operator.as_deref().unwrap_or("-"),
+            e.unix_account.as_deref().unwrap_or("-"),
             e.action,
             e.tenant_ref.as_deref().unwrap_or(""),
             e.details
         );
+        println!("{}", super::printable(&line));
     }
     Ok(())
 }

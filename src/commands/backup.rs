@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use super::Context;
-use crate::store::Store;
+use crate::access::Need;
 
-pub fn run(ctx: &Context, file: &Path, force: bool) -> Result<()> {
+pub fn run(ctx: &Context, file: &Path, force: bool, by: Option<&str>) -> Result<()> {
     if file.exists() && !force {
         bail!(
             "{} already exists; choose another name or add --force to replace it",
@@ -17,8 +17,9 @@ pub fn run(ctx: &Context, file: &Path, force: bool) -> Result<()> {
     if std::fs::canonicalize(file).ok() == std::fs::canonicalize(&ctx.db).ok() && file.exists() {
         bail!("the backup cannot be the database itself");
     }
-    let mut store = Store::open_existing(&ctx.db)?;
-    let size = store.backup_to(file, ctx.clock.now())?;
+    let mut store = ctx.open_existing()?;
+    let by = ctx.act(&store, by, Need::Coordinator)?;
+    let size = store.backup_to(file, by.id(), ctx.clock.now())?;
     println!("Backup written: {} ({} KiB)", file.display(), size / 1024);
     Ok(())
 }

@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Context;
+use crate::access::Need;
 use crate::cli::CohortsCommand;
 use crate::domain::parse;
 use crate::store::NewCohort;
@@ -19,6 +20,7 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
     };
     match cmd {
         CohortsCommand::List(flag) => {
+            ctx.act(&store, None, Need::Operator)?;
             let cohorts = store.cohorts()?;
             if flag.json {
                 println!("{}", serde_json::to_string_pretty(&cohorts)?);
@@ -47,7 +49,9 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
             priority,
             cadence,
             starts,
+            by,
         } => {
+            let by = ctx.act(&store, by.operator.as_deref(), Need::Coordinator)?;
             let priority = match priority {
                 Some(p) => *p,
                 None => {
@@ -68,6 +72,7 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
                     cadence_days: *cadence,
                     starts_on,
                 },
+                by.id(),
                 now,
             )?;
             println!(
@@ -82,7 +87,9 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
             starts,
             pause,
             resume,
+            by,
         } => {
+            let by = ctx.act(&store, by.operator.as_deref(), Need::Coordinator)?;
             let active = if *pause {
                 Some(false)
             } else if *resume {
@@ -90,7 +97,15 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
             } else {
                 None
             };
-            let c = store.update_cohort(name, *priority, *cadence, date(starts)?, active)?;
+            let c = store.update_cohort(
+                name,
+                *priority,
+                *cadence,
+                date(starts)?,
+                active,
+                by.id(),
+                now,
+            )?;
             println!(
                 "Cohort '{}': priority {}, every {} days, from {}, {}.",
                 c.name,

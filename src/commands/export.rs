@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 
 use super::Context;
 use super::report::day_arg;
+use crate::access::Need;
 use crate::cli::{CsvEncoding, ExportArgs, ExportFormat, ExportWhat};
 use crate::domain::period::{self, Period};
 use crate::domain::phone::Phone;
@@ -28,21 +29,12 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         ExportWhat::Calls => Export::Calls,
         ExportWhat::Tenants => Export::Tenants,
     };
-    let operator = match &args.operator {
-        Some(id) => Some(store.operator(id)?),
-        None => None,
-    };
-    if args.include_health {
-        match &operator {
-            None => bail!(
-                "--include-health needs --operator ID: who exports health details is written in the audit log"
-            ),
-            Some(op) if op.role != crate::domain::Role::Coordinator => bail!(
-                "{} is not a coordinator: only coordinators export health details",
-                op.name
-            ),
-            Some(_) => {}
-        }
+    // Exports are a coordinator's: rows about many people leave veille.
+    let by = ctx.act(&store, args.operator.as_deref(), Need::Coordinator)?;
+    if args.include_health && by.operator.is_none() {
+        bail!(
+            "--include-health needs --operator ID: who exports health details is written in the audit log"
+        );
     }
     let since = day_arg("--since", args.since.as_deref())?;
     let until = day_arg("--until", args.until.as_deref())?;
@@ -85,7 +77,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         "without health details"
     };
     let details = format!("{days}, {}, {health}, to {destination}", writer.describe());
-    let operator_id = operator.as_ref().map(|o| o.id);
+    let operator_id = by.id();
     let columns = export_columns(what, args.include_health);
     // Logged once the output is open (a bad path leaves no line) and before any row leaves.
     let mut emit = |out: &mut dyn Write| -> Result<(u64, u64)> {

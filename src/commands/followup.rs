@@ -6,9 +6,10 @@ use chrono::{DateTime, Timelike, Utc};
 
 use super::Context;
 use super::tenants::coordinator;
+use crate::access::{self, Need};
 use crate::cli::{InterveneArgs, InterventionsCommand, ReferArgs, ReferralsCommand, TeamsCommand};
 use crate::domain::lifecycle::{self, InterventionOutcome};
-use crate::domain::{Role, Rules, hours, parse};
+use crate::domain::{Rules, hours, parse};
 use crate::store::{InterventionFilter, ReferralFilter, Store};
 
 fn msg(e: String) -> anyhow::Error {
@@ -33,7 +34,8 @@ fn local(at: DateTime<Utc>, rules: &Rules) -> String {
 
 pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
     let mut store = ctx.open()?;
-    let by = store.operator(&a.operator)?;
+    let by = ctx.act(&store, a.operator.as_deref(), Need::Operator)?;
+    let by = by.operator()?;
     let tenant = store.find_tenant(&a.tenant)?;
     let services = store.services()?;
     let Some(service) = services
@@ -72,7 +74,8 @@ pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
 pub fn intervene(ctx: &Context, a: &InterveneArgs) -> Result<()> {
     let mut store = ctx.open()?;
     let rules = store.rules()?;
-    let by = store.operator(&a.operator)?;
+    let by = ctx.act(&store, a.operator.as_deref(), Need::Operator)?;
+    let by = by.operator()?;
     let tenant = store.find_tenant(&a.tenant)?;
     let kind = a.kind.parse().map_err(msg)?;
     let urgency: crate::domain::Urgency = a.urgency.parse().map_err(msg)?;
@@ -103,6 +106,7 @@ pub fn intervene(ctx: &Context, a: &InterveneArgs) -> Result<()> {
 
 pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
     let mut store = ctx.open()?;
+    ctx.act(&store, None, Need::Operator)?;
     let rules = store.rules()?;
     let now = ctx.clock.now();
     let today = rules.local_date(now);
@@ -166,9 +170,10 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
             follow_up,
             operator,
         } => {
-            let by = store.operator(operator)?;
+            let by = ctx.act(&store, operator.as_deref(), Need::Operator)?;
+            let by = by.operator()?;
             let current = store.referral(*id)?;
-            if by.role != Role::Coordinator && current.created_by_id != by.id {
+            if !access::may_coordinate(by) && current.created_by_id != by.id {
                 bail!(
                     "{} may only follow up their own referrals; a coordinator can change this one",
                     by.name
@@ -208,6 +213,7 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
 
 pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
     let mut store = ctx.open()?;
+    ctx.act(&store, None, Need::Operator)?;
     let rules = store.rules()?;
     let now = ctx.clock.now();
     match cmd {
@@ -259,7 +265,7 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
             }
         }
         InterventionsCommand::Assign { id, team, at, by } => {
-            let by = coordinator(&store, by)?;
+            let by = coordinator(ctx, &store, by)?;
             let team = store.field_team(team)?;
             let at = at.as_deref().map(|t| local_time(t, &rules)).transpose()?;
             store.assign_intervention(*id, team.id, at, by, now)?;
@@ -271,7 +277,7 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
             note,
             by,
         } => {
-            let by = coordinator(&store, by)?;
+            let by = coordinator(ctx, &store, by)?;
             let outcome: InterventionOutcome = outcome.parse().map_err(msg)?;
             store.close_intervention(*id, outcome, note, by, now)?;
             println!("Intervention request {id} closed: {outcome}.");
@@ -300,6 +306,7 @@ pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
     let mut store: Store = ctx.open()?;
     match cmd {
         TeamsCommand::List => {
+            ctx.act(&store, None, Need::Operator)?;
             let teams = store.field_teams()?;
             if teams.is_empty() {
                 println!(
@@ -322,7 +329,7 @@ pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
             activate,
             by,
         } => {
-            let by = coordinator(&store, by)?;
+            let by = coordinator(ctx, &store, by)?;
             let active = if *deactivate {
                 Some(false)
             } else if *activate {

@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use super::Context;
+use crate::access::Need;
 use crate::cli::{ImportArgs, ImportCommand};
 use crate::domain::parse::fold;
 use crate::import::{self, Layout, Problem};
@@ -26,9 +27,10 @@ pub fn run(ctx: &Context, cmd: &ImportCommand) -> Result<()> {
 }
 
 fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
+    let mut store = open_existing(ctx)?;
+    let by = ctx.act(&store, args.by.operator.as_deref(), Need::Coordinator)?;
     let bytes = read_file(&args.file)?;
     let list = import::tenants::read(&bytes).map_err(|e| file_error(&args.file, &e))?;
-    let mut store = open_existing(ctx)?;
     let cohorts = store.cohorts()?;
     let Some(first) = cohorts.first() else {
         bail!(
@@ -61,6 +63,7 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
             new_cohort.id,
             args.dry_run,
             ctx.clock.now(),
+            by.id(),
         )?;
         ImportCounts::of(&done)
     };
@@ -83,8 +86,9 @@ fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
     if args.cohort.is_some() {
         bail!("--cohort is for tenants: operators do not belong to a cohort");
     }
-    let bytes = read_file(&args.file)?;
     let mut store = open_existing(ctx)?;
+    let by = ctx.act(&store, args.by.operator.as_deref(), Need::Coordinator)?;
+    let bytes = read_file(&args.file)?;
     let known = store.operator_logins()?;
     let list = import::operators::read(&bytes, &known).map_err(|e| file_error(&args.file, &e))?;
     print_layout(&args.file, &list.layout);
@@ -107,8 +111,13 @@ fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let counts = if operators.is_empty() {
         ImportCounts::default()
     } else {
-        let done =
-            store.import_operators(&operators, &list.columns, args.dry_run, ctx.clock.now())?;
+        let done = store.import_operators(
+            &operators,
+            &list.columns,
+            args.dry_run,
+            ctx.clock.now(),
+            by.id(),
+        )?;
         ImportCounts::of(&done)
     };
     run.print_counts(counts, "");

@@ -37,6 +37,7 @@ pub fn default_cohorts(store: &mut Store, ctx: &Context) -> Result<()> {
                 cadence_days: 7,
                 starts_on: today,
             },
+            None,
             now,
         )?;
     }

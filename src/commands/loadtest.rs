@@ -236,6 +236,7 @@ fn sign_in_operators(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
             role: Role::Operator,
             phone: None,
             email: None,
+            unix_account: None,
         })
         .collect();
     store.upsert_operators(&operators, now)?;

@@ -47,13 +47,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Tenants(cmd)) => tenants::run(&ctx, &cmd),
         Some(Command::Doctor(args)) => doctor::run(&ctx, &args),
         Some(Command::Restore(args)) => restore::run(&args),
-        Some(Command::Backup { file, force }) => backup::run(&ctx, &file, force),
+        Some(Command::Backup { file, force, by }) => {
+            backup::run(&ctx, &file, force, by.operator.as_deref())
+        }
         Some(Command::Audit(args)) => audit::run(&ctx, &args),
         Some(Command::Purge {
             older_than,
             dry_run,
-            operator,
-        }) => purge::run(&ctx, older_than, dry_run, operator.as_deref()),
+            by,
+        }) => purge::run(&ctx, older_than, dry_run, by.operator.as_deref()),
         Some(Command::Loadtest(args)) => loadtest::run(&ctx, &args),
         Some(Command::Summary(args)) => summary::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),

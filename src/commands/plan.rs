@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::Context;
 use super::report::print;
+use crate::access::Need;
 use crate::cli::{PlanArgs, TextOrJson};
 use crate::domain::period::{self, Period};
 use crate::store::{PACE_DAYS, USUAL_WEEKS};
@@ -50,6 +51,7 @@ struct Added {
 
 pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
     let store = ctx.open()?;
+    ctx.act(&store, None, Need::Coordinator)?;
     let rules = store.rules()?;
     let now = ctx.clock.now();
     let today = rules.local_date(now);

@@ -3,16 +3,14 @@
 use anyhow::{Result, bail};
 
 use super::Context;
+use crate::access::Need;
 
 pub fn run(ctx: &Context, months: u32, dry_run: bool, operator: Option<&str>) -> Result<()> {
     if months == 0 {
         bail!("--older-than must be at least 1 month");
     }
     let mut store = ctx.open()?;
-    let by = operator
-        .map(|o| store.operator(o))
-        .transpose()?
-        .map(|o| o.id);
+    let by = ctx.act(&store, operator, Need::Coordinator)?.id();
     let now = ctx.clock.now();
     let before = now
         .checked_sub_months(chrono::Months::new(months))

@@ -4,6 +4,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::Context;
+use crate::access::Need;
 use crate::cli::QueueArgs;
 use crate::domain::tenant::age_on;
 
@@ -29,10 +30,12 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
     let store = ctx.open()?;
     let rules = store.rules()?;
     let now = ctx.clock.now();
+    let me = ctx.act(&store, None, Need::Operator)?;
+    // Whose queue: the one named, else the caller's. Without an operator, personal
+    // callbacks of others are left out (grace period).
     let operator = match &args.operator.operator {
         Some(id) => store.operator(id)?.id,
-        // Without an operator, personal callbacks of others are left out (grace period).
-        None => 0,
+        None => me.id().unwrap_or(0),
     };
     let today = rules.local_date(now);
     let entries = store.queue(operator, now, &rules, args.limit)?;

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::Context;
+use crate::access::Need;
 use crate::cli::{ReportArgs, TextOrJson};
 use crate::domain::period::Period;
 use crate::domain::{InterventionStatus, parse};
@@ -14,6 +15,7 @@ use crate::store::{PACE_DAYS, ProgramReport, USUAL_WEEKS, WeekForecast};
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     let store = ctx.open()?;
+    ctx.act(&store, None, Need::Coordinator)?;
     let rules = store.rules()?;
     let now = ctx.clock.now();
     let until = day_arg("--until", args.until.as_deref())?.unwrap_or(rules.local_date(now));

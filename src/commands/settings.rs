@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::Context;
+use crate::access::Need;
 use crate::cli::SettingsCommand;
 use crate::domain::rules::SETTINGS_HELP;
 
@@ -10,6 +11,7 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
     let mut store = ctx.open()?;
     match cmd {
         SettingsCommand::Show => {
+            ctx.act(&store, None, Need::Operator)?;
             let r = store.rules()?;
             println!("calling_hours          {}", r.hours.display());
             println!("timezone               {}", r.tz);
@@ -24,7 +26,8 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
                 r.emergency_unassigned_alert.num_minutes()
             );
         }
-        SettingsCommand::Set { key, value } => {
+        SettingsCommand::Set { key, value, by } => {
+            let by = ctx.act(&store, by.operator.as_deref(), Need::Coordinator)?;
             if !SETTINGS_HELP.iter().any(|(k, _)| k == key) {
                 let keys: Vec<String> = SETTINGS_HELP
                     .iter()
@@ -38,7 +41,7 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
             // Check the value before keeping it, so a typo never stops the program.
             let mut rules = store.rules()?;
             rules.apply(key, value).map_err(anyhow::Error::msg)?;
-            store.set_setting(key, value.trim())?;
+            store.change_setting(key, value.trim(), by.id(), ctx.clock.now())?;
             println!("{key} = {value}");
         }
     }

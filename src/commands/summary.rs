@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 
 use super::Context;
 use super::report::{day_arg, hours_minutes, label, local_time, print};
+use crate::access::Need;
 use crate::cli::{SummaryArgs, TextOrJson};
 use crate::domain::period::Period;
 use crate::domain::{Outcome, Urgency, Wellbeing};
@@ -15,13 +16,17 @@ use crate::store::{ShiftSummary, Store};
 
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let store = ctx.open()?;
+    let me = ctx.act(&store, None, Need::Operator)?;
     let rules = store.rules()?;
     let now = ctx.clock.now();
     let today = rules.local_date(now);
     let operator = match &args.operator {
         Some(id) => Some(store.operator(id)?),
-        None => None,
+        None => me.operator.clone(),
     };
+    if let Some(op) = &operator {
+        me.may_read_work_of(&op.login)?;
+    }
     let shift = match args.shift.as_deref().map(str::trim) {
         None | Some("last") => None,
         Some(text) => Some(text.parse::<i64>().map_err(|_| {
@@ -60,6 +65,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
             }
         }
     };
+    me.may_read_work_of(&summary.operator_login)?;
     match args.format {
         TextOrJson::Json => print(&format!("{}\n", serde_json::to_string_pretty(&summary)?)),
         TextOrJson::Text => print(&render(&summary, rules.tz, ctx.lang.as_deref())),

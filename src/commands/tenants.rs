@@ -1,11 +1,11 @@
 //! `veille tenants`: look a tenant up, and the changes a coordinator makes.
 
-use anyhow::{Result, bail};
-use chrono::{DateTime, Utc};
+use anyhow::Result;
 
 use super::Context;
-use crate::cli::{CoordinatorArg, TenantsCommand};
-use crate::domain::{Role, Rules, TenantStatus, parse, phone::Phone};
+use crate::access::Need;
+use crate::cli::{ActingCoordinator, TenantsCommand};
+use crate::domain::{Rules, TenantStatus, parse, phone::Phone};
 use crate::store::{PastNeed, Store, Tenant, TenantCard};
 
 pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
@@ -19,10 +19,20 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             health,
             operator,
         } => {
+            // Reading a card outside a call is in the audit log; health details need a
+            // coordinator.
+            let need = if *health {
+                Need::Coordinator
+            } else {
+                Need::Operator
+            };
+            let by = ctx.act(&store, operator.as_deref(), need)?;
             let card = store.tenant_card(store.find_tenant(reference)?.id)?;
-            let needs = match (health, operator) {
-                (true, Some(by)) => past_needs(&mut store, card.tenant.id, by, now)?,
-                _ => Vec::new(),
+            store.record_read(by.id(), "tenant_card_read", card.tenant.id, now)?;
+            let needs = if *health {
+                store.read_needs(card.tenant.id, by.id(), 50, now)?
+            } else {
+                Vec::new()
             };
             if *json {
                 print_card_json(&card, &needs)?;
@@ -30,9 +40,12 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
                 print_card_text(&card, &needs, &rules);
             }
         }
-        TenantsCommand::Flagged(flag) => print_flagged(&store, flag.json)?,
+        TenantsCommand::Flagged(flag) => {
+            ctx.act(&store, None, Need::Coordinator)?;
+            print_flagged(&store, flag.json)?;
+        }
         TenantsCommand::Reopen { reference, by } => {
-            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             store.reopen_tenant(t.id, by, now)?;
             println!("{} is back in the queue, due now.", t.full_name());
         }
@@ -41,7 +54,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             number,
             by,
         } => {
-            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             let phone = Phone::parse(number).map_err(anyhow::Error::msg)?;
             store.set_tenant_phone(t.id, phone.as_str(), by, now)?;
             println!("{}: phone {}.", t.full_name(), phone.display());
@@ -52,7 +65,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             until,
             by,
         } => {
-            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             let status: TenantStatus = status.parse().map_err(anyhow::Error::msg)?;
             let until = until
                 .as_deref()
@@ -67,7 +80,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             withdraw,
             by,
         } => {
-            let (t, by) = (store.find_tenant(reference)?, coordinator(&store, by)?);
+            let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             if *withdraw {
                 store.withdraw_objection(t.id, by, now)?;
                 println!("{}: objection withdrawn, back in the queue.", t.full_name());
@@ -78,22 +91,6 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Past health details: a coordinator's read, audited in the same transaction.
-fn past_needs(
-    store: &mut Store,
-    tenant: i64,
-    by: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<PastNeed>> {
-    let by = coordinator(
-        store,
-        &CoordinatorArg {
-            operator: by.to_string(),
-        },
-    )?;
-    Ok(store.read_needs(tenant, by, 50, now)?)
 }
 
 fn print_card_json(card: &TenantCard, needs: &[PastNeed]) -> Result<()> {
@@ -156,16 +153,11 @@ fn print_flagged(store: &Store, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Changes to tenants are a coordinator's: the operator named must be one.
-pub(super) fn coordinator(store: &Store, by: &CoordinatorArg) -> Result<i64> {
-    let op = store.operator(&by.operator)?;
-    if op.role != Role::Coordinator {
-        bail!(
-            "{} is not a coordinator: only coordinators change tenants",
-            op.name
-        );
-    }
-    Ok(op.id)
+/// The coordinator making a change that is recorded with their name (tenant fixes,
+/// dispatch, teams).
+pub(super) fn coordinator(ctx: &Context, store: &Store, by: &ActingCoordinator) -> Result<i64> {
+    let actor = ctx.act(store, by.operator.as_deref(), Need::Coordinator)?;
+    Ok(actor.operator()?.id)
 }
 
 fn address(t: &Tenant) -> String {

@@ -23,6 +23,7 @@ pub enum Field {
     Role,
     Phone,
     Email,
+    UnixAccount,
 }
 
 impl columns::Field for Field {
@@ -36,6 +37,7 @@ impl columns::Field for Field {
             Field::Role => "role",
             Field::Phone => "phone",
             Field::Email => "email",
+            Field::UnixAccount => "Unix account",
         }
     }
 }
@@ -69,6 +71,11 @@ const HEADERS: &[(Field, &str)] = &[
         Field::Email,
         "email mail courriel mel adressemail adresseemail adressemel \
          adressecourriel emailaddress",
+    ),
+    (
+        Field::UnixAccount,
+        "compteunix unixaccount comptesysteme systemaccount comptelinux linuxaccount \
+         compteserveur serveraccount",
     ),
 ];
 
@@ -182,6 +189,16 @@ impl Columns<'_, Field> {
                 None
             }
         };
+        let unix_account = match self.cell(row, Field::UnixAccount) {
+            "" => None,
+            text if is_account(text) => Some(text.to_string()),
+            text => {
+                let reason =
+                    format!("'{text}' is not a Unix account name (letters, digits, '.', '_', '-')");
+                problems.push(self.problem(row, Field::UnixAccount, reason));
+                None
+            }
+        };
         problems.extend(self.overflow(row));
         if problems.len() > before {
             return None;
@@ -197,9 +214,21 @@ impl Columns<'_, Field> {
                 role,
                 phone,
                 email,
+                unix_account,
             },
         })
     }
+}
+
+/// A Unix account name as systems accept them: no spaces, no punctuation that a shell
+/// or a file path would read, 32 characters at most.
+pub fn is_account(text: &str) -> bool {
+    let mut chars = text.chars();
+    text.len() <= 32
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// A good row before its login is settled.
@@ -314,6 +343,7 @@ pub fn read(bytes: &[u8], known: &[(String, String)]) -> Result<OperatorList, Fi
         (Field::Role, OperatorColumn::Role),
         (Field::Phone, OperatorColumn::Phone),
         (Field::Email, OperatorColumn::Email),
+        (Field::UnixAccount, OperatorColumn::UnixAccount),
     ] {
         if columns.has(field) {
             store_columns.push(column);
@@ -360,6 +390,7 @@ mod tests {
                 role: Role::Coordinator,
                 phone: Some("0639980001".into()),
                 email: Some("marie@example.org".into()),
+                unix_account: None,
             }
         );
         assert_eq!(l.columns.len(), 4);

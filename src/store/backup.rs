@@ -12,6 +12,8 @@ use super::{Result, Store, StoreError, rows, time};
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub operator: Option<String>,
+    /// The Unix account of the process that acted (none before schema 13).
+    pub unix_account: Option<String>,
     pub action: String,
     pub tenant_ref: Option<String>,
     pub details: String,
@@ -21,7 +23,7 @@ impl Store {
     /// Copies the database to `dest` with SQLite's online backup, in one read
     /// transaction: a consistent snapshot that does not stop anyone saving (WAL).
     /// The copy is written beside `dest` and renamed, so a half copy never has its name.
-    pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<u64> {
+    pub fn backup_to(&mut self, dest: &Path, by: Option<i64>, now: DateTime<Utc>) -> Result<u64> {
         let tmp = dest.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
         super::create_private_file(&tmp)?;
@@ -47,7 +49,7 @@ impl Store {
                     params![k, v],
                 )?;
             }
-            super::shifts::audit(tx, now, None, "backup", None, &dest_text)
+            super::shifts::audit(tx, now, by, "backup", None, &dest_text)
         })?;
         Ok(size)
     }
@@ -63,6 +65,17 @@ impl Store {
     }
 
     /// The audit log, newest first, optionally since an instant, for one operator or tenant.
+    /// Writes in the audit log that `by` read a tenant's record outside a call.
+    pub fn record_read(
+        &mut self,
+        by: Option<i64>,
+        action: &str,
+        tenant: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| super::shifts::audit(tx, now, by, action, Some(tenant), ""))
+    }
+
     pub fn audit_entries(
         &self,
         since: Option<DateTime<Utc>>,
@@ -72,7 +85,7 @@ impl Store {
     ) -> Result<Vec<AuditEntry>> {
         rows(
             self.read(),
-            "SELECT a.at, o.login, a.action, t.external_ref, a.details FROM audit_log a
+            "SELECT a.at, o.login, a.action, t.external_ref, a.details, a.unix_account FROM audit_log a
              LEFT JOIN operators o ON o.id = a.operator_id
              LEFT JOIN tenants t ON t.id = a.tenant_id
              WHERE (?1 IS NULL OR a.at >= ?1) AND (?2 IS NULL OR a.operator_id = ?2)
@@ -86,6 +99,7 @@ impl Store {
                     action: r.get(2)?,
                     tenant_ref: r.get(3)?,
                     details: r.get(4)?,
+                    unix_account: r.get(5)?,
                 })
             },
         )

@@ -795,6 +795,7 @@ mod tests {
                     cadence_days: 7,
                     starts_on: utc("2026-11-20T09:30:00Z").date_naive(),
                 },
+                None,
                 utc("2026-11-20T09:30:00Z"),
             )
             .unwrap();

@@ -68,7 +68,13 @@ impl Store {
             })
     }
 
-    pub fn add_cohort(&mut self, c: &NewCohort, now: DateTime<Utc>) -> Result<i64> {
+    /// Adds a cohort, in the audit log with who did it (`by`).
+    pub fn add_cohort(
+        &mut self,
+        c: &NewCohort,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
         if c.cadence_days == 0 {
             return Err(StoreError::Invalid(
                 "a cohort's cadence must be at least one day".into(),
@@ -97,11 +103,22 @@ impl Store {
                     time::ts(now)
                 ],
             )?;
-            Ok(tx.last_insert_rowid())
+            let id = tx.last_insert_rowid();
+            let details = format!(
+                "{}: priority {}, every {} days, from {}",
+                c.name,
+                c.priority,
+                c.cadence_days,
+                time::day(c.starts_on)
+            );
+            super::shifts::audit(tx, now, by, "cohort_added", None, &details)?;
+            Ok(id)
         })
     }
 
-    /// Changes a cohort's settings; `None` keeps the current value.
+    /// Changes a cohort's settings (`None` keeps the current value), in the audit log
+    /// with who did it.
+    #[allow(clippy::too_many_arguments)]
     pub fn update_cohort(
         &mut self,
         name: &str,
@@ -109,6 +126,8 @@ impl Store {
         cadence_days: Option<u32>,
         starts_on: Option<NaiveDate>,
         active: Option<bool>,
+        by: Option<i64>,
+        now: DateTime<Utc>,
     ) -> Result<Cohort> {
         let current = self.cohort(name)?;
         if cadence_days == Some(0) {
@@ -116,18 +135,21 @@ impl Store {
                 "a cohort's cadence must be at least one day".into(),
             ));
         }
+        let priority = priority.unwrap_or(current.priority);
+        let cadence_days = cadence_days.unwrap_or(current.cadence_days);
+        let starts_on = time::day(starts_on.unwrap_or(current.starts_on));
+        let active = active.unwrap_or(current.active);
         self.write(|tx| {
             tx.execute(
                 "UPDATE cohorts SET priority = ?2, cadence_days = ?3, starts_on = ?4, active = ?5 WHERE id = ?1",
-                params![
-                    current.id,
-                    priority.unwrap_or(current.priority),
-                    cadence_days.unwrap_or(current.cadence_days),
-                    time::day(starts_on.unwrap_or(current.starts_on)),
-                    active.unwrap_or(current.active),
-                ],
+                params![current.id, priority, cadence_days, starts_on, active],
             )?;
-            Ok(())
+            let details = format!(
+                "{}: priority {priority}, every {cadence_days} days, from {starts_on}, {}",
+                current.name,
+                if active { "called" } else { "paused" }
+            );
+            super::shifts::audit(tx, now, by, "cohort_changed", None, &details)
         })?;
         self.cohort(name)
     }

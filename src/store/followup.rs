@@ -195,6 +195,8 @@ impl Store {
                 "INSERT INTO referral_events (referral_id, status, note, operator_id, at) VALUES (?1, 'proposed', ?2, ?3, ?4)",
                 params![id, note, by, now_s],
             )?;
+            // Outside a call nothing else ties the referral to the account that made it.
+            audit(tx, now, Some(by), "referral_made", Some(tenant), &format!("referral {id}"))?;
             Ok(id)
         })
     }
@@ -224,6 +226,7 @@ impl Store {
                 "INSERT INTO intervention_events (intervention_id, status, note, operator_id, at) VALUES (?1, 'requested', '', ?2, ?3)",
                 params![id, by, now_s],
             )?;
+            audit(tx, now, Some(by), "intervention_requested", Some(tenant), &format!("request {id}"))?;
             Ok(id)
         })
     }

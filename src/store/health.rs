@@ -23,7 +23,7 @@ impl Store {
     pub fn read_needs(
         &mut self,
         tenant: i64,
-        reader: i64,
+        reader: Option<i64>,
         limit: usize,
         now: DateTime<Utc>,
     ) -> Result<Vec<PastNeed>> {
@@ -44,14 +44,7 @@ impl Store {
                     })
                 },
             )?;
-            audit(
-                tx,
-                now,
-                Some(reader),
-                "health_details_read",
-                Some(tenant),
-                "",
-            )?;
+            audit(tx, now, reader, "health_details_read", Some(tenant), "")?;
             Ok(needs)
         })
     }

@@ -86,6 +86,7 @@ pub enum OperatorColumn {
     Role,
     Phone,
     Email,
+    UnixAccount,
 }
 
 impl OperatorColumn {
@@ -95,6 +96,7 @@ impl OperatorColumn {
             OperatorColumn::Role => "role",
             OperatorColumn::Phone => "phone",
             OperatorColumn::Email => "email",
+            OperatorColumn::UnixAccount => "unix_account",
         }
     }
 
@@ -104,6 +106,7 @@ impl OperatorColumn {
             OperatorColumn::Role => stmt.raw_bind_parameter(index, op.role.code()),
             OperatorColumn::Phone => stmt.raw_bind_parameter(index, &op.phone),
             OperatorColumn::Email => stmt.raw_bind_parameter(index, &op.email),
+            OperatorColumn::UnixAccount => stmt.raw_bind_parameter(index, &op.unix_account),
         }
     }
 }
@@ -158,6 +161,7 @@ impl Store {
         new_cohort: i64,
         dry_run: bool,
         now: DateTime<Utc>,
+        by: Option<i64>,
     ) -> Result<Vec<Upserted>> {
         let mut columns = columns.to_vec();
         columns.push(TenantColumn::LastName);
@@ -176,7 +180,7 @@ impl Store {
             &[("updated_at", format!("?{}", cohort_param + 1))],
         );
         let stamp = time::ts(now);
-        self.import_write("import_tenants", dry_run, now, |tx| {
+        self.import_write("import_tenants", dry_run, now, by, |tx| {
             let mut find = tx.prepare_cached("SELECT id FROM tenants WHERE external_ref = ?1")?;
             let mut update = tx.prepare(&update)?;
             let mut insert = tx.prepare(
@@ -244,6 +248,7 @@ impl Store {
         columns: &[OperatorColumn],
         dry_run: bool,
         now: DateTime<Utc>,
+        by: Option<i64>,
     ) -> Result<Vec<Upserted>> {
         let mut columns = columns.to_vec();
         columns.sort();
@@ -255,13 +260,13 @@ impl Store {
         compared.push(("active", "1".to_string()));
         let update = update_sql("operators", &compared, &[]);
         let stamp = time::ts(now);
-        self.import_write("import_operators", dry_run, now, |tx| {
+        self.import_write("import_operators", dry_run, now, by, |tx| {
             let mut find =
                 tx.prepare_cached("SELECT id FROM operators WHERE login = ?1 COLLATE NOCASE")?;
             let mut update = tx.prepare(&update)?;
             let mut insert = tx.prepare_cached(
-                "INSERT INTO operators (login, name, organisation, role, phone, email, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO operators (login, name, organisation, role, phone, email, created_at,
+                 unix_account) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut out = Vec::with_capacity(list.len());
             for op in list {
@@ -285,7 +290,8 @@ impl Store {
                         op.role.code(),
                         op.phone,
                         op.email,
-                        stamp
+                        stamp,
+                        op.unix_account
                     ])?;
                     Upserted::Added
                 };
@@ -307,19 +313,21 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction and records what it did in the audit log
-    /// as `action`; a dry run rolls its changes back inside it and records nothing.
+    /// as `action`, at `now` by the operator `by`; a dry run rolls its changes back
+    /// inside it and records nothing.
     fn import_write(
         &mut self,
         action: &str,
         dry_run: bool,
         now: DateTime<Utc>,
+        by: Option<i64>,
         mut f: impl FnMut(&Transaction) -> Result<Vec<Upserted>>,
     ) -> Result<Vec<Upserted>> {
         self.write(|tx| {
             if !dry_run {
                 let out = f(tx)?;
                 let counts = ImportCounts::of(&out).to_string();
-                shifts::audit(tx, now, None, action, None, &counts)?;
+                shifts::audit(tx, now, by, action, None, &counts)?;
                 return Ok(out);
             }
             tx.execute_batch("SAVEPOINT dry_run")?;

@@ -14,6 +14,8 @@ pub struct Operator {
     pub organisation: String,
     pub role: Role,
     pub active: bool,
+    /// The Unix account this person logs in with: veille acts as them only there.
+    pub unix_account: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +26,10 @@ pub struct NewOperator {
     pub role: Role,
     pub phone: Option<String>,
     pub email: Option<String>,
+    pub unix_account: Option<String>,
 }
 
-const COLUMNS: &str = "id, login, name, organisation, role, active";
+const COLUMNS: &str = "id, login, name, organisation, role, active, unix_account";
 
 fn from_row(r: &Row) -> rusqlite::Result<Operator> {
     Ok(Operator {
@@ -36,6 +39,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Operator> {
         organisation: r.get(3)?,
         role: Role::from_code(&r.get::<_, String>(4)?).unwrap_or(Role::Operator),
         active: r.get(5)?,
+        unix_account: r.get(6)?,
     })
 }
 
@@ -70,6 +74,57 @@ impl Store {
         })
     }
 
+    /// The active operator linked to a Unix account, if any.
+    pub fn operator_of_account(&self, account: &str) -> Result<Option<Operator>> {
+        Ok(self
+            .read()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM operators WHERE unix_account = ?1 AND active = 1"),
+                [account],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    /// Links an operator to the Unix account they log in with, or unlinks them
+    /// (`None`), in the audit log with who did it. One account is one person.
+    pub fn link_account(
+        &mut self,
+        operator: i64,
+        account: Option<&str>,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            if let Some(account) = account {
+                let holder: Option<String> = tx
+                    .query_row(
+                        "SELECT login FROM operators WHERE unix_account = ?1 AND id <> ?2",
+                        params![account, operator],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(login) = holder {
+                    return Err(StoreError::Invalid(format!(
+                        "the account '{account}' is already linked to {login}: unlink it first \
+                         (veille operators unlink {login})"
+                    )));
+                }
+            }
+            let login: String = tx.query_row(
+                "UPDATE operators SET unix_account = ?2 WHERE id = ?1 RETURNING login",
+                params![operator, account],
+                |r| r.get(0),
+            )?;
+            // The audit row's operator is who acted; the one changed is in the details.
+            let details = match account {
+                Some(a) => format!("{login} linked to the account {a}"),
+                None => format!("{login} unlinked from their account"),
+            };
+            super::shifts::audit(tx, now, by, "operator_account", None, &details)
+        })
+    }
+
     /// Adds operators, or updates them by login. Returns (added, updated).
     pub fn upsert_operators(
         &mut self,
@@ -89,15 +144,16 @@ impl Store {
                 if let Some(id) = exists {
                     tx.execute(
                         "UPDATE operators SET name = ?2, organisation = ?3, role = ?4,
-                         phone = ?5, email = ?6, active = 1 WHERE id = ?1",
-                        params![id, op.name, op.organisation, op.role.code(), op.phone, op.email],
+                         phone = ?5, email = ?6, active = 1,
+                         unix_account = coalesce(?7, unix_account) WHERE id = ?1",
+                        params![id, op.name, op.organisation, op.role.code(), op.phone, op.email, op.unix_account],
                     )?;
                     updated += 1;
                 } else {
                     tx.execute(
-                        "INSERT INTO operators (login, name, organisation, role, phone, email, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        params![op.login, op.name, op.organisation, op.role.code(), op.phone, op.email, ts(now)],
+                        "INSERT INTO operators (login, name, organisation, role, phone, email, created_at, unix_account)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![op.login, op.name, op.organisation, op.role.code(), op.phone, op.email, ts(now), op.unix_account],
                     )?;
                     added += 1;
                 }

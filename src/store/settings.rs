@@ -15,6 +15,8 @@ impl Store {
             .optional()?)
     }
 
+    /// Sets a setting without an audit row: for the demo and the tests' set-up. A
+    /// person's change goes through `change_setting`.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute(
@@ -23,6 +25,30 @@ impl Store {
                 params![key, value],
             )?;
             Ok(())
+        })
+    }
+
+    /// A coordinator's change of a setting, in the audit log with the old and new values.
+    pub fn change_setting(
+        &mut self,
+        key: &str,
+        value: &str,
+        by: Option<i64>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let old: Option<String> = tx
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            let details = format!("{key}: {} → {value}", old.as_deref().unwrap_or("(default)"));
+            super::shifts::audit(tx, now, by, "setting_changed", None, &details)
         })
     }
 

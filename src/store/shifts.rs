@@ -60,7 +60,8 @@ impl Store {
     }
 }
 
-/// Writes one line of the audit log inside the caller's transaction.
+/// Writes one line of the audit log inside the caller's transaction, with the Unix
+/// account of this process beside the operator.
 pub(crate) fn audit(
     tx: &rusqlite::Transaction,
     now: DateTime<Utc>,
@@ -70,8 +71,16 @@ pub(crate) fn audit(
     details: &str,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO audit_log (at, operator_id, action, tenant_id, details) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![ts(now), operator, action, tenant, details],
+        "INSERT INTO audit_log (at, operator_id, action, tenant_id, details, unix_account)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            ts(now),
+            operator,
+            action,
+            tenant,
+            details,
+            crate::process::account()
+        ],
     )?;
     Ok(())
 }

@@ -71,11 +71,7 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// The signed-in operator's id, and whether they coordinate.
     pub fn who(&self) -> Option<(i64, bool)> {
-        self.session.map(|s| {
-            (
-                s.operator.id,
-                s.operator.role == crate::domain::Role::Coordinator,
-            )
-        })
+        self.session
+            .map(|s| (s.operator.id, crate::access::may_coordinate(&s.operator)))
     }
 }

@@ -42,8 +42,11 @@ use ratatui::crossterm::execute;
 use ratatui::layout::Size;
 
 pub use action::Action;
+use app::Screen;
 pub use app::{App, Options};
+use signin::SignInState;
 
+use crate::access::{self, Standing};
 use crate::config::Config;
 use crate::context::Context;
 use crate::i18n::Lang;
@@ -85,9 +88,21 @@ pub fn run(ctx: &Context, operator: Option<&str>) -> Result<()> {
         config,
     };
     let mut app = App::new(store, options)?;
-    if let Some(id) = operator {
-        // An unknown operator is reported before the screen opens.
-        let op = app.store.operator(id)?;
+    // Who may sign in is the system's to say: an account linked to an operator signs in
+    // as that person only; an unknown account, or another person named, is refused
+    // before the screen opens.
+    let standing = ctx.standing(&app.store)?;
+    let actor = access::authorize(
+        &app.store,
+        &ctx.caller,
+        &standing,
+        operator,
+        access::Need::Operator,
+    )?;
+    if let Standing::Linked(me) = &standing {
+        app.screen = Screen::SignIn(SignInState::new(vec![me.clone()], None));
+    }
+    if let (Some(_), Some(op)) = (operator, actor.operator) {
         app.sign_in(op, ctx.clock.now())?;
     }
     let mut terminal = match ratatui::try_init() {

@@ -124,7 +124,7 @@ pub fn load_past_needs(app: &mut App, now: DateTime<Utc>) {
     };
     match app
         .store
-        .read_needs(call.claim.tenant_id, op, PAST_NEEDS, now)
+        .read_needs(call.claim.tenant_id, Some(op), PAST_NEEDS, now)
     {
         Ok(needs) => call.past_needs = needs,
         Err(e) => {

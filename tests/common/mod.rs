@@ -18,10 +18,12 @@ pub fn utc(s: &str) -> DateTime<Utc> {
 pub const NOW: &str = "2026-11-28T09:00:00Z";
 
 /// Creates `dir/veille.db` with two cohorts, `operators` operators (op1, op2, ...; the
-/// last one is a coordinator), and `tenants` tenants split between the cohorts.
+/// last one is a coordinator), and `tenants` tenants split between the cohorts. It is
+/// marked as a demo: the tests set the clock (`--now`), which only a demo allows.
 pub fn fixture(dir: &Path, operators: usize, tenants: usize) -> PathBuf {
     let path = dir.join("veille.db");
     let mut store = Store::open(&path).expect("open");
+    store.set_setting("demo", "1").expect("demo");
     let now = utc(NOW);
     let start: NaiveDate = "2026-11-01".parse().unwrap();
     for (name, priority) in [("isolated 70+", 1), ("non-isolated 70+", 2)] {
@@ -33,6 +35,7 @@ pub fn fixture(dir: &Path, operators: usize, tenants: usize) -> PathBuf {
                     cadence_days: 7,
                     starts_on: start,
                 },
+                None,
                 now,
             )
             .expect("cohort");
@@ -49,6 +52,7 @@ pub fn fixture(dir: &Path, operators: usize, tenants: usize) -> PathBuf {
             },
             phone: None,
             email: None,
+            unix_account: None,
         })
         .collect();
     store.upsert_operators(&ops, now).expect("operators");
@@ -79,6 +83,19 @@ pub fn all_day_demo(path: &Path) {
     store.set_setting("calling_hours", "00:00-24:00").unwrap();
     store.set_setting("demo", "1").unwrap();
 }
+
+/// Makes a fixture the program's own database again: not a demo, so the clock cannot be
+/// set and the load tool refuses it.
+pub fn program_file(path: &Path) {
+    let mut store = Store::open(path).unwrap();
+    store.set_setting("demo", "0").unwrap();
+}
+
+/// Takes away what schema version 13 added (Unix accounts), so that a current file can
+/// play an older one: a column cannot be added twice when the migrations run again.
+pub const UNDO_VERSION_13: &str = "DROP INDEX operators_unix_account;
+     ALTER TABLE operators DROP COLUMN unix_account;
+     ALTER TABLE audit_log DROP COLUMN unix_account;";
 
 pub fn veille() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("veille").expect("binary")

@@ -107,6 +107,8 @@ pub fn fixture() -> Fixture {
     store
         .set_setting("calling_hours", "00:00-24:00")
         .expect("setting");
+    // A demo: the terminal tests set the clock, which only a demo allows.
+    store.set_setting("demo", "1").expect("setting");
     let week_ago = at("2026-11-21T09:00:00Z");
     store
         .upsert_operators(
@@ -118,6 +120,7 @@ pub fn fixture() -> Fixture {
                     role: Role::Operator,
                     phone: None,
                     email: None,
+                    unix_account: None,
                 },
                 NewOperator {
                     login: "kbenali".into(),
@@ -126,6 +129,7 @@ pub fn fixture() -> Fixture {
                     role: Role::Operator,
                     phone: None,
                     email: None,
+                    unix_account: None,
                 },
                 NewOperator {
                     login: "lfaure".into(),
@@ -134,6 +138,7 @@ pub fn fixture() -> Fixture {
                     role: Role::Coordinator,
                     phone: None,
                     email: None,
+                    unix_account: None,
                 },
             ],
             week_ago,
@@ -147,6 +152,7 @@ pub fn fixture() -> Fixture {
                 cadence_days: 7,
                 starts_on: NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
             },
+            None,
             week_ago,
         )
         .expect("cohort");
@@ -158,6 +164,7 @@ pub fn fixture() -> Fixture {
                 cadence_days: 7,
                 starts_on: NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
             },
+            None,
             week_ago,
         )
         .expect("cohort");

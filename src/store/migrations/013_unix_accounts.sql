@@ -1,0 +1,8 @@
+-- veille schema, version 13: who acts is known from the system.
+-- Each operator may be linked to the Unix account they log in with; veille finds the
+-- operator from the account running it. One account is one person.
+ALTER TABLE operators ADD COLUMN unix_account TEXT;
+CREATE UNIQUE INDEX operators_unix_account ON operators (unix_account)
+    WHERE unix_account IS NOT NULL;
+-- The audit log records the account of the process that acted, beside the operator.
+ALTER TABLE audit_log ADD COLUMN unix_account TEXT;
