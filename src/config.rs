@@ -9,6 +9,44 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("fr", "veille", "veille")
 }
 
+/// The system's configuration of a setgid veille: only root may change it, because it
+/// says which file the data's group rights are used for.
+pub const SYSTEM_CONFIG: &str = "/etc/veille/veille.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SystemConfig {
+    /// The program's database.
+    database: PathBuf,
+}
+
+/// The program's database, as the system configuration names it: what a setgid veille
+/// opens, whatever the user passes. A configuration that someone other than root could
+/// have written is refused.
+pub fn system_db_path() -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(SYSTEM_CONFIG).map_err(|e| {
+        anyhow::anyhow!(
+            "this veille is installed for a program (setgid) and reads its database from \
+             {SYSTEM_CONFIG}, which cannot be read ({e}); ask the server's administrator"
+        )
+    })?;
+    if meta.uid() != 0 || meta.mode() & 0o022 != 0 {
+        anyhow::bail!(
+            "{SYSTEM_CONFIG} must belong to root and be writable by root only; ask the \
+             server's administrator"
+        );
+    }
+    let text = std::fs::read_to_string(SYSTEM_CONFIG)?;
+    let config: SystemConfig = toml::from_str(&text).map_err(|_| {
+        anyhow::anyhow!("{SYSTEM_CONFIG} must hold one line: database = \"/srv/veille/veille.db\"")
+    })?;
+    if !config.database.is_absolute() {
+        anyhow::bail!("{SYSTEM_CONFIG}: the database must be an absolute path");
+    }
+    Ok(config.database)
+}
+
 /// `veille.db` in the platform data folder.
 pub fn default_db_path() -> PathBuf {
     project_dirs().map_or_else(

@@ -19,11 +19,16 @@ pub struct Context {
     pub lang: Option<String>,
     /// The clock was set with `--now` / `VEILLE_NOW`: allowed on demo databases only.
     pub clock_set: bool,
+    /// A setgid veille: `db` is the program's database, from the system configuration.
+    pub setgid: bool,
     pub caller: Caller,
 }
 
 impl Context {
     pub fn from_cli(global: &Global) -> Result<Context> {
+        if crate::process::is_setgid() {
+            return Self::setgid(global);
+        }
         let clock = match &global.now {
             Some(text) => {
                 let start = chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
@@ -41,6 +46,29 @@ impl Context {
             clock,
             lang: global.lang.clone(),
             clock_set: global.now.is_some(),
+            setgid: false,
+            caller: Caller::of_process(),
+        })
+    }
+
+    /// A setgid veille works on the program's database only, named by the system's
+    /// configuration, on the system clock: the group's rights are for that file alone.
+    fn setgid(global: &Global) -> Result<Context> {
+        if global.db.is_some() {
+            bail!(
+                "this veille works on the program's database, set in {}: --db is not accepted",
+                crate::config::SYSTEM_CONFIG
+            );
+        }
+        if global.now.is_some() {
+            bail!(CLOCK_ON_PROGRAM);
+        }
+        Ok(Context {
+            db: crate::config::system_db_path()?,
+            clock: Clock::system(),
+            lang: global.lang.clone(),
+            clock_set: false,
+            setgid: true,
             caller: Caller::of_process(),
         })
     }
@@ -61,8 +89,14 @@ impl Context {
     /// A program's database always runs on the system clock, for everyone: a clock set
     /// by hand would date audit rows at will, purge current notes, or take colleagues'
     /// tenants as if their claims had run out.
+    ///
+    /// A setgid veille gives up the group's rights here, the file and its journal open:
+    /// whatever else it opens, it opens with the user's own rights.
     fn checked(&self, store: Store) -> Result<Store> {
-        if self.clock_set && !store.is_demo()? {
+        // A read opens the journal (WAL) and its shared memory, while the rights last.
+        let demo = store.is_demo()?;
+        crate::process::drop_group_rights().context("giving up the group's rights")?;
+        if self.clock_set && !demo {
             bail!(CLOCK_ON_PROGRAM);
         }
         Ok(store)

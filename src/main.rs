@@ -4,6 +4,9 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     veille::process::keep_freed_memory();
+    if veille::process::is_setgid() {
+        veille::process::harden_setgid();
+    }
     let cli = veille::cli::Cli::parse();
     match veille::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -47,3 +47,43 @@ pub fn account_of(uid: u32) -> String {
         _ => format!("uid {uid}"),
     }
 }
+
+/// Whether this is a setgid veille (the recommended deployment): it runs with the data's
+/// group as its effective group, which the person running it does not have.
+pub fn is_setgid() -> bool {
+    nix::unistd::getegid() != nix::unistd::getgid()
+}
+
+/// What a setgid veille does first, before anything reads the environment: nothing the
+/// user sets may steer a file opened with the group's rights, and the process keeps the
+/// data it reads to itself.
+pub fn harden_setgid() {
+    // SAFETY: `main` calls this first, before any other thread exists, so nothing reads
+    // the environment while it changes.
+    unsafe {
+        for name in [
+            "VEILLE_DB",
+            "VEILLE_NOW",
+            "VEILLE_DATA_DIR",
+            "SQLITE_TMPDIR",
+            "TMPDIR",
+        ] {
+            std::env::remove_var(name);
+        }
+    }
+    // No core dump, and no ptrace or /proc access by the user even after the group is
+    // given up: the memory holds what was read from the database.
+    let _ = nix::sys::prctl::set_dumpable(false);
+    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
+}
+
+/// Gives up the group rights of a setgid veille for good, once the database is open:
+/// every file opened from then on (an import, an export, drafts, preferences) is opened
+/// with the user's own rights. Does nothing in an ordinary veille.
+pub fn drop_group_rights() -> std::io::Result<()> {
+    if !is_setgid() {
+        return Ok(());
+    }
+    let own = nix::unistd::getgid();
+    nix::unistd::setresgid(own, own, own).map_err(std::io::Error::from)
+}

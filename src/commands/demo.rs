@@ -38,7 +38,8 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
             demo::MAX_WEEKS
         );
     }
-    let own_file = ctx.db == crate::config::default_db_path();
+    // Never the program's file: the default database, or the one a setgid veille serves.
+    let own_file = ctx.setgid || ctx.db == crate::config::default_db_path();
     let path = if own_file {
         crate::config::data_dir().join("demo.db")
     } else {

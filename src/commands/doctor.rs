@@ -20,6 +20,10 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     let changed = last_change(&ctx.db);
     let store = Store::open_existing(&ctx.db)?;
     let mut checks = store.doctor()?;
+    checks.push(access(&ctx.db, &store));
+    // What follows reads files the user names and runs Litestream: not with a setgid
+    // veille's group.
+    crate::process::drop_group_rights()?;
     let litestream = Litestream {
         config: args.litestream_config.clone(),
     };
@@ -45,6 +49,114 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     } else {
         anyhow::bail!("some checks failed (see above)")
     }
+}
+
+/// Whether operators reach the file only through veille: in the recommended deployment
+/// the binary is setgid to the data's group, which no operator is in (docs/DEPLOY.md).
+fn access(db: &Path, store: &Store) -> Check {
+    use std::os::unix::fs::MetadataExt;
+    let check = |ok, detail: String| Check {
+        name: "access",
+        ok,
+        detail,
+    };
+    let file = match std::fs::metadata(db) {
+        Ok(m) => m,
+        Err(e) => return check(false, format!("the database cannot be examined: {e}")),
+    };
+    if file.mode() & 0o007 != 0 {
+        return check(
+            false,
+            "every account on the server can read the database: chmod 660 it (docs/DEPLOY.md)"
+                .into(),
+        );
+    }
+    let binary = std::env::current_exe().and_then(std::fs::metadata);
+    let Some(group) = binary
+        .ok()
+        .filter(|m| m.mode() & 0o2000 != 0)
+        .map(|m| m.gid())
+    else {
+        return check(
+            true,
+            "operators in the database's group can read and change it without veille \
+             (sqlite3): install veille setgid to a group of its own (docs/DEPLOY.md)"
+                .into(),
+        );
+    };
+    let name = group_name(group);
+    let folder = db.parent().map(std::fs::metadata);
+    match folder {
+        Some(Ok(f)) if f.gid() == group && f.mode() & 0o7777 == 0o2770 => {}
+        _ => {
+            return check(
+                false,
+                format!(
+                    "the database's folder must be mode 2770 and group {name} (docs/DEPLOY.md)"
+                ),
+            );
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        if let Ok(m) = std::fs::metadata(Path::new(&path))
+            && (m.gid() != group || m.mode() & 0o007 != 0)
+        {
+            return check(
+                false,
+                format!(
+                    "{} must be group {name} and unreadable by others (chgrp {name}, chmod 660)",
+                    super::printable(&Path::new(&path).display().to_string())
+                ),
+            );
+        }
+    }
+    let accounts: Vec<String> = store
+        .operators()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|o| o.unix_account)
+        .collect();
+    let inside: Vec<String> = accounts
+        .into_iter()
+        .filter(|a| in_group(a, group))
+        .collect();
+    if !inside.is_empty() {
+        return check(
+            false,
+            format!(
+                "operators in the group {name} open the file without veille: {}; take them out \
+                 of it (gpasswd -d ACCOUNT {name})",
+                super::printable(&inside.join(", "))
+            ),
+        );
+    }
+    check(
+        true,
+        format!("operators reach the database only through veille (setgid to {name})"),
+    )
+}
+
+fn group_name(gid: u32) -> String {
+    nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid))
+        .ok()
+        .flatten()
+        .map_or_else(|| gid.to_string(), |g| g.name)
+}
+
+/// Whether a Unix account has `gid` as its own group or among its groups.
+fn in_group(account: &str, gid: u32) -> bool {
+    let gid = nix::unistd::Gid::from_raw(gid);
+    let primary = nix::unistd::User::from_name(account)
+        .ok()
+        .flatten()
+        .is_some_and(|u| u.gid == gid);
+    let member = nix::unistd::Group::from_gid(gid)
+        .ok()
+        .flatten()
+        .is_some_and(|g| g.mem.iter().any(|m| m == account));
+    primary || member
 }
 
 /// Whether Litestream replicates the file, and how far its replica is behind the file's

@@ -27,6 +27,14 @@ use crate::context::Context;
 
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_cli(&cli.global)?;
+    // Commands that never open the program's database have no use for a setgid
+    // veille's group: they run with the user's own rights from the start.
+    if matches!(
+        cli.command,
+        Some(Command::Demo(_) | Command::Restore(_) | Command::Loadtest(_))
+    ) {
+        crate::process::drop_group_rights()?;
+    }
     if cli.command.is_some() {
         crate::process::quiet_on_closed_pipe();
     }

@@ -83,6 +83,13 @@ pub struct Store {
     busy_wait: Duration,
 }
 
+/// SQL run through veille can never corrupt the file on purpose (writing the schema
+/// directly, or the pages under it).
+fn defensive(conn: &Connection) -> Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema to the
     /// current version. Missing parent folders are created.
@@ -99,15 +106,17 @@ impl Store {
         }
         let conn = Connection::open_with_flags(
             path,
+            // No URI filenames: a path is a path, never options for SQLite.
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::from_open(e, path))?;
         let mut store = Store::on(conn, path);
         store.configure().map_err(|e| e.at(path))?;
         store.migrate().map_err(|e| e.at(path))?;
+        // After the migrations: one of them rewrites table definitions in place.
+        defensive(&store.conn)?;
         Ok(store)
     }
 
@@ -120,6 +129,7 @@ impl Store {
             .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
             .map_err(|e| StoreError::from_open(e, path))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        defensive(&conn)?;
         Ok(Store::on(conn, path))
     }
 

@@ -120,6 +120,7 @@ pub fn run(ctx: &Context, operator: Option<&str>) -> Result<()> {
         hook(info);
     }));
     let mut last_tick = Instant::now();
+    watch_for_hang_up();
     let result = run_loop(&mut terminal, &mut app, || {
         // A tick is due even while keys keep coming, so renewal and retries never wait.
         if last_tick.elapsed() >= TICK {
@@ -140,6 +141,30 @@ pub fn run(ctx: &Context, operator: Option<&str>) -> Result<()> {
         app.end_shift(ctx.clock.now());
     }
     result
+}
+
+/// A terminal that hangs up (an SSH connection dropped, a window closed) sends veille the
+/// hang-up signal, which ends it; what was typed is in its draft and its claim runs out.
+/// Under `su` or `runuser` the signal may never come, and the terminal library then reads
+/// the dead terminal in a loop at full speed, forever. A watcher looks at the terminal
+/// four times a second and, once it has hung up, raises the signal itself.
+fn watch_for_hang_up() {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
+    std::thread::spawn(|| {
+        loop {
+            std::thread::sleep(TICK);
+            let stdin = std::io::stdin();
+            let mut fds = [PollFd::new(stdin.as_fd(), PollFlags::POLLIN)];
+            let hung_up = matches!(poll(&mut fds, PollTimeout::ZERO), Ok(1..))
+                && fds[0]
+                    .revents()
+                    .is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR));
+            if hung_up {
+                let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGHUP);
+            }
+        }
+    });
 }
 
 /// Draws, reads one input, updates, until the operator leaves or `next` runs dry.
