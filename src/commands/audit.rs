@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
         return Ok(());
     }
     if entries.is_empty() {
-        println!("Nothing in the audit log for this selection.");
+        say!("Nothing in the audit log for this selection.");
     }
     for e in entries {
         let line = format!(
@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
             e.tenant_ref.as_deref().unwrap_or(""),
             e.details
         );
-        println!("{}", super::printable(&line));
+        say!("{}", super::printable(&line));
     }
     Ok(())
 }

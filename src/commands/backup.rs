@@ -20,6 +20,6 @@ pub fn run(ctx: &Context, file: &Path, force: bool, by: Option<&str>) -> Result<
     let mut store = ctx.open_existing()?;
     let by = ctx.act(&store, by, Need::Coordinator)?;
     let size = store.backup_to(file, by.id(), ctx.clock.now())?;
-    println!("Backup written: {} ({} KiB)", file.display(), size / 1024);
+    say!("Backup written: {} ({} KiB)", file.display(), size / 1024);
     Ok(())
 }

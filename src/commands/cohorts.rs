@@ -25,14 +25,18 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
             if flag.json {
                 println!("{}", serde_json::to_string_pretty(&cohorts)?);
             } else if cohorts.is_empty() {
-                println!("No cohort yet: add one with `veille cohorts add NAME`.");
+                say!("No cohort yet: add one with `veille cohorts add NAME`.");
             } else {
-                println!(
+                say!(
                     "{:>8}  {:<24} {:>8} {:>10} {:>8}  state",
-                    "priority", "name", "cadence", "from", "tenants"
+                    "priority",
+                    "name",
+                    "cadence",
+                    "from",
+                    "tenants"
                 );
                 for c in cohorts {
-                    println!(
+                    say!(
                         "{:>8}  {:<24} {:>7}d {:>10} {:>8}  {}",
                         c.priority,
                         c.name,
@@ -75,7 +79,7 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
                 by.id(),
                 now,
             )?;
-            println!(
+            say!(
                 "Cohort '{name}' added: priority {priority}, every {cadence} days, called from {}.",
                 starts_on.format("%d/%m/%Y")
             );
@@ -106,7 +110,7 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
                 by.id(),
                 now,
             )?;
-            println!(
+            say!(
                 "Cohort '{}': priority {}, every {} days, from {}, {}.",
                 c.name,
                 c.priority,

@@ -31,12 +31,12 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {
-        println!(
+        say!(
             "Database: {}",
             super::printable(&ctx.db.display().to_string())
         );
         for c in &checks {
-            println!(
+            say!(
                 "{} {:<12} {}",
                 if c.ok { "ok  " } else { "FAIL" },
                 c.name,

@@ -63,7 +63,7 @@ pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
         by.id,
         ctx.clock.now(),
     )?;
-    println!(
+    say!(
         "Referral {id}: {} oriented to {}.",
         tenant.full_name(),
         service.name_fr
@@ -94,12 +94,12 @@ pub fn intervene(ctx: &Context, a: &InterveneArgs) -> Result<()> {
         by.id,
         ctx.clock.now(),
     )?;
-    println!(
+    say!(
         "Intervention request {id}: {kind} for {} ({urgency}).",
         tenant.full_name()
     );
     if urgency == crate::domain::Urgency::Emergency {
-        println!("EMERGENCY: call the emergency number now (15 or 112) if it has not been done.");
+        say!("EMERGENCY: call the emergency number now (15 or 112) if it has not been done.");
     }
     Ok(())
 }
@@ -141,7 +141,7 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
                 return Ok(());
             }
             if list.is_empty() {
-                println!("No referral to follow up.");
+                say!("No referral to follow up.");
             }
             for r in list {
                 let due = r
@@ -152,7 +152,7 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
                 } else {
                     ""
                 };
-                println!(
+                say!(
                     "{:>5}  {:<8} {:<12} {:<26} {:<36} {:>10} {late}",
                     r.id,
                     r.tenant_ref.as_deref().unwrap_or("-"),
@@ -184,16 +184,18 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
             if let Some(d) = follow_up {
                 store.set_referral_follow_up(*id, Some(parse::date(d).map_err(msg)?), now)?;
             }
-            println!("Referral {id}: {} → {to}.", current.status);
+            say!("Referral {id}: {} → {to}.", current.status);
         }
         ReferralsCommand::History { id } => {
             let r = store.referral(*id)?;
-            println!(
+            say!(
                 "Referral {id}: {} → {} ({})",
-                r.tenant_name, r.service_fr, r.status
+                r.tenant_name,
+                r.service_fr,
+                r.status
             );
             for e in store.referral_history(*id)? {
-                println!(
+                say!(
                     "  {}  {:<12} {:<20} {}",
                     local(e.at, &rules),
                     e.status,
@@ -204,7 +206,7 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
         }
         ReferralsCommand::Services => {
             for s in store.services()? {
-                println!("{:<20} {:<10} {}", s.code, s.category, s.name_fr);
+                say!("{:<20} {:<10} {}", s.code, s.category, s.name_fr);
             }
         }
     }
@@ -237,7 +239,7 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
                 return Ok(());
             }
             if list.is_empty() {
-                println!("No intervention request open.");
+                say!("No intervention request open.");
             }
             for i in list {
                 let waiting = lifecycle::emergency_waiting_too_long(
@@ -251,7 +253,7 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
                     .planned_at
                     .or(i.wanted_at)
                     .map_or_else(|| "-".into(), |t| local(t, &rules));
-                println!(
+                say!(
                     "{:>5}  {:<9} {:<13} {:<9} {:<26} {:<16} {:<12} {}",
                     i.id,
                     i.urgency,
@@ -269,7 +271,7 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
             let team = store.field_team(team)?;
             let at = at.as_deref().map(|t| local_time(t, &rules)).transpose()?;
             store.assign_intervention(*id, team.id, at, by, now)?;
-            println!("Intervention request {id} assigned to {}.", team.name);
+            say!("Intervention request {id} assigned to {}.", team.name);
         }
         InterventionsCommand::Close {
             id,
@@ -280,16 +282,19 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
             let by = coordinator(ctx, &store, by)?;
             let outcome: InterventionOutcome = outcome.parse().map_err(msg)?;
             store.close_intervention(*id, outcome, note, by, now)?;
-            println!("Intervention request {id} closed: {outcome}.");
+            say!("Intervention request {id} closed: {outcome}.");
         }
         InterventionsCommand::History { id } => {
             let i = store.intervention(*id)?;
-            println!(
+            say!(
                 "Intervention request {id}: {} for {} ({}, {})",
-                i.kind, i.tenant_name, i.urgency, i.status
+                i.kind,
+                i.tenant_name,
+                i.urgency,
+                i.status
             );
             for e in store.intervention_history(*id)? {
-                println!(
+                say!(
                     "  {}  {:<10} {:<20} {}",
                     local(e.at, &rules),
                     e.status,
@@ -309,12 +314,12 @@ pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
             ctx.act(&store, None, Need::Operator)?;
             let teams = store.field_teams()?;
             if teams.is_empty() {
-                println!(
+                say!(
                     "No field team yet: add one with `veille teams set NAME --members \"...\" --operator ID`."
                 );
             }
             for t in teams {
-                println!(
+                say!(
                     "{:<24} {:<8} {}",
                     t.name,
                     if t.active { "active" } else { "inactive" },
@@ -338,7 +343,7 @@ pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
                 None
             };
             store.upsert_field_team(name, members.as_deref(), active, Some(by), ctx.clock.now())?;
-            println!("Field team '{}' saved.", name.trim());
+            say!("Field team '{}' saved.", name.trim());
         }
     }
     Ok(())

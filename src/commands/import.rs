@@ -99,9 +99,9 @@ fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
         .map(|r| format!("{} → {}", r.operator.name, r.operator.login))
         .collect();
     if !made.is_empty() {
-        println!("Logins made from the names (the file gives none):");
+        say!("Logins made from the names (the file gives none):");
         for line in &made {
-            println!("  {line}");
+            say!("  {line}");
         }
     }
     print_problems(&list.problems, list.bad_rows());
@@ -155,27 +155,31 @@ impl Run {
     }
 
     fn print_counts(&self, c: ImportCounts, about: &str) {
-        println!();
+        say!();
         if self.dry_run {
-            println!("Dry run: nothing was written.");
+            say!("Dry run: nothing was written.");
             // Bad rows would stop the import: say what leaving them out would do.
             let who = if self.stopped {
                 "With --skip-invalid, the import"
             } else {
                 "The import"
             };
-            println!(
+            say!(
                 "{who} would add {}, update {} and leave {} unchanged{about}.",
-                c.added, c.updated, c.unchanged
+                c.added,
+                c.updated,
+                c.unchanged
             );
         } else {
-            println!(
+            say!(
                 "Imported: {} added, {} updated, {} unchanged{about}.",
-                c.added, c.updated, c.unchanged
+                c.added,
+                c.updated,
+                c.unchanged
             );
         }
         if self.bad > 0 && !self.stopped {
-            println!(
+            say!(
                 "{} left out (listed above).",
                 rows(self.bad, "bad row was", "bad rows were")
             );
@@ -234,7 +238,7 @@ fn find_cohort<'c>(cohorts: &'c [Cohort], name: &str) -> Result<&'c Cohort> {
 }
 
 fn print_layout(file: &Path, layout: &Layout) {
-    println!(
+    say!(
         "Read {}: {}, columns separated by {}, {}.",
         file.display(),
         layout.encoding,
@@ -247,17 +251,17 @@ fn print_layout(file: &Path, layout: &Layout) {
             .iter()
             .map(|t| format!("\"{t}\""))
             .collect();
-        println!(
+        say!(
             "Lines above the header, not imported: {}.",
             titles.join(", ")
         );
     }
-    println!("Columns read:");
+    say!("Columns read:");
     for (header, what) in &layout.used {
-        println!("  {header} → {what}");
+        say!("  {header} → {what}");
     }
     if !layout.ignored.is_empty() {
-        println!(
+        say!(
             "Columns ignored (veille does not use them): {}.",
             layout.ignored.join(", ")
         );
@@ -268,7 +272,7 @@ fn print_layout(file: &Path, layout: &Layout) {
             .iter()
             .map(|(header, what)| format!("{header} (the {what} is read from another column)"))
             .collect();
-        println!("Columns ignored: {}.", repeated.join(", "));
+        say!("Columns ignored: {}.", repeated.join(", "));
     }
 }
 
@@ -297,7 +301,7 @@ fn print_absent(absent: &[(String, String)], dry_run: bool) {
         .map(|(reference, name)| format!("{reference} {}", name.trim()))
         .collect();
     let more = absent.len().saturating_sub(ABSENT_SHOWN);
-    println!(
+    say!(
         "{} in the database {} not in this file. {} kept (an import deletes nobody); change \
          their status if they have moved or died:",
         rows(absent.len(), "tenant", "tenants"),
@@ -305,10 +309,10 @@ fn print_absent(absent: &[(String, String)], dry_run: bool) {
         if dry_run { "They would be" } else { "They are" }
     );
     for line in shown {
-        println!("  {line}");
+        say!("  {line}");
     }
     if more > 0 {
-        println!("  … and {more} more.");
+        say!("  … and {more} more.");
     }
 }
 

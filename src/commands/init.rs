@@ -12,13 +12,13 @@ pub fn run(ctx: &Context) -> Result<()> {
         default_cohorts(&mut store, ctx)?;
     }
     let verb = if existed { "checked" } else { "created" };
-    println!(
+    say!(
         "Database {verb}: {} (schema version {})",
         ctx.db.display(),
         store.schema_version()?
     );
     if store.operators()?.is_empty() {
-        println!(
+        say!(
             "Next: import operators and tenants (veille import operators FILE, veille import tenants FILE)."
         );
     }

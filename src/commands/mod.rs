@@ -1,5 +1,17 @@
 //! One module per subcommand. Each takes the parsed arguments and a `Context`.
 
+/// `println!` for command output that may hold stored text: no escape sequence from the
+/// data reaches the terminal (see `printable_lines`). JSON is printed as it is: its
+/// strings escape control characters already.
+macro_rules! say {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", $crate::commands::printable_lines(&format!($($arg)*)))
+    };
+}
+
 mod audit;
 mod backup;
 mod cohorts;
@@ -72,10 +84,31 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Text from a path, a file or another program as a terminal may show it: a control
-/// character (the start of an escape sequence) becomes `?`.
+/// Text from a path, a file or another program as a terminal may show it on one line: a
+/// control character (the start of an escape sequence) or a bidirectional override becomes
+/// `?`.
 pub(crate) fn printable(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| if c.is_control() || is_bidi(c) { '?' } else { c })
         .collect()
+}
+
+/// Lines of text for the terminal, stored text and file contents among them: as
+/// `printable`, with line breaks and tabs kept (notes have lines).
+pub(crate) fn printable_lines(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if (c.is_control() && c != '\n' && c != '\t') || is_bidi(c) {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The characters that reorder what follows them on screen: text could show one thing
+/// and be another.
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }

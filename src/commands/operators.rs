@@ -31,7 +31,7 @@ fn list(ctx: &Context, args: &JsonFlag) -> Result<()> {
         return Ok(());
     }
     if ops.is_empty() {
-        println!("No operator yet: import them with `veille import operators FILE`.");
+        say!("No operator yet: import them with `veille import operators FILE`.");
     }
     for o in ops {
         let line = format!(
@@ -43,7 +43,7 @@ fn list(ctx: &Context, args: &JsonFlag) -> Result<()> {
             o.unix_account.as_deref().unwrap_or("-"),
             o.organisation
         );
-        println!("{}", printable(&line));
+        say!("{}", printable(&line));
     }
     Ok(())
 }
@@ -71,6 +71,6 @@ fn link(ctx: &Context, login: &str, account: Option<&str>, by: Option<&str>) -> 
             op.name, op.login
         ),
     };
-    println!("{}", printable(&line));
+    say!("{}", printable(&line));
     Ok(())
 }

@@ -113,7 +113,7 @@ pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
     };
     match args.format {
         TextOrJson::Json => print(&format!("{}\n", serde_json::to_string_pretty(&plan)?)),
-        TextOrJson::Text => print(&render(&plan)),
+        TextOrJson::Text => print(&super::printable_lines(&render(&plan))),
     }
 }
 

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, months: u32, dry_run: bool, operator: Option<&str>) ->
     let p = store.purge_before(before, by, dry_run, now)?;
     let verb = if dry_run { "Would wipe" } else { "Wiped" };
     let rules = store.rules()?;
-    println!(
+    say!(
         "{verb} text written before {}: {} call notes, {} need details, {} referral notes, {} intervention details, {} history notes.",
         before.with_timezone(&rules.tz).format("%d/%m/%Y"),
         p.call_notes,
@@ -28,11 +28,11 @@ pub fn run(ctx: &Context, months: u32, dry_run: bool, operator: Option<&str>) ->
         p.event_notes
     );
     if dry_run {
-        println!("Nothing was changed (dry run).");
+        say!("Nothing was changed (dry run).");
     } else if p.journal_emptied {
-        println!("The wiped texts are gone from the file and its journal.");
+        say!("The wiped texts are gone from the file and its journal.");
     } else {
-        println!(
+        say!(
             "The wiped texts are gone from the file, but its journal (the -wal file) could not \
              be emptied while another program reads it: stop Litestream, run the purge again, \
              then start Litestream (docs/DEPLOY.md, Retention)."

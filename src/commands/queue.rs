@@ -81,14 +81,14 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
     if lines.is_empty() {
         if rules.hours.is_open(now, rules.tz) {
             match store.next_due_at(now)? {
-                Some(t) => println!(
+                Some(t) => say!(
                     "Nobody to call now: everyone has been called this round. Next due {}.",
                     local(t)
                 ),
-                None => println!("Nobody to call: no tenant is scheduled."),
+                None => say!("Nobody to call: no tenant is scheduled."),
             }
         } else {
-            println!(
+            say!(
                 "Nobody to call: outside calling hours ({}). Calls resume at {}.",
                 rules.hours.display(),
                 local(rules.hours.next_open(now, rules.tz))
@@ -96,16 +96,21 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
         }
         return Ok(());
     }
-    println!(
+    say!(
         "{:>3}  {:<28} {:>3}  {:<18} {:<5} {:<15} due / callback",
-        "#", "name", "age", "cohort", "alone", "phone"
+        "#",
+        "name",
+        "age",
+        "cohort",
+        "alone",
+        "phone"
     );
     for l in &lines {
         let when = match &l.callback_at {
             Some(c) => format!("callback {c}"),
             None => l.due_at.clone().unwrap_or_default(),
         };
-        println!(
+        say!(
             "{:>3}  {:<28} {:>3}  {:<18} {:<5} {:<15} {}",
             l.position,
             truncate(&l.name, 28),

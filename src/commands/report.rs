@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
             if let Some(f) = &forecast {
                 text.push_str(&render_forecast(f));
             }
-            print(&text)
+            print(&super::printable_lines(&text))
         }
     }
 }

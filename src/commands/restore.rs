@@ -49,7 +49,7 @@ pub fn run(args: &RestoreArgs) -> Result<()> {
     let checks = store.doctor()?;
     let contents = store.contents()?;
     let rules = store.rules()?;
-    println!(
+    say!(
         "Restored {} in {took:.1} s.",
         printable(&output.display().to_string())
     );
@@ -57,14 +57,14 @@ pub fn run(args: &RestoreArgs) -> Result<()> {
         .iter()
         .filter(|c| matches!(c.name, "integrity" | "schema"))
     {
-        println!(
+        say!(
             "{} {:<12} {}",
             if c.ok { "ok  " } else { "FAIL" },
             c.name,
             c.detail
         );
     }
-    println!(
+    say!(
         "{} tenants, {} calls. The file reflects the program as of {}.",
         contents.tenants,
         contents.calls,
@@ -77,14 +77,14 @@ pub fn run(args: &RestoreArgs) -> Result<()> {
         )
     );
     if contents.open_claims > 0 {
-        println!(
+        say!(
             "{} tenants were being called: their claims end with their lease ({} minutes), \
              and they come back to the queue by themselves.",
             contents.open_claims,
             rules.lease.num_minutes()
         );
     }
-    println!(
+    say!(
         "Calls typed after that time are in the operators' drafts: each operator's veille \
          offers theirs again at its next start, and a call already in the file is not saved twice."
     );
@@ -94,7 +94,7 @@ pub fn run(args: &RestoreArgs) -> Result<()> {
     {
         bail!("the restored file failed its checks (see above); try an earlier --at");
     }
-    println!(
+    say!(
         "To use it: stop every veille, put it in place of the database (remove the old -wal \
          and -shm files), and run `veille doctor`."
     );

@@ -13,15 +13,15 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
         SettingsCommand::Show => {
             ctx.act(&store, None, Need::Operator)?;
             let r = store.rules()?;
-            println!("calling_hours          {}", r.hours.display());
-            println!("timezone               {}", r.tz);
-            println!("lease_minutes          {}", r.lease.num_minutes());
-            println!("retry_minutes          {}", r.retry_after.num_minutes());
-            println!("max_attempts_per_day   {}", r.max_attempts_per_day);
-            println!("callback_grace_minutes {}", r.callback_grace.num_minutes());
-            println!("ladder_attempts_per_day {}", r.ladder.attempts_per_day);
-            println!("ladder_days            {}", r.ladder.days);
-            println!(
+            say!("calling_hours          {}", r.hours.display());
+            say!("timezone               {}", r.tz);
+            say!("lease_minutes          {}", r.lease.num_minutes());
+            say!("retry_minutes          {}", r.retry_after.num_minutes());
+            say!("max_attempts_per_day   {}", r.max_attempts_per_day);
+            say!("callback_grace_minutes {}", r.callback_grace.num_minutes());
+            say!("ladder_attempts_per_day {}", r.ladder.attempts_per_day);
+            say!("ladder_days            {}", r.ladder.days);
+            say!(
                 "emergency_alert_minutes {}",
                 r.emergency_unassigned_alert.num_minutes()
             );
@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
             let mut rules = store.rules()?;
             rules.apply(key, value).map_err(anyhow::Error::msg)?;
             store.change_setting(key, value.trim(), by.id(), ctx.clock.now())?;
-            println!("{key} = {value}");
+            say!("{key} = {value}");
         }
     }
     Ok(())

@@ -68,7 +68,11 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     me.may_read_work_of(&summary.operator_login)?;
     match args.format {
         TextOrJson::Json => print(&format!("{}\n", serde_json::to_string_pretty(&summary)?)),
-        TextOrJson::Text => print(&render(&summary, rules.tz, ctx.lang.as_deref())),
+        TextOrJson::Text => print(&super::printable_lines(&render(
+            &summary,
+            rules.tz,
+            ctx.lang.as_deref(),
+        ))),
     }
 }
 

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
         TenantsCommand::Reopen { reference, by } => {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             store.reopen_tenant(t.id, by, now)?;
-            println!("{} is back in the queue, due now.", t.full_name());
+            say!("{} is back in the queue, due now.", t.full_name());
         }
         TenantsCommand::Phone {
             reference,
@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             let phone = Phone::parse(number).map_err(anyhow::Error::msg)?;
             store.set_tenant_phone(t.id, phone.as_str(), by, now)?;
-            println!("{}: phone {}.", t.full_name(), phone.display());
+            say!("{}: phone {}.", t.full_name(), phone.display());
         }
         TenantsCommand::Status {
             reference,
@@ -73,7 +73,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
             store.set_tenant_status(t.id, status, until, by, now, &rules)?;
-            println!("{}: {status}.", t.full_name());
+            say!("{}: {status}.", t.full_name());
         }
         TenantsCommand::Object {
             reference,
@@ -83,10 +83,10 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             if *withdraw {
                 store.withdraw_objection(t.id, by, now)?;
-                println!("{}: objection withdrawn, back in the queue.", t.full_name());
+                say!("{}: objection withdrawn, back in the queue.", t.full_name());
             } else {
                 store.record_objection(t.id, by, now)?;
-                println!("{}: objection recorded, no longer called.", t.full_name());
+                say!("{}: objection recorded, no longer called.", t.full_name());
             }
         }
     }
@@ -114,13 +114,15 @@ fn print_card_text(card: &TenantCard, needs: &[PastNeed], rules: &Rules) {
     print_tenant(&card.tenant, rules);
     for (at, outcome, who, notes) in &card.last_calls {
         let when = at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M");
-        println!("  call {when}  {outcome:<18} {who}  {notes}");
+        say!("  call {when}  {outcome:<18} {who}  {notes}");
     }
     for n in needs {
         let when = n.at.with_timezone(&rules.tz).format("%d/%m/%Y");
-        println!(
+        say!(
             "  need {when}  {:<18} {}  {}",
-            n.category, n.operator, n.details
+            n.category,
+            n.operator,
+            n.details
         );
     }
 }
@@ -135,14 +137,14 @@ fn print_flagged(store: &Store, json: bool) -> Result<()> {
             .collect();
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else if list.is_empty() {
-        println!("No tenant waits for a coordinator.");
+        say!("No tenant waits for a coordinator.");
     } else {
         for t in &list {
             let why = t
                 .flag
                 .clone()
                 .unwrap_or_else(|| t.status.code().to_string());
-            println!(
+            say!(
                 "{:<10} {:<30} {}",
                 t.external_ref.as_deref().unwrap_or("-"),
                 t.full_name(),
@@ -186,7 +188,7 @@ fn print_tenant(t: &Tenant, rules: &crate::domain::Rules) {
             .format("%d/%m/%Y %H:%M")
             .to_string()
     };
-    println!(
+    say!(
         "{} ({})",
         t.full_name(),
         t.external_ref.as_deref().unwrap_or("no reference")
@@ -196,9 +198,9 @@ fn print_tenant(t: &Tenant, rules: &crate::domain::Rules) {
         .flatten()
         .map(|p| Phone::from_stored(p).display())
         .collect();
-    println!("  phone     {}", phones.join(" / "));
-    println!("  address   {}", address(t));
-    println!(
+    say!("  phone     {}", phones.join(" / "));
+    say!("  address   {}", address(t));
+    say!(
         "  household {}",
         if t.lives_alone {
             "lives alone"
@@ -206,8 +208,8 @@ fn print_tenant(t: &Tenant, rules: &crate::domain::Rules) {
             "lives with someone"
         }
     );
-    println!("  cohort    {}", t.cohort);
-    println!(
+    say!("  cohort    {}", t.cohort);
+    say!(
         "  status    {}{}",
         t.status,
         t.flag
@@ -216,14 +218,14 @@ fn print_tenant(t: &Tenant, rules: &crate::domain::Rules) {
             .unwrap_or_default()
     );
     if let Some(o) = t.objection_at {
-        println!("  objected  {}", local(o));
+        say!("  objected  {}", local(o));
     }
     match (t.callback_at, t.due_at) {
-        (Some(c), _) => println!("  next      callback {}", local(c)),
-        (None, Some(d)) => println!("  next      due {}", local(d)),
-        (None, None) => println!("  next      not scheduled"),
+        (Some(c), _) => say!("  next      callback {}", local(c)),
+        (None, Some(d)) => say!("  next      due {}", local(d)),
+        (None, None) => say!("  next      not scheduled"),
     }
     if !t.notes.is_empty() {
-        println!("  notes     {}", t.notes);
+        say!("  notes     {}", t.notes);
     }
 }
