@@ -328,11 +328,27 @@ pub enum TenantsCommand {
         by: ActingCoordinator,
     },
     /// Record that the tenant objects to being called (out of every queue), or withdraw it.
+    ///
+    /// An objection keeps only the landlord's reference and the objection: the name,
+    /// phones, address and every text about the person are wiped (counts stay).
     Object {
         reference: String,
         /// The tenant agrees to be called again.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "dry_run")]
         withdraw: bool,
+        /// Only say what would be wiped.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        by: ActingCoordinator,
+    },
+    /// Erase a person at their request: identity, reference and every text about them are
+    /// wiped from the file and its journal; the counts of calls stay.
+    Erase {
+        reference: String,
+        /// Only say what would be wiped.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         by: ActingCoordinator,
     },

@@ -162,3 +162,169 @@ fn purged_text_is_gone_from_the_bytes_on_disk() {
     drop(screen);
     assert_eq!(found(&bytes_on_disk(&db)), 0);
 }
+
+#[test]
+fn an_objection_and_an_erasure_leave_no_copy_of_what_they_wipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 60);
+    let (objects, erased) = (
+        "Se plaint de vertiges, tension 17/9",
+        "Insuline oubliée 3 fois",
+    );
+    let (objecting, erasing) = {
+        let mut store = Store::open(&db).unwrap();
+        let objecting = store.find_tenant("T00037").unwrap();
+        let erasing = store.find_tenant("T00041").unwrap();
+        for tenant in 1..=60 {
+            let notes = if tenant == objecting.id {
+                objects
+            } else if tenant == erasing.id {
+                erased
+            } else {
+                "Va bien, son fils passe le dimanche"
+            };
+            save(&mut store, tenant, "2026-11-27T10:00:00Z", notes);
+        }
+        (objecting, erasing)
+    };
+    let count = |bytes: &[u8], text: &str| {
+        bytes
+            .windows(text.len())
+            .filter(|w| *w == text.as_bytes())
+            .count()
+    };
+    let cli = |args: &[&str]| {
+        veille()
+            .arg("--db")
+            .arg(&db)
+            .args(["--now", NOW, "tenants"])
+            .args(args)
+            .args(["--operator", "op3"])
+            .assert()
+            .success()
+    };
+    // An operator's screen stays open on the file meanwhile.
+    let screen = Store::open(&db).unwrap();
+    let phone = objecting.phone.clone().unwrap();
+    for text in [
+        objects,
+        erased,
+        "Locataire37",
+        phone.as_str(),
+        "Locataire41",
+        "T00041",
+    ] {
+        assert!(
+            count(&bytes_on_disk(&db), text) > 0,
+            "{text} is written first"
+        );
+    }
+
+    // A dry run says what would go and takes nothing.
+    cli(&["object", "T00037", "--dry-run"])
+        .stdout(predicate::str::contains("would wipe"))
+        .stdout(predicate::str::contains(
+            "1 call notes, 1 need details, 1 referral notes",
+        ));
+    assert!(count(&bytes_on_disk(&db), objects) > 0);
+
+    cli(&["object", "T00037"]).stdout(predicate::str::contains(
+        "Kept: the landlord's reference and the objection",
+    ));
+    cli(&["erase", "T00041"]).stdout(predicate::str::contains(
+        "Remove them from the landlord's list",
+    ));
+    let bytes = bytes_on_disk(&db);
+    for text in [
+        objects,
+        erased,
+        "Locataire37",
+        phone.as_str(),
+        "Locataire41",
+        "T00041",
+    ] {
+        assert_eq!(count(&bytes, text), 0, "a copy of {text:?} is left on disk");
+    }
+    drop(screen);
+
+    // The objection keeps the reference, so the landlord's next list does not bring the
+    // person back; the counts of calls stay for the reports.
+    let store = Store::open(&db).unwrap();
+    let kept = store.find_tenant("T00037").unwrap();
+    assert_eq!((kept.last_name.as_str(), kept.phone.as_deref()), ("", None));
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "Référence;Nom;Prénom;Téléphone\nT00037;Locataire37;Hélène;01 99 00 00 37\n",
+    )
+    .unwrap();
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", NOW, "import", "tenants"])
+        .arg(&list)
+        .args(["--operator", "op3"])
+        .assert()
+        .success();
+    let kept = store.find_tenant("T00037").unwrap();
+    assert_eq!(
+        kept.last_name, "",
+        "the import brought back a person who objected"
+    );
+    assert!(
+        store.find_tenant("T00041").is_err(),
+        "the erased reference is gone"
+    );
+    let calls: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM calls WHERE tenant_id IN (?1, ?2)",
+            [objecting.id, erasing.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(calls, 2, "the calls stay, for the counts");
+    // Both are in the audit log, with who did them; an erased person cannot be erased or
+    // called again.
+    let audit = veille()
+        .arg("--db")
+        .arg(&db)
+        .args(["--now", NOW, "audit"])
+        .output()
+        .unwrap();
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        audit.contains("tenant_erased") && audit.contains("tenant_objection_recorded"),
+        "{audit}"
+    );
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            NOW,
+            "tenants",
+            "erase",
+            &erasing.id.to_string(),
+            "--operator",
+            "op3",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("erased already"));
+    veille()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--now",
+            NOW,
+            "tenants",
+            "object",
+            &erasing.id.to_string(),
+            "--withdraw",
+        ])
+        .args(["--operator", "op3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("was erased"));
+}

@@ -427,7 +427,8 @@ fn a_file_of_schema_version_3_gives_the_same_report_once_migrated() {
          PRAGMA user_version = 3;
          DROP INDEX operators_unix_account;
          ALTER TABLE operators DROP COLUMN unix_account;
-         ALTER TABLE audit_log DROP COLUMN unix_account;",
+         ALTER TABLE audit_log DROP COLUMN unix_account;
+         ALTER TABLE tenants DROP COLUMN erased_at;",
     )
     .unwrap();
     let tz: Tz = chrono_tz::Europe::Paris;

@@ -6,7 +6,7 @@ use super::Context;
 use crate::access::Need;
 use crate::cli::{ActingCoordinator, TenantsCommand};
 use crate::domain::{Rules, TenantStatus, parse, phone::Phone};
-use crate::store::{PastNeed, Store, Tenant, TenantCard};
+use crate::store::{Erased, Erasure, PastNeed, Store, Tenant, TenantCard};
 
 pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
     let mut store = ctx.open()?;
@@ -78,19 +78,71 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
         TenantsCommand::Object {
             reference,
             withdraw,
+            dry_run,
             by,
         } => {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             if *withdraw {
                 store.withdraw_objection(t.id, by, now)?;
-                say!("{}: objection withdrawn, back in the queue.", t.full_name());
+                say!(
+                    "{}: objection withdrawn, back in the queue. Their name, phones and address \
+                     were wiped with the objection: import the landlord's list again before \
+                     they are called.",
+                    t.full_name()
+                );
             } else {
-                store.record_objection(t.id, by, now)?;
-                say!("{}: objection recorded, no longer called.", t.full_name());
+                let erased =
+                    store.erase_tenant(t.id, Erasure::Objection, Some(by), *dry_run, now)?;
+                tell_erased(
+                    &t,
+                    &erased,
+                    *dry_run,
+                    "the landlord's reference and the objection",
+                );
+            }
+        }
+        TenantsCommand::Erase {
+            reference,
+            dry_run,
+            by,
+        } => {
+            let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
+            let erased = store.erase_tenant(t.id, Erasure::Erase, Some(by), *dry_run, now)?;
+            tell_erased(&t, &erased, *dry_run, "the counts of calls, with no name");
+            if !dry_run {
+                say!(
+                    "Remove them from the landlord's list too: an import of a list that still \
+                     names them adds them again as a new tenant."
+                );
             }
         }
     }
     Ok(())
+}
+
+/// Says what an objection or an erasure wiped, or would wipe.
+fn tell_erased(t: &Tenant, e: &Erased, dry_run: bool, kept: &str) {
+    let texts = format!(
+        "{} call notes, {} need details, {} referral notes, {} request details, {} history notes",
+        e.calls, e.needs, e.referrals, e.interventions, e.history_notes
+    );
+    if dry_run {
+        say!(
+            "{}: would wipe their name, phones, address and {texts}; nothing was changed (dry run).",
+            t.full_name()
+        );
+        return;
+    }
+    say!(
+        "Wiped: the name, phones and address of {}, and {texts}. Kept: {kept}.",
+        t.full_name()
+    );
+    if !e.journal_emptied {
+        say!(
+            "The texts are gone from the file, but its journal (the -wal file) could not be \
+             emptied while another program reads it: follow docs/DEPLOY.md, Retention."
+        );
+    }
 }
 
 fn print_card_json(card: &TenantCard, needs: &[PastNeed]) -> Result<()> {

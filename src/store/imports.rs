@@ -174,10 +174,15 @@ impl Store {
             .collect();
         let cohort_param = columns.len() + 2;
         compared.push(("cohort_id", format!("coalesce(?{cohort_param}, cohort_id)")));
-        let update = update_sql(
-            "tenants",
-            &compared,
-            &[("updated_at", format!("?{}", cohort_param + 1))],
+        // A tenant who objected keeps only their reference: the landlord's list does not
+        // bring the rest back.
+        let update = format!(
+            "{} AND objection_at IS NULL",
+            update_sql(
+                "tenants",
+                &compared,
+                &[("updated_at", format!("?{}", cohort_param + 1))],
+            )
         );
         let stamp = time::ts(now);
         self.import_write("import_tenants", dry_run, now, by, |tx| {

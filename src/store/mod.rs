@@ -9,6 +9,7 @@ mod cohorts;
 mod contents;
 pub mod demo;
 pub mod doctor;
+mod erasure;
 mod error;
 mod export;
 mod followup;
@@ -41,6 +42,7 @@ pub use backup::AuditEntry;
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
 pub use contents::Contents;
+pub use erasure::{Erased, Erasure};
 pub use error::StoreError;
 pub use export::{Cell, Export, export_columns, health_columns};
 pub use followup::{

@@ -67,7 +67,7 @@ impl Store {
     }
 
     /// Copies the WAL into the file and truncates it; false when a reader kept it.
-    fn empty_journal(&self) -> Result<bool> {
+    pub(super) fn empty_journal(&self) -> Result<bool> {
         let (busy, _, _): (i64, i64, i64) =
             self.conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {

@@ -136,29 +136,23 @@ impl Store {
         })
     }
 
-    /// The tenant objects to being called: out of every queue, with the date and who recorded it.
-    pub fn record_objection(&mut self, tenant: i64, by: i64, now: DateTime<Utc>) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE tenants SET objection_at = ?2, objection_by = ?3, due_at = NULL,
-                   callback_at = NULL, callback_operator_id = NULL, updated_at = ?2
-                 WHERE id = ?1",
-                params![tenant, time::ts(now), by],
-            )?;
-            audit(
-                tx,
-                now,
-                Some(by),
-                "tenant_objection_recorded",
-                Some(tenant),
-                "",
-            )
-        })
-    }
-
-    /// Withdraws an objection: the tenant agrees to be called again, from now.
+    /// Withdraws an objection: the tenant agrees to be called again, from now. What the
+    /// objection took away comes back with the next import of the landlord's list; an
+    /// erased person cannot come back this way.
     pub fn withdraw_objection(&mut self, tenant: i64, by: i64, now: DateTime<Utc>) -> Result<()> {
         self.write(|tx| {
+            let erased: bool = tx.query_row(
+                "SELECT erased_at IS NOT NULL FROM tenants WHERE id = ?1",
+                [tenant],
+                |r| r.get(0),
+            )?;
+            if erased {
+                return Err(StoreError::Invalid(
+                    "this person was erased: nothing of them is left to call again; import \
+                     them as a new tenant if they ask to be called"
+                        .into(),
+                ));
+            }
             tx.execute(
                 "UPDATE tenants SET objection_at = NULL, objection_by = NULL, due_at = ?2, updated_at = ?2
                  WHERE id = ?1",

@@ -95,7 +95,8 @@ pub fn program_file(path: &Path) {
 /// play an older one: a column cannot be added twice when the migrations run again.
 pub const UNDO_VERSION_13: &str = "DROP INDEX operators_unix_account;
      ALTER TABLE operators DROP COLUMN unix_account;
-     ALTER TABLE audit_log DROP COLUMN unix_account;";
+     ALTER TABLE audit_log DROP COLUMN unix_account;
+     ALTER TABLE tenants DROP COLUMN erased_at;";
 
 pub fn veille() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("veille").expect("binary")

@@ -6,3 +6,6 @@ CREATE UNIQUE INDEX operators_unix_account ON operators (unix_account)
     WHERE unix_account IS NOT NULL;
 -- The audit log records the account of the process that acted, beside the operator.
 ALTER TABLE audit_log ADD COLUMN unix_account TEXT;
+-- A person erased at their request: identity, reference and texts are gone, the row
+-- stays for the counts.
+ALTER TABLE tenants ADD COLUMN erased_at TEXT;
