@@ -321,6 +321,7 @@ impl App {
             stats,
         });
         self.open_queue(now);
+        self.drafts.forget_stale();
         match self.drafts.load(self.store.path(), operator_id) {
             Found::None => {}
             Found::Draft(d) => {

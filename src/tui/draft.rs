@@ -27,6 +27,9 @@ pub struct Draft {
     pub form: CallForm,
 }
 
+/// How long a draft nobody wrote to is kept: a day, far beyond any claim's lease.
+pub const KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// The folder of drafts.
 #[derive(Debug, Clone)]
 pub struct Drafts {
@@ -38,7 +41,8 @@ pub struct Drafts {
 pub enum Found {
     None,
     Draft(Box<Draft>),
-    /// The file could not be read; it was moved aside to this path (never deleted).
+    /// The file could not be read; it was moved aside to this path (deleted a day later,
+    /// like any draft left).
     Unreadable(PathBuf),
 }
 
@@ -113,6 +117,27 @@ impl Drafts {
             let _ = dir.sync_all();
         }
         Ok(())
+    }
+
+    /// Deletes the drafts (and drafts set aside as unreadable) not written for `KEPT_FOR`:
+    /// their claim ran out long ago and their tenant was called again, and they may hold
+    /// health details. Files whose age cannot be read are left.
+    pub fn forget_stale(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        for entry in entries.flatten() {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|at| now.duration_since(at).ok())
+                .is_some_and(|age| age > KEPT_FOR);
+            if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Removes the draft (after a successful save or an explicit discard).
@@ -200,6 +225,26 @@ mod tests {
         drafts.remove(&db, 3).unwrap();
         drafts.remove(&db, 3).unwrap();
         assert!(matches!(drafts.load(&db, 3), Found::None));
+    }
+
+    #[test]
+    fn drafts_untouched_for_a_day_are_deleted_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = Drafts::new(dir.path().join("drafts"));
+        let (fresh_db, stale_db) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        drafts.save(&draft(&fresh_db)).unwrap();
+        drafts.save(&draft(&stale_db)).unwrap();
+        let stale = drafts.path(&stale_db, 3);
+        let day_and_a_minute = KEPT_FOR + std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - day_and_a_minute)
+            .unwrap();
+        drafts.forget_stale();
+        assert!(!stale.exists(), "a day-old draft is gone");
+        assert!(matches!(drafts.load(&fresh_db, 3), Found::Draft(_)));
     }
 
     #[test]
