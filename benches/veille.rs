@@ -486,8 +486,62 @@ fn screens(c: &mut Criterion) {
     g.finish();
 }
 
+/// The worst text a spreadsheet can bring: a 10 MB note on the tenants first in the queue,
+/// and on their last calls. A key press on their call must stay as quick as any other.
+fn worst_text(c: &mut Criterion) {
+    let mut g = c.benchmark_group("worst_text");
+    g.sample_size(20);
+    let (_dir, path) = scratch_copy(SIZES[0]);
+    let huge = "Préfère être rappelée après sa sieste. ".repeat(250_000);
+    {
+        let store = Store::open(&path).unwrap();
+        let rules = store.rules().unwrap();
+        let op = store.operators().unwrap()[0].id;
+        let first: Vec<i64> = store
+            .queue(op, now(), &rules, 3)
+            .unwrap()
+            .iter()
+            .map(|e| e.tenant.id)
+            .collect();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for tenant in first {
+            conn.execute(
+                "UPDATE tenants SET notes = ?2 WHERE id = ?1",
+                rusqlite::params![tenant, huge],
+            )
+            .unwrap();
+            conn.execute(
+                "UPDATE calls SET notes = ?2 WHERE id =
+                 (SELECT max(id) FROM calls WHERE tenant_id = ?1)",
+                rusqlite::params![tenant, huge],
+            )
+            .unwrap();
+        }
+    }
+    let mut app = app_on(&path);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    g.bench_function("queue_keypress_10mb_notes", |b| {
+        let mut down = true;
+        b.iter(|| {
+            let code = if down { KeyCode::Down } else { KeyCode::Up };
+            veille::tui::handle(&mut app, key(code), now());
+            down = !down;
+            draw(&mut app, &mut terminal);
+        });
+    });
+    veille::tui::handle(&mut app, key(KeyCode::Enter), now());
+    g.bench_function("call_keypress_10mb_notes", |b| {
+        b.iter(|| {
+            veille::tui::handle(&mut app, key(KeyCode::Tab), now());
+            draw(&mut app, &mut terminal);
+        });
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    worst_text,
     claim_and_save,
     queue_listing,
     search,

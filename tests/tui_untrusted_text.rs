@@ -49,3 +49,36 @@ fn control_characters_in_tenant_data_are_not_sent_to_the_terminal() {
             .all(|c| !c.symbol().chars().any(char::is_control))
     );
 }
+
+#[test]
+fn a_huge_note_is_shown_by_its_start_and_the_screen_stays_whole() {
+    // A 10 MB note pasted in a spreadsheet: the screens read its first 2,000 characters
+    // (how quick a key press stays is measured in benches/veille.rs, worst_text).
+    let fx = fixture();
+    let helene = fx.tenant_id("Lefèvre");
+    let huge = format!(
+        "Préfère être rappelée après sa sieste. {}",
+        "x".repeat(10 << 20)
+    );
+    fx.conn()
+        .execute(
+            "UPDATE tenants SET notes = ?2 WHERE id = ?1",
+            rusqlite::params![helene, huge],
+        )
+        .unwrap();
+    let store = fx.store();
+    let card = store.tenant_card(helene).unwrap();
+    assert_eq!(card.tenant.notes.chars().count(), 2000);
+    assert!(card.tenant.notes.starts_with("Préfère être rappelée"));
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    let queue = screen(&mut app, 120, 40);
+    assert!(
+        queue.contains("Lefèvre") || queue.contains("LEFÈVRE"),
+        "{queue}"
+    );
+    // The whole note is still in the file, for exports.
+    let stored: i64 = fx.count(&format!(
+        "SELECT length(notes) FROM tenants WHERE id = {helene}"
+    ));
+    assert_eq!(stored, i64::try_from(huge.chars().count()).unwrap());
+}

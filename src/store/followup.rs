@@ -90,7 +90,7 @@ pub struct InterventionFilter {
 }
 
 const REFERRAL_SELECT: &str = "SELECT r.id, r.tenant_id, t.external_ref,
-        trim(t.first_name || ' ' || t.last_name), s.name_fr, s.name_en, r.category, r.status, r.note,
+        trim(t.first_name || ' ' || t.last_name), s.name_fr, s.name_en, r.category, r.status, substr(r.note, 1, 2000),
         r.follow_up_on, o.name, r.created_by, r.created_at
      FROM referrals r JOIN tenants t ON t.id = r.tenant_id JOIN services s ON s.id = r.service_id
      JOIN operators o ON o.id = r.created_by";
@@ -117,7 +117,8 @@ fn referral_from_row(r: &rusqlite::Row) -> rusqlite::Result<ReferralRow> {
 const INTERVENTION_SELECT: &str = "SELECT i.id, i.tenant_id, t.external_ref,
         trim(t.first_name || ' ' || t.last_name),
         trim(t.address || ', ' || t.postcode || ' ' || t.city, ', '),
-        i.kind, i.urgency, i.status, i.wanted_at, i.place, i.details, f.name, i.planned_at,
+        i.kind, i.urgency, i.status, i.wanted_at, substr(i.place, 1, 2000),
+        substr(i.details, 1, 2000), f.name, i.planned_at,
         i.outcome, i.auto_reason IS NOT NULL, o.name, i.created_at
      FROM interventions i JOIN tenants t ON t.id = i.tenant_id JOIN operators o ON o.id = i.created_by
      LEFT JOIN field_teams f ON f.id = i.team_id";
@@ -302,7 +303,7 @@ impl Store {
     pub fn referral_history(&self, id: i64) -> Result<Vec<Event>> {
         rows(
             self.read(),
-            "SELECT e.status, e.note, o.name, e.at FROM referral_events e
+            "SELECT e.status, substr(e.note, 1, 2000), o.name, e.at FROM referral_events e
              LEFT JOIN operators o ON o.id = e.operator_id WHERE e.referral_id = ?1 ORDER BY e.at, e.id",
             [id],
             |r| Ok(Event { status: r.get(0)?, note: r.get(1)?, operator: r.get(2)?, at: time::req_ts(r.get(3)?)? }),
@@ -402,7 +403,7 @@ impl Store {
     pub fn intervention_history(&self, id: i64) -> Result<Vec<Event>> {
         rows(
             self.read(),
-            "SELECT e.status, e.note, o.name, e.at FROM intervention_events e
+            "SELECT e.status, substr(e.note, 1, 2000), o.name, e.at FROM intervention_events e
              LEFT JOIN operators o ON o.id = e.operator_id WHERE e.intervention_id = ?1 ORDER BY e.at, e.id",
             [id],
             |r| Ok(Event { status: r.get(0)?, note: r.get(1)?, operator: r.get(2)?, at: time::req_ts(r.get(3)?)? }),

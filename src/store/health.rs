@@ -30,7 +30,7 @@ impl Store {
         self.write(|tx| {
             let needs = rows(
                 tx,
-                "SELECT c.ended_at, n.category, n.details, o.name FROM needs n
+                "SELECT c.ended_at, n.category, substr(n.details, 1, 2000), o.name FROM needs n
                  JOIN calls c ON c.id = n.call_id JOIN operators o ON o.id = c.operator_id
                  WHERE n.tenant_id = ?1 ORDER BY c.ended_at DESC, n.id LIMIT ?2",
                 params![tenant, limit as i64],

@@ -251,7 +251,7 @@ impl Store {
         let found = self
             .read()
             .query_row(
-                "SELECT s.operator_id, s.started_at, s.ended_at, s.handover_note,
+                "SELECT s.operator_id, s.started_at, s.ended_at, substr(s.handover_note, 1, 2000),
                         (SELECT min(n.started_at) FROM shifts n
                          WHERE n.operator_id = s.operator_id AND n.started_at > s.started_at)
                  FROM shifts s WHERE s.id = ?1",
@@ -392,7 +392,7 @@ impl Store {
         let (from, to) = period.bounds(tz);
         rows(
             self.read(),
-            "SELECT s.id, s.operator_id, o.name, s.started_at, s.ended_at, s.handover_note
+            "SELECT s.id, s.operator_id, o.name, s.started_at, s.ended_at, substr(s.handover_note, 1, 2000)
              FROM shifts s JOIN operators o ON o.id = s.operator_id
              WHERE s.handover_note <> ''
                AND coalesce(s.ended_at, s.started_at) >= ?1

@@ -114,10 +114,14 @@ pub struct TenantCard {
     )>,
 }
 
+/// A tenant as screens and cards show them. Free text read for display (here the notes;
+/// also call notes, needs, referral and request details, history and handover notes) is cut
+/// at 2,000 characters in the SQL: a 10 MB note pasted in a spreadsheet cannot freeze a
+/// screen. Exports read every text whole.
 pub(crate) const TENANT_COLUMNS: &str = "t.id, t.external_ref, t.title, t.last_name, t.first_name,
     t.birth_date, t.phone, t.phone_alt, t.address, t.postcode, t.city, t.building, t.staircase,
     t.floor, t.door, t.access_code, t.lives_alone, t.cohort_id, c.name, t.language, t.status,
-    t.paused_until, t.notes, t.due_at, t.callback_at, t.callback_operator_id, t.attempts_day,
+    t.paused_until, substr(t.notes, 1, 2000), t.due_at, t.callback_at, t.callback_operator_id, t.attempts_day,
     t.attempts_count, t.last_call_at, t.last_outcome, t.flag, t.objection_at";
 
 pub(crate) fn tenant_from_row(r: &Row) -> rusqlite::Result<Tenant> {
@@ -182,7 +186,7 @@ impl Store {
         let tenant = self.tenant(id)?;
         let last_calls = rows(
             self.read(),
-            "SELECT c.ended_at, c.outcome, o.name, c.notes FROM calls c
+            "SELECT c.ended_at, c.outcome, o.name, substr(c.notes, 1, 2000) FROM calls c
              JOIN operators o ON o.id = c.operator_id
              WHERE c.tenant_id = ?1 ORDER BY c.ended_at DESC LIMIT 5",
             [id],
