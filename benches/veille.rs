@@ -519,7 +519,8 @@ fn worst_text(c: &mut Criterion) {
         }
     }
     let mut app = app_on(&path);
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    // Wide enough for the card to show the notes and the last calls.
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     g.bench_function("queue_keypress_10mb_notes", |b| {
         let mut down = true;
         b.iter(|| {
