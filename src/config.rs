@@ -13,17 +13,20 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 /// says which file the data's group rights are used for.
 pub const SYSTEM_CONFIG: &str = "/etc/veille/veille.toml";
 
-#[derive(Debug, Deserialize)]
+/// What the system's configuration names.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SystemConfig {
+pub struct SystemConfig {
     /// The program's database.
-    database: PathBuf,
+    pub database: PathBuf,
+    /// The only folder a setgid veille writes backups into.
+    #[serde(default)]
+    pub backups: Option<PathBuf>,
 }
 
-/// The program's database, as the system configuration names it: what a setgid veille
-/// opens, whatever the user passes. A configuration that someone other than root could
-/// have written is refused.
-pub fn system_db_path() -> anyhow::Result<PathBuf> {
+/// The system's configuration: what a setgid veille opens and writes, whatever the user
+/// passes. A configuration that someone other than root could have written is refused.
+pub fn system_config() -> anyhow::Result<SystemConfig> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(SYSTEM_CONFIG).map_err(|e| {
         anyhow::anyhow!(
@@ -39,12 +42,18 @@ pub fn system_db_path() -> anyhow::Result<PathBuf> {
     }
     let text = std::fs::read_to_string(SYSTEM_CONFIG)?;
     let config: SystemConfig = toml::from_str(&text).map_err(|_| {
-        anyhow::anyhow!("{SYSTEM_CONFIG} must hold one line: database = \"/srv/veille/veille.db\"")
+        anyhow::anyhow!(
+            "{SYSTEM_CONFIG} must hold database = \"/srv/veille/veille.db\" and may hold \
+             backups = \"/srv/veille/backups\""
+        )
     })?;
-    if !config.database.is_absolute() {
-        anyhow::bail!("{SYSTEM_CONFIG}: the database must be an absolute path");
+    let absolute = |p: &PathBuf| p.is_absolute();
+    if !absolute(&config.database) || !config.backups.as_ref().is_none_or(absolute) {
+        anyhow::bail!(
+            "{SYSTEM_CONFIG}: the database and the backups folder must be absolute paths"
+        );
     }
-    Ok(config.database)
+    Ok(config)
 }
 
 /// `veille.db` in the platform data folder.

@@ -21,6 +21,8 @@ pub struct Context {
     pub clock_set: bool,
     /// A setgid veille: `db` is the program's database, from the system configuration.
     pub setgid: bool,
+    /// Where a setgid veille writes backups, from the system configuration.
+    pub backups: Option<PathBuf>,
     pub caller: Caller,
 }
 
@@ -47,6 +49,7 @@ impl Context {
             lang: global.lang.clone(),
             clock_set: global.now.is_some(),
             setgid: false,
+            backups: None,
             caller: Caller::of_process(),
         })
     }
@@ -63,8 +66,10 @@ impl Context {
         if global.now.is_some() {
             bail!(CLOCK_ON_PROGRAM);
         }
+        let system = crate::config::system_config()?;
         Ok(Context {
-            db: crate::config::system_db_path()?,
+            db: system.database,
+            backups: system.backups,
             clock: Clock::system(),
             lang: global.lang.clone(),
             clock_set: false,
@@ -78,11 +83,22 @@ impl Context {
         if self.clock_set && !self.db.exists() {
             bail!(CLOCK_ON_PROGRAM);
         }
-        self.checked(Store::open(&self.db)?)
+        let store = self.checked(Store::open(&self.db)?)?;
+        crate::process::drop_group_rights().context("giving up the group's rights")?;
+        Ok(store)
     }
 
     /// Opens a database that must exist already.
     pub fn open_existing(&self) -> Result<Store> {
+        let store = self.open_keeping_group()?;
+        crate::process::drop_group_rights().context("giving up the group's rights")?;
+        Ok(store)
+    }
+
+    /// Opens a database that must exist already, and keeps a setgid veille's group rights
+    /// for what only the data's group may write (a backup in the configured folder): the
+    /// caller gives them up (`process::drop_group_rights`) once done.
+    pub fn open_keeping_group(&self) -> Result<Store> {
         self.checked(Store::open_existing(&self.db)?)
     }
 
@@ -90,12 +106,12 @@ impl Context {
     /// by hand would date audit rows at will, purge current notes, or take colleagues'
     /// tenants as if their claims had run out.
     ///
-    /// A setgid veille gives up the group's rights here, the file and its journal open:
-    /// whatever else it opens, it opens with the user's own rights.
+    /// A setgid veille gives up the group's rights once the file and its journal are open
+    /// (`open`, `open_existing`): whatever else it opens, it opens with the user's own
+    /// rights.
     fn checked(&self, store: Store) -> Result<Store> {
         // A read opens the journal (WAL) and its shared memory, while the rights last.
         let demo = store.is_demo()?;
-        crate::process::drop_group_rights().context("giving up the group's rights")?;
         if self.clock_set && !demo {
             bail!(CLOCK_ON_PROGRAM);
         }

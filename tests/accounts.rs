@@ -496,7 +496,7 @@ struct SystemConfig {
 const SYSTEM_CONFIG: &str = "/etc/veille/veille.toml";
 
 impl SystemConfig {
-    fn naming(db: &std::path::Path) -> SystemConfig {
+    fn naming(db: &std::path::Path, backups: &std::path::Path) -> SystemConfig {
         static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let turn = TURN
             .lock()
@@ -505,7 +505,11 @@ impl SystemConfig {
         std::fs::create_dir_all("/etc/veille").unwrap();
         std::fs::write(
             SYSTEM_CONFIG,
-            format!("database = {:?}\n", db.display().to_string()),
+            format!(
+                "database = {:?}\nbackups = {:?}\n",
+                db.display().to_string(),
+                backups.display().to_string()
+            ),
         )
         .unwrap();
         std::fs::set_permissions(SYSTEM_CONFIG, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -552,7 +556,11 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
         &[&format!("root:{data_group}"), p.bin.to_str().unwrap()],
     );
     run("chmod", &["2755", p.bin.to_str().unwrap()]);
-    let _config = SystemConfig::naming(&p.db);
+    let backups = data.join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    run("chgrp", &[&data_group, backups.to_str().unwrap()]);
+    run("chmod", &["2770", backups.to_str().unwrap()]);
+    let _config = SystemConfig::naming(&p.db, &backups);
     let (alice, claire) = (accounts.user("alice"), accounts.user("claire"));
 
     // Alice works through veille, with no --db: the system's configuration names the file.
@@ -643,6 +651,19 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
 
     // Claire, a coordinator, still does her work, and doctor finds the deployment right.
     runs(claire, &["settings", "set", "lease_minutes", "25"]).success();
+    // Backups go into the configured folder, with the data's group, and nowhere else.
+    runs(claire, &["backup", "nightly.db"]).success();
+    let copy = std::fs::metadata(backups.join("nightly.db")).unwrap();
+    assert_eq!(copy.permissions().mode() & 0o777, 0o660);
+    let folder = std::fs::metadata(&data).unwrap();
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::gid(&copy),
+        std::os::unix::fs::MetadataExt::gid(&folder)
+    );
+    runs(claire, &["backup", "/tmp/elsewhere.db"]).refused("without a folder");
+    runs(claire, &["backup", "../veille.db", "--force"]).refused("without a folder");
+    runs(alice, &["backup", "mine.db"]).refused("a coordinator's work");
+    assert!(!backups.join("mine.db").exists());
     let doctor = runs(claire, &["doctor"]);
     let access = doctor
         .stdout()
