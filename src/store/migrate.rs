@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/010_covering_queue_indexes.sql"),
     include_str!("migrations/011_claims_without_sequence.sql"),
     include_str!("migrations/012_calls_without_shift_index.sql"),
+    include_str!("migrations/016_breaks.sql"),
 ];
 
 /// The schema version this build writes.
