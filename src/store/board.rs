@@ -48,6 +48,8 @@ pub struct OperatorNow {
     /// Calls saved since the shift began.
     pub calls: u64,
     pub activity: Activity,
+    /// What the operator added to their break's reason (empty unless on a break).
+    pub break_note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -168,6 +170,7 @@ impl Store {
             Option<String>,
             Option<String>,
             Option<String>,
+            Option<String>,
         );
         let found: Vec<Row> = rows(
             self.read(),
@@ -178,7 +181,7 @@ impl Store {
                     (SELECT min(k.claimed_at) FROM claims k INDEXED BY claims_one_open
                      WHERE k.released_at IS NULL AND k.operator_id = s.operator_id
                        AND k.expires_at > ?1),
-                    b.started_at, b.reason
+                    b.started_at, b.reason, b.note
              FROM shifts s JOIN operators o ON o.id = s.operator_id
              LEFT JOIN breaks b ON b.operator_id = s.operator_id AND b.ended_at IS NULL
              WHERE s.ended_at IS NULL AND s.started_at >= ?2 AND s.started_at <= ?1
@@ -195,13 +198,14 @@ impl Store {
                     r.get(6)?,
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             },
         )?;
         found
             .into_iter()
             .map(
-                |(login, name, role, started, calls, last_call, claimed, pause, reason)| {
+                |(login, name, role, started, calls, last_call, claimed, pause, reason, note)| {
                     let shift_started_at = time::parse_ts(&started)?;
                     let open_break = match (pause, reason) {
                         (Some(at), Some(reason)) => Some((
@@ -223,6 +227,7 @@ impl Store {
                         shift_started_at,
                         calls: calls.max(0) as u64,
                         activity,
+                        break_note: note.unwrap_or_default(),
                     })
                 },
             )

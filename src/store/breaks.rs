@@ -12,6 +12,7 @@ impl Store {
         &mut self,
         shift: i64,
         reason: BreakReason,
+        note: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.write(|tx| {
@@ -28,10 +29,10 @@ impl Store {
                 )));
             };
             tx.execute(
-                "INSERT INTO breaks (shift_id, operator_id, reason, started_at)
-                 SELECT ?1, ?2, ?3, ?4
+                "INSERT INTO breaks (shift_id, operator_id, reason, note, started_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5
                  WHERE NOT EXISTS (SELECT 1 FROM breaks WHERE operator_id = ?2 AND ended_at IS NULL)",
-                params![shift, operator, reason.code(), time::ts(now)],
+                params![shift, operator, reason.code(), note, time::ts(now)],
             )?;
             Ok(())
         })
