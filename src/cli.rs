@@ -119,6 +119,8 @@ pub enum Command {
     Report(ReportArgs),
     /// The operator-hours the coming week needs, day by day, and what a new cohort would cost.
     Plan(PlanArgs),
+    /// The coordinator's live board: who is on a call or on a break, who is due, what waits.
+    Board(BoardArgs),
     /// Export referrals, intervention requests, calls or tenants as CSV or JSON.
     Export(ExportArgs),
 }
@@ -605,6 +607,12 @@ pub struct PlanArgs {
     /// Also say what adding this many tenants, called every week, would cost.
     #[arg(long, value_name = "TENANTS")]
     pub add: Option<u32>,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct BoardArgs {
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
 }

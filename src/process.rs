@@ -77,13 +77,31 @@ pub fn harden_setgid() {
     let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
 }
 
-/// Gives up the group rights of a setgid veille for good, once the database is open:
-/// every file opened from then on (an import, an export, drafts, preferences) is opened
-/// with the user's own rights. Does nothing in an ordinary veille.
+/// Gives up the group rights of a setgid veille once the database is open: every file
+/// opened from then on (an import, an export, drafts, preferences) is opened with the
+/// user's own rights. The group stays the process's saved one, for a second connection
+/// to the database (`with_group_rights`). Does nothing in an ordinary veille.
 pub fn drop_group_rights() -> std::io::Result<()> {
     if !is_setgid() {
         return Ok(());
     }
-    let own = nix::unistd::getgid();
-    nix::unistd::setresgid(own, own, own).map_err(std::io::Error::from)
+    nix::unistd::setegid(nix::unistd::getgid()).map_err(std::io::Error::from)
+}
+
+/// Runs `f` (opening the program's database again: the coordinator's board reads on a
+/// connection of its own) with the data's group, then gives the group up again.
+pub fn with_group_rights<T>(f: impl FnOnce() -> T) -> T {
+    let Ok(ids) = nix::unistd::getresgid() else {
+        return f();
+    };
+    if ids.saved == ids.real || ids.effective == ids.saved {
+        return f();
+    }
+    let _ = nix::unistd::setegid(ids.saved);
+    let out = f();
+    if nix::unistd::setegid(ids.real).is_err() {
+        // Never go on with rights the user does not have.
+        std::process::abort();
+    }
+    out
 }

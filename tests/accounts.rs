@@ -678,6 +678,55 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
         doctor.stderr()
     );
 
+    // Claire's board reads on a connection of its own, opened after veille gave up the
+    // group: it borrows the group back for that alone.
+    let socket = format!("veille-setgid-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .env("LANG", "C.UTF-8")
+            .output()
+            .unwrap()
+    };
+    let command = format!(
+        "runuser -u {claire} -- env HOME=/nonexistent LANG=C.UTF-8 {} --lang en",
+        p.bin.display()
+    );
+    assert!(
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "v",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &command
+        ])
+        .status
+        .success()
+    );
+    let wait_for = |text: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "v"]).stdout)
+                .into_owned();
+            if screen.contains(text) || std::time::Instant::now() > deadline {
+                return screen;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for("Claire Dubois");
+    tmux(&["send-keys", "-t", "v", "Enter"]);
+    wait_for("Lef");
+    tmux(&["send-keys", "-t", "v", "t"]);
+    let board = wait_for("Calls in progress");
+    tmux(&["kill-server"]);
+    assert!(board.contains("Calls in progress"), "{board}");
+
     // Had Alice been in the data's group, doctor would say so.
     run("gpasswd", &["-a", alice, &data_group]);
     let doctor = runs(claire, &["doctor"]).stdout();

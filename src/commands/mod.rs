@@ -14,6 +14,7 @@ macro_rules! say {
 
 mod audit;
 mod backup;
+mod board;
 mod cohorts;
 mod demo;
 mod doctor;
@@ -80,6 +81,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Summary(args)) => summary::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Plan(args)) => plan::run(&ctx, &args),
+        Some(Command::Board(args)) => board::run(&ctx, &args),
         Some(Command::Export(args)) => export::run(&ctx, &args),
     }
 }

@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
 }
 
 /// "Will everyone be reached by Sunday?", cohort by cohort, then for the program.
-fn render_forecast(f: &WeekForecast) -> String {
+pub(super) fn render_forecast(f: &WeekForecast) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

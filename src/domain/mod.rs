@@ -14,6 +14,7 @@ pub mod referral;
 pub mod rules;
 pub mod schedule;
 pub mod search;
+pub mod shift;
 pub mod tenant;
 
 pub use call::{Need, NeedCategory, Outcome, Wellbeing};

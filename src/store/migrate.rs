@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/011_claims_without_sequence.sql"),
     include_str!("migrations/012_calls_without_shift_index.sql"),
     include_str!("migrations/013_unix_accounts.sql"),
+    include_str!("migrations/014_breaks.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,8 @@
 //! that takes SQLite's write lock when it begins (see `Store::write`).
 
 mod backup;
+mod board;
+mod breaks;
 pub mod bulk;
 mod calls;
 mod cohorts;
@@ -39,6 +41,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use backup::AuditEntry;
+pub use board::{Board, OperatorNow, UnassignedRequest};
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
 pub use contents::Contents;

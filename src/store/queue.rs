@@ -37,7 +37,7 @@ const CLAIM_CANDIDATES_PER_COHORT: i64 = 64;
 /// The conditions that put a tenant in the queue at `?1` (now) on local day `?2`. The
 /// first two lines repeat the condition of the partial index `tenants_queue` word for word:
 /// SQLite only uses a partial index when the query states its condition.
-const IN_QUEUE: &str = "t.due_at IS NOT NULL
+pub(super) const IN_QUEUE: &str = "t.due_at IS NOT NULL
     AND (t.status = 'active' OR t.status = 'paused' OR t.status = 'hospitalised')
     AND t.due_at <= ?1
     AND (t.status = 'active'

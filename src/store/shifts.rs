@@ -30,6 +30,8 @@ impl Store {
                 )?
                 .query_row(params![operator, resume_after], |r| r.get(0))
                 .optional()?;
+            // Signing in is coming back: a break left open by a terminal that died is over.
+            super::breaks::end_breaks(tx, operator, now)?;
             if let Some(shift) = open {
                 return Ok(shift);
             }
@@ -53,6 +55,10 @@ impl Store {
                  SET released_at = ?2, release_reason = 'abandoned'
                  WHERE released_at IS NULL
                    AND operator_id = (SELECT operator_id FROM shifts WHERE id = ?1)",
+                params![shift, ts(now)],
+            )?;
+            tx.execute(
+                "UPDATE breaks SET ended_at = ?2 WHERE shift_id = ?1 AND ended_at IS NULL",
                 params![shift, ts(now)],
             )?;
             Ok(())

@@ -76,4 +76,8 @@ pub enum Action {
     HandoverNotes,
     /// Queue: the coordinator's program report.
     ProgramReport,
+    /// Queue: the coordinator's live board.
+    OpenBoard,
+    /// Queue: step away from the queue for a break, saying why.
+    TakeBreak,
 }

@@ -7,12 +7,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use ratatui::layout::Size;
 
+use super::board::BoardState;
 use super::call::CallState;
 use super::dispatch::DispatchState;
 use super::draft::{Draft, Drafts, Found};
 use super::effect::{Ctx, Effect};
 use super::followup::FollowUpState;
 use super::keys::Scope;
+use super::on_break::BreakState;
 use super::popup::Popup;
 use super::popup::quick_entry::QuickIndex;
 use super::queue::QueueState;
@@ -88,6 +90,10 @@ pub enum Screen {
     Summary(Box<SummaryState>),
     /// The coordinator's program report.
     Report(Box<ReportState>),
+    /// The coordinator's live board.
+    Board(Box<BoardState>),
+    /// The operator is on a break.
+    Break(BreakState),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +217,8 @@ impl App {
             Screen::Dispatch(_) => (Scope::Dispatch, false),
             Screen::Summary(_) => (Scope::EndShift, false),
             Screen::Report(_) => (Scope::Report, false),
+            Screen::Board(_) => (Scope::Board, false),
+            Screen::Break(_) => (Scope::Break, false),
         }
     }
 

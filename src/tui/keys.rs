@@ -59,6 +59,10 @@ scopes! {
     HandOver         => HAND_OVER,         "help.popup";
     /// Reading the handover notes of the day (queue).
     HandoverNotes    => HANDOVER_NOTES,    "help.popup";
+    /// The coordinator's live board.
+    Board            => BOARD,             "board.help";
+    /// An operator on a break.
+    Break            => BREAK,             "break.help";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +219,8 @@ const QUEUE: &[Row] = &[
     help(&[(f(5), A::Refresh)],                                                     "keys.refresh"),
     help(&[(ch('m'), A::HandoverNotes)],                                            "handover.key_read"),
     help(&[(ch('p'), A::ProgramReport)],                                            "report.key_open"),
+    help(&[(ch('t'), A::OpenBoard)],                                                "board.key_open"),
+    help(&[(ch('b'), A::TakeBreak)],                                                "break.key_take"),
     bar(&[(ch('q'), A::EndShift), (f(10), A::EndShift)],                            "keys.end_shift"),
     Row::Shared(EVERYWHERE),
 ];
@@ -324,6 +330,21 @@ const REPORT: &[Row] = &[
     bar(&[(ESC, A::Back)],                                                          "report.key_back"),
     Row::Shared(SCROLL),
     help(&[(f(5), A::Refresh)],                                                     "report.key_refresh"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const BOARD: &[Row] = &[
+    bar(&[(ESC, A::Back)],                                                          "report.key_back"),
+    bar(&[(f(5), A::Refresh)],                                                      "board.key_refresh"),
+    help(&[(UP, A::Up), (DOWN, A::Down), (PAGE_UP, A::PageUp), (PAGE_DOWN, A::PageDown), (HOME, A::Home), (END, A::End)], "board.key_scroll").shown("summary.keys_scroll"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const BREAK: &[Row] = &[
+    bar(&[(ENTER, A::Confirm), (ch('b'), A::Confirm), (ESC, A::Back)],              "break.key_end"),
+    bar(&[(ch('q'), A::EndShift), (f(10), A::EndShift)],                            "keys.end_shift"),
     Row::Shared(EVERYWHERE),
 ];
 

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod address;
 pub mod app;
+pub mod board;
 pub mod call;
 pub mod dispatch;
 pub mod draft;
@@ -14,6 +15,7 @@ pub mod effect;
 pub mod followup;
 pub mod help;
 pub mod keys;
+pub mod on_break;
 pub mod popup;
 pub mod queue;
 pub mod referral_check;

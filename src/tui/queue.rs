@@ -173,6 +173,11 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
             let effect = super::report::open(&app.ctx());
             app.apply(effect);
         }
+        Action::OpenBoard => {
+            let effect = super::board::open(&app.ctx(), app.clock);
+            app.apply(effect);
+        }
+        Action::TakeBreak => app.apply(super::on_break::ask(app.lang)),
         _ => {}
     }
 }

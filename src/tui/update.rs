@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Action;
 use super::app::{App, Screen};
 use super::effect::Ctx;
-use super::{call, dispatch, followup, popup, queue, signin};
+use super::{call, dispatch, followup, on_break, popup, queue, signin};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -55,6 +55,11 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         popup::quick_entry::open(app);
         return;
     }
+    if let Screen::Break(_) = &app.screen {
+        let effect = on_break::update(app, action);
+        app.apply(effect);
+        return;
+    }
     let ctx = Ctx {
         store: &app.store,
         rules: &app.rules,
@@ -69,6 +74,7 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         Screen::FollowUp(f) => f.update(action, &ctx),
         Screen::Dispatch(d) => d.update(action, &ctx),
         Screen::Report(r) => r.update(action, &ctx),
+        Screen::Board(b) => b.update(action, &ctx),
         Screen::Summary(s) => s.update(action, &ctx),
         _ => return screen_update(app, action, now),
     };
@@ -81,7 +87,12 @@ fn screen_update(app: &mut App, action: Action, now: DateTime<Utc>) {
         Screen::SignIn(_) => signin::update(app, action, now),
         Screen::Queue(_) => queue::update(app, action, now),
         Screen::Call(_) => call::update(app, action, now),
-        Screen::FollowUp(_) | Screen::Dispatch(_) | Screen::Report(_) | Screen::Summary(_) => {}
+        Screen::FollowUp(_)
+        | Screen::Dispatch(_)
+        | Screen::Report(_)
+        | Screen::Summary(_)
+        | Screen::Board(_)
+        | Screen::Break(_) => {}
     }
 }
 
@@ -93,8 +104,13 @@ fn tick(app: &mut App, now: DateTime<Utc>) {
     {
         app.message = None;
     }
-    match &app.screen {
+    match &mut app.screen {
         Screen::Call(_) => call::tick(app, now),
+        // Only what the board's own thread has read: a tick never waits for the database.
+        Screen::Board(b) => {
+            let effect = b.poll();
+            app.apply(effect);
+        }
         Screen::Queue(_)
             if app.popup.is_none()
                 && now - app.last_refresh >= Duration::seconds(QUEUE_REFRESH) =>

@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::{App, MessageKind, Screen, Ui};
 use super::rows::{clip, pad, width};
 use super::{
-    MIN_HEIGHT, MIN_WIDTH, call, dispatch, followup, help, keys, popup, queue, report, signin,
-    summary,
+    MIN_HEIGHT, MIN_WIDTH, board, call, dispatch, followup, help, keys, on_break, popup, queue,
+    report, signin, summary,
 };
 
 /// The part of the screen between the header and the message line.
@@ -44,6 +44,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Dispatch(d) => dispatch::render(d, app, &ui, body, frame),
         Screen::Summary(s) => summary::render(s, &ui, body, frame),
         Screen::Report(r) => report::render(r, &ui, body, frame),
+        Screen::Board(b) => board::render(b, &ui, body, frame),
+        Screen::Break(b) => on_break::render(b, &ui, body, frame),
     }
     message_line(
         app,

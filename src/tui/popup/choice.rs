@@ -29,6 +29,8 @@ pub enum Purpose {
         to: Vec<Option<ReferralStatus>>,
         next: Vec<i64>,
     },
+    /// Why the operator takes a break (choices in `BreakReason::ALL` order).
+    Break,
 }
 
 /// What the operator answered, for the screen that asked.

@@ -172,6 +172,10 @@ fn answer_screen(
         Screen::FollowUp(_) => super::followup::answer(&mut app.store, answer, l, by, now),
         Screen::Dispatch(_) => super::dispatch::answer(&mut app.store, answer, &ui, by, now),
         Screen::Call(_) => super::referral_check::answer(&mut app.store, answer, l, by, now),
+        Screen::Queue(_) => match app.session.as_ref().map(|s| s.shift_id) {
+            Some(shift) => super::on_break::answer(&mut app.store, answer, shift, now),
+            None => Ok(super::effect::Effect::None),
+        },
         _ => Ok(super::effect::Effect::None),
     }
 }
