@@ -30,7 +30,9 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut store = open_existing(ctx)?;
     let by = ctx.act(&store, args.by.operator.as_deref(), Need::Coordinator)?;
     let bytes = read_file(&args.file)?;
-    let list = import::tenants::read(&bytes).map_err(|e| file_error(&args.file, &e))?;
+    let mut list = import::tenants::read(&bytes).map_err(|e| file_error(&args.file, &e))?;
+    let rules = store.rules()?;
+    list.check_ages(rules.local_date(ctx.clock.now()), rules.import_ages);
     let cohorts = store.cohorts()?;
     let Some(first) = cohorts.first() else {
         bail!(
@@ -202,9 +204,29 @@ impl Run {
     }
 }
 
+/// The largest list read: 64 MiB, several times a landlord's whole list of tenants
+/// (100,000 rows are about 15 MiB). The file is read whole, so this bounds the memory an
+/// import takes (about five times the file at its peak).
+const MAX_FILE: u64 = 64 << 20;
+
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path)
-        .with_context(|| format!("cannot read {}; check the file name", path.display()))
+    use std::io::Read;
+    let shown = super::printable(&path.display().to_string());
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read {shown}; check the file name"))?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit rather than trust the size a special file reports.
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {shown}"))?;
+    if bytes.len() as u64 > MAX_FILE {
+        bail!(
+            "{shown} is larger than {} MiB, more than any list of tenants or operators: is it \
+             the right file? Split it into several files if it is",
+            MAX_FILE >> 20
+        );
+    }
+    Ok(bytes)
 }
 
 fn file_error(path: &Path, e: &import::FileError) -> anyhow::Error {

@@ -24,6 +24,9 @@ pub struct Rules {
     pub ladder: super::ladder::Ladder,
     /// How long an emergency intervention request may stay unassigned before it is highlighted.
     pub emergency_unassigned_alert: Duration,
+    /// The ages a birth date in an imported list may give (inclusive): a date typed wrong
+    /// (2090, or a child's) is refused on its line.
+    pub import_ages: (u32, u32),
 }
 
 impl Default for Rules {
@@ -37,6 +40,7 @@ impl Default for Rules {
             callback_grace: Duration::minutes(15),
             ladder: super::ladder::Ladder::default(),
             emergency_unassigned_alert: Duration::minutes(15),
+            import_ages: (60, 120),
         }
     }
 }
@@ -83,6 +87,15 @@ impl Rules {
             "ladder_attempts_per_day" => self.ladder.attempts_per_day = count()?,
             "ladder_days" => self.ladder.days = count()?,
             "max_attempts_per_day" => self.max_attempts_per_day = count()?,
+            "import_ages" => {
+                let expected = || bad("expected two ages such as 60-120, the first the smaller");
+                let (low, high) = value.trim().split_once('-').ok_or_else(expected)?;
+                let age = |t: &str| t.trim().parse::<u32>().ok().filter(|a| *a <= 150);
+                match (age(low), age(high)) {
+                    (Some(low), Some(high)) if low < high => self.import_ages = (low, high),
+                    _ => return Err(expected()),
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -128,6 +141,10 @@ pub const SETTINGS_HELP: &[(&str, &str)] = &[
     (
         "emergency_alert_minutes",
         "how long an emergency may wait for a team before it is highlighted (15)",
+    ),
+    (
+        "import_ages",
+        "the ages a birth date in an imported list may give, e.g. 60-120",
     ),
 ];
 
@@ -426,6 +443,7 @@ mod tests {
             ("ladder_attempts_per_day", "3"),
             ("ladder_days", "2"),
             ("emergency_alert_minutes", "15"),
+            ("import_ages", "60-120"),
         ];
         let keys: Vec<&str> = SETTINGS_HELP.iter().map(|(k, _)| *k).collect();
         assert_eq!(keys, defaults.map(|(k, _)| k));

@@ -36,6 +36,20 @@ pub fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<u32>
     today.years_since(birth)
 }
 
+/// A landlord's reference as compared: without spaces and in capitals, so that "x-1",
+/// "X-1" and "X 1" are one tenant. Capitals as SQLite's `upper` makes them (ASCII), so
+/// that the index on the same expression finds it (schema version 13).
+pub fn reference_key(reference: &str) -> String {
+    reference
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The same comparison in SQL, on a column of references.
+pub const REFERENCE_KEY_SQL: &str = "upper(replace(external_ref, ' ', ''))";
+
 #[cfg(test)]
 mod tests {
     use super::*;

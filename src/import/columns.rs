@@ -5,6 +5,9 @@ use super::names::NameOrder;
 use super::sheet::{Row, Sheet, header_key};
 use super::{Layout, Problem};
 
+/// The longest cell read: a note of a page and a half. Screens show no more of a text.
+pub const CELL_CHARS: usize = 2000;
+
 /// What a column of a list can hold (each list has its own fields).
 pub(super) trait Field: Copy + Eq {
     /// What veille reads in the column, for the import report.
@@ -98,6 +101,38 @@ impl<'h, F: Field> Columns<'h, F> {
             column: self.header(field).to_string(),
             reason,
         }
+    }
+
+    /// The problems of the cells veille reads in `row`: a control character (NUL, an
+    /// escape sequence; tabs and line breaks in a note are kept), or a cell longer than
+    /// `CELL_CHARS`. Nothing in a spreadsheet's cell is either.
+    pub fn cell_problems(&self, row: &Row) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for &(field, i) in &self.given {
+            let text = row.get(i);
+            let reason = if text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
+                "holds a control character (a NUL byte or an escape sequence): the file \
+                 is damaged or not a spreadsheet's export"
+                    .to_string()
+            } else if text.contains('\u{FFFD}') {
+                "holds a damaged character (shown as \u{FFFD}): the file is UTF-8 but this \
+                 line has a byte that is not; correct the cell and save the file again as \
+                 \"CSV UTF-8\""
+                    .to_string()
+            } else if text.chars().nth(CELL_CHARS).is_some() {
+                format!(
+                    "is {} characters long: a cell holds at most {CELL_CHARS}",
+                    text.chars().count()
+                )
+            } else {
+                continue;
+            };
+            out.push(self.problem(row, field, reason));
+        }
+        out
     }
 
     /// The problem of a row with more values than the header has columns, if it has.

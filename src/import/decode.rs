@@ -36,8 +36,17 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
                 .into_owned(),
             Encoding::Utf16,
         ),
+        None if let Some(enc) = utf16_without_bom(bytes) => (
+            enc.decode_without_bom_handling(bytes).0.into_owned(),
+            Encoding::Utf16,
+        ),
         None => match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_owned(), Encoding::Utf8),
+            // A UTF-8 file with a damaged byte or two: its lines are read as UTF-8, the
+            // damage shows as U+FFFD and the rows holding it are refused on their line.
+            Err(_) if mostly_utf8(bytes) => {
+                (String::from_utf8_lossy(bytes).into_owned(), Encoding::Utf8)
+            }
             Err(_) => (
                 encoding_rs::WINDOWS_1252
                     .decode_without_bom_handling(bytes)
@@ -51,6 +60,42 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
         text = text.replace('\r', "\n");
     }
     (text, encoding)
+}
+
+/// UTF-16 written without a byte-order mark, as some tools do: a zero byte beside every
+/// letter of the Latin alphabet. Little-endian puts it after the letter.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let top = &bytes[..bytes.len().min(4096)];
+    let zeros = |parity: usize| {
+        top.iter()
+            .enumerate()
+            .filter(|(i, b)| i % 2 == parity && **b == 0)
+            .count()
+    };
+    let pairs = top.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let (even, odd) = (zeros(0), zeros(1));
+    if odd * 2 > pairs && even * 8 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 2 > pairs && odd * 8 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Whether bytes that are not all UTF-8 still are UTF-8 with a few damaged bytes: more
+/// characters written the UTF-8 way (two to four bytes) than bytes UTF-8 cannot read.
+/// Windows-1252 text with accents has nearly none of the first: its "é" is one byte.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut encoded, mut damaged) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        encoded += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        damaged += usize::from(!chunk.invalid().is_empty());
+    }
+    encoded > damaged
 }
 
 /// Lines looked at for the separator and the header: title lines a spreadsheet puts

@@ -200,6 +200,7 @@ impl Columns<'_, Field> {
             }
         };
         problems.extend(self.overflow(row));
+        problems.extend(self.cell_problems(row));
         if problems.len() > before {
             return None;
         }

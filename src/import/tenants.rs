@@ -9,6 +9,7 @@ use super::values::{birth_date, household_alone, language, phones, postcode};
 use super::{FileError, Layout, Problem, bad_rows};
 use crate::domain::parse;
 use crate::domain::phone::Phone;
+use crate::domain::tenant::reference_key;
 use crate::store::{Cohort, NewTenant, TenantColumn, TenantImport};
 
 /// What a column of the tenant list holds.
@@ -215,6 +216,41 @@ impl TenantList {
         bad_rows(&self.problems)
     }
 
+    /// Refuses, on their lines, the rows whose birth date gives an age outside `ages` on
+    /// `today`: a date typed wrong (2090, a child's, 1826) rather than a person to call.
+    pub fn check_ages(&mut self, today: chrono::NaiveDate, (low, high): (u32, u32)) {
+        let column = self
+            .layout
+            .used
+            .iter()
+            .find(|(_, what)| *what == Field::BirthDate.describe())
+            .map(|(header, _)| header.clone())
+            .unwrap_or_default();
+        let mut refused = Vec::new();
+        self.rows.retain(|r| {
+            let Some(born) = r.tenant.birth_date else {
+                return true;
+            };
+            let age = today.years_since(born);
+            if age.is_some_and(|a| (low..=high).contains(&a)) {
+                return true;
+            }
+            let age = age.map_or_else(|| "not yet born".to_string(), |a| format!("{a} years old"));
+            refused.push(Problem {
+                line: r.line,
+                column: column.clone(),
+                reason: format!(
+                    "{} gives {age}: the program calls people aged {low} to {high} \
+                     (setting import_ages)",
+                    born.format("%d/%m/%Y")
+                ),
+            });
+            false
+        });
+        self.problems.extend(refused);
+        self.problems.sort_by_key(|p| p.line);
+    }
+
     /// Whether the file has a cohort column.
     pub fn names_cohorts(&self) -> bool {
         self.layout
@@ -225,7 +261,7 @@ impl TenantList {
 
     /// Whether the file names this reference, in a good row or a bad one.
     pub fn mentions(&self, reference: &str) -> bool {
-        self.references.contains_key(reference)
+        self.references.contains_key(&reference_key(reference))
     }
 
     /// Turns the good rows into tenants to write. A row naming a cohort goes there
@@ -440,6 +476,7 @@ impl Columns<'_, Field> {
             .map_err(|e| problems.push(self.problem(row, Field::Language, e)))
             .unwrap_or_default();
         problems.extend(self.overflow(row));
+        problems.extend(self.cell_problems(row));
         if problems.len() > before {
             return None;
         }
@@ -506,10 +543,11 @@ pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
         layout.rows += 1;
         let reference = columns.cell(row, Field::Reference);
         if !reference.is_empty() {
-            match references.get(reference) {
+            let key = reference_key(reference);
+            match references.get(&key) {
                 Some(&first) => repeats.push((first, row.line)),
                 None => {
-                    references.insert(reference.to_string(), row.line);
+                    references.insert(key, row.line);
                 }
             }
         }

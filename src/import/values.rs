@@ -2,7 +2,7 @@
 //! postcodes, household sizes, languages, roles, email addresses. Each error names
 //! the value refused.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::domain::Role;
 use crate::domain::parse::{self, fold};
@@ -11,6 +11,25 @@ use crate::domain::phone::Phone;
 /// A birth date as dd/mm/yyyy or ISO, or the day number a spreadsheet writes when
 /// the cell lost its date format (days since 30/12/1899).
 pub fn birth_date(text: &str) -> Result<NaiveDate, String> {
+    let date = spreadsheet_date(text)?;
+    // A two-digit year of birth is of the last century: "05/06/28" is 1928, not 2028.
+    let parts: Vec<&str> = text.trim().split(['/', '-', '.']).collect();
+    let two_digit_year = parts.len() == 3
+        && parts[0].len() != 4
+        && parts[2]
+            .split_whitespace()
+            .next()
+            .is_some_and(|y| y.len() == 2);
+    if two_digit_year && date.year() >= 2000 {
+        return date
+            .with_year(date.year() - 100)
+            .ok_or_else(|| format!("'{text}' is not a date"));
+    }
+    Ok(date)
+}
+
+/// A date as a spreadsheet writes it: text, or the number of days Excel counts.
+fn spreadsheet_date(text: &str) -> Result<NaiveDate, String> {
     if text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit()) {
         let days: i64 = text
             .parse()

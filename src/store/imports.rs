@@ -186,7 +186,10 @@ impl Store {
         );
         let stamp = time::ts(now);
         self.import_write("import_tenants", dry_run, now, by, |tx| {
-            let mut find = tx.prepare_cached("SELECT id FROM tenants WHERE external_ref = ?1")?;
+            let mut find = tx.prepare_cached(&format!(
+                "SELECT id FROM tenants WHERE {} = ?1",
+                crate::domain::tenant::REFERENCE_KEY_SQL
+            ))?;
             let mut update = tx.prepare(&update)?;
             let mut insert = tx.prepare(
                 "INSERT INTO tenants (external_ref, title, last_name, first_name, birth_date, phone,
@@ -199,7 +202,9 @@ impl Store {
             for row in list {
                 let t = &row.tenant;
                 let id: Option<i64> = find
-                    .query_row([&t.external_ref], |r| r.get(0))
+                    .query_row([crate::domain::tenant::reference_key(&t.external_ref)], |r| {
+                        r.get(0)
+                    })
                     .optional()?;
                 let done = if let Some(id) = id {
                     update.raw_bind_parameter(1, id)?;

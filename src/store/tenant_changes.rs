@@ -8,6 +8,7 @@ use super::shifts::audit;
 use super::tenants::{TENANT_COLUMNS, Tenant, tenant_from_row};
 use super::{Result, Store, StoreError, rows, time};
 use crate::domain::TenantStatus;
+use crate::domain::tenant::{REFERENCE_KEY_SQL, reference_key};
 
 impl Store {
     /// Finds a tenant by the landlord's reference, or by veille's number.
@@ -17,8 +18,8 @@ impl Store {
         let mut id: Option<i64> = self
             .read()
             .query_row(
-                "SELECT id FROM tenants WHERE external_ref = ?1",
-                [r],
+                &format!("SELECT id FROM tenants WHERE {REFERENCE_KEY_SQL} = ?1"),
+                [reference_key(r)],
                 |row| row.get(0),
             )
             .optional()?;

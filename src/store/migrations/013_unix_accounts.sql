@@ -9,3 +9,6 @@ ALTER TABLE audit_log ADD COLUMN unix_account TEXT;
 -- A person erased at their request: identity, reference and texts are gone, the row
 -- stays for the counts.
 ALTER TABLE tenants ADD COLUMN erased_at TEXT;
+-- A landlord's reference is compared without spaces and case: "x-1" and "X 1" are one
+-- tenant (domain::tenant::reference_key).
+CREATE INDEX IF NOT EXISTS tenants_reference_key ON tenants (upper(replace(external_ref, ' ', '')));
