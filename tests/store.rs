@@ -848,35 +848,98 @@ fn a_shift_counts_its_own_calls_and_no_one_elses() {
 }
 
 #[test]
-fn a_sign_in_minutes_after_a_crash_goes_on_with_the_shift_and_a_later_one_starts_anew() {
+fn a_sign_in_the_same_day_goes_on_with_the_open_shift_and_the_next_day_closes_it() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, rules) = open(&dir, 3);
-    let now = utc(NOW);
+    let now = utc(NOW); // 10:00 in Paris
     let a = op(&store, "op1");
     let shift = store.start_shift(a, now).unwrap();
     let claim = store.claim_next(a, now, &rules).unwrap().unwrap();
     let mut c = call(&claim, Outcome::Reached);
     c.shift_id = Some(shift);
-    store
-        .save_call(&c, now + Duration::minutes(40), &rules)
-        .unwrap();
-    // The terminal dies; the operator is back 25 minutes after their last call.
-    let back = now + Duration::minutes(65);
+    let last_call = now + Duration::minutes(40);
+    store.save_call(&c, last_call, &rules).unwrap();
+    // The terminal dies; the operator is back after lunch, the same day.
+    let back = now + Duration::hours(5);
     assert_eq!(store.start_shift(a, back).unwrap(), shift);
     assert_eq!(store.shift_stats(shift).unwrap().calls, 1);
     // Another operator's sign-in is theirs alone.
     assert_ne!(store.start_shift(op(&store, "op2"), back).unwrap(), shift);
-    // After a long break, a sign-in is a new shift.
-    let afternoon = store.start_shift(a, back + Duration::hours(3)).unwrap();
-    assert_ne!(afternoon, shift);
+    // The terminal dies again; the next morning is a new shift, and the one left
+    // open ends at its last activity, the call saved before the first crash.
+    let tomorrow = utc("2026-11-29T08:00:00Z");
+    let next = store.start_shift(a, tomorrow).unwrap();
+    assert_ne!(next, shift);
+    let summary = store.shift_summary(shift, tomorrow).unwrap();
+    assert_eq!(summary.shifts[0].ended_at, Some(last_call));
+    assert_eq!(summary.worked_minutes, 40);
     // An ended shift is never resumed.
     store
-        .end_shift(afternoon, back + Duration::hours(4))
+        .end_shift(next, tomorrow + Duration::hours(1))
         .unwrap();
     assert_ne!(
-        store
-            .start_shift(a, back + Duration::hours(4) + Duration::minutes(1))
-            .unwrap(),
-        afternoon
+        store.start_shift(a, tomorrow + Duration::hours(2)).unwrap(),
+        next
     );
+    // Each start and resumption is in the audit log.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let actions: Vec<String> = conn
+        .prepare("SELECT action FROM audit_log WHERE operator_id = ?1 AND action LIKE 'shift_%' ORDER BY id")
+        .unwrap()
+        .query_map([a], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "shift_started",
+            "shift_resumed",
+            "shift_started",
+            "shift_started"
+        ]
+    );
+}
+
+#[test]
+fn ending_one_terminal_releases_only_the_claims_that_terminal_took() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut first, rules) = open(&dir, 3);
+    let mut second = Store::open(first.path()).unwrap();
+    let now = utc(NOW);
+    let a = op(&first, "op1");
+    let shift = first.start_shift(a, now).unwrap();
+    assert_eq!(
+        second.start_shift(a, now).unwrap(),
+        shift,
+        "one shift shared"
+    );
+    let kept = first.claim_next(a, now, &rules).unwrap().unwrap();
+    let left = second.claim_next(a, now, &rules).unwrap().unwrap();
+
+    second.end_shift(shift, now + Duration::minutes(5)).unwrap();
+
+    let open: Vec<i64> = first
+        .open_claims(a, now + Duration::minutes(5))
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        open,
+        [kept.id],
+        "{left:?} released, the first terminal's kept"
+    );
+    // The first terminal saves its call afterwards; the shift ends when it leaves.
+    let mut c = call(&kept, Outcome::Reached);
+    c.shift_id = Some(shift);
+    first
+        .save_call(&c, now + Duration::minutes(10), &rules)
+        .unwrap();
+    first.end_shift(shift, now + Duration::minutes(12)).unwrap();
+    let summary = first
+        .shift_summary(shift, now + Duration::hours(1))
+        .unwrap();
+    assert_eq!(summary.worked_minutes, 12);
+    assert_eq!(summary.calls_made, 1);
 }

@@ -181,6 +181,8 @@ fn an_ended_shift_stops_at_its_end_and_a_dead_one_at_the_next_shift() {
     let mut store = s.store();
     let rules = store.rules().unwrap();
     let end = utc("2026-11-28T12:05:00Z");
+    // This terminal is the one calling f (taking the claim again renews it).
+    store.claim_tenant(s.op1, F, end, &rules).unwrap();
     store.end_shift(s.op1_shift, end).unwrap();
 
     // A later shift of op1 on another terminal: its call is not the first shift's.
@@ -211,10 +213,12 @@ fn an_ended_shift_stops_at_its_end_and_a_dead_one_at_the_next_shift() {
     let now = store.shift_summary(second, later).unwrap();
     assert_eq!((now.calls_made, now.worked_minutes), (1, 60));
 
-    // op2's terminal died without ending the shift; op2 signs in again at 15:00.
+    // op2's terminal died without ending the shift; op2 signs in again at 15:00 the
+    // same day and goes on with it.
     let op2_again = store
         .start_shift(s.op2, utc("2026-11-28T15:00:00Z"))
         .unwrap();
+    assert_eq!(op2_again, s.op2_shift);
     activity::call(
         &mut store,
         &rules,
@@ -226,11 +230,19 @@ fn an_ended_shift_stops_at_its_end_and_a_dead_one_at_the_next_shift() {
         Outcome::Reached,
         |_, _| {},
     );
-    let dead = store
-        .shift_summary(s.op2_shift, utc("2026-11-28T16:00:00Z"))
+    // The terminal dies again; the next day's sign-in closes the shift at its last call.
+    let next_day = store
+        .start_shift(s.op2, utc("2026-11-29T08:00:00Z"))
         .unwrap();
-    assert_eq!(dead.calls_made, 2, "the next shift's call is not counted");
-    assert_eq!(dead.worked_minutes, 310, "09:50 to 15:00");
+    assert_ne!(next_day, s.op2_shift);
+    let dead = store
+        .shift_summary(s.op2_shift, utc("2026-11-29T16:00:00Z"))
+        .unwrap();
+    assert_eq!(dead.calls_made, 3, "the calls before and after the crash");
+    assert_eq!(
+        dead.worked_minutes, 325,
+        "09:50 to the last call's end, 15:15"
+    );
 }
 
 #[test]
@@ -433,6 +445,9 @@ fn the_summary_command_shows_the_last_shift_as_text_and_json() {
     // Once ended, with its handover note.
     let mut store = s.store();
     let end = utc("2026-11-28T12:05:00Z");
+    let rules = store.rules().unwrap();
+    // This terminal is the one calling f (taking the claim again renews it).
+    store.claim_tenant(s.op1, F, end, &rules).unwrap();
     store
         .write_handover_note(s.op1_shift, s.op1, "Rappeler Mme Locataire2 à 16h.", end)
         .unwrap();

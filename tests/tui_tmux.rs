@@ -267,7 +267,13 @@ fn a_killed_terminal_loses_nothing_typed() {
     let t = Tmux::new("kill");
     t.start(&fx, "--operator mdupont");
     t.wait_for("File d'appels (5)");
-    t.keys(&["j", "Enter"]);
+    // A first call saved before the crash belongs to the shift as well.
+    t.keys(&["Enter"]);
+    t.wait_for("Numéro à composer");
+    t.keys(&["1", "1", "C-s"]);
+    t.wait_for("Appels 1 · Joints 1");
+    t.wait_for("File d'appels (4)");
+    t.keys(&["Enter"]);
     t.wait_for("Numéro à composer : 01 99 00 12 34");
     t.keys(&["1", "1", "1", "Tab"]);
     t.text("Chute hier soir");
@@ -315,6 +321,8 @@ fn a_killed_terminal_loses_nothing_typed() {
     t.wait_for_all(&["Numéro à composer", "Chute hier soir", "Fille prévenue"]);
     t.keys(&["C-s"]);
     t.wait_for("Appel enregistré.");
+    // One shift: its counters hold the call saved before the crash and the one after.
+    t.wait_for("Appels 2 · Joints 2");
     assert_eq!(
         one(
             &fx,

@@ -86,6 +86,9 @@ pub struct Store {
     busy_retries: u64,
     /// How long one attempt waits inside SQLite for the write lock.
     busy_wait: Duration,
+    /// The claims taken through this connection, that is by this terminal: ending its
+    /// shift releases these and no claim of the same operator's other terminal.
+    claims_taken: Vec<i64>,
 }
 
 /// SQL run through veille can never corrupt the file on purpose (writing the schema
@@ -145,6 +148,7 @@ impl Store {
             retry_for: Duration::from_secs(60),
             busy_retries: 0,
             busy_wait: BUSY_TIMEOUT,
+            claims_taken: Vec::new(),
         }
     }
 

@@ -244,7 +244,18 @@ impl Store {
             order: ordered(&snapshot, operator, now, rules, CLAIM_CANDIDATES_PER_COHORT)?,
         };
         snapshot.finish()?;
-        self.write(|tx| claim_from(tx, &read, operator, now, rules))
+        let claim = self.write(|tx| claim_from(tx, &read, operator, now, rules))?;
+        if let Some(c) = &claim {
+            self.took(c.id);
+        }
+        Ok(claim)
+    }
+
+    /// Remembers a claim this terminal holds, to release it when its shift ends.
+    fn took(&mut self, claim: i64) {
+        if !self.claims_taken.contains(&claim) {
+            self.claims_taken.push(claim);
+        }
     }
 
     /// Claims one chosen tenant (picked in the queue or found by search). Refused when
@@ -256,7 +267,7 @@ impl Store {
         now: DateTime<Utc>,
         rules: &Rules,
     ) -> Result<Claim> {
-        self.write(|tx| {
+        let claim = self.write(|tx| {
             let holder: Option<(i64, i64, String)> = tx
                 .prepare_cached(
                     "SELECT k.id, k.operator_id, o.name
@@ -283,7 +294,9 @@ impl Store {
                 Some((_, _, name)) => Err(StoreError::HeldBy(name)),
                 None => insert_claim(tx, tenant, operator, now, rules),
             }
-        })
+        })?;
+        self.took(claim.id);
+        Ok(claim)
     }
 
     /// Extends a claim while its holder is still calling. `ClaimLost` if another
@@ -295,7 +308,7 @@ impl Store {
         rules: &Rules,
     ) -> Result<Claim> {
         let expires = now + rules.lease;
-        self.write(|tx| {
+        let renewed = self.write(|tx| {
             let n = tx
                 .prepare_cached(
                     "UPDATE claims SET expires_at = ?2
@@ -314,7 +327,10 @@ impl Store {
                 expires_at: expires,
                 ..claim.clone()
             })
-        })
+        })?;
+        // A claim kept in a draft from before a crash is this terminal's from now on.
+        self.took(renewed.id);
+        Ok(renewed)
     }
 
     /// Gives a tenant back without saving a call (the operator left the call).

@@ -4,65 +4,91 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, time::ts};
+use crate::domain::period;
 
-/// A sign-in this soon after the operator's last activity in a shift left open goes on
-/// with that shift: longer than a claim's lease, shorter than a break between shifts.
-const RESUME_WITHIN: chrono::Duration = chrono::Duration::minutes(30);
+/// When a shift was last active: its start, or the end of its operator's last call in it.
+const LAST_ACTIVITY: &str = "max(s.started_at, coalesce(
+      (SELECT max(c.ended_at) FROM calls c
+       WHERE c.operator_id = s.operator_id AND c.ended_at >= s.started_at
+         AND c.shift_id = s.id),
+      s.started_at))";
 
 impl Store {
-    /// Starts a shift for `operator` and returns its id, or goes on with the shift their
-    /// terminal left open minutes ago (a crash, a closed window): the end-of-shift summary
-    /// then counts the calls made before as well.
+    /// Starts a shift for `operator` and returns its id, or goes on with the shift they
+    /// left open earlier the same local day (a crash, a closed window, a second
+    /// terminal): the end-of-shift summary then counts what was done before as well.
+    /// Older shifts left open by a dead terminal are closed at their last activity.
     pub fn start_shift(&mut self, operator: i64, now: DateTime<Utc>) -> Result<i64> {
-        let resume_after = ts(now - RESUME_WITHIN);
+        let rules = self.rules()?;
+        let today = ts(period::start_of(rules.local_date(now), rules.tz));
         self.write(|tx| {
-            // The operator's newest open shift, if it started or saw a call of theirs
-            // within the last minutes.
             let open: Option<i64> = tx
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "SELECT s.id FROM shifts s
                      WHERE s.operator_id = ?1 AND s.ended_at IS NULL
                        AND s.id = (SELECT max(id) FROM shifts WHERE operator_id = ?1)
-                       AND max(s.started_at, coalesce(
-                             (SELECT max(c.ended_at) FROM calls c
-                              WHERE c.operator_id = ?1 AND c.ended_at >= s.started_at),
-                             s.started_at)) >= ?2",
-                )?
-                .query_row(params![operator, resume_after], |r| r.get(0))
+                       AND {LAST_ACTIVITY} >= ?2"
+                ))?
+                .query_row(params![operator, today], |r| r.get(0))
                 .optional()?;
             // Signing in is coming back: a break left open by a terminal that died is over.
             super::breaks::end_breaks(tx, operator, now)?;
-            if let Some(shift) = open {
-                return Ok(shift);
-            }
-            tx.execute(
-                "INSERT INTO shifts (operator_id, started_at) VALUES (?1, ?2)",
-                params![operator, ts(now)],
+            tx.prepare_cached(&format!(
+                "UPDATE shifts AS s SET ended_at = {LAST_ACTIVITY}
+                 WHERE s.operator_id = ?1 AND s.ended_at IS NULL AND s.id IS NOT ?2"
+            ))?
+            .execute(params![operator, open])?;
+            let (shift, action) = match open {
+                Some(shift) => (shift, "shift_resumed"),
+                None => {
+                    tx.execute(
+                        "INSERT INTO shifts (operator_id, started_at) VALUES (?1, ?2)",
+                        params![operator, ts(now)],
+                    )?;
+                    (tx.last_insert_rowid(), "shift_started")
+                }
+            };
+            audit(
+                tx,
+                now,
+                Some(operator),
+                action,
+                None,
+                &format!("shift {shift}"),
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(shift)
         })
     }
 
-    /// Ends a shift and releases any claim its operator still holds.
+    /// Ends a shift and releases the claims this terminal took. A colleague terminal of
+    /// the same operator sharing the shift keeps its own claims, and the shift ends at
+    /// the last terminal to leave.
     pub fn end_shift(&mut self, shift: i64, now: DateTime<Utc>) -> Result<()> {
-        self.write(|tx| {
+        let taken = std::mem::take(&mut self.claims_taken);
+        let result = self.write(|tx| {
             tx.execute(
-                "UPDATE shifts SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
+                "UPDATE shifts SET ended_at = ?2
+                 WHERE id = ?1 AND (ended_at IS NULL OR ended_at < ?2)",
                 params![shift, ts(now)],
             )?;
-            tx.execute(
-                "UPDATE claims INDEXED BY claims_one_open
-                 SET released_at = ?2, release_reason = 'abandoned'
-                 WHERE released_at IS NULL
-                   AND operator_id = (SELECT operator_id FROM shifts WHERE id = ?1)",
-                params![shift, ts(now)],
+            let mut release = tx.prepare_cached(
+                "UPDATE claims SET released_at = ?2, release_reason = 'abandoned'
+                 WHERE id = ?1 AND released_at IS NULL
+                   AND operator_id = (SELECT operator_id FROM shifts WHERE id = ?3)",
             )?;
             tx.execute(
                 "UPDATE breaks SET ended_at = ?2 WHERE shift_id = ?1 AND ended_at IS NULL",
                 params![shift, ts(now)],
             )?;
+            for claim in &taken {
+                release.execute(params![claim, ts(now), shift])?;
+            }
             Ok(())
-        })
+        });
+        if result.is_err() {
+            self.claims_taken = taken;
+        }
+        result
     }
 }
 
