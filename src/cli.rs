@@ -391,6 +391,8 @@ pub struct InterveneArgs {
     /// Where (for an accompaniment: the appointment's address).
     #[arg(long, default_value = "")]
     pub place: String,
+    /// What the team should know (needed for an emergency, which is wanted at once
+    /// unless --when says otherwise).
     #[arg(long, default_value = "")]
     pub details: String,
     /// Who records it (login or number); default: the operator linked to your account.

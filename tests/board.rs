@@ -129,9 +129,9 @@ fn the_board_says_who_does_what_and_what_waits() {
                 t(reference),
                 InterventionKind::WelfareVisit,
                 urgency,
-                None,
+                Some(at(when)),
                 "",
-                "",
+                "ne répond plus",
                 op2,
                 at(when),
             )

@@ -212,6 +212,26 @@ fn an_emergency_is_listed_first_highlighted_when_left_then_dispatched_and_closed
             "op2",
         ],
     )
+    .failure()
+    .stderr(predicate::str::contains(
+        "an emergency intervention request needs details for the team; nothing was saved",
+    ));
+    run(
+        &db,
+        &[
+            "intervene",
+            "--tenant",
+            "T00000",
+            "--kind",
+            "welfare_visit",
+            "--urgency",
+            "emergency",
+            "--details",
+            "chute, ne se relève pas",
+            "--operator",
+            "op2",
+        ],
+    )
     .success()
     .stdout(predicate::str::contains(
         "call the emergency number now (15 or 112)",
@@ -363,6 +383,26 @@ fn an_emergency_is_listed_first_highlighted_when_left_then_dispatched_and_closed
             "welfare_visit",
             "--urgency",
             "emergency",
+            "--operator",
+            "op2",
+        ],
+    )
+    .failure()
+    .stderr(predicate::str::contains(
+        "an emergency intervention request needs details for the team; nothing was saved",
+    ));
+    run(
+        &db,
+        &[
+            "intervene",
+            "--tenant",
+            "T00000",
+            "--kind",
+            "welfare_visit",
+            "--urgency",
+            "emergency",
+            "--details",
+            "chute, ne se relève pas",
             "--operator",
             "op2",
         ],

@@ -212,6 +212,17 @@ fn enter_moves_on_and_space_ticks() {
         on_call(&app).form.outcome,
         Some(veille::domain::Outcome::Busy)
     );
+    // Nobody reached: the form goes from the outcome to the notes.
+    press(&mut app, &[Enter]);
+    assert_eq!(on_call(&app).focus, Field::Notes);
+    press(
+        &mut app,
+        &[BackTab, KeyCode::Left, KeyCode::Left, Char(' ')],
+    );
+    assert_eq!(
+        on_call(&app).form.outcome,
+        Some(veille::domain::Outcome::Reached)
+    );
     press(&mut app, &[Enter]);
     assert_eq!(on_call(&app).focus, Field::Wellbeing);
     press(&mut app, &[Enter, Char(' ')]);
@@ -707,6 +718,9 @@ fn mouse_clicks_select_rows_and_options() {
         on_call(&app).form.outcome,
         Some(veille::domain::Outcome::Voicemail)
     );
+    // Nobody reached: no needs to click; reached, they are back.
+    assert!(!screen(&mut app, 80, 24).contains("Alimentation"));
+    press(&mut app, &[Char('1')]);
     let s = screen(&mut app, 80, 24);
     let (row, col) = s
         .lines()

@@ -143,13 +143,19 @@ fn an_emergency_request_from_the_quick_entry_shows_the_15_112_banner() {
     press(&mut app, &[Enter, Char('i'), Char('2'), Tab, Char('3')]);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("112"), "the banner shows before saving: {s}");
+    // Without details for the team it is refused where they can be typed.
+    press(&mut app, &[Enter]);
+    let s = screen(&mut app, 80, 24);
+    assert!(app.popup.is_some(), "refused without details");
+    assert!(s.contains("précisions pour l'équipe"), "{s}");
+    type_text(&mut app, "Chute, ne se relève pas");
     press(&mut app, &[Enter]);
     assert!(app.popup.is_none(), "{:?}", app.popup);
     assert!(message(&app).contains("112"), "{}", message(&app));
     let francoise = fx.tenant_id("Petit");
     assert_eq!(
         fx.count(&format!(
-            "SELECT count(*) FROM interventions WHERE tenant_id = {francoise} AND kind = 'welfare_visit' AND urgency = 'emergency' AND status = 'requested' AND place LIKE '12 rue des Lilas%'"
+            "SELECT count(*) FROM interventions WHERE tenant_id = {francoise} AND kind = 'welfare_visit' AND urgency = 'emergency' AND status = 'requested' AND place LIKE '12 rue des Lilas%' AND details = 'Chute, ne se relève pas' AND wanted_at IS NOT NULL"
         )),
         1
     );

@@ -2,6 +2,7 @@
 //! the clock: every function that depends on time takes `now` as an argument.
 
 pub mod call;
+pub mod consistency;
 pub mod forecast;
 pub mod hours;
 pub mod ladder;

@@ -6,6 +6,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Claim, Result, Store, StoreError, time};
+use crate::domain::consistency::{
+    CallFields, call_contradiction, intervention_contradiction, wanted_at,
+};
 use crate::domain::schedule::{self, Attempts, CallResult, NextCall};
 use crate::domain::{InterventionKind, Need, Outcome, Rules, Urgency, Wellbeing};
 
@@ -95,6 +98,7 @@ fn save_in(
             welfare_visit: None,
         });
     }
+    check_consistent(call)?;
     let claim = &call.claim;
     check_claim_still_held(tx, claim)?;
     let next = next_call(tx, call, now, rules)?;
@@ -103,7 +107,7 @@ fn save_in(
     let call_id = insert_call(tx, call, &now_s)?;
     insert_needs(tx, call, call_id)?;
     insert_referrals(tx, call, call_id, &now_s)?;
-    insert_interventions(tx, call, call_id, &now_s)?;
+    insert_interventions(tx, call, call_id, now)?;
     update_tenant(tx, call, &next, &now_s)?;
     tx.prepare_cached(
         "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
@@ -128,6 +132,26 @@ fn already_saved(tx: &Transaction, save_id: &str) -> Result<Option<i64>> {
         .prepare_cached("SELECT id FROM calls WHERE save_id = ?1")?
         .query_row([save_id], |r| r.get(0))
         .optional()?)
+}
+
+/// Refuses a call whose fields contradict its outcome, before anything is written (the
+/// database's triggers refuse it too, for any other writer).
+fn check_consistent(call: &CallToSave) -> Result<()> {
+    let fields = CallFields {
+        outcome: call.outcome,
+        wellbeing: call.wellbeing.is_some(),
+        needs: !call.needs.is_empty(),
+        callback_at: call.callback_at.is_some(),
+    };
+    let found = call_contradiction(fields).or_else(|| {
+        call.interventions
+            .iter()
+            .find_map(|i| intervention_contradiction(i.urgency, &i.details))
+    });
+    match found {
+        Some(c) => Err(StoreError::Inconsistent(c)),
+        None => Ok(()),
+    }
 }
 
 /// Fails with `ClaimLost` unless the operator still holds the tenant under this claim.
@@ -260,16 +284,18 @@ fn insert_interventions(
     tx: &Transaction,
     call: &CallToSave,
     call_id: i64,
-    now_s: &str,
+    now: DateTime<Utc>,
 ) -> Result<()> {
     let claim = &call.claim;
+    let now_s = time::ts(now);
     for i in &call.interventions {
+        let wanted = wanted_at(i.urgency, i.wanted_at, now);
         tx.prepare_cached(
             "INSERT INTO interventions (tenant_id, call_id, kind, urgency, wanted_at, place, details,
                created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
         )?
         .execute(params![
-            claim.tenant_id, call_id, i.kind.code(), i.urgency.code(), i.wanted_at.map(time::ts),
+            claim.tenant_id, call_id, i.kind.code(), i.urgency.code(), wanted.map(time::ts),
             i.place, i.details, claim.operator_id, now_s
         ])?;
         let intervention = tx.last_insert_rowid();

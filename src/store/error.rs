@@ -49,6 +49,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A call or request whose fields contradict each other (its outcome, its urgency).
+    #[error("{0}; nothing was saved")]
+    Inconsistent(crate::domain::consistency::Contradiction),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("{0}")]

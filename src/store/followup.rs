@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::shifts::audit;
 use super::{Result, Store, StoreError, rows, time};
+use crate::domain::consistency::{self, intervention_contradiction};
 use crate::domain::lifecycle::{self, InterventionOutcome};
 use crate::domain::parse::fold;
 use crate::domain::{InterventionKind, InterventionStatus, NeedCategory, ReferralStatus, Urgency};
@@ -215,6 +216,10 @@ impl Store {
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        if let Some(c) = intervention_contradiction(urgency, details) {
+            return Err(StoreError::Inconsistent(c));
+        }
+        let wanted_at = consistency::wanted_at(urgency, wanted_at, now);
         self.write(|tx| {
             let now_s = time::ts(now);
             tx.execute(

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/012_calls_without_shift_index.sql"),
     include_str!("migrations/013_unix_accounts.sql"),
     include_str!("migrations/014_breaks.sql"),
+    include_str!("migrations/015_consistent_calls.sql"),
 ];
 
 /// The schema version this build writes.

@@ -440,6 +440,9 @@ pub fn store_error_text(l: Lang, e: &StoreError) -> String {
         StoreError::ReadOnly(_) => l.t("errors.read_only").to_string(),
         StoreError::HeldBy(name) => l.f("errors.tenant_taken", &[("name", name)]),
         StoreError::Invalid(m) => l.f("errors.other", &[("error", m)]),
+        StoreError::Inconsistent(c) => l
+            .lookup(&format!("errors.inconsistent_{}", c.code()))
+            .map_or_else(|| c.to_string(), str::to_string),
         other => l.f("errors.other", &[("error", &other.to_string())]),
     }
 }

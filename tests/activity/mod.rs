@@ -214,9 +214,9 @@ pub fn scenario() -> Scenario {
             c.interventions = vec![InterventionToSave {
                 kind: InterventionKind::WelfareVisit,
                 urgency: Urgency::Emergency,
-                wanted_at: None,
+                wanted_at: Some(utc("2026-11-28T09:45:00Z")),
                 place: String::new(),
-                details: String::new(),
+                details: "ne se relève pas".into(),
             }];
         },
     );

@@ -135,13 +135,15 @@ impl CallForm {
             Some(Outcome::Hospitalised) => out.push(Field::HospitalisedUntil),
             _ => {}
         }
-        out.extend([Field::Wellbeing, Field::Needs]);
-        out.extend(
-            self.needs
-                .iter()
-                .filter(|n| n.checked)
-                .map(|n| Field::NeedDetails(n.category)),
-        );
+        if self.asks_wellbeing() {
+            out.extend([Field::Wellbeing, Field::Needs]);
+            out.extend(
+                self.needs
+                    .iter()
+                    .filter(|n| n.checked)
+                    .map(|n| Field::NeedDetails(n.category)),
+            );
+        }
         out.push(Field::Notes);
         out.extend((0..self.referrals.len()).map(Field::Referral));
         out.push(Field::AddReferral);
@@ -150,10 +152,16 @@ impl CallForm {
         out
     }
 
+    /// Wellbeing and needs are asked until an outcome says nobody was reached; then
+    /// they are hidden and not saved (what was ticked comes back if the outcome does).
+    pub fn asks_wellbeing(&self) -> bool {
+        self.outcome.is_none_or(Outcome::has_wellbeing)
+    }
+
     /// The emergency banner shows: the tenant is judged in urgent danger, or an
     /// emergency intervention was requested.
     pub fn emergency(&self) -> bool {
-        self.wellbeing == Some(Wellbeing::Urgent)
+        (self.asks_wellbeing() && self.wellbeing == Some(Wellbeing::Urgent))
             || self
                 .interventions
                 .iter()
@@ -241,13 +249,14 @@ impl CallForm {
         shift_id: Option<i64>,
         started_at: DateTime<Utc>,
     ) -> CallToSave {
+        let reached = checked.outcome.has_wellbeing();
         CallToSave {
             save_id: save_id.to_string(),
             claim: claim.clone(),
             shift_id,
             started_at,
             outcome: checked.outcome,
-            wellbeing: self.wellbeing,
+            wellbeing: self.wellbeing.filter(|_| reached),
             callback_at: checked.callback_at,
             callback_only_me: self.callback_only_me
                 && checked.outcome == Outcome::CallbackRequested,
@@ -256,7 +265,7 @@ impl CallForm {
             needs: self
                 .needs
                 .iter()
-                .filter(|n| n.checked)
+                .filter(|n| n.checked && reached)
                 .map(|n| Need {
                     category: n.category,
                     details: n.details.value().trim().to_string(),
@@ -361,7 +370,35 @@ mod tests {
         assert!(f.fields().contains(&Field::HospitalisedUntil));
         assert!(!f.fields().contains(&Field::NeedDetails(NeedCategory::Food)));
         f.need_mut(NeedCategory::Food).unwrap().checked = true;
+        // Nobody reached: neither wellbeing nor needs, nor the banner of an urgent state.
+        f.wellbeing = Some(Wellbeing::Urgent);
+        assert!(!f.fields().contains(&Field::Wellbeing));
+        assert!(!f.fields().contains(&Field::NeedDetails(NeedCategory::Food)));
+        assert!(!f.emergency());
+        f.outcome = Some(Outcome::Reached);
         assert!(f.fields().contains(&Field::NeedDetails(NeedCategory::Food)));
+        assert!(f.emergency());
+    }
+
+    #[test]
+    fn what_a_hidden_field_holds_is_not_saved() {
+        let mut f = CallForm {
+            outcome: Some(Outcome::NoAnswer),
+            wellbeing: Some(Wellbeing::Fine),
+            ..CallForm::default()
+        };
+        f.need_mut(NeedCategory::Health).unwrap().checked = true;
+        let rules = Rules::default();
+        let checked = f.check(now(), &rules).unwrap();
+        let claim = Claim {
+            id: 1,
+            tenant_id: 1,
+            operator_id: 1,
+            claimed_at: now(),
+            expires_at: now(),
+        };
+        let call = f.to_save(&checked, "s", &claim, None, now());
+        assert_eq!((call.wellbeing, call.needs.len()), (None, 0));
     }
 
     #[test]

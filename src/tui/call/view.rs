@@ -479,56 +479,58 @@ pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u1
         problems(&mut b, Field::HospitalisedUntil);
     }
 
-    let wellbeing: Vec<(String, bool)> = Wellbeing::ALL
-        .iter()
-        .map(|w| {
-            (
-                l.code_name("wellbeing", w.code()).to_string(),
-                f.wellbeing == Some(*w),
-            )
-        })
-        .collect();
-    b.grid(
-        l.t("form.wellbeing"),
-        focus == Field::Wellbeing,
-        has_problem(Field::Wellbeing),
-        &wellbeing,
-        false,
-        call.wellbeing_cursor,
-        Target::Field(Field::Wellbeing),
-        |i| Target::Choice(Field::Wellbeing, i),
-    );
-    problems(&mut b, Field::Wellbeing);
-
-    let needs: Vec<(String, bool)> = NeedCategory::ALL
-        .iter()
-        .map(|c| {
-            (
-                l.code_name("need", c.code()).to_string(),
-                f.need(*c).is_some_and(|n| n.checked),
-            )
-        })
-        .collect();
-    b.grid(
-        l.t("form.needs"),
-        focus == Field::Needs,
-        false,
-        &needs,
-        true,
-        call.need_cursor,
-        Target::Field(Field::Needs),
-        |i| Target::Choice(Field::Needs, i),
-    );
-    for n in f.needs.iter().filter(|n| n.checked) {
-        let field = Field::NeedDetails(n.category);
-        b.text(
-            &format!(" {}", l.code_name("need", n.category.code())),
-            focus == field,
+    if f.asks_wellbeing() {
+        let wellbeing: Vec<(String, bool)> = Wellbeing::ALL
+            .iter()
+            .map(|w| {
+                (
+                    l.code_name("wellbeing", w.code()).to_string(),
+                    f.wellbeing == Some(*w),
+                )
+            })
+            .collect();
+        b.grid(
+            l.t("form.wellbeing"),
+            focus == Field::Wellbeing,
+            has_problem(Field::Wellbeing),
+            &wellbeing,
             false,
-            &n.details,
-            "",
-            Target::Field(field),
+            call.wellbeing_cursor,
+            Target::Field(Field::Wellbeing),
+            |i| Target::Choice(Field::Wellbeing, i),
         );
+        problems(&mut b, Field::Wellbeing);
+
+        let needs: Vec<(String, bool)> = NeedCategory::ALL
+            .iter()
+            .map(|c| {
+                (
+                    l.code_name("need", c.code()).to_string(),
+                    f.need(*c).is_some_and(|n| n.checked),
+                )
+            })
+            .collect();
+        b.grid(
+            l.t("form.needs"),
+            focus == Field::Needs,
+            false,
+            &needs,
+            true,
+            call.need_cursor,
+            Target::Field(Field::Needs),
+            |i| Target::Choice(Field::Needs, i),
+        );
+        for n in f.needs.iter().filter(|n| n.checked) {
+            let field = Field::NeedDetails(n.category);
+            b.text(
+                &format!(" {}", l.code_name("need", n.category.code())),
+                focus == field,
+                false,
+                &n.details,
+                "",
+                Target::Field(field),
+            );
+        }
     }
 
     b.text(

@@ -7,6 +7,7 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use super::{Reply, frame_box};
+use crate::domain::consistency::intervention_contradiction;
 use crate::domain::{InterventionKind, Rules, Urgency};
 use crate::tui::action::Action;
 use crate::tui::app::Ui;
@@ -198,6 +199,7 @@ impl InterventionForm {
     }
 
     fn finish(&mut self, rules: &Rules, ui: &Ui) -> Reply<InterventionEntry> {
+        // An emergency left without a time is wanted at once (the store says so).
         let wanted_at = if self.when.is_blank() {
             None
         } else {
@@ -210,6 +212,12 @@ impl InterventionForm {
                 }
             }
         };
+        // An emergency tells the team what happened: refused here, where it can be typed.
+        if intervention_contradiction(self.urgency(), self.details.value()).is_some() {
+            self.problem = Some((IntField::Details, "errors.emergency_incomplete"));
+            self.focus = IntField::Details;
+            return Reply::Keep;
+        }
         Reply::Done(InterventionEntry {
             kind: InterventionKind::ALL
                 .get(self.kind)
