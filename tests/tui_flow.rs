@@ -288,7 +288,10 @@ fn leaving_a_call_offers_no_answer_as_the_quick_save() {
     let mut app = signed_in(&fx, Lang::Fr, "mdupont");
     open_helene(&mut app);
     press(&mut app, &[Esc]);
-    assert!(matches!(app.popup, Some(Popup::LeaveCall)));
+    assert!(matches!(
+        app.popup,
+        Some(Popup::LeaveCall { entered: false })
+    ));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Enregistrer « pas de réponse »"), "{s}");
     press(&mut app, &[Esc]);
@@ -922,6 +925,50 @@ fn a_hospital_stay_pauses_calls_until_the_date() {
 }
 
 #[test]
+fn leaving_a_filled_call_offers_to_save_it_and_never_no_answer() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    let before = fx.count("SELECT count(*) FROM calls");
+    open_helene(&mut app);
+    let helene = fx.tenant_id("Lefèvre");
+    // Reached, nothing else yet: leaving offers to save what was entered, not "no answer".
+    press(&mut app, &[Char('1')]);
+    press(&mut app, &[Esc]);
+    assert!(matches!(
+        app.popup,
+        Some(Popup::LeaveCall { entered: true })
+    ));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("1  Enregistrer ce que j'ai saisi"), "{s}");
+    assert!(s.contains("ce qui est saisi sera perdu"), "{s}");
+    assert!(!s.contains("pas de réponse"), "{s}");
+    // Incomplete: the save is refused on the call, with what is missing, nothing lost.
+    press(&mut app, &[Char('1')]);
+    assert!(app.popup.is_none());
+    assert_eq!(on_call(&app).focus, Field::Wellbeing);
+    assert_eq!(
+        on_call(&app).form.outcome,
+        Some(veille::domain::Outcome::Reached)
+    );
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("indiquez comment elle va"), "{s}");
+    // Worried, with a note: Esc then 1 saves it as entered.
+    press(&mut app, &[Char('2'), Tab]);
+    assert_eq!(on_call(&app).focus, Field::Notes);
+    type_text(&mut app, "Fatiguée");
+    press(&mut app, &[Esc, Char('1')]);
+    assert!(on_queue(&app));
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT count(*) FROM calls WHERE tenant_id = {helene}
+             AND outcome = 'reached' AND wellbeing = 'worried' AND notes = 'Fatiguée'"
+        )),
+        1
+    );
+    assert_eq!(fx.count("SELECT count(*) FROM calls"), before + 1);
+}
+
+#[test]
 fn a_save_that_lands_while_a_popup_is_open_closes_it() {
     let fx = fixture();
     let mut app = signed_in(&fx, Lang::Fr, "mdupont");
@@ -931,7 +978,10 @@ fn a_save_that_lands_while_a_popup_is_open_closes_it() {
     blocker.execute_batch("BEGIN IMMEDIATE").expect("lock");
     send(&mut app, ctrl('s'));
     press(&mut app, &[Esc]);
-    assert!(matches!(app.popup, Some(Popup::LeaveCall)));
+    assert!(matches!(
+        app.popup,
+        Some(Popup::LeaveCall { entered: true })
+    ));
     blocker.execute_batch("COMMIT").expect("unlock");
     tick(&mut app);
     assert!(on_queue(&app));

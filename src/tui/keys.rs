@@ -43,6 +43,8 @@ scopes! {
     ReferralForm     => REFERRAL_FORM,     "help.referral";
     InterventionForm => INTERVENTION_FORM, "help.intervention";
     LeaveCall        => LEAVE_CALL,        "help.popup";
+    /// Leaving a call with something entered.
+    LeaveEnteredCall => LEAVE_ENTERED_CALL, "help.popup";
     EndShift         => END_SHIFT,         "summary.help";
     ResumeDraft      => RESUME_DRAFT,      "help.popup";
     Help             => HELP,              "help.popup";
@@ -262,6 +264,14 @@ const CHOICE_FORM: &[Row] = &[
 #[rustfmt::skip]
 const LEAVE_CALL: &[Row] = &[
     bar(&[(ch('1'), A::QuickNoAnswer)],                                             "keys.save_no_answer"),
+    bar(&[(ch('2'), A::Abandon)],                                                   "keys.abandon"),
+    bar(&[(ESC, A::Back)],                                                          "keys.back_to_call"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const LEAVE_ENTERED_CALL: &[Row] = &[
+    bar(&[(ch('1'), A::Save)],                                                      "keys.save_entered"),
     bar(&[(ch('2'), A::Abandon)],                                                   "keys.abandon"),
     bar(&[(ESC, A::Back)],                                                          "keys.back_to_call"),
     Row::Shared(EVERYWHERE),
@@ -563,15 +573,21 @@ mod tests {
     }
 
     #[test]
-    fn leaving_a_call_offers_no_answer_first() {
+    fn leaving_a_call_offers_no_answer_first_only_on_an_empty_form() {
         assert_eq!(
             resolve(S::LeaveCall, false, &press(C::Char('1'))),
             Some(A::QuickNoAnswer)
         );
         assert_eq!(
-            resolve(S::LeaveCall, false, &press(C::Char('2'))),
-            Some(A::Abandon)
+            resolve(S::LeaveEnteredCall, false, &press(C::Char('1'))),
+            Some(A::Save)
         );
+        for scope in [S::LeaveCall, S::LeaveEnteredCall] {
+            assert_eq!(
+                resolve(scope, false, &press(C::Char('2'))),
+                Some(A::Abandon)
+            );
+        }
     }
 
     #[test]

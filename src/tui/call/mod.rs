@@ -373,7 +373,9 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     let follow = match action {
         Action::Save => Follow::Save,
         Action::Back | Action::Interrupt => {
-            app.popup = Some(Popup::LeaveCall);
+            app.popup = Some(Popup::LeaveCall {
+                entered: !call.form.is_empty(),
+            });
             return;
         }
         Action::AddReferral => Follow::EditReferral(None),

@@ -9,21 +9,28 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{centered, frame_box};
 use crate::tui::app::{App, Ui};
 
-pub fn render_leave_call(ui: &Ui, size: Size, frame: &mut Frame) {
+/// Leaving a call: with something entered, saving it comes first and "no answer" is not
+/// offered; on an empty form "no answer" is the quick choice.
+pub fn render_leave_call(entered: bool, ui: &Ui, size: Size, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
     let area = centered(size, 64, 9);
     let inner = frame_box(ui, l.t("leave.title"), area, frame);
+    let (first, abandon) = if entered {
+        ("leave.save_entered", "leave.abandon_entered")
+    } else {
+        ("leave.no_answer", "leave.abandon")
+    };
     let lines = vec![
         Line::from(l.t("leave.question")),
         Line::from(""),
         Line::from(vec![
             Span::styled(" 1 ", th.focus()),
-            Span::raw(format!(" {}", l.t("leave.no_answer"))),
+            Span::raw(format!(" {}", l.t(first))),
         ]),
         Line::from(vec![
             Span::styled(" 2 ", th.key()),
-            Span::raw(format!(" {}", l.t("leave.abandon"))),
+            Span::raw(format!(" {}", l.t(abandon))),
         ]),
         Line::from(vec![
             Span::styled(format!(" {} ", l.t("key.esc")), th.key()),

@@ -24,8 +24,11 @@ use super::keys::Scope;
 
 #[derive(Debug, Clone)]
 pub enum Popup {
-    /// Esc on a call: save as "no answer", drop, or go back.
-    LeaveCall,
+    /// Esc on a call: save what was entered (or "no answer" when nothing was), drop,
+    /// or go back.
+    LeaveCall {
+        entered: bool,
+    },
     /// A draft was found; discarding asks twice.
     ResumeDraft {
         confirm_discard: bool,
@@ -53,7 +56,8 @@ pub enum Reply<T> {
 impl Popup {
     pub fn scope(&self) -> (Scope, bool) {
         match self {
-            Popup::LeaveCall => (Scope::LeaveCall, false),
+            Popup::LeaveCall { entered: false } => (Scope::LeaveCall, false),
+            Popup::LeaveCall { entered: true } => (Scope::LeaveEnteredCall, false),
             Popup::ResumeDraft { .. } => (Scope::ResumeDraft, false),
             Popup::Referral(f) => (Scope::ReferralForm, f.typing()),
             Popup::Intervention(f) => (Scope::InterventionForm, f.typing()),
@@ -70,11 +74,14 @@ impl Popup {
 pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
     let size = app.size;
     match popup {
-        Popup::LeaveCall => match action {
-            Action::QuickNoAnswer => super::call::save_no_answer(app, now),
+        // "No answer" is offered only on an empty form: never an outcome the operator
+        // did not pick over what they entered.
+        Popup::LeaveCall { entered } => match action {
+            Action::Save if entered => super::call::save(app, now),
+            Action::QuickNoAnswer if !entered => super::call::save_no_answer(app, now),
             Action::Abandon => super::call::abandon(app, now),
             Action::Back | Action::Interrupt => {}
-            _ => app.popup = Some(Popup::LeaveCall),
+            _ => app.popup = Some(Popup::LeaveCall { entered }),
         },
         Popup::ResumeDraft { confirm_discard } => match action {
             Action::Confirm => confirm::resume(app, now),
@@ -237,7 +244,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let ui = app.ui();
     let size = Size::new(frame.area().width, frame.area().height);
     match popup {
-        Popup::LeaveCall => confirm::render_leave_call(&ui, size, frame),
+        Popup::LeaveCall { entered } => confirm::render_leave_call(*entered, &ui, size, frame),
         Popup::ResumeDraft { confirm_discard } => {
             confirm::render_resume(app, *confirm_discard, &ui, size, frame);
         }
