@@ -8,6 +8,7 @@ mod common;
 use chrono::Duration;
 use common::{NOW, call, fixture, utc};
 use veille::domain::consistency::Contradiction;
+use veille::domain::emergency::{Protocol, ServicesCalled};
 use veille::domain::{InterventionKind, Need, NeedCategory, Outcome, Urgency, Wellbeing};
 use veille::store::{InterventionToSave, Store, StoreError};
 
@@ -16,6 +17,14 @@ fn need() -> Vec<Need> {
         category: NeedCategory::Health,
         details: "chute hier".into(),
     }]
+}
+
+fn protocol(decision: &str, no_request_reason: &str) -> Protocol {
+    Protocol {
+        services: ServicesCalled::ByOperator,
+        decision: decision.into(),
+        no_request_reason: no_request_reason.into(),
+    }
 }
 
 fn emergency(
@@ -49,6 +58,14 @@ fn the_store_refuses_a_call_whose_fields_contradict_its_outcome_and_keeps_the_cl
     let mut emergency_without_details = call(&claim, Outcome::Reached);
     emergency_without_details.wellbeing = Some(Wellbeing::Urgent);
     emergency_without_details.interventions = vec![emergency(Some(now), " ")];
+    emergency_without_details.emergency = Some(protocol("SAMU appelé", ""));
+    let mut urgent_without_protocol = call(&claim, Outcome::Reached);
+    urgent_without_protocol.wellbeing = Some(Wellbeing::Urgent);
+    let mut urgent_with_neither_request_nor_reason = urgent_without_protocol.clone();
+    urgent_with_neither_request_nor_reason.emergency = Some(protocol("SAMU appelé", ""));
+    let mut fine_with_a_protocol = call(&claim, Outcome::Reached);
+    fine_with_a_protocol.wellbeing = Some(Wellbeing::Fine);
+    fine_with_a_protocol.emergency = Some(protocol("rien", "rien"));
     for (c, expected) in [
         (&no_answer_but_fine, Contradiction::WellbeingWithoutReached),
         (&no_answer_with_a_need, Contradiction::NeedsWithoutReached),
@@ -56,6 +73,18 @@ fn the_store_refuses_a_call_whose_fields_contradict_its_outcome_and_keeps_the_cl
         (
             &emergency_without_details,
             Contradiction::EmergencyWithoutDetails,
+        ),
+        (
+            &urgent_without_protocol,
+            Contradiction::EmergencyWithoutProtocol,
+        ),
+        (
+            &urgent_with_neither_request_nor_reason,
+            Contradiction::ProtocolIncomplete,
+        ),
+        (
+            &fine_with_a_protocol,
+            Contradiction::ProtocolWithoutEmergency,
         ),
     ] {
         match store.save_call(c, now, &rules) {

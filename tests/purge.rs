@@ -6,10 +6,20 @@ mod common;
 
 use common::{NOW, utc, veille};
 use predicates::prelude::*;
-use veille::domain::{Need, NeedCategory, Outcome};
+use veille::domain::emergency::{Protocol, ServicesCalled};
+use veille::domain::{Need, NeedCategory, Outcome, Wellbeing};
 use veille::store::{ReferralToSave, Store};
 
 fn save(store: &mut Store, tenant: i64, at: &str, notes: &str) {
+    save_with(store, tenant, at, notes, false);
+}
+
+/// A call judged urgent: its emergency protocol holds the text too.
+fn save_urgent(store: &mut Store, tenant: i64, at: &str, notes: &str) {
+    save_with(store, tenant, at, notes, true);
+}
+
+fn save_with(store: &mut Store, tenant: i64, at: &str, notes: &str, urgent: bool) {
     let rules = store.rules().unwrap();
     let now = utc(at);
     let op = store.operator("op1").unwrap().id;
@@ -26,6 +36,14 @@ fn save(store: &mut Store, tenant: i64, at: &str, notes: &str) {
         note: notes.into(),
         follow_up_on: None,
     }];
+    if urgent {
+        call.wellbeing = Some(Wellbeing::Urgent);
+        call.emergency = Some(Protocol {
+            services: ServicesCalled::ByOperator,
+            decision: format!("{notes}, SAMU en route"),
+            no_request_reason: format!("{notes}, le SAMU se déplace"),
+        });
+    }
     store.save_call(&call, now, &rules).unwrap();
 }
 
@@ -136,7 +154,11 @@ fn purged_text_is_gone_from_the_bytes_on_disk() {
                     "Va bien, son fils passe le dimanche",
                 ),
             };
-            save(&mut store, tenant, at, notes);
+            if tenant == 30 {
+                save_urgent(&mut store, tenant, at, notes);
+            } else {
+                save(&mut store, tenant, at, notes);
+            }
         }
     }
     let found = |bytes: &[u8]| {
@@ -183,7 +205,11 @@ fn an_objection_and_an_erasure_leave_no_copy_of_what_they_wipe() {
             } else {
                 "Va bien, son fils passe le dimanche"
             };
-            save(&mut store, tenant, "2026-11-27T10:00:00Z", notes);
+            if tenant == erasing.id {
+                save_urgent(&mut store, tenant, "2026-11-27T10:00:00Z", notes);
+            } else {
+                save(&mut store, tenant, "2026-11-27T10:00:00Z", notes);
+            }
         }
         (objecting, erasing)
     };

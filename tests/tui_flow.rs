@@ -502,7 +502,15 @@ fn a_draft_survives_a_crash_and_is_offered_at_the_next_start() {
     {
         let mut app = signed_in(&fx, Lang::Fr, "mdupont");
         open_helene(&mut app);
-        press(&mut app, &[Char('1'), Char('3'), Char('1'), Tab]);
+        // Reached, urgent: the protocol comes next (help called by me, what was decided,
+        // why no team), then the health need.
+        press(&mut app, &[Char('1'), Char('3')]);
+        assert_eq!(on_call(&app).focus, Field::EmergencyServices);
+        press(&mut app, &[Char('1')]);
+        type_text(&mut app, "SAMU en route");
+        press(&mut app, &[Tab]);
+        type_text(&mut app, "Le SAMU se déplace");
+        press(&mut app, &[Tab, Char('1'), Tab]);
         type_text(&mut app, "Chute hier soir");
         save_id = on_call(&app).save_id.clone();
         // The process dies here: nothing is saved, nothing is cleaned up.
@@ -541,6 +549,26 @@ fn a_draft_survives_a_crash_and_is_offered_at_the_next_start() {
             "SELECT count(*) FROM calls WHERE save_id = '{save_id}'"
         )),
         1
+    );
+    // The protocol came back with the draft and was saved with the call; the tenant is
+    // called again within the hour, not next week.
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT count(*) FROM emergencies e JOIN calls c ON c.id = e.call_id
+             WHERE c.save_id = '{save_id}' AND e.services = 'by_operator'
+               AND e.decision = 'SAMU en route' AND e.no_request_reason = 'Le SAMU se déplace'
+               AND e.taken_at IS NULL"
+        )),
+        1
+    );
+    let helene = fx.tenant_id("Lefèvre");
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT count(*) FROM tenants WHERE id = {helene}
+             AND due_at = '2026-11-28T10:42:00.000Z'"
+        )),
+        1,
+        "called again 60 minutes after the emergency"
     );
 }
 
@@ -821,7 +849,7 @@ fn without_colour_the_focus_and_the_emergency_still_show() {
         cell.fg == Color::Reset && cell.bg == Color::Reset,
         "and has no colour"
     );
-    let (x, y) = find("[ ] 1 Santé");
+    let (x, y) = find("( ) 1 Je les ai appelés");
     assert!(
         buf[(x, y)].modifier.contains(Modifier::REVERSED),
         "the highlighted option is in reverse video"
@@ -876,12 +904,12 @@ fn the_script_follows_the_form_and_names_the_tenant() {
     let mut app = signed_in(&fx, Lang::Fr, "mdupont");
     open_helene(&mut app);
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("Script 1/8 : Accueil et identité"), "{s}");
+    assert!(s.contains("Script 1/9 : Accueil et identité"), "{s}");
     assert!(s.contains("je m'appelle Marie Dupont"), "{s}");
     assert!(s.contains("de la part de Paris"), "{s}");
     assert!(s.contains("Suis-je bien avec Mme Lefèvre"), "{s}");
     press(&mut app, &[Char('1')]);
-    assert!(screen(&mut app, 80, 24).contains("Script 2/8 : Comment allez-vous"));
+    assert!(screen(&mut app, 80, 24).contains("Script 2/9 : Comment allez-vous"));
     // Down to the referrals: the step of open requests, filled from the card.
     for _ in 0..3 {
         press(&mut app, &[Down]);
@@ -894,7 +922,7 @@ fn the_script_follows_the_form_and_names_the_tenant() {
         "{s}"
     );
     assert!(
-        s.contains("Script 7/8 : Suivi des demandes en cours"),
+        s.contains("Script 8/9 : Suivi des demandes en cours"),
         "{s}"
     );
 }

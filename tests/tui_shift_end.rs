@@ -96,6 +96,14 @@ fn call(
                         }]
                     })
                     .unwrap_or_default(),
+                // An urgent state goes with its protocol, as the call screen asks it.
+                emergency: (wellbeing == Some(Wellbeing::Urgent)
+                    || intervention.is_some_and(|(_, u)| u == Urgency::Emergency))
+                .then(|| veille::domain::emergency::Protocol {
+                    services: veille::domain::emergency::ServicesCalled::AlreadyCalled,
+                    decision: "Sa fille l'emmène aux urgences".into(),
+                    no_request_reason: "Sa fille est sur place".into(),
+                }),
             },
             ended,
             &rules,

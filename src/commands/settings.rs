@@ -25,6 +25,10 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
                 "emergency_alert_minutes {}",
                 r.emergency_unassigned_alert.num_minutes()
             );
+            say!(
+                "emergency_callback_minutes {}",
+                r.emergency_callback.num_minutes()
+            );
         }
         SettingsCommand::Set { key, value, by } => {
             let by = ctx.act(&store, by.operator.as_deref(), Need::Coordinator)?;

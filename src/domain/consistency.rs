@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::emergency::{self, Protocol};
 use super::{Outcome, Urgency};
 
 /// Why a call's fields cannot go together. The code is the translation key's last part.
@@ -16,6 +17,12 @@ pub enum Contradiction {
     CallbackWithoutTime,
     /// An emergency intervention request with no details for the team.
     EmergencyWithoutDetails,
+    /// An emergency (urgent wellbeing, emergency request) saved without its protocol.
+    EmergencyWithoutProtocol,
+    /// An emergency protocol on a call that is not an emergency.
+    ProtocolWithoutEmergency,
+    /// A protocol missing what was decided, or both the request and the reason for none.
+    ProtocolIncomplete,
 }
 
 impl Contradiction {
@@ -25,6 +32,9 @@ impl Contradiction {
             Contradiction::NeedsWithoutReached => "needs_without_reached",
             Contradiction::CallbackWithoutTime => "callback_without_time",
             Contradiction::EmergencyWithoutDetails => "emergency_without_details",
+            Contradiction::EmergencyWithoutProtocol => "emergency_without_protocol",
+            Contradiction::ProtocolWithoutEmergency => "protocol_without_emergency",
+            Contradiction::ProtocolIncomplete => "protocol_incomplete",
         }
     }
 }
@@ -37,6 +47,15 @@ impl std::fmt::Display for Contradiction {
             Contradiction::CallbackWithoutTime => "a callback needs a date and time",
             Contradiction::EmergencyWithoutDetails => {
                 "an emergency intervention request needs details for the team"
+            }
+            Contradiction::EmergencyWithoutProtocol => {
+                "an emergency needs its protocol: were the emergency services called, what was decided"
+            }
+            Contradiction::ProtocolWithoutEmergency => {
+                "an emergency protocol belongs only to a call that is an emergency"
+            }
+            Contradiction::ProtocolIncomplete => {
+                "an emergency protocol needs what was decided, and an emergency request or the reason for none"
             }
         })
     }
@@ -86,6 +105,28 @@ pub fn wanted_at(
 pub fn intervention_contradiction(urgency: Urgency, details: &str) -> Option<Contradiction> {
     (urgency == Urgency::Emergency && details.trim().is_empty())
         .then_some(Contradiction::EmergencyWithoutDetails)
+}
+
+/// An emergency's contradiction: urgent wellbeing or an emergency request come with a
+/// whole protocol, and a protocol only with them.
+pub fn emergency_contradiction(
+    urgent: bool,
+    emergency_request: bool,
+    protocol: Option<&Protocol>,
+) -> Option<Contradiction> {
+    match (urgent || emergency_request, protocol) {
+        (true, None) => Some(Contradiction::EmergencyWithoutProtocol),
+        (false, Some(_)) => Some(Contradiction::ProtocolWithoutEmergency),
+        (true, Some(p)) => (!emergency::missing(
+            Some(p.services),
+            &p.decision,
+            emergency_request,
+            &p.no_request_reason,
+        )
+        .is_empty())
+        .then_some(Contradiction::ProtocolIncomplete),
+        (false, None) => None,
+    }
 }
 
 #[cfg(test)]
@@ -147,5 +188,41 @@ mod tests {
         assert_eq!(wanted_at(Urgency::Emergency, None, now), Some(now));
         assert_eq!(wanted_at(Urgency::Emergency, Some(later), now), Some(later));
         assert_eq!(wanted_at(Urgency::Urgent, None, now), None);
+    }
+
+    #[test]
+    fn an_emergency_has_a_whole_protocol_and_only_an_emergency_has_one() {
+        use super::super::emergency::ServicesCalled;
+        let protocol = |decision: &str, reason: &str| Protocol {
+            services: ServicesCalled::ByOperator,
+            decision: decision.into(),
+            no_request_reason: reason.into(),
+        };
+        let whole = protocol("SAMU en route", "");
+        assert_eq!(emergency_contradiction(false, false, None), None);
+        assert_eq!(
+            emergency_contradiction(true, false, None),
+            Some(Contradiction::EmergencyWithoutProtocol)
+        );
+        assert_eq!(
+            emergency_contradiction(false, true, None),
+            Some(Contradiction::EmergencyWithoutProtocol)
+        );
+        assert_eq!(
+            emergency_contradiction(false, false, Some(&whole)),
+            Some(Contradiction::ProtocolWithoutEmergency)
+        );
+        assert_eq!(emergency_contradiction(false, true, Some(&whole)), None);
+        assert_eq!(
+            emergency_contradiction(true, false, Some(&whole)),
+            Some(Contradiction::ProtocolIncomplete),
+            "urgent, no request and no reason"
+        );
+        let declined = protocol("SAMU en route", "les pompiers sont là");
+        assert_eq!(emergency_contradiction(true, false, Some(&declined)), None);
+        assert_eq!(
+            emergency_contradiction(true, true, Some(&protocol(" ", ""))),
+            Some(Contradiction::ProtocolIncomplete)
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod call;
 pub mod consistency;
+pub mod emergency;
 pub mod forecast;
 pub mod hours;
 pub mod ladder;

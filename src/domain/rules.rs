@@ -24,6 +24,8 @@ pub struct Rules {
     pub ladder: super::ladder::Ladder,
     /// How long an emergency intervention request may stay unassigned before it is highlighted.
     pub emergency_unassigned_alert: Duration,
+    /// How soon after an emergency call its tenant is called again (the same day).
+    pub emergency_callback: Duration,
     /// The ages a birth date in an imported list may give (inclusive): a date typed wrong
     /// (2090, or a child's) is refused on its line.
     pub import_ages: (u32, u32),
@@ -40,6 +42,7 @@ impl Default for Rules {
             callback_grace: Duration::minutes(15),
             ladder: super::ladder::Ladder::default(),
             emergency_unassigned_alert: Duration::minutes(15),
+            emergency_callback: Duration::minutes(60),
             import_ages: (60, 120),
         }
     }
@@ -84,6 +87,14 @@ impl Rules {
             "retry_minutes" => self.retry_after = minutes()?,
             "callback_grace_minutes" => self.callback_grace = minutes()?,
             "emergency_alert_minutes" => self.emergency_unassigned_alert = minutes()?,
+            "emergency_callback_minutes" => {
+                // Within the day: the point is to hear from the person again today.
+                let m = minutes()?;
+                if m > Duration::hours(12) {
+                    return Err(bad("expected minutes from 1 to 720 (the same day)"));
+                }
+                self.emergency_callback = m;
+            }
             "ladder_attempts_per_day" => self.ladder.attempts_per_day = count()?,
             "ladder_days" => self.ladder.days = count()?,
             "max_attempts_per_day" => self.max_attempts_per_day = count()?,
@@ -141,6 +152,10 @@ pub const SETTINGS_HELP: &[(&str, &str)] = &[
     (
         "emergency_alert_minutes",
         "how long an emergency may wait for a team before it is highlighted (15)",
+    ),
+    (
+        "emergency_callback_minutes",
+        "how soon a tenant is called again after an emergency call, the same day (60)",
     ),
     (
         "import_ages",
@@ -443,6 +458,7 @@ mod tests {
             ("ladder_attempts_per_day", "3"),
             ("ladder_days", "2"),
             ("emergency_alert_minutes", "15"),
+            ("emergency_callback_minutes", "60"),
             ("import_ages", "60-120"),
         ];
         let keys: Vec<&str> = SETTINGS_HELP.iter().map(|(k, _)| *k).collect();

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Claim, Result, Store, StoreError, time};
 use crate::domain::consistency::{
-    CallFields, call_contradiction, intervention_contradiction, wanted_at,
+    CallFields, call_contradiction, emergency_contradiction, intervention_contradiction, wanted_at,
 };
+use crate::domain::emergency::{self, Protocol};
 use crate::domain::schedule::{self, Attempts, CallResult, NextCall};
 use crate::domain::{InterventionKind, Need, Outcome, Rules, Urgency, Wellbeing};
 
@@ -31,6 +32,9 @@ pub struct CallToSave {
     pub needs: Vec<Need>,
     pub referrals: Vec<ReferralToSave>,
     pub interventions: Vec<InterventionToSave>,
+    /// The emergency protocol, for a call that is an emergency (and only then).
+    #[serde(default)]
+    pub emergency: Option<Protocol>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,13 +105,22 @@ fn save_in(
     check_consistent(call)?;
     let claim = &call.claim;
     check_claim_still_held(tx, claim)?;
-    let next = next_call(tx, call, now, rules)?;
+    let mut next = next_call(tx, call, now, rules)?;
+    if call.emergency.is_some() && next.due_at.is_some() {
+        // An emergency is called again the same day, whatever the outcome's schedule.
+        next.due_at = Some(emergency::follow_up_call(
+            next.due_at,
+            now,
+            rules.emergency_callback,
+        ));
+    }
 
     let now_s = time::ts(now);
     let call_id = insert_call(tx, call, &now_s)?;
     insert_needs(tx, call, call_id)?;
     insert_referrals(tx, call, call_id, &now_s)?;
     insert_interventions(tx, call, call_id, now)?;
+    insert_emergency(tx, call, call_id, &now_s)?;
     update_tenant(tx, call, &next, &now_s)?;
     tx.prepare_cached(
         "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
@@ -143,11 +156,23 @@ fn check_consistent(call: &CallToSave) -> Result<()> {
         needs: !call.needs.is_empty(),
         callback_at: call.callback_at.is_some(),
     };
-    let found = call_contradiction(fields).or_else(|| {
-        call.interventions
-            .iter()
-            .find_map(|i| intervention_contradiction(i.urgency, &i.details))
-    });
+    let emergency_request = call
+        .interventions
+        .iter()
+        .any(|i| i.urgency == Urgency::Emergency);
+    let found = call_contradiction(fields)
+        .or_else(|| {
+            call.interventions
+                .iter()
+                .find_map(|i| intervention_contradiction(i.urgency, &i.details))
+        })
+        .or_else(|| {
+            emergency_contradiction(
+                call.wellbeing == Some(Wellbeing::Urgent),
+                emergency_request,
+                call.emergency.as_ref(),
+            )
+        });
     match found {
         Some(c) => Err(StoreError::Inconsistent(c)),
         None => Ok(()),
@@ -303,6 +328,26 @@ fn insert_interventions(
             "INSERT INTO intervention_events (intervention_id, status, note, operator_id, at) VALUES (?1, 'requested', '', ?2, ?3)",
         )?
         .execute(params![intervention, claim.operator_id, now_s])?;
+    }
+    Ok(())
+}
+
+/// The emergency protocol beside its call, waiting for a coordinator to take it.
+fn insert_emergency(tx: &Transaction, call: &CallToSave, call_id: i64, now_s: &str) -> Result<()> {
+    if let Some(p) = &call.emergency {
+        tx.prepare_cached(
+            "INSERT INTO emergencies (call_id, tenant_id, operator_id, at, services, decision,
+               no_request_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            call_id,
+            call.claim.tenant_id,
+            call.claim.operator_id,
+            now_s,
+            p.services.code(),
+            p.decision,
+            p.no_request_reason
+        ])?;
     }
     Ok(())
 }

@@ -32,8 +32,13 @@ pub struct Erased {
 }
 
 /// The person's own texts, by table: each statement empties one kind for tenant `?1`.
-const TEXTS: [(&str, &str, &str); 6] = [
+const TEXTS: [(&str, &str, &str); 7] = [
     ("calls", "notes = ''", "tenant_id = ?1 AND notes <> ''"),
+    (
+        "emergencies",
+        "decision = '', no_request_reason = ''",
+        "tenant_id = ?1 AND (decision <> '' OR no_request_reason <> '')",
+    ),
     ("needs", "details = ''", "tenant_id = ?1 AND details <> ''"),
     ("referrals", "note = ''", "tenant_id = ?1 AND note <> ''"),
     (
@@ -82,7 +87,7 @@ impl Store {
                     "this person was erased already: nothing is left to take away".into(),
                 ));
             }
-            let mut counts = [0i64; 6];
+            let mut counts = [0i64; 7];
             for (i, (table, set, condition)) in TEXTS.iter().enumerate() {
                 counts[i] = if dry_run {
                     tx.query_row(
@@ -97,12 +102,13 @@ impl Store {
                     )? as i64
                 };
             }
+            // An emergency's texts count with its call's.
             let erased = Erased {
-                calls: counts[0],
-                needs: counts[1],
-                referrals: counts[2],
-                interventions: counts[3],
-                history_notes: counts[4] + counts[5],
+                calls: counts[0] + counts[1],
+                needs: counts[2],
+                referrals: counts[3],
+                interventions: counts[4],
+                history_notes: counts[5] + counts[6],
                 journal_emptied: false,
             };
             if dry_run {

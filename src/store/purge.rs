@@ -21,8 +21,12 @@ pub struct Purged {
 
 /// Each statement wipes one kind of text written before `?1`; the same list serves the
 /// dry run (counted) and the purge (updated).
-const WIPES: [(&str, &str); 6] = [
+const WIPES: [(&str, &str); 7] = [
     ("calls", "notes <> '' AND ended_at < ?1"),
+    (
+        "emergencies",
+        "(decision <> '' OR no_request_reason <> '') AND at < ?1",
+    ),
     (
         "needs",
         "details <> '' AND call_id IN (SELECT id FROM calls WHERE ended_at < ?1)",
@@ -39,6 +43,7 @@ const WIPES: [(&str, &str); 6] = [
 fn set_clause(table: &str) -> &'static str {
     match table {
         "calls" => "notes = ''",
+        "emergencies" => "decision = '', no_request_reason = ''",
         "needs" => "details = ''",
         "referrals" | "referral_events" | "intervention_events" => "note = ''",
         _ => "details = '', place = '', outcome = CASE WHEN outcome IS NULL THEN NULL ELSE '' END",
@@ -85,7 +90,7 @@ impl Store {
     ) -> Result<Purged> {
         let cutoff = time::ts(before);
         self.write(|tx| {
-            let mut counts = [0i64; 6];
+            let mut counts = [0i64; 7];
             for (i, (table, condition)) in WIPES.iter().enumerate() {
                 counts[i] = if dry_run {
                     tx.query_row(
@@ -101,11 +106,12 @@ impl Store {
                 };
             }
             let purged = Purged {
-                call_notes: counts[0],
-                need_details: counts[1],
-                referral_notes: counts[2],
-                intervention_details: counts[3],
-                event_notes: counts[4] + counts[5],
+                // An emergency's texts count with its call's notes.
+                call_notes: counts[0] + counts[1],
+                need_details: counts[2],
+                referral_notes: counts[3],
+                intervention_details: counts[4],
+                event_notes: counts[5] + counts[6],
                 journal_emptied: false,
             };
             if !dry_run {

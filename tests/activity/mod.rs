@@ -109,6 +109,7 @@ pub fn call(
         needs: vec![],
         referrals: vec![],
         interventions: vec![],
+        emergency: None,
     };
     fill(store, &mut c);
     store
@@ -218,6 +219,11 @@ pub fn scenario() -> Scenario {
                 place: String::new(),
                 details: "ne se relève pas".into(),
             }];
+            c.emergency = Some(veille::domain::emergency::Protocol {
+                services: veille::domain::emergency::ServicesCalled::ByOperator,
+                decision: "SAMU appelé, en route".into(),
+                no_request_reason: String::new(),
+            });
         },
     );
     call(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::text_field::TextField;
 use super::super::when;
+use crate::domain::emergency::{self, Missing, Protocol, ServicesCalled};
 use crate::domain::{InterventionKind, Need, NeedCategory, Outcome, Rules, Urgency, Wellbeing};
 use crate::store::{CallToSave, Claim, InterventionToSave, ReferralToSave};
 
@@ -18,6 +19,11 @@ pub enum Field {
     CallbackOnlyMe,
     HospitalisedUntil,
     Wellbeing,
+    /// The emergency protocol: were the services called, what was decided, and why no
+    /// emergency intervention request when there is none.
+    EmergencyServices,
+    EmergencyDecision,
+    NoRequestReason,
     Needs,
     NeedDetails(NeedCategory),
     Notes,
@@ -33,7 +39,12 @@ impl Field {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            Field::CallbackAt | Field::HospitalisedUntil | Field::NeedDetails(_) | Field::Notes
+            Field::CallbackAt
+                | Field::HospitalisedUntil
+                | Field::EmergencyDecision
+                | Field::NoRequestReason
+                | Field::NeedDetails(_)
+                | Field::Notes
         )
     }
 }
@@ -74,6 +85,14 @@ pub struct CallForm {
     pub notes: TextField,
     pub referrals: Vec<ReferralEntry>,
     pub interventions: Vec<InterventionEntry>,
+    /// The emergency protocol, asked when the call is an emergency (drafts written
+    /// before it have none).
+    #[serde(default)]
+    pub emergency_services: Option<ServicesCalled>,
+    #[serde(default)]
+    pub emergency_decision: TextField,
+    #[serde(default)]
+    pub no_request_reason: TextField,
 }
 
 impl Default for CallForm {
@@ -88,6 +107,9 @@ impl Default for CallForm {
             notes: TextField::default(),
             referrals: Vec::new(),
             interventions: Vec::new(),
+            emergency_services: None,
+            emergency_decision: TextField::default(),
+            no_request_reason: TextField::default(),
         };
         f.normalise();
         f
@@ -136,7 +158,16 @@ impl CallForm {
             _ => {}
         }
         if self.asks_wellbeing() {
-            out.extend([Field::Wellbeing, Field::Needs]);
+            out.push(Field::Wellbeing);
+        }
+        if self.emergency() {
+            out.extend([Field::EmergencyServices, Field::EmergencyDecision]);
+            if !self.has_emergency_request() {
+                out.push(Field::NoRequestReason);
+            }
+        }
+        if self.asks_wellbeing() {
+            out.push(Field::Needs);
             out.extend(
                 self.needs
                     .iter()
@@ -162,10 +193,29 @@ impl CallForm {
     /// emergency intervention was requested.
     pub fn emergency(&self) -> bool {
         (self.asks_wellbeing() && self.wellbeing == Some(Wellbeing::Urgent))
-            || self
-                .interventions
-                .iter()
-                .any(|i| i.urgency == Urgency::Emergency)
+            || self.has_emergency_request()
+    }
+
+    fn has_emergency_request(&self) -> bool {
+        self.interventions
+            .iter()
+            .any(|i| i.urgency == Urgency::Emergency)
+    }
+
+    /// The protocol as it will be saved, when the call is an emergency.
+    fn protocol(&self) -> Option<Protocol> {
+        if !self.emergency() {
+            return None;
+        }
+        Some(Protocol {
+            services: self.emergency_services?,
+            decision: self.emergency_decision.value().trim().to_string(),
+            no_request_reason: if self.has_emergency_request() {
+                String::new()
+            } else {
+                self.no_request_reason.value().trim().to_string()
+            },
+        })
     }
 
     /// The text field behind a field, if it is one.
@@ -174,6 +224,8 @@ impl CallForm {
             Field::CallbackAt => Some(&mut self.callback_at),
             Field::HospitalisedUntil => Some(&mut self.hospitalised_until),
             Field::Notes => Some(&mut self.notes),
+            Field::EmergencyDecision => Some(&mut self.emergency_decision),
+            Field::NoRequestReason => Some(&mut self.no_request_reason),
             Field::NeedDetails(c) => self.need_mut(c).map(|n| &mut n.details),
             _ => None,
         }
@@ -184,6 +236,8 @@ impl CallForm {
             Field::CallbackAt => Some(&self.callback_at),
             Field::HospitalisedUntil => Some(&self.hospitalised_until),
             Field::Notes => Some(&self.notes),
+            Field::EmergencyDecision => Some(&self.emergency_decision),
+            Field::NoRequestReason => Some(&self.no_request_reason),
             Field::NeedDetails(c) => self.need(c).map(|n| &n.details),
             _ => None,
         }
@@ -229,6 +283,20 @@ impl CallForm {
                 }
             }
             _ => {}
+        }
+        if self.emergency() {
+            // The protocol cannot be skipped: each missing answer keeps the call open.
+            let missing = emergency::missing(
+                self.emergency_services,
+                self.emergency_decision.value(),
+                self.has_emergency_request(),
+                self.no_request_reason.value(),
+            );
+            problems.extend(missing.into_iter().map(|m| match m {
+                Missing::Services => (Field::EmergencyServices, "errors.emergency_services"),
+                Missing::Decision => (Field::EmergencyDecision, "errors.emergency_decision"),
+                Missing::RequestOrReason => (Field::NoRequestReason, "errors.emergency_request"),
+            }));
         }
         match (self.outcome, problems.is_empty()) {
             (Some(outcome), true) => Ok(Checked {
@@ -291,6 +359,7 @@ impl CallForm {
                     details: i.details.clone(),
                 })
                 .collect(),
+            emergency: self.protocol(),
         }
     }
 }

@@ -13,6 +13,7 @@ use super::action::Action;
 use super::app::{App, Screen};
 use super::draft::Draft;
 use super::popup::{InterventionForm, Popup, ReferralForm};
+use crate::domain::emergency::ServicesCalled;
 use crate::domain::{NeedCategory, Outcome, Rules, Wellbeing};
 use crate::store::{Claim, SavedCall, StoreError, TenantCard, new_save_id};
 
@@ -27,6 +28,7 @@ pub struct CallState {
     /// Highlighted option of each choice field.
     pub outcome_cursor: usize,
     pub wellbeing_cursor: usize,
+    pub services_cursor: usize,
     pub need_cursor: usize,
     /// What the last save attempt found wrong.
     pub problems: Vec<Problem>,
@@ -66,6 +68,7 @@ impl CallState {
             focus: Field::Outcome,
             outcome_cursor: 0,
             wellbeing_cursor: 0,
+            services_cursor: 0,
             need_cursor: 0,
             problems: Vec::new(),
             saving_since: None,
@@ -108,6 +111,12 @@ impl CallState {
         }
         if let Some(w) = self.form.wellbeing {
             self.wellbeing_cursor = Wellbeing::ALL.iter().position(|x| *x == w).unwrap_or(0);
+        }
+        if let Some(s) = self.form.emergency_services {
+            self.services_cursor = ServicesCalled::ALL
+                .iter()
+                .position(|x| *x == s)
+                .unwrap_or(0);
         }
     }
 
@@ -170,6 +179,17 @@ impl CallState {
         }
     }
 
+    fn choose_services(&mut self, i: usize) -> bool {
+        match ServicesCalled::ALL.get(i) {
+            Some(s) => {
+                self.form.emergency_services = Some(*s);
+                self.services_cursor = i;
+                true
+            }
+            None => false,
+        }
+    }
+
     fn toggle_need(&mut self, i: usize) {
         if let Some(n) = self.form.needs.get_mut(i) {
             n.checked = !n.checked;
@@ -209,6 +229,10 @@ impl CallState {
                     }
                     Field::Wellbeing => {
                         self.wellbeing_cursor = bump(self.wellbeing_cursor, Wellbeing::ALL.len());
+                    }
+                    Field::EmergencyServices => {
+                        self.services_cursor =
+                            bump(self.services_cursor, ServicesCalled::ALL.len());
                     }
                     Field::Needs => {
                         self.need_cursor = bump(self.need_cursor, NeedCategory::ALL.len());
@@ -265,6 +289,7 @@ impl CallState {
                 let chosen = match field {
                     Field::Outcome => self.choose_outcome(i),
                     Field::Wellbeing => self.choose_wellbeing(i),
+                    Field::EmergencyServices => self.choose_services(i),
                     Field::Needs => {
                         self.toggle_need(i);
                         false
@@ -288,6 +313,13 @@ impl CallState {
                     }
                     Field::Wellbeing => {
                         self.choose_wellbeing(self.wellbeing_cursor);
+                        if enter {
+                            self.move_focus(1);
+                        }
+                        Follow::Nothing
+                    }
+                    Field::EmergencyServices => {
+                        self.choose_services(self.services_cursor);
                         if enter {
                             self.move_focus(1);
                         }
@@ -407,6 +439,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
                 match f {
                     Field::Outcome => call.outcome_cursor = i,
                     Field::Wellbeing => call.wellbeing_cursor = i,
+                    Field::EmergencyServices => call.services_cursor = i,
                     Field::Needs => call.need_cursor = i,
                     _ => {}
                 }

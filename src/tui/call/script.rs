@@ -113,6 +113,7 @@ fn all_field_keys() -> Vec<String> {
         "callback",
         "hospitalised",
         "wellbeing",
+        "emergency",
         "notes",
         "referrals",
         "interventions",
@@ -137,6 +138,9 @@ pub fn field_key(field: Field, need_cursor: NeedCategory) -> String {
         Field::CallbackAt | Field::CallbackOnlyMe => "callback".into(),
         Field::HospitalisedUntil => "hospitalised".into(),
         Field::Wellbeing => "wellbeing".into(),
+        Field::EmergencyServices | Field::EmergencyDecision | Field::NoRequestReason => {
+            "emergency".into()
+        }
         Field::Needs => format!("need.{}", need_cursor.code()),
         Field::NeedDetails(c) => format!("need.{}", c.code()),
         Field::Notes => "notes".into(),

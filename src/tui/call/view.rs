@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::CallState;
 use super::form::Field;
 use super::script;
+use crate::domain::emergency::ServicesCalled;
 use crate::domain::{NeedCategory, Outcome, Wellbeing};
 use crate::i18n::Lang;
 use crate::store::Service;
@@ -500,7 +501,57 @@ pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u1
             |i| Target::Choice(Field::Wellbeing, i),
         );
         problems(&mut b, Field::Wellbeing);
-
+    }
+    if f.emergency() {
+        let services: Vec<(String, bool)> = ServicesCalled::ALL
+            .iter()
+            .map(|s| {
+                (
+                    l.code_name("services_called", s.code()).to_string(),
+                    f.emergency_services == Some(*s),
+                )
+            })
+            .collect();
+        b.grid(
+            l.t("form.emergency_services"),
+            focus == Field::EmergencyServices,
+            has_problem(Field::EmergencyServices),
+            &services,
+            false,
+            call.services_cursor,
+            Target::Field(Field::EmergencyServices),
+            |i| Target::Choice(Field::EmergencyServices, i),
+        );
+        problems(&mut b, Field::EmergencyServices);
+        for (field, label, value, hint) in [
+            (
+                Field::EmergencyDecision,
+                "form.emergency_decision",
+                &f.emergency_decision,
+                "form.hint_decision",
+            ),
+            (
+                Field::NoRequestReason,
+                "form.no_request_reason",
+                &f.no_request_reason,
+                "form.hint_no_request",
+            ),
+        ] {
+            if !f.fields().contains(&field) {
+                continue;
+            }
+            b.text(
+                l.t(label),
+                focus == field,
+                has_problem(field),
+                value,
+                l.t(hint),
+                Target::Field(field),
+            );
+            problems(&mut b, field);
+        }
+    }
+    if f.asks_wellbeing() {
         let needs: Vec<(String, bool)> = NeedCategory::ALL
             .iter()
             .map(|c| {
