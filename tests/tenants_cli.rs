@@ -233,3 +233,70 @@ fn a_coordinator_reads_past_health_details_and_the_read_is_audited() {
         .success()
         .stdout(predicate::str::contains("health_details_read"));
 }
+
+#[test]
+fn an_emergency_is_listed_as_flagged_until_a_coordinator_takes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 4);
+    let (reference, emergency) = {
+        let mut store = Store::open(&db).unwrap();
+        let rules = store.rules().unwrap();
+        let now = utc(NOW);
+        let op = store.operator("op1").unwrap().id;
+        let claim = store.claim_next(op, now, &rules).unwrap().unwrap();
+        let mut call = common::call(&claim, Outcome::Reached);
+        call.wellbeing = Some(veille::domain::Wellbeing::Urgent);
+        call.emergency = Some(veille::domain::emergency::Protocol {
+            services: veille::domain::emergency::ServicesCalled::Refused,
+            decision: "Refuse le SAMU, sa voisine reste avec elle".into(),
+            no_request_reason: "Visite du médecin à 14h".into(),
+        });
+        let saved = store.save_call(&call, now, &rules).unwrap();
+        let due = store.tenant(claim.tenant_id).unwrap().due_at.unwrap();
+        assert_eq!(
+            due,
+            now + chrono::Duration::minutes(60),
+            "called again today"
+        );
+        let id: i64 = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT id FROM emergencies WHERE call_id = ?1",
+                [saved.call_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (
+            store.tenant(claim.tenant_id).unwrap().external_ref.unwrap(),
+            id,
+        )
+    };
+    let flagged = |json: bool| {
+        let mut cmd = veille();
+        cmd.arg("--db").arg(&db).args(["tenants", "flagged"]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = flagged(false);
+    assert!(
+        text.contains(&reference)
+            && text.contains("EMERGENCY 28/11 10:00 by Opérateur 1, help: refused: Refuse le SAMU"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&flagged(true)).unwrap();
+    assert_eq!(v[0]["status"], "emergency");
+    assert_eq!(v[0]["emergency"]["services_called"], "refused");
+    assert_eq!(
+        v[0]["emergency"]["no_request_reason"],
+        "Visite du médecin à 14h"
+    );
+
+    let mut store = Store::open(&db).unwrap();
+    let op3 = store.operator("op3").unwrap().id;
+    store.take_emergency(emergency, op3, utc(NOW)).unwrap();
+    assert!(!flagged(false).contains("EMERGENCY"));
+}

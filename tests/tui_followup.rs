@@ -455,3 +455,89 @@ fn open_referrals_are_checked_on_the_call_and_updated_at_once() {
     press(&mut app, &[F(7), Char('2'), Enter]);
     assert_eq!(fx.count("SELECT count(*) FROM referral_events"), 2);
 }
+
+#[test]
+fn an_emergency_call_alerts_every_coordinator_until_one_takes_it() {
+    let fx = fixture();
+    // Léa coordinates, in two terminals (French and English); Karim is an operator.
+    let mut lea = signed_in(&fx, Lang::Fr, "lfaure");
+    let mut lea_en = signed_in(&fx, Lang::En, "lfaure");
+    let mut karim = signed_in(&fx, Lang::Fr, "kbenali");
+    assert!(!screen(&mut lea, 80, 24).contains("URGENCE"));
+
+    // Marie, on the phone: reached, urgent; the protocol cannot be skipped.
+    let mut marie = signed_in(&fx, Lang::Fr, "mdupont");
+    press(&mut marie, &[Char('j'), Enter, Char('1'), Char('3')]);
+    send(&mut marie, ctrl('s'));
+    assert!(
+        matches!(marie.screen, Screen::Call(_)),
+        "refused without the protocol"
+    );
+    let s = screen(&mut marie, 80, 24);
+    assert!(s.contains("dites si les secours"), "{s}");
+    press(&mut marie, &[Char('1')]);
+    type_text(&mut marie, "SAMU appelé, en route");
+    press(&mut marie, &[Tab]);
+    type_text(&mut marie, "Le SAMU se déplace");
+    send(&mut marie, ctrl('s'));
+    assert!(on_queue(&marie), "{:?}", marie.message);
+    assert!(
+        !screen(&mut marie, 80, 24).contains("URGENCE(S)"),
+        "an operator has no coordinator's alert"
+    );
+
+    // Within the refresh, on whatever screen, each coordinator sees it.
+    for app in [&mut lea, &mut lea_en, &mut karim] {
+        app.clock = veille::clock::Clock::Fixed(now() + Duration::seconds(20));
+        tick(app);
+    }
+    let s = screen(&mut lea, 80, 24);
+    assert!(s.contains("1 URGENCE(S) À PRENDRE EN CHARGE"), "{s}");
+    assert!(screen(&mut lea_en, 80, 24).contains("1 EMERGENCY(IES) TO TAKE"));
+    assert!(!screen(&mut karim, 80, 24).contains("URGENCE(S)"));
+
+    // Léa opens dispatch: the emergency with the phone, who called and what was decided.
+    press(&mut lea, &[Char('d')]);
+    let s = screen(&mut lea, 100, 30);
+    assert!(s.contains("URGENCES À PRENDRE EN CHARGE (1)"), "{s}");
+    assert!(
+        s.contains("Hélène Lefèvre · 01 99 00 12 34 · Marie Dupont"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Je les ai appelés · SAMU appelé, en route"),
+        "{s}"
+    );
+    press(&mut lea, &[Char('p')]);
+    assert!(
+        message(&lea).contains("Vous prenez l'urgence"),
+        "{}",
+        message(&lea)
+    );
+    assert_eq!(dispatch(&lea).emergencies.len(), 0);
+    assert!(!screen(&mut lea, 80, 24).contains("URGENCE(S)"));
+    let lea_id = fx.operator_id("lfaure");
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT count(*) FROM emergencies WHERE taken_by = {lea_id} AND taken_at IS NOT NULL"
+        )),
+        1
+    );
+    assert_eq!(
+        fx.count("SELECT count(*) FROM audit_log WHERE action = 'emergency_taken'"),
+        1
+    );
+
+    // The other terminal's alert goes at its next refresh; taking it again from a list
+    // read before says who has it.
+    lea_en.clock = veille::clock::Clock::Fixed(now() + Duration::seconds(40));
+    tick(&mut lea_en);
+    assert!(!screen(&mut lea_en, 80, 24).contains("EMERGENCY(IES)"));
+    let id = fx.count("SELECT id FROM emergencies");
+    lea_en.apply(veille::tui::effect::Effect::TakeEmergency(id));
+    assert!(
+        message(&lea_en).contains("taken already by Léa Fauré"),
+        "{}",
+        message(&lea_en)
+    );
+}

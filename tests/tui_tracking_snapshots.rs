@@ -138,3 +138,57 @@ fn dispatch() {
         );
     }
 }
+
+/// An urgent call Marie saved 20 minutes ago with its protocol, waiting for a coordinator.
+fn emergency_call(fx: &Fixture) {
+    use veille::domain::emergency::{Protocol, ServicesCalled};
+    use veille::domain::{Outcome, Wellbeing};
+    let mut store = fx.store();
+    let rules = store.rules().expect("rules");
+    let marie = fx.operator_id("mdupont");
+    let when = now() - Duration::minutes(20);
+    let claim = store
+        .claim_tenant(marie, fx.tenant_id("Lefèvre"), when, &rules)
+        .expect("claim");
+    let mut call = veille::store::CallToSave {
+        save_id: veille::store::new_save_id(when),
+        claim,
+        shift_id: None,
+        started_at: when,
+        outcome: Outcome::Reached,
+        wellbeing: Some(Wellbeing::Urgent),
+        callback_at: None,
+        callback_only_me: false,
+        hospitalised_until: None,
+        notes: String::new(),
+        needs: vec![],
+        referrals: vec![],
+        interventions: vec![],
+        emergency: None,
+    };
+    call.emergency = Some(Protocol {
+        services: ServicesCalled::ByOperator,
+        decision: "SAMU appelé, arrive dans 20 minutes".into(),
+        no_request_reason: "Le SAMU se déplace".into(),
+    });
+    store
+        .save_call(&call, when + Duration::minutes(4), &rules)
+        .expect("save");
+}
+
+#[test]
+fn dispatch_with_an_emergency_to_take() {
+    let fx = fixture();
+    requests(&fx);
+    emergency_call(&fx);
+    for lang in Lang::ALL {
+        for size in SIZES {
+            let mut app = signed_in(&fx, lang, "lfaure");
+            press(&mut app, &[Char('d')]);
+            assert_snapshot!(
+                name("dispatch_emergency", lang, size),
+                draw(&mut app, size.0, size.1).backend()
+            );
+        }
+    }
+}

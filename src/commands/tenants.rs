@@ -180,15 +180,34 @@ fn print_card_text(card: &TenantCard, needs: &[PastNeed], rules: &Rules) {
 }
 
 /// Tenants waiting for a coordinator, and why.
+/// Emergencies no coordinator has taken come first, then the tenants calls flagged.
 fn print_flagged(store: &Store, json: bool) -> Result<()> {
+    let emergencies = store.waiting_emergencies()?;
     let list = store.flagged_tenants()?;
     if json {
-        let v: Vec<_> = list
+        let mut v: Vec<_> = emergencies
             .iter()
-            .map(|t| serde_json::json!({"id": t.id, "reference": t.external_ref, "name": t.full_name(), "status": t.status, "flag": t.flag}))
+            .map(|e| serde_json::json!({"id": e.tenant_id, "reference": e.tenant_ref, "name": e.tenant_name, "status": "emergency", "flag": e.decision, "emergency": {"id": e.id, "at": e.at, "services_called": e.services, "decision": e.decision, "no_request_reason": e.no_request_reason, "operator": e.operator}}))
             .collect();
+        v.extend(list
+            .iter()
+            .map(|t| serde_json::json!({"id": t.id, "reference": t.external_ref, "name": t.full_name(), "status": t.status, "flag": t.flag})));
         println!("{}", serde_json::to_string_pretty(&v)?);
-    } else if list.is_empty() {
+        return Ok(());
+    }
+    let tz = store.rules()?.tz;
+    for e in &emergencies {
+        say!(
+            "{:<10} {:<30} EMERGENCY {} by {}, help: {}: {}",
+            e.tenant_ref.as_deref().unwrap_or("-"),
+            e.tenant_name,
+            e.at.with_timezone(&tz).format("%d/%m %H:%M"),
+            e.operator,
+            e.services,
+            e.decision
+        );
+    }
+    if list.is_empty() && emergencies.is_empty() {
         say!("No tenant waits for a coordinator.");
     } else {
         for t in &list {

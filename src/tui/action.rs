@@ -66,6 +66,8 @@ pub enum Action {
     Assign,
     /// Dispatch: close the request with how it ended.
     Close,
+    /// Dispatch: take the oldest emergency waiting for a coordinator.
+    TakeEmergency,
     /// On a call: check the tenant's open referrals with them.
     CheckReferrals,
     /// End of shift: write the handover note for the next shift.

@@ -147,6 +147,10 @@ pub struct App {
     /// A call left unsaved by a crash, offered for resumption.
     pub pending_draft: Option<Draft>,
     pub last_refresh: DateTime<Utc>,
+    /// Emergencies no coordinator has taken yet (read for coordinators only), and when
+    /// that was read.
+    pub emergencies_waiting: i64,
+    pub emergencies_read_at: Option<DateTime<Utc>>,
     /// The tenant search of the quick entry, built when it first opens.
     pub quick_index: Option<QuickIndex>,
 }
@@ -183,6 +187,8 @@ impl App {
             quit: false,
             pending_draft: None,
             last_refresh: now,
+            emergencies_waiting: 0,
+            emergencies_read_at: None,
             quick_index: None,
         })
     }
@@ -274,7 +280,46 @@ impl App {
             Effect::Error(text) => self.error(text),
             Effect::Fail(e) => self.store_error(&e),
             Effect::EndShift => self.end_shift(self.now),
+            Effect::TakeEmergency(id) => self.take_emergency(id),
             Effect::Then(effects) => effects.into_iter().for_each(|e| self.apply(e)),
+        }
+    }
+
+    /// Reads how many emergencies wait, for a signed-in coordinator, at most every
+    /// `every` (a read of one index: it never waits for writers).
+    pub fn read_emergencies(&mut self, every: chrono::Duration) {
+        let coordinator = self
+            .session
+            .as_ref()
+            .is_some_and(|s| crate::access::may_coordinate(&s.operator));
+        if !coordinator
+            || self
+                .emergencies_read_at
+                .is_some_and(|at| self.now - at < every)
+        {
+            return;
+        }
+        if let Ok(n) = self.store.waiting_emergency_count() {
+            self.emergencies_waiting = n;
+            self.emergencies_read_at = Some(self.now);
+        }
+    }
+
+    fn take_emergency(&mut self, id: i64) {
+        let Some(by) = self.session.as_ref().map(|s| s.operator.id) else {
+            return;
+        };
+        match self.store.take_emergency(id, by, self.now) {
+            Ok(()) => {
+                self.emergencies_read_at = None;
+                self.read_emergencies(chrono::Duration::zero());
+                self.reload();
+                self.info(self.lang.t("dispatch.emergency_taken").to_string());
+            }
+            Err(e) => {
+                self.reload();
+                self.store_error(&e);
+            }
         }
     }
 
@@ -329,6 +374,8 @@ impl App {
             stats,
         });
         self.open_queue(now);
+        self.emergencies_read_at = None;
+        self.read_emergencies(chrono::Duration::zero());
         self.drafts.forget_stale();
         match self.drafts.load(self.store.path(), operator_id) {
             Found::None => {}

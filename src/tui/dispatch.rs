@@ -20,10 +20,14 @@ use super::when;
 use crate::domain::InterventionStatus;
 use crate::domain::lifecycle::emergency_waiting_too_long;
 use crate::i18n::Lang;
-use crate::store::{Event, InterventionFilter, InterventionRow, Store, StoreError};
+use crate::store::{
+    Event, InterventionFilter, InterventionRow, Store, StoreError, WaitingEmergency,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct DispatchState {
+    /// Emergencies no coordinator has taken yet, oldest first: shown above the requests.
+    pub emergencies: Vec<WaitingEmergency>,
     pub items: Vec<InterventionRow>,
     pub selected: usize,
     pub history: Vec<Event>,
@@ -34,6 +38,7 @@ impl DispatchState {
         // Every operator's requests: dispatch is the coordinators' view of all of them.
         let items = store.interventions(&InterventionFilter::default())?;
         let mut s = DispatchState {
+            emergencies: store.waiting_emergencies()?,
             selected: keep.unwrap_or(0).min(items.len().saturating_sub(1)),
             items,
             history: Vec::new(),
@@ -86,6 +91,10 @@ impl DispatchState {
             Action::Close => {
                 item.map_or(Effect::None, |i| Effect::Popup(close_form(i, ctx.ui.lang)))
             }
+            Action::TakeEmergency => match self.emergencies.first() {
+                Some(e) => Effect::TakeEmergency(e.id),
+                None => Effect::Info(ctx.ui.lang.t("dispatch.no_emergency").to_string()),
+            },
             _ => Effect::None,
         }
     }
@@ -187,9 +196,59 @@ fn areas(body: Rect) -> (Rect, Rect) {
     }
 }
 
+/// The emergencies waiting for a coordinator, two lines each, above the requests: the
+/// area they take and the rest.
+fn render_emergencies(d: &DispatchState, ui: &Ui, body: Rect, frame: &mut Frame) -> Rect {
+    if d.emergencies.is_empty() {
+        return body;
+    }
+    let l = ui.lang;
+    let th = ui.theme;
+    let shown = d.emergencies.len().min(3);
+    let height = u16::try_from(shown * 2 + 2)
+        .unwrap_or(8)
+        .min(body.height / 2);
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(body);
+    let title = l.f(
+        "dispatch.emergencies_title",
+        &[("n", &d.emergencies.len().to_string())],
+    );
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), alert_style()));
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    let w = inner.width as usize;
+    let mut lines = Vec::new();
+    for e in d.emergencies.iter().take(shown) {
+        let first = format!(
+            "{} · {} · {} · {}",
+            ui.day_time(e.at),
+            e.tenant_name,
+            e.phone
+                .as_deref()
+                .map_or_else(|| "-".to_string(), super::widgets::tenant_card::phone_text),
+            e.operator
+        );
+        lines.push(Line::from(Span::styled(pad(&first, w), th.bold())));
+        let mut second = format!(
+            "    {} · {}",
+            l.code_name("services_called", e.services.code()),
+            e.decision
+        );
+        if !e.no_request_reason.is_empty() {
+            second.push_str(" · ");
+            second.push_str(&l.f("dispatch.no_request", &[("reason", &e.no_request_reason)]));
+        }
+        lines.push(Line::from(Span::raw(pad(&clip(&second, w), w))));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    rest
+}
+
 pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
+    let body = render_emergencies(d, ui, body, frame);
     let (list_area, side) = areas(body);
     let title = l.f("dispatch.title", &[("n", &d.items.len().to_string())]);
     let block = Block::bordered().title(Span::styled(format!(" {title} "), th.title()));

@@ -25,6 +25,8 @@ pub enum Effect {
     Fail(StoreError),
     /// End the shift and leave.
     EndShift,
+    /// The signed-in coordinator takes this emergency (the alert stops for everyone).
+    TakeEmergency(i64),
     /// Several effects, in order.
     Then(Vec<Effect>),
 }

@@ -319,6 +319,7 @@ const DISPATCH: &[Row] = &[
     bar(&[(f(6), A::QuickEntry), (ch('/'), A::QuickEntry)],                         "quick.key"),
     bar(&[(ENTER, A::Assign), (ch('a'), A::Assign)],                                "dispatch.key_assign"),
     bar(&[(ch('c'), A::Close)],                                                     "dispatch.key_close"),
+    bar(&[(ch('p'), A::TakeEmergency)],                                             "dispatch.key_take"),
     Row::Shared(TRACKING),
     Row::Shared(EVERYWHERE),
 ];

@@ -97,6 +97,8 @@ fn screen_update(app: &mut App, action: Action, now: DateTime<Utc>) {
 }
 
 fn tick(app: &mut App, now: DateTime<Utc>) {
+    // Coordinators see waiting emergencies on every screen, without pressing a key.
+    app.read_emergencies(Duration::seconds(QUEUE_REFRESH));
     if app
         .message
         .as_ref()

@@ -115,10 +115,22 @@ fn header(app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
         let name_room = room.saturating_sub(width(&counters) + 3);
         text = format!("{} │ {counters}", clip(&text, name_room));
     }
-    let line = Line::from(vec![
-        Span::styled(pad(&text, room), th.bar().patch(th.bold())),
-        Span::styled(clock, th.bar()),
-    ]);
+    // A waiting emergency takes the coordinator's header until someone takes it.
+    let line = if app.emergencies_waiting > 0 {
+        let alert = l.f(
+            "header.emergencies",
+            &[("n", &app.emergencies_waiting.to_string())],
+        );
+        Line::from(vec![
+            Span::styled(pad(&format!(" {alert}"), room), th.banner()),
+            Span::styled(clock, th.bar()),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(pad(&text, room), th.bar().patch(th.bold())),
+            Span::styled(clock, th.bar()),
+        ])
+    };
     frame.render_widget(Paragraph::new(line), area);
 }
 
