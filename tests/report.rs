@@ -96,6 +96,12 @@ fn one_day_of_the_program_has_the_known_answers() {
     assert_eq!(r.interventions_by_urgency[&Urgency::Urgent], 1);
     assert_eq!(r.interventions_by_urgency[&Urgency::Emergency], 1);
     assert_eq!(r.interventions_by_urgency[&Urgency::Routine], 0);
+    // D's urgent call, with help called by the operator, waiting for a coordinator.
+    assert_eq!((r.emergencies.total, r.emergencies.waiting), (1, 1));
+    assert_eq!(
+        r.emergencies.by_services[&veille::domain::emergency::ServicesCalled::ByOperator],
+        1
+    );
     assert_eq!(r.operators_active_unique, 2);
     // Seven calls of 5 minutes and two of 2 minutes; every reached call lasted 5 minutes.
     assert_eq!(r.average_call_seconds, Some((7 * 300 + 2 * 120) / 9));

@@ -18,7 +18,8 @@ use veille::domain::{
     InterventionKind, InterventionStatus, NeedCategory, Outcome, TenantStatus, Urgency,
 };
 use veille::store::{
-    CategoryFigures, CohortFigures, DayCount, ProgramReport, SERIES_DAYS, Store, WeekFigures,
+    CategoryFigures, CohortFigures, DayCount, EmergencyFigures, ProgramReport, SERIES_DAYS, Store,
+    WeekFigures,
 };
 
 /// Saturday 28 November 2026, 10:00 in Paris.
@@ -309,6 +310,31 @@ fn by_sql(conn: &Connection, p: Period, cohort: Option<i64>, tz: Tz) -> ProgramR
         ),
         interventions_by_kind_and_status,
         interventions_by_urgency,
+        emergencies: EmergencyFigures {
+            total: count(
+                &format!("SELECT count(*) FROM emergencies WHERE at >= ?1 AND at < ?2 {only}"),
+                &f,
+                &t,
+            ),
+            by_services: veille::domain::emergency::ServicesCalled::ALL
+                .iter()
+                .map(|s| {
+                    let sql = format!(
+                        "SELECT count(*) FROM emergencies
+                     WHERE services = '{s}' AND at >= ?1 AND at < ?2 {only}"
+                    );
+                    (*s, count(&sql, &f, &t))
+                })
+                .collect(),
+            waiting: count(
+                &format!(
+                    "SELECT count(*) FROM emergencies
+                     WHERE taken_at IS NULL AND at >= ?1 AND at < ?2 {only}"
+                ),
+                &f,
+                &t,
+            ),
+        },
         calls_total,
         calls_by_outcome,
         operators_active_unique: count(

@@ -27,6 +27,7 @@ fn a_shift_summary_counts_what_its_operator_did_and_what_is_left() {
     assert_eq!(sum.shifts[0].ended_at, None, "the shift is still open");
     assert_eq!(sum.worked_minutes, 195, "08:55 to 12:10");
     assert_eq!(sum.calls_made, 7);
+    assert_eq!(sum.emergencies, 1, "D's urgent call");
     // a twice, b twice: people are counted once.
     assert_eq!(sum.tenants_called_unique, 5);
     assert_eq!(sum.tenants_reached_unique, 2);

@@ -158,6 +158,7 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
     write_reach(&mut out, r);
     write_referrals(&mut out, r);
     write_interventions(&mut out, r);
+    write_emergencies(&mut out, r);
     write_calls(&mut out, r);
     write_reached_per_day(&mut out, r);
     out
@@ -254,6 +255,25 @@ fn write_referrals(out: &mut String, r: &ProgramReport) {
             label(category.code()),
             f.referrals,
             people(f.tenants_unique)
+        );
+    }
+}
+
+/// Emergencies (calls saved with the protocol), by whether help was called.
+fn write_emergencies(out: &mut String, r: &ProgramReport) {
+    figure(out, "Emergencies", r.emergencies.total.to_string());
+    if r.emergencies.total > 0 {
+        let parts: Vec<String> = r
+            .emergencies
+            .by_services
+            .iter()
+            .map(|(s, n)| format!("{} {n}", label(s.code())))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {} · waiting for a coordinator {}",
+            parts.join(" · "),
+            r.emergencies.waiting
         );
     }
 }

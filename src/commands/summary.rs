@@ -219,6 +219,7 @@ fn write_needs_and_referrals(out: &mut String, s: &ShiftSummary, lang: Option<&s
 }
 
 fn write_interventions(out: &mut String, s: &ShiftSummary) {
+    let _ = writeln!(out, "Emergencies             {}", s.emergencies);
     let _ = writeln!(
         out,
         "Intervention requests   {}",

@@ -61,7 +61,8 @@ pub use operators::{NewOperator, Operator};
 pub use purge::Purged;
 pub use queue::{Claim, QueueEntry};
 pub use report::{
-    CategoryFigures, CohortFigures, DayCount, ProgramReport, SERIES_DAYS, WeekFigures,
+    CategoryFigures, CohortFigures, DayCount, EmergencyFigures, ProgramReport, SERIES_DAYS,
+    WeekFigures,
 };
 pub use services::Service;
 pub use shift_stats::ShiftStats;

@@ -23,6 +23,7 @@ use serde::Serialize;
 use self::calls::{CallScan, count_calls, int_at, str_at};
 use self::ids::IdMap;
 use super::{Result, Store, StoreError, rows, time};
+use crate::domain::emergency::ServicesCalled;
 use crate::domain::period::{self, Period};
 use crate::domain::{
     InterventionKind, InterventionStatus, NeedCategory, Outcome, TenantStatus, Urgency,
@@ -30,6 +31,16 @@ use crate::domain::{
 
 /// Days in the "reached per day" series.
 pub const SERIES_DAYS: u64 = 28;
+
+/// Calls saved with the emergency protocol in the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmergencyFigures {
+    pub total: u64,
+    /// By whether the emergency services were called, every answer included.
+    pub by_services: BTreeMap<ServicesCalled, u64>,
+    /// Of those, the ones no coordinator has taken yet.
+    pub waiting: u64,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProgramReport {
@@ -62,6 +73,7 @@ pub struct ProgramReport {
     pub interventions_by_kind_and_status:
         BTreeMap<InterventionKind, BTreeMap<InterventionStatus, u64>>,
     pub interventions_by_urgency: BTreeMap<Urgency, u64>,
+    pub emergencies: EmergencyFigures,
     pub calls_total: u64,
     /// Every outcome, zeros included.
     pub calls_by_outcome: BTreeMap<Outcome, u64>,
@@ -224,6 +236,7 @@ impl Store {
         let (interventions_by_kind_and_status, interventions_by_urgency) =
             count_interventions(&snapshot, from, to, tenants.scope.as_ref())?;
         let interventions_total = interventions_by_urgency.values().sum();
+        let emergencies = count_emergencies(&snapshot, from, to, tenants.scope.as_ref())?;
         snapshot.finish()?;
 
         let in_scope = |c: &&CohortFigures| cohort.is_none_or(|id| c.cohort_id == id);
@@ -255,6 +268,7 @@ impl Store {
             interventions_total,
             interventions_by_kind_and_status,
             interventions_by_urgency,
+            emergencies,
             calls_total,
             average_call_seconds: average(calls.seconds, calls_total),
             average_reached_call_seconds: average(
@@ -436,6 +450,39 @@ fn count_referrals(
 
 /// Intervention requests made in `[from, to)`, by kind then current status, and by
 /// urgency; every value zeros included.
+/// Emergencies of the period by the services' answer, and how many wait for a coordinator.
+fn count_emergencies(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    scope: Option<&IdMap<bool>>,
+) -> Result<EmergencyFigures> {
+    let mut by_services: BTreeMap<ServicesCalled, u64> =
+        ServicesCalled::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut waiting = 0;
+    let mut stmt = conn.prepare_cached(
+        "SELECT services, taken_at IS NULL, tenant_id FROM emergencies WHERE at >= ?1 AND at < ?2",
+    )?;
+    let mut rows = stmt.query([time::ts(from), time::ts(to)])?;
+    while let Some(r) = rows.next()? {
+        let tenant: i64 = r.get(2)?;
+        if scope.is_some_and(|s| !s.get(tenant)) {
+            continue;
+        }
+        let services =
+            ServicesCalled::from_code(str_at(r, 0)?).unwrap_or(ServicesCalled::ByOperator);
+        *by_services.entry(services).or_default() += 1;
+        if r.get::<_, bool>(1)? {
+            waiting += 1;
+        }
+    }
+    Ok(EmergencyFigures {
+        total: by_services.values().sum(),
+        by_services,
+        waiting,
+    })
+}
+
 #[allow(clippy::type_complexity)]
 fn count_interventions(
     conn: &Connection,

@@ -56,6 +56,8 @@ pub struct ShiftSummary {
     pub referrals_by_service: Vec<ServiceCount>,
     /// Intervention requests made, most urgent first.
     pub interventions_requested: Vec<InterventionLine>,
+    /// Calls saved with the emergency protocol.
+    pub emergencies: u64,
     /// Tenants a call of the window found "worried" or "urgent" (the worst of their
     /// calls), urgent first.
     pub tenants_of_concern: Vec<ConcernLine>,
@@ -311,6 +313,11 @@ impl Store {
         let referrals_by_service = referrals_by_service(&snapshot, window)?;
         let referrals_by_category = referrals_by_category(&referrals_by_service);
         let interventions_requested = interventions_requested(&snapshot, window)?;
+        let emergencies: i64 = snapshot.query_row(
+            "SELECT count(*) FROM emergencies WHERE operator_id = ?1 AND at >= ?2 AND at < ?3",
+            window,
+            |r| r.get(0),
+        )?;
         let callbacks_kept_for_operator = callbacks_kept_for(&snapshot, operator)?;
         let tenants_still_claimed = tenants_still_claimed(&snapshot, operator, now)?;
         snapshot.finish()?;
@@ -336,6 +343,7 @@ impl Store {
             referrals_by_category,
             referrals_by_service,
             interventions_requested,
+            emergencies: emergencies.unsigned_abs(),
             tenants_of_concern: tally.tenants_of_concern,
             tenants_still_claimed,
             unsaved_drafts: Vec::new(),

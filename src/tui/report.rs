@@ -140,6 +140,7 @@ const LABELS: &[&str] = &[
     "report.oriented",
     "report.referrals",
     "report.interventions",
+    "report.emergencies",
     "report.calls",
     "report.operators",
     "report.average",
@@ -189,6 +190,28 @@ fn minutes_seconds(ui: &Ui, s: Option<i64>) -> String {
             ],
         ),
         None => ui.lang.t("report.no_calls").to_string(),
+    }
+}
+
+/// Emergencies of the period, by whether help was called, and those still waiting.
+fn emergency_lines(
+    out: &mut FigureLines,
+    e: &crate::store::EmergencyFigures,
+    l: crate::i18n::Lang,
+) {
+    out.figure("report.emergencies", e.total.to_string());
+    if e.total > 0 {
+        let mut parts: Vec<String> = e
+            .by_services
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| format!("{} {n}", l.code_name("services_called", s.code())))
+            .collect();
+        parts.push(l.f(
+            "report.emergencies_waiting",
+            &[("n", &e.waiting.to_string())],
+        ));
+        out.detail(parts.join(" · "));
     }
 }
 
@@ -261,6 +284,7 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             .collect();
         out.detail(urgency.join(" · "));
     }
+    emergency_lines(&mut out, &p.emergencies, l);
     out.figure("report.calls", p.calls_total.to_string());
     let outcomes: Vec<String> = p
         .calls_by_outcome

@@ -35,6 +35,7 @@ const LABELS: &[&str] = &[
     "summary.needs",
     "summary.referrals",
     "summary.interventions",
+    "summary.emergencies",
     "summary.concern",
 ];
 
@@ -442,6 +443,7 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             l.code_name("intervention_status", i.status.code())
         ));
     }
+    out.figure("summary.emergencies", sum.emergencies.to_string());
     out.figure("summary.concern", sum.tenants_of_concern.len().to_string());
     for c in &sum.tenants_of_concern {
         let how = l.code_name("wellbeing", c.wellbeing.code());
