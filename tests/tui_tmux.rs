@@ -414,3 +414,95 @@ fn a_terminal_killed_while_its_save_waits_for_a_lock_leaves_no_half_call() {
         1
     );
 }
+
+#[test]
+fn an_emergency_goes_from_the_banner_to_a_coordinator_and_a_callback_today() {
+    if !Tmux::available() {
+        return;
+    }
+    let fx = fixture();
+    let t = Tmux::new("emergency");
+    t.start(&fx, "");
+    t.wait_for("Qui appelle ?");
+    t.text("dupont");
+    t.wait_for("▶ Marie Dupont");
+    t.keys(&["Enter"]);
+    t.wait_for("File d'appels (5)");
+    t.keys(&["j"]);
+    t.wait_for("▶ Mme Hélène Lefèvre");
+    t.keys(&["Enter"]);
+    t.wait_for("Numéro à composer : 01 99 00 12 34");
+    // Reached, urgent: the banner, then the protocol in place of the needs.
+    t.keys(&["1", "3"]);
+    t.wait_for_all(&[
+        "URGENCE : appelez le 15",
+        "▶Secours",
+        "Script 3/9 : Urgence",
+    ]);
+    t.keys(&["C-s"]);
+    t.wait_for("dites si les secours (15, 112, 18) ont été appelés");
+    t.keys(&["1"]);
+    t.wait_for("▶Décidé");
+    t.text("SAMU en route");
+    // An emergency request for a team: the reason for none is no longer asked.
+    t.keys(&["F4"]);
+    t.wait_for("Demande d'intervention ─");
+    t.keys(&["2", "Tab", "3", "Tab", "Tab", "Tab"]);
+    t.text("Chute, ne se relève pas");
+    t.keys(&["Enter"]);
+    t.wait_for("Urgence vitale");
+    t.keys(&["C-s"]);
+    t.wait_for("Prochain appel à 11:4");
+    t.wait_for("Les coordinateurs sont prévenus de l'urgence.");
+    t.keys(&["q"]);
+    t.wait_for("Terminer votre service et quitter ?");
+    t.keys(&["Enter"]);
+    t.wait_exit();
+
+    // A coordinator signs in: the alert is on her first screen; she takes it.
+    let c = Tmux::new("coordinator");
+    c.start(&fx, "");
+    c.wait_for("Qui appelle ?");
+    c.text("faure");
+    c.wait_for("▶ Léa Fauré");
+    c.keys(&["Enter"]);
+    c.wait_for("!! 1 URGENCE(S) À PRENDRE EN CHARGE · d puis p !!");
+    c.keys(&["d"]);
+    c.wait_for_all(&[
+        "URGENCES À PRENDRE EN CHARGE (1)",
+        "Hélène Lefèvre · 01 99 00 12 34 · Marie Dupont",
+        "Urgence vitale · Hélène Lefèvre",
+    ]);
+    c.keys(&["p"]);
+    c.wait_for("Vous prenez l'urgence en charge");
+
+    let helene = fx.tenant_id("Lefèvre");
+    assert_eq!(
+        one(
+            &fx,
+            &format!(
+                "SELECT e.services || ' / ' || e.decision || ' / ' || e.no_request_reason || ' / '
+                        || o.login
+                 FROM emergencies e JOIN operators o ON o.id = e.taken_by
+                 WHERE e.tenant_id = {helene}"
+            )
+        ),
+        "by_operator / SAMU en route /  / lfaure"
+    );
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT count(*) FROM interventions WHERE tenant_id = {helene}
+             AND urgency = 'emergency' AND details = 'Chute, ne se relève pas'
+             AND wanted_at IS NOT NULL"
+        )),
+        1
+    );
+    let due = one(
+        &fx,
+        &format!("SELECT due_at FROM tenants WHERE id = {helene}"),
+    );
+    assert!(
+        due.starts_with("2026-11-28T10:4"),
+        "called again today: {due}"
+    );
+}

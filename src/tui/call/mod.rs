@@ -565,6 +565,12 @@ fn finish(app: &mut App, saved: &SavedCall, now: DateTime<Utc>) {
         },
         None => app.lang.t("call.saved").to_string(),
     };
+    let emergency = matches!(&app.screen, Screen::Call(c) if c.form.emergency());
+    let text = if emergency && !saved.already_saved {
+        format!("{text} {}", app.lang.t("call.coordinators_alerted"))
+    } else {
+        text
+    };
     app.screen = Screen::Queue(Box::default());
     app.open_queue(now);
     app.info(text);
