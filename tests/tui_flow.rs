@@ -253,15 +253,29 @@ fn saving_checks_the_form_and_keeps_it() {
     send(&mut app, ctrl('s'));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Indiquez quand rappeler"), "{s}");
-    type_text(&mut app, "09:00");
+    type_text(&mut app, "28/11 09:00");
     send(&mut app, ctrl('s'));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("déjà passée"), "{s}");
     assert_eq!(fx.count("SELECT count(*) FROM calls WHERE operator_id = (SELECT id FROM operators WHERE login = 'mdupont')"), 0);
-    for _ in 0..5 {
-        press(&mut app, &[KeyCode::Backspace]);
-    }
+    // Ctrl+U empties the field; what is not understood says so whole, with examples; a
+    // time said as on the phone is echoed as it was read.
+    send(&mut app, ctrl('u'));
+    type_text(&mut app, "bientôt");
+    send(&mut app, ctrl('s'));
+    let s = screen(&mut app, 80, 24).replace("\"\n\"", " ");
+    assert!(
+        s.contains("Heure de rappel non comprise : écrivez par exemple 16:30, demain")
+            && s.contains("10h, jeudi 14h30 ou dans 2h."),
+        "{s}"
+    );
+    send(&mut app, ctrl('u'));
+    assert_eq!(on_call(&app).form.callback_at.value(), "");
+    type_text(&mut app, "demain 10h");
+    assert!(screen(&mut app, 80, 24).contains("→ dim. 29/11 10:00"));
+    send(&mut app, ctrl('u'));
     type_text(&mut app, "16h30");
+    assert!(screen(&mut app, 80, 24).contains("→ sam. 28/11 16:30"));
     press(&mut app, &[Tab, Char(' ')]);
     assert!(on_call(&app).form.callback_only_me);
     send(&mut app, ctrl('s'));

@@ -66,6 +66,8 @@ pub enum Action {
     Assign,
     /// Dispatch: close the request with how it ended.
     Close,
+    /// Ctrl+U in a text field: empty it.
+    ClearField,
     /// Dispatch: take the oldest emergency waiting for a coordinator.
     TakeEmergency,
     /// On a call: check the tenant's open referrals with them.

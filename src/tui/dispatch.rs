@@ -155,7 +155,7 @@ pub fn answer(
             let planned = if answer.note.is_empty() {
                 None
             } else {
-                let at = when::instant(&answer.note, ui.today(), ui.tz, None)
+                let at = when::instant(&answer.note, ui.now, ui.tz, None)
                     .map_err(|_| l.t("errors.date_invalid").to_string())?;
                 Some(at)
             };

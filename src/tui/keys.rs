@@ -445,6 +445,8 @@ pub fn resolve(scope: Scope, typing: bool, ev: &KeyEvent) -> Option<Action> {
     let alt = ev.modifiers.contains(KeyModifiers::ALT);
     match ev.code {
         KeyCode::Char(c) if typing && !ctrl && !alt => Some(Action::Char(c)),
+        // Ctrl+U empties the field, as in a shell.
+        KeyCode::Char('u' | 'U') if typing && ctrl => Some(Action::ClearField),
         KeyCode::Backspace => Some(Action::Backspace),
         KeyCode::Delete => Some(Action::Delete),
         KeyCode::Left => Some(Action::Left),

@@ -396,12 +396,16 @@ impl<T: Copy + PartialEq> FormRows<T> {
         }
     }
 
-    /// A problem found by validation, under its field.
+    /// A problem found by validation, under its field: whole, on as many lines as it
+    /// takes (its example is what the operator needs).
     pub fn problem(&mut self, text: &str, field: T) {
         let th = self.theme;
-        self.rows.row();
-        self.blank_label(None);
-        self.rows.push(format!("! {text}"), th.error(), Some(field));
+        let cols = self.width.saturating_sub(self.label_w).max(10);
+        for line in wrap(text, cols, "! ", "  ") {
+            self.rows.row();
+            self.blank_label(None);
+            self.rows.push(line, th.error(), Some(field.clone()));
+        }
     }
 
     pub fn blank(&mut self) {

@@ -83,6 +83,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         Action::Char(_)
         | Action::Backspace
         | Action::Delete
+        | Action::ClearField
         | Action::Left
         | Action::Right
         | Action::Home

@@ -96,9 +96,13 @@ impl TextField {
             A::Right => self.right(),
             A::Home => self.home(),
             A::End => self.end(),
+            A::ClearField => *self = TextField::default(),
             _ => return None,
         }
-        Some(matches!(action, A::Char(_) | A::Backspace | A::Delete))
+        Some(matches!(
+            action,
+            A::Char(_) | A::Backspace | A::Delete | A::ClearField
+        ))
     }
 
     pub fn set(&mut self, value: &str) {

@@ -263,7 +263,7 @@ impl CallForm {
                 if self.callback_at.is_blank() {
                     problems.push((Field::CallbackAt, "errors.callback_required"));
                 } else {
-                    match when::instant(self.callback_at.value(), today, rules.tz, None) {
+                    match when::instant(self.callback_at.value(), now, rules.tz, None) {
                         Ok(at) if at < now - chrono::Duration::minutes(1) => {
                             problems.push((Field::CallbackAt, "errors.callback_past"));
                         }
@@ -416,7 +416,7 @@ mod tests {
             f.check(now(), &rules).unwrap_err()[0].1,
             "errors.callback_invalid"
         );
-        f.callback_at.set("08:00");
+        f.callback_at.set("28/11 08:00");
         assert_eq!(
             f.check(now(), &rules).unwrap_err()[0].1,
             "errors.callback_past"
@@ -426,6 +426,13 @@ mod tests {
         assert_eq!(
             checked.callback_at,
             Some("2026-11-28T15:30:00Z".parse().unwrap())
+        );
+        // A time alone that has passed is tomorrow's.
+        f.callback_at.set("08:00");
+        let checked = f.check(now(), &rules).unwrap();
+        assert_eq!(
+            checked.callback_at,
+            Some("2026-11-29T07:00:00Z".parse().unwrap())
         );
     }
 

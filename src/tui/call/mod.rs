@@ -267,6 +267,12 @@ impl CallState {
                 }
                 Follow::Nothing
             }
+            Action::ClearField => {
+                if let Some(t) = self.form.text_mut(field) {
+                    *t = super::text_field::TextField::default();
+                }
+                Follow::Nothing
+            }
             Action::Delete => {
                 match field {
                     Field::Referral(i) if i < self.form.referrals.len() => {

@@ -457,7 +457,7 @@ pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u1
             focus == Field::CallbackAt,
             has_problem(Field::CallbackAt),
             &f.callback_at,
-            l.t("form.hint_date_time"),
+            &crate::tui::when::hint(f.callback_at.value(), ui.now, ui.tz, l),
             Target::Field(Field::CallbackAt),
         );
         problems(&mut b, Field::CallbackAt);

@@ -125,13 +125,18 @@ impl ChoiceForm {
             }
             Action::Up | Action::ScrollUp => self.on_note = false,
             Action::Down | Action::ScrollDown => {}
-            Action::Char(c) if self.on_note => self.note.insert(c),
-            Action::Backspace if self.on_note => self.note.backspace(),
-            Action::Delete if self.on_note => self.note.delete(),
-            Action::Left if self.on_note => self.note.left(),
-            Action::Right if self.on_note => self.note.right(),
-            Action::Home if self.on_note => self.note.home(),
-            Action::End if self.on_note => self.note.end(),
+            Action::Char(_)
+            | Action::Backspace
+            | Action::Delete
+            | Action::ClearField
+            | Action::Left
+            | Action::Right
+            | Action::Home
+            | Action::End
+                if self.on_note =>
+            {
+                self.note.edit(action);
+            }
             _ => {}
         }
         Reply::Keep

@@ -73,16 +73,11 @@ impl HandoverNoteForm {
     /// Edits the note; Enter reports it to the summary, which writes it.
     pub fn apply(&mut self, action: Action) -> Reply<Handover> {
         match action {
-            Action::Char(c) => self.note.insert(c),
-            Action::Backspace => self.note.backspace(),
-            Action::Delete => self.note.delete(),
-            Action::Left => self.note.left(),
-            Action::Right => self.note.right(),
-            Action::Home => self.note.home(),
-            Action::End => self.note.end(),
             Action::Back | Action::Interrupt => return Reply::Cancel,
             Action::Confirm => return Reply::Done(Handover::Note(self.note.value().to_string())),
-            _ => {}
+            other => {
+                self.note.edit(other);
+            }
         }
         Reply::Keep
     }

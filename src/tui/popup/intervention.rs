@@ -176,7 +176,12 @@ impl InterventionForm {
                 }
             }
             Action::Pick(n) => self.choose(self.focus, usize::from(n.saturating_sub(1))),
-            Action::Char(_) | Action::Backspace | Action::Delete | Action::Home | Action::End => {
+            Action::Char(_)
+            | Action::Backspace
+            | Action::Delete
+            | Action::ClearField
+            | Action::Home
+            | Action::End => {
                 if let Some(t) = self.text_mut() {
                     t.edit(action);
                 }
@@ -203,7 +208,7 @@ impl InterventionForm {
         let wanted_at = if self.when.is_blank() {
             None
         } else {
-            match when::instant(self.when.value(), ui.today(), rules.tz, None) {
+            match when::instant(self.when.value(), ui.now, rules.tz, None) {
                 Ok(at) => Some(at),
                 Err(_) => {
                     self.problem = Some((IntField::When, "errors.date_time_invalid"));
@@ -280,7 +285,7 @@ impl InterventionForm {
             self.focus == IntField::When,
             self.problem.is_some_and(|(f, _)| f == IntField::When),
             &self.when,
-            l.t("form.hint_date_time"),
+            &crate::tui::when::hint(self.when.value(), ui.now, ui.tz, l),
             Target::Field(IntField::When),
         );
         b.text(

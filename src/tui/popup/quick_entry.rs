@@ -202,6 +202,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                 Action::Char(_)
                 | Action::Backspace
                 | Action::Delete
+                | Action::ClearField
                 | Action::Left
                 | Action::Right
                 | Action::Home

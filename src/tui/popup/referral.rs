@@ -188,7 +188,12 @@ impl ReferralForm {
                     _ => {}
                 }
             }
-            Action::Char(_) | Action::Backspace | Action::Delete | Action::Home | Action::End => {
+            Action::Char(_)
+            | Action::Backspace
+            | Action::Delete
+            | Action::ClearField
+            | Action::Home
+            | Action::End => {
                 if let Some(t) = self.text_mut() {
                     t.edit(action);
                 }
