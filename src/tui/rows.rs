@@ -404,7 +404,7 @@ impl<T: Copy + PartialEq> FormRows<T> {
         for line in wrap(text, cols, "! ", "  ") {
             self.rows.row();
             self.blank_label(None);
-            self.rows.push(line, th.error(), Some(field.clone()));
+            self.rows.push(line, th.error(), Some(field));
         }
     }
 
