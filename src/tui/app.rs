@@ -285,6 +285,13 @@ impl App {
         }
     }
 
+    /// Whether the signed-in person coordinates (keys and screens only they are offered).
+    pub fn is_coordinator(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| crate::access::may_coordinate(&s.operator))
+    }
+
     /// Reads how many emergencies wait, for a signed-in coordinator, at most every
     /// `every` (a read of one index: it never waits for writers).
     pub fn read_emergencies(&mut self, every: chrono::Duration) {

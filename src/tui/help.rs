@@ -9,13 +9,20 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::Ui;
 use super::keys::{self, Scope};
 use super::popup::{centered, frame_box};
-use super::rows::pad;
+use super::rows::{pad, wrap};
 
-pub fn render(scope: Scope, ui: &Ui, size: Size, frame: &mut Frame) {
+pub fn render(scope: Scope, coordinator: bool, ui: &Ui, size: Size, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
-    let bindings: Vec<_> = keys::bindings(scope).collect();
-    let height = (bindings.len() as u16 + 6).min(size.height.saturating_sub(2));
+    let bindings: Vec<_> = keys::bindings(scope)
+        .filter(|b| coordinator || !b.coordinators)
+        .collect();
+    // Room for every line as wrapped in the box, so that no sentence is cut.
+    let text_w = usize::from(size.width.min(72).saturating_sub(2)).max(10);
+    let wrapped = |key: &'static str| wrap(l.t(key), text_w, "", "").len() as u16;
+    let height =
+        (bindings.len() as u16 + wrapped(scope.help_intro()) + wrapped("help.never_lost") + 4)
+            .min(size.height.saturating_sub(2));
     let area = centered(size, 72, height);
     let inner = frame_box(ui, l.t("help.title"), area, frame);
     let key_w = bindings

@@ -130,6 +130,9 @@ pub struct Binding {
     pub shown: Option<&'static str>,
     /// Shown in the status bar (in table order, as many as fit).
     pub bar: bool,
+    /// Offered (status bar, help) only to coordinators: an operator is not shown keys
+    /// they cannot use.
+    pub coordinators: bool,
 }
 
 /// A line of a scope's table: a binding, or bindings several scopes share.
@@ -149,6 +152,17 @@ impl Row {
             Row::Shared(rows) => Row::Shared(rows),
         }
     }
+
+    /// A binding only coordinators are offered.
+    const fn coordinators(self) -> Row {
+        match self {
+            Row::Key(b) => Row::Key(Binding {
+                coordinators: true,
+                ..b
+            }),
+            Row::Shared(rows) => Row::Shared(rows),
+        }
+    }
 }
 
 /// A binding also hinted in the status bar.
@@ -158,6 +172,7 @@ const fn bar(keys: &'static [(Key, Action)], label: &'static str) -> Row {
         label,
         shown: None,
         bar: true,
+        coordinators: false,
     })
 }
 
@@ -168,6 +183,7 @@ const fn help(keys: &'static [(Key, Action)], label: &'static str) -> Row {
         label,
         shown: None,
         bar: false,
+        coordinators: false,
     })
 }
 
@@ -213,15 +229,15 @@ const QUEUE: &[Row] = &[
     bar(&[(ch('n'), A::ClaimNext)],                                                 "keys.call_next"),
     bar(&[(f(6), A::QuickEntry), (ch('/'), A::QuickEntry)],                         "quick.key"),
     bar(&[(ch('f'), A::OpenFollowUp)],                                              "followup.key"),
-    help(&[(ch('d'), A::OpenDispatch)],                                             "dispatch.key"),
+    bar(&[(ch('d'), A::OpenDispatch)],                                              "dispatch.key").coordinators(),
     // The arrows need no hint: the room goes to the quick entry and follow-up.
     help(&[(UP, A::Up), (ch('k'), A::Up), (DOWN, A::Down), (ch('j'), A::Down)],    "keys.move").shown("key.up_down_jk"),
     Row::Shared(PAGES),
     help(&[(ch('r'), A::ResumeDraft)],                                              "keys.resume_draft"),
-    help(&[(f(5), A::Refresh)],                                                     "keys.refresh"),
+    help(&[(f(5), A::Refresh), (Key::Ctrl('l'), A::Refresh)],                        "keys.refresh"),
     help(&[(ch('m'), A::HandoverNotes)],                                            "handover.key_read"),
-    help(&[(ch('p'), A::ProgramReport)],                                            "report.key_open"),
-    help(&[(ch('t'), A::OpenBoard)],                                                "board.key_open"),
+    bar(&[(ch('t'), A::OpenBoard)],                                                 "board.key_open").coordinators(),
+    help(&[(ch('p'), A::ProgramReport)],                                            "report.key_open").coordinators(),
     help(&[(ch('b'), A::TakeBreak)],                                                "break.key_take"),
     bar(&[(ch('q'), A::EndShift), (f(10), A::EndShift)],                            "keys.end_shift"),
     Row::Shared(EVERYWHERE),
@@ -231,14 +247,14 @@ const QUEUE: &[Row] = &[
 #[rustfmt::skip]
 const CALL: &[Row] = &[
     bar(&[(Key::Ctrl('s'), A::Save), (f(2), A::Save)],                              "keys.save"),
-    bar(&[(f(3), A::AddReferral)],                                                  "keys.add_referral"),
-    bar(&[(f(4), A::AddIntervention)],                                              "keys.add_intervention"),
+    bar(&[(f(3), A::AddReferral), (Key::Ctrl('o'), A::AddReferral)],                "keys.add_referral"),
+    bar(&[(f(4), A::AddIntervention), (Key::Ctrl('t'), A::AddIntervention)],        "keys.add_intervention"),
     bar(&[(ESC, A::Back)],                                                          "keys.leave_call"),
     Row::Shared(FORM),
     help(&[(ENTER, A::Confirm)],                                                    "keys.next_field"),
     help(&[(DELETE, A::Delete)],                                                    "keys.remove"),
-    help(&[(f(7), A::CheckReferrals)],                                              "check.key"),
-    help(&[(f(6), A::QuickEntry)],                                                  "quick.key"),
+    help(&[(f(7), A::CheckReferrals), (Key::Ctrl('k'), A::CheckReferrals)],        "check.key"),
+    help(&[(f(6), A::QuickEntry), (Key::Ctrl('f'), A::QuickEntry)],                "quick.key"),
     help(&[(Key::Ctrl('r'), A::Reclaim)],                                           "keys.reclaim"),
     Row::Shared(EVERYWHERE),
 ];
@@ -340,14 +356,14 @@ const REPORT: &[Row] = &[
     bar(&[(ch('c'), A::NextCohort)],                                                "report.key_cohort"),
     bar(&[(ESC, A::Back)],                                                          "report.key_back"),
     Row::Shared(SCROLL),
-    help(&[(f(5), A::Refresh)],                                                     "report.key_refresh"),
+    help(&[(f(5), A::Refresh), (Key::Ctrl('l'), A::Refresh)],                        "report.key_refresh"),
     Row::Shared(EVERYWHERE),
 ];
 
 #[rustfmt::skip]
 const BOARD: &[Row] = &[
     bar(&[(ESC, A::Back)],                                                          "report.key_back"),
-    bar(&[(f(5), A::Refresh)],                                                      "board.key_refresh"),
+    bar(&[(f(5), A::Refresh), (Key::Ctrl('l'), A::Refresh)],                         "board.key_refresh"),
     help(&[(UP, A::Up), (DOWN, A::Down), (PAGE_UP, A::PageUp), (PAGE_DOWN, A::PageDown), (HOME, A::Home), (END, A::End)], "board.key_scroll").shown("summary.keys_scroll"),
     Row::Shared(EVERYWHERE),
 ];
@@ -416,7 +432,7 @@ const PAGES: &[Row] = &[
 const TRACKING: &[Row] = &[
     bar(&[(ESC, A::Back)],                                                          "followup.key_back"),
     help(&[(UP, A::Up), (ch('k'), A::Up), (DOWN, A::Down), (ch('j'), A::Down), (PAGE_UP, A::PageUp), (PAGE_DOWN, A::PageDown)], "keys.move").shown("key.up_down_jk"),
-    help(&[(f(5), A::Refresh)],                                                     "keys.refresh"),
+    help(&[(f(5), A::Refresh), (Key::Ctrl('l'), A::Refresh)],                        "keys.refresh"),
 ];
 
 /// The end-of-shift summary, the report and the handover notes.
@@ -498,9 +514,14 @@ pub fn keys_label(b: &Binding, lang: Lang, typing: bool) -> String {
 
 /// Status bar hints for `scope`: (first usable key, what it does). The help lists
 /// every key.
-pub fn hints(scope: Scope, typing: bool, lang: Lang) -> Vec<(String, &'static str)> {
+pub fn hints(
+    scope: Scope,
+    typing: bool,
+    coordinator: bool,
+    lang: Lang,
+) -> Vec<(String, &'static str)> {
     bindings(scope)
-        .filter(|b| b.bar)
+        .filter(|b| b.bar && (coordinator || !b.coordinators))
         .filter_map(|b| {
             let key = match b.shown {
                 Some(shown) => Some(lang.t(shown).to_string()),
@@ -594,9 +615,45 @@ mod tests {
     }
 
     #[test]
+    fn operators_are_offered_only_the_keys_they_can_use() {
+        let keys = |coordinator| -> Vec<String> {
+            hints(S::Queue, false, coordinator, Lang::Fr)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        let operator = keys(false);
+        assert!(!operator.contains(&"d".to_string()), "{operator:?}");
+        assert!(!operator.contains(&"t".to_string()), "{operator:?}");
+        let coordinator = keys(true);
+        assert!(coordinator.contains(&"d".to_string()), "{coordinator:?}");
+        assert!(coordinator.contains(&"t".to_string()), "{coordinator:?}");
+    }
+
+    #[test]
+    fn every_function_key_has_a_key_outside_the_f_row() {
+        for scope in Scope::ALL {
+            for b in bindings(*scope) {
+                let f_keys = b
+                    .keys
+                    .iter()
+                    .filter(|(k, _)| matches!(k, Key::Code(C::F(_))));
+                for (_, action) in f_keys {
+                    assert!(
+                        b.keys
+                            .iter()
+                            .any(|(k, a)| a == action && !matches!(k, Key::Code(C::F(_)))),
+                        "{scope:?}: {action:?} only on a function key"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_save_key_comes_first_in_the_call_status_bar() {
         for lang in Lang::ALL {
-            let hints = hints(S::Call, true, lang);
+            let hints = hints(S::Call, true, false, lang);
             assert_eq!(hints[0].0, "Ctrl+S", "{hints:?}");
             assert!(!hints.iter().any(|(k, _)| k.contains('?')), "{hints:?}");
         }
@@ -625,7 +682,7 @@ mod tests {
             for lang in Lang::ALL {
                 assert!(lang.lookup(scope.help_intro()).is_some(), "{scope:?}");
                 for typing in [false, true] {
-                    assert!(!hints(scope, typing, lang).is_empty(), "{scope:?}");
+                    assert!(!hints(scope, typing, false, lang).is_empty(), "{scope:?}");
                 }
             }
             assert!(

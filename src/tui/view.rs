@@ -61,7 +61,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     );
     popup::render(app, frame);
     if app.help {
-        help::render(app.base_scope().0, &ui, size, frame);
+        help::render(app.base_scope().0, app.is_coordinator(), &ui, size, frame);
     }
 }
 
@@ -160,7 +160,7 @@ fn status_bar(app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
     let mut used = 0;
     // Keys in reverse video, what they do in plain text (as nano does): readable
     // without colour, and compact enough that the save key and help fit at 80 columns.
-    for (k, label) in keys::hints(scope, typing, ui.lang) {
+    for (k, label) in keys::hints(scope, typing, app.is_coordinator(), ui.lang) {
         let piece_w = width(&k) + width(label) + 3;
         if used + piece_w > area.width as usize {
             break;
