@@ -19,6 +19,8 @@ pub struct ReferralRow {
     pub tenant_id: i64,
     pub tenant_ref: Option<String>,
     pub tenant_name: String,
+    /// The tenant's phone, to call them about it.
+    pub phone: Option<String>,
     pub service_fr: String,
     pub service_en: String,
     pub category: NeedCategory,
@@ -37,6 +39,8 @@ pub struct InterventionRow {
     pub tenant_id: i64,
     pub tenant_ref: Option<String>,
     pub tenant_name: String,
+    /// The tenant's phone, to call them about it.
+    pub phone: Option<String>,
     pub address: String,
     pub kind: InterventionKind,
     pub urgency: Urgency,
@@ -92,7 +96,7 @@ pub struct InterventionFilter {
 
 const REFERRAL_SELECT: &str = "SELECT r.id, r.tenant_id, t.external_ref,
         trim(t.first_name || ' ' || t.last_name), s.name_fr, s.name_en, r.category, r.status, substr(r.note, 1, 2000),
-        r.follow_up_on, o.name, r.created_by, r.created_at
+        r.follow_up_on, o.name, r.created_by, r.created_at, t.phone
      FROM referrals r JOIN tenants t ON t.id = r.tenant_id JOIN services s ON s.id = r.service_id
      JOIN operators o ON o.id = r.created_by";
 
@@ -112,6 +116,7 @@ fn referral_from_row(r: &rusqlite::Row) -> rusqlite::Result<ReferralRow> {
         created_by: r.get(10)?,
         created_by_id: r.get(11)?,
         created_at: time::req_ts(r.get(12)?)?,
+        phone: r.get(13)?,
     })
 }
 
@@ -120,7 +125,7 @@ const INTERVENTION_SELECT: &str = "SELECT i.id, i.tenant_id, t.external_ref,
         trim(t.address || ', ' || t.postcode || ' ' || t.city, ', '),
         i.kind, i.urgency, i.status, i.wanted_at, substr(i.place, 1, 2000),
         substr(i.details, 1, 2000), f.name, i.planned_at,
-        i.outcome, i.auto_reason IS NOT NULL, o.name, i.created_at
+        i.outcome, i.auto_reason IS NOT NULL, o.name, i.created_at, t.phone
      FROM interventions i JOIN tenants t ON t.id = i.tenant_id JOIN operators o ON o.id = i.created_by
      LEFT JOIN field_teams f ON f.id = i.team_id";
 
@@ -145,6 +150,7 @@ fn intervention_from_row(r: &rusqlite::Row) -> rusqlite::Result<InterventionRow>
         automatic: r.get(14)?,
         created_by: r.get(15)?,
         created_at: time::req_ts(r.get(16)?)?,
+        phone: r.get(17)?,
     })
 }
 

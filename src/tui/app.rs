@@ -38,6 +38,23 @@ pub struct Ui {
 }
 
 impl Ui {
+    /// "12 min" or "1 h 05": the time from `from` to now.
+    pub fn elapsed(&self, from: DateTime<Utc>) -> String {
+        let minutes = (self.now - from).num_minutes().max(0);
+        if minutes < 60 {
+            self.lang
+                .f("summary.minutes", &[("m", &minutes.to_string())])
+        } else {
+            self.lang.f(
+                "board.hours",
+                &[
+                    ("h", &(minutes / 60).to_string()),
+                    ("m", &format!("{:02}", minutes % 60)),
+                ],
+            )
+        }
+    }
+
     /// "28/11 10:42" in the program's time zone.
     pub fn day_time(&self, at: DateTime<Utc>) -> String {
         let local = at.with_timezone(&self.tz);

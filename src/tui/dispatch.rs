@@ -303,7 +303,16 @@ pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
                 .code_name("intervention_status", i.status.code())
                 .to_string(),
         };
-        let second = format!("    {when} · {status} · {}", i.address);
+        // The phone, then the postcode (the arrondissement) before the street: cut last.
+        let address = match i.address.rsplit_once(", ") {
+            Some((street, city)) => format!("{city}, {street}"),
+            None => i.address.clone(),
+        };
+        let phone = i
+            .phone
+            .as_deref()
+            .map_or_else(|| "-".to_string(), super::widgets::tenant_card::phone_text);
+        let second = format!("    {when} · {status} · {phone} · {address}");
         lines.push(Line::from(Span::styled(pad(&clip(&second, w), w), style)));
     }
     frame.render_widget(Paragraph::new(lines), inner);

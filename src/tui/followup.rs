@@ -86,6 +86,15 @@ impl Item {
         }
     }
 
+    /// The tenant's phone as it is dialled, or a dash.
+    pub fn phone(&self) -> String {
+        let stored = match self {
+            Item::Referral(r) => r.phone.as_deref(),
+            Item::Intervention(i) => i.phone.as_deref(),
+        };
+        stored.map_or_else(|| "-".to_string(), super::widgets::tenant_card::phone_text)
+    }
+
     /// The day it is to be looked at again: the follow-up date of a referral, the
     /// planned (or wanted) day of an intervention.
     pub fn due(&self, rules: &Rules) -> Option<NaiveDate> {
@@ -488,8 +497,9 @@ pub fn render(f: &FollowUpState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
             " ".repeat(late_w)
         };
         let rest = format!(
-            " {due} {} · {} · {}",
+            " {due} {} · {} · {} · {}",
             item.tenant_name(),
+            item.phone(),
             item.what(l),
             item.by()
         );

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::action::Action;
 use super::app::{App, Screen, Ui};
 use super::popup::Popup;
-use super::rows::{clip, pad};
+use super::rows::{clip, pad, width};
 use super::widgets::tenant_card::{age_text, card_lines, household};
 use crate::domain::Rules;
 use crate::domain::period::Period;
@@ -244,7 +244,16 @@ fn details(ui: &Ui, e: &QueueEntry) -> String {
     let t = &e.tenant;
     let mut parts = Vec::new();
     if let Some(at) = t.callback_at {
-        parts.push(l.f("queue.callback_at", &[("when", &ui.day_time(at))]));
+        let when = ui.day_time(at);
+        // A promised callback a few minutes past is on time; later, it says how late.
+        parts.push(if ui.now - at > chrono::Duration::minutes(5) {
+            l.f(
+                "queue.callback_late",
+                &[("when", &when), ("late", &ui.elapsed(at))],
+            )
+        } else {
+            l.f("queue.callback_at", &[("when", &when)])
+        });
     }
     match (t.last_outcome, t.last_call_at) {
         // The callback time above already says it.
@@ -360,12 +369,13 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
                 right.push_str(" · ");
             }
             right.push_str(household(ui, e.tenant.lives_alone));
-            let name_w = w.saturating_sub(right.chars().count() + 3);
+            // The name is cut last: the age and household give way first.
+            let name = e.tenant.full_name();
+            let room = w.saturating_sub(3);
+            let right = clip(&right, room.saturating_sub(width(&name)));
+            let name_w = room.saturating_sub(width(&right));
             lines.push(Line::from(vec![Span::styled(
-                pad(
-                    &format!("{marker}{} {right}", pad(&e.tenant.full_name(), name_w)),
-                    w,
-                ),
+                pad(&format!("{marker}{} {right}", pad(&name, name_w)), w),
                 style.patch(t.bold()),
             )]));
             lines.push(Line::from(Span::styled(

@@ -274,18 +274,7 @@ fn operators_title(operators: &[OperatorNow], ui: &Ui) -> String {
 
 /// "12 min" or "1 h 05": how long someone has been in their state.
 fn elapsed(ui: &Ui, from: DateTime<Utc>) -> String {
-    let minutes = (ui.now - from).num_minutes().max(0);
-    if minutes < 60 {
-        ui.lang.f("summary.minutes", &[("m", &minutes.to_string())])
-    } else {
-        ui.lang.f(
-            "board.hours",
-            &[
-                ("h", &(minutes / 60).to_string()),
-                ("m", &format!("{:02}", minutes % 60)),
-            ],
-        )
-    }
+    ui.elapsed(from)
 }
 
 /// Name, what they are doing, for how long; and their calls this shift when there is room.
