@@ -541,3 +541,49 @@ fn an_emergency_call_alerts_every_coordinator_until_one_takes_it() {
         message(&lea_en)
     );
 }
+
+#[test]
+fn the_quick_search_counts_every_namesake_scrolls_to_them_and_shows_their_age() {
+    let fx = fixture();
+    {
+        let mut store = fx.store();
+        let cohort = fx.count("SELECT id FROM cohorts ORDER BY id LIMIT 1");
+        let lebruns: Vec<veille::store::NewTenant> = (0..16)
+            .map(|n| veille::store::NewTenant {
+                external_ref: format!("L{n:02}"),
+                title: "Mme".into(),
+                first_name: format!("Prénom{n:02}"),
+                last_name: "Lebrun".into(),
+                birth_date: NaiveDate::from_ymd_opt(1930 + n, 1, 15),
+                phone: Some(format!("01990099{n:02}")),
+                address: "3 rue Haxo".into(),
+                postcode: "75020".into(),
+                city: "Paris".into(),
+                language: "fr".into(),
+                ..veille::store::NewTenant::default()
+            })
+            .collect();
+        store
+            .upsert_tenants(&lebruns, cohort, None, now())
+            .expect("tenants");
+    }
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    press(&mut app, &[F(6)]);
+    type_text(&mut app, "lebrun");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("16 trouvé·e(s)"), "{s}");
+    assert!(
+        s.contains("Lebrun Prénom00 · 96 ans · 01 99 00 99 00"),
+        "{s}"
+    );
+    assert!(!s.contains("Prénom15"), "eight at once: {s}");
+    for _ in 0..15 {
+        press(&mut app, &[KeyCode::Down]);
+    }
+    let s = screen(&mut app, 100, 30);
+    assert!(
+        s.contains("▶ Lebrun Prénom15 · 81 ans"),
+        "scrolled to the last: {s}"
+    );
+    assert!(!s.contains("Prénom00"), "{s}");
+}

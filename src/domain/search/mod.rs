@@ -306,6 +306,11 @@ impl TenantIndex {
         self.len() == 0
     }
 
+    /// How many entries the last query matched, beyond the `limit` it returned.
+    pub fn last_matched(&self) -> usize {
+        self.last.as_ref().map_or(0, |(_, m)| m.len())
+    }
+
     /// The best `limit` matches for `query`, best first; among equals, by name.
     pub fn search(&mut self, query: &str, limit: usize) -> Vec<Hit> {
         let query = query.trim();

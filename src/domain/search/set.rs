@@ -23,6 +23,11 @@ impl EntrySet {
             .is_some_and(|w| w & (1 << (n % 64)) != 0)
     }
 
+    /// How many entries are in the set.
+    pub fn len(&self) -> usize {
+        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
     /// The entries, in order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.bits.iter().enumerate().flat_map(|(i, &word)| {

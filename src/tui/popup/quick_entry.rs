@@ -22,8 +22,11 @@ use crate::tui::rows::{clip, pad};
 use crate::tui::text_field::TextField;
 use crate::tui::widgets::tenant_card::phone_text;
 
-/// How many results are shown.
+/// How many results are shown at once (the list scrolls).
 const SHOWN: usize = 8;
+
+/// How many results can be scrolled through; past that the count says to type more.
+const LISTED: usize = 200;
 
 /// Days until the follow-up of a quick referral.
 const FOLLOW_UP_DAYS: u64 = 7;
@@ -32,11 +35,13 @@ const FOLLOW_UP_DAYS: u64 = 7;
 /// the few tenants found, so the index keeps only what it searches.
 pub struct QuickIndex {
     index: TenantIndex,
+    /// How many tenants the last search matched, all of them (not only those listed).
+    pub matched: usize,
 }
 
 impl QuickIndex {
     pub fn new(index: TenantIndex) -> QuickIndex {
-        QuickIndex { index }
+        QuickIndex { index, matched: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -49,9 +54,9 @@ impl QuickIndex {
 
     /// The best matches for `query`, as lines to show.
     pub fn search(&mut self, store: &crate::store::Store, query: &str) -> Vec<Found> {
-        self.index
-            .search(query, SHOWN)
-            .into_iter()
+        let hits = self.index.search(query, LISTED);
+        self.matched = self.index.last_matched();
+        hits.into_iter()
             .filter_map(|h| store.tenant(h.tenant_id).ok())
             .map(|t| Found::from_tenant(&t))
             .collect()
@@ -63,6 +68,8 @@ impl QuickIndex {
 pub struct Found {
     pub tenant_id: i64,
     pub name: String,
+    /// To tell namesakes apart.
+    pub birth_date: Option<chrono::NaiveDate>,
     pub address: String,
     pub phone: String,
     pub reference: String,
@@ -75,6 +82,7 @@ impl Found {
             name: format!("{} {}", t.last_name, t.first_name)
                 .trim()
                 .to_string(),
+            birth_date: t.birth_date,
             address: format!("{}, {} {}", t.address, t.postcode, t.city)
                 .trim_matches([',', ' '])
                 .to_string(),
@@ -88,9 +96,13 @@ impl Found {
         }
     }
 
-    fn line(&self) -> String {
+    fn line(&self, ui: &Ui) -> String {
         let mut parts = vec![self.name.clone()];
-        for p in [&self.address, &self.phone, &self.reference] {
+        if let Some(age) = crate::tui::widgets::tenant_card::age_text(ui, self.birth_date) {
+            parts.push(age);
+        }
+        // The address, longest, comes last: it is what a narrow screen cuts.
+        for p in [&self.phone, &self.reference, &self.address] {
             if !p.is_empty() {
                 parts.push(p.clone());
             }
@@ -216,6 +228,7 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                     if let Some(i) = y
                         .checked_sub(list.y)
                         .map(usize::from)
+                        .map(|i| i + list_offset(selected))
                         .filter(|i| *i < hits.len() && list.x <= x && x < list.right())
                     {
                         selected = i;
@@ -389,6 +402,11 @@ fn place_of(t: &Tenant, ui: &Ui) -> String {
 }
 
 /// The search box: the query line, then the results.
+/// The first result shown: the list scrolls to keep the selected one in view.
+fn list_offset(selected: usize) -> usize {
+    (selected + 1).saturating_sub(SHOWN)
+}
+
 fn search_area(size: Size) -> Rect {
     centered(size, 84, SHOWN as u16 + 6)
 }
@@ -437,20 +455,35 @@ pub fn render(q: &QuickEntry, app: &App, ui: &Ui, size: Size, frame: &mut Frame)
                     th.bold(),
                 )));
             }
-            for (i, h) in hits.iter().enumerate() {
+            let offset = list_offset(*selected);
+            for (i, h) in hits.iter().enumerate().skip(offset).take(SHOWN) {
                 let chosen = i == *selected;
                 let marker = if chosen { "▶ " } else { "  " };
                 let style = if chosen { th.focus() } else { th.normal() };
                 lines.push(Line::from(Span::styled(
-                    pad(&clip(&format!("{marker}{}", h.line()), w), w),
+                    pad(&clip(&format!("{marker}{}", h.line(ui)), w), w),
                     style,
                 )));
             }
             frame.render_widget(Paragraph::new(lines), list);
+            // How many were found, all of them: more than the box shows scrolls, more
+            // than the list holds asks for more letters.
+            let matched = app.quick_index.as_ref().map_or(0, |i| i.matched);
+            let count = match matched {
+                0 => String::new(),
+                n if n > hits.len() => format!(
+                    " {}",
+                    l.f(
+                        "quick.count_more",
+                        &[("n", &n.to_string()), ("shown", &hits.len().to_string())]
+                    )
+                ),
+                n => format!(" {}", l.f("quick.count", &[("n", &n.to_string())])),
+            };
             let footer = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
             frame.render_widget(
                 Paragraph::new(Span::styled(
-                    clip(l.t("quick.search_footer"), w),
+                    clip(&format!("{count}{}", l.t("quick.search_footer")), w),
                     th.muted(),
                 )),
                 footer,
@@ -462,7 +495,7 @@ pub fn render(q: &QuickEntry, app: &App, ui: &Ui, size: Size, frame: &mut Frame)
             let w = inner.width as usize;
             let lines = vec![
                 Line::from(Span::styled(
-                    clip(&format!(" {}", tenant.line()), w),
+                    clip(&format!(" {}", tenant.line(ui)), w),
                     th.bold(),
                 )),
                 Line::from(""),
