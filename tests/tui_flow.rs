@@ -1081,3 +1081,32 @@ fn referrals_and_interventions_can_be_changed_or_removed_before_saving() {
     press(&mut app, &[Esc]);
     assert!(on_call(&app).form.referrals.is_empty(), "Esc adds nothing");
 }
+
+#[test]
+fn on_a_small_screen_last_calls_notes_are_one_key_away_and_more_form_is_announced() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    // Jean is first: his last call asked to call back after his nap.
+    press(&mut app, &[Enter]);
+    assert_eq!(on_call(&app).card.tenant.first_name, "Jean");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("F8 : 1 note(s) des derniers appels"), "{s}");
+    assert!(!s.contains("↓ suite"), "the whole form shows: {s}");
+    assert!(!s.contains("sieste"), "{s}");
+    press(&mut app, &[F(8)]);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Derniers appels (F8 : script)"), "{s}");
+    assert!(s.contains("Rappeler après sa sieste"), "{s}");
+    send(&mut app, ctrl('p'));
+    assert!(screen(&mut app, 80, 24).contains("Script 1/9"));
+    // Reached, urgent: the protocol makes the form longer than the screen.
+    press(&mut app, &[Char('1'), Char('3')]);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("↓ suite"), "the form goes on below: {s}");
+    // At the end of the form, what is above is announced instead.
+    for _ in 0..30 {
+        press(&mut app, &[Tab]);
+    }
+    assert_eq!(on_call(&app).focus, Field::Save);
+    assert!(screen(&mut app, 80, 24).contains("↑ début"));
+}

@@ -66,6 +66,8 @@ pub enum Action {
     Assign,
     /// Dispatch: close the request with how it ended.
     Close,
+    /// On a call: the last calls in place of the script, and back.
+    ToggleHistory,
     /// Ctrl+U in a text field: empty it.
     ClearField,
     /// Dispatch: take the oldest emergency waiting for a coordinator.

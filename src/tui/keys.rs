@@ -254,6 +254,7 @@ const CALL: &[Row] = &[
     help(&[(ENTER, A::Confirm)],                                                    "keys.next_field"),
     help(&[(DELETE, A::Delete)],                                                    "keys.remove"),
     help(&[(f(7), A::CheckReferrals), (Key::Ctrl('k'), A::CheckReferrals)],        "check.key"),
+    help(&[(f(8), A::ToggleHistory), (Key::Ctrl('p'), A::ToggleHistory)],          "call.key_history"),
     help(&[(f(6), A::QuickEntry), (Key::Ctrl('f'), A::QuickEntry)],                "quick.key"),
     help(&[(Key::Ctrl('r'), A::Reclaim)],                                           "keys.reclaim"),
     Row::Shared(EVERYWHERE),

@@ -39,6 +39,8 @@ pub struct CallState {
     pub renewed_at: DateTime<Utc>,
     /// Health details of past calls, read (and audited) when the call opened.
     pub past_needs: Vec<crate::store::PastNeed>,
+    /// On a small screen, the last calls in the script's place (F8).
+    pub show_history: bool,
 }
 
 /// What a form action asks of the app.
@@ -75,6 +77,7 @@ impl CallState {
             claim_lost: false,
             renewed_at: now,
             past_needs: Vec::new(),
+            show_history: false,
         };
         s.sync_cursors();
         s
@@ -414,6 +417,10 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
             app.popup = Some(Popup::LeaveCall {
                 entered: !call.form.is_empty(),
             });
+            return;
+        }
+        Action::ToggleHistory => {
+            call.show_history = !call.show_history;
             return;
         }
         Action::AddReferral => Follow::EditReferral(None),

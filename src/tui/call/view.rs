@@ -121,7 +121,11 @@ pub fn render(
             b,
         );
     }
-    render_script(call, session, ui, a.script, frame);
+    if call.show_history && a.card.is_none() {
+        render_history(call, ui, a.script, frame);
+    } else {
+        render_script(call, session, ui, a.script, frame);
+    }
     if let Some(card) = a.card {
         let block = Block::new().borders(Borders::TOP).title(Span::styled(
             format!(" {} ", ui.lang.t("card.title")),
@@ -340,7 +344,7 @@ fn render_script(
         text.push('\n');
         text.push_str(&past);
     }
-    let title = l.f(
+    let mut title = l.f(
         "call.script_title",
         &[
             ("n", &(current + 1).to_string()),
@@ -348,6 +352,17 @@ fn render_script(
             ("title", &step.title),
         ],
     );
+    // Without the card beside it, the script says where last time's notes are.
+    let narrow = area.width < 110;
+    let noted = call
+        .card
+        .last_calls
+        .iter()
+        .filter(|c| !c.3.is_empty())
+        .count();
+    if narrow && noted > 0 {
+        title.push_str(&l.f("call.history_hint", &[("n", &noted.to_string())]));
+    }
     let block = Block::new()
         .borders(Borders::TOP)
         .title(Span::styled(format!(" {title} "), th.title()));
@@ -383,6 +398,37 @@ fn render_script(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// On a screen too small for the card beside the script: the last calls and their notes
+/// in the script's place (F8 switches back).
+fn render_history(call: &CallState, ui: &Ui, area: Rect, frame: &mut Frame) {
+    let l = ui.lang;
+    let th = ui.theme;
+    let block = Block::new().borders(Borders::TOP).title(Span::styled(
+        format!(" {} ", l.t("call.history_title")),
+        th.title(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let cols = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if call.card.last_calls.is_empty() {
+        lines.push(Line::from(l.t("card.none")));
+    }
+    for (at, outcome, who, notes) in &call.card.last_calls {
+        let mut s = format!(
+            "{} {} ({who})",
+            ui.date(*at),
+            l.code_name("outcome", outcome.code())
+        );
+        if !notes.is_empty() {
+            s.push_str(" : ");
+            s.push_str(notes);
+        }
+        lines.extend(wrap(&s, cols, "• ", "  ").into_iter().map(Line::from));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
 fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
@@ -405,6 +451,24 @@ fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, fram
     rows.render(inner, frame.buffer_mut(), scroll);
     if let Some(p) = rows.cursor_position(inner, scroll) {
         frame.set_cursor_position(p);
+    }
+    // More of the form above or below: said on the title line, never hidden.
+    let below = rows.rows.len() > scroll + inner.height as usize;
+    let more = match (scroll > 0, below) {
+        (true, true) => Some(l.t("call.more_both")),
+        (false, true) => Some(l.t("call.more_below")),
+        (true, false) => Some(l.t("call.more_above")),
+        (false, false) => None,
+    };
+    if let Some(more) = more {
+        let text = format!(" {more} ");
+        let w = width(&text) as u16;
+        if area.width > w + 2 {
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, th.bold())),
+                Rect::new(area.right() - w - 1, area.y, w, 1),
+            );
+        }
     }
 }
 
