@@ -76,6 +76,18 @@ pub struct Config {
     pub last_operator: Option<String>,
     /// "fr" or "en".
     pub language: Option<String>,
+    /// Dialled before every number, to hide the caller's own number: "#31#" in France,
+    /// for volunteers who call from their own phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_id_prefix: Option<String>,
+    /// A softphone's command line, `{number}` standing for the number: "linphonecsh dial
+    /// {number}". Without it, the dial key copies the number to the clipboard only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial_command: Option<String>,
+    /// `false` turns the mouse off, so that the terminal selects text (and the number)
+    /// as usual.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mouse: Option<bool>,
 }
 
 impl Config {

@@ -695,7 +695,7 @@ fn the_last_operator_on_this_machine_is_offered_first_and_remembered() {
         config_path: Some(config.clone()),
         config: veille::config::Config {
             last_operator: last.map(String::from),
-            language: None,
+            ..veille::config::Config::default()
         },
     };
     let mut app = veille::tui::App::new(fx.store(), options(Some("kbenali"))).expect("app");
@@ -1109,4 +1109,60 @@ fn on_a_small_screen_last_calls_notes_are_one_key_away_and_more_form_is_announce
     }
     assert_eq!(on_call(&app).focus, Field::Save);
     assert!(screen(&mut app, 80, 24).contains("↑ début"));
+}
+
+#[test]
+fn the_number_goes_to_the_clipboard_and_the_softphone_with_the_hiding_prefix() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    let dialled = fx.dir.path().join("dialled");
+    let script = fx.dir.path().join("softphone.sh");
+    std::fs::write(&script, "#!/bin/sh\nprintf '%s' \"$2\" > \"$3\"\n").expect("script");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("mode");
+    }
+    app.config.caller_id_prefix = Some("#31#".into());
+    open_helene(&mut app);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Numéro à composer : #31# 01 99 00 12 34"), "{s}");
+
+    // Without a softphone: copied to the clipboard through the terminal.
+    press(&mut app, &[F(9)]);
+    assert_eq!(
+        app.to_terminal,
+        ["\u{1b}]52;c;IzMxIzAxOTkwMDEyMzQ=\u{7}".to_string()],
+        "OSC 52 with #31#0199001234"
+    );
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Numéro copié : #31#0199001234"), "{s}");
+    assert!(app.to_terminal.is_empty(), "written after the draw");
+
+    // With one: dialled too, the number as one word of the command, no shell.
+    app.config.dial_command = Some(format!(
+        "{} dial {{number}} {}",
+        script.display(),
+        dialled.display()
+    ));
+    send(&mut app, ctrl('n'));
+    assert!(
+        screen(&mut app, 80, 24).contains("Appel lancé vers #31#0199001234"),
+        "{:?}",
+        app.message
+    );
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&dialled)
+        .unwrap_or_default()
+        .is_empty()
+    {
+        assert!(
+            start.elapsed().as_secs() < 5,
+            "the softphone was not started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&dialled).expect("dialled"),
+        "#31#0199001234"
+    );
 }

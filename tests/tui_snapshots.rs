@@ -42,7 +42,7 @@ fn sign_in() {
                     config_path: None,
                     config: veille::config::Config {
                         last_operator: Some("mdupont".into()),
-                        language: None,
+                        ..veille::config::Config::default()
                     },
                 },
             )

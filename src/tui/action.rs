@@ -66,6 +66,9 @@ pub enum Action {
     Assign,
     /// Dispatch: close the request with how it ended.
     Close,
+    /// On a call: copy the number to dial to the clipboard, and dial it with the
+    /// configured softphone command.
+    DialNumber,
     /// On a call: the last calls in place of the script, and back.
     ToggleHistory,
     /// Ctrl+U in a text field: empty it.

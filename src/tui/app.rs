@@ -168,6 +168,9 @@ pub struct App {
     /// that was read.
     pub emergencies_waiting: i64,
     pub emergencies_read_at: Option<DateTime<Utc>>,
+    /// Escape sequences for the terminal itself (the clipboard), written by the main loop
+    /// after the next draw.
+    pub to_terminal: Vec<String>,
     /// The tenant search of the quick entry, built when it first opens.
     pub quick_index: Option<QuickIndex>,
 }
@@ -206,6 +209,7 @@ impl App {
             last_refresh: now,
             emergencies_waiting: 0,
             emergencies_read_at: None,
+            to_terminal: Vec::new(),
             quick_index: None,
         })
     }

@@ -255,6 +255,7 @@ const CALL: &[Row] = &[
     help(&[(DELETE, A::Delete)],                                                    "keys.remove"),
     help(&[(f(7), A::CheckReferrals), (Key::Ctrl('k'), A::CheckReferrals)],        "check.key"),
     help(&[(f(8), A::ToggleHistory), (Key::Ctrl('p'), A::ToggleHistory)],          "call.key_history"),
+    help(&[(f(9), A::DialNumber), (Key::Ctrl('n'), A::DialNumber)],                "call.key_dial"),
     help(&[(f(6), A::QuickEntry), (Key::Ctrl('f'), A::QuickEntry)],                "quick.key"),
     help(&[(Key::Ctrl('r'), A::Reclaim)],                                           "keys.reclaim"),
     Row::Shared(EVERYWHERE),

@@ -9,6 +9,7 @@ pub mod address;
 pub mod app;
 pub mod board;
 pub mod call;
+pub mod dial;
 pub mod dispatch;
 pub mod draft;
 pub mod effect;
@@ -114,7 +115,12 @@ pub fn run(ctx: &Context, operator: Option<&str>) -> Result<()> {
             return Err(e).context("the terminal could not be prepared");
         }
     };
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    // The mouse is on unless this machine's configuration turns it off (then the
+    // terminal selects text, the number included, as usual).
+    let mouse = app.config.mouse != Some(false);
+    if mouse {
+        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    }
     // The panic hook of ratatui restores the terminal; mouse reporting must stop too.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -181,6 +187,7 @@ where
     loop {
         app.size = terminal.size()?;
         terminal.draw(|f| view::render(app, f))?;
+        write_to_terminal(std::mem::take(&mut app.to_terminal));
         if app.quit {
             return Ok(());
         }
@@ -190,6 +197,20 @@ where
         let now = app.clock.now();
         handle(app, input, now);
     }
+}
+
+/// Writes what the app asked of the terminal itself (the clipboard) to standard output,
+/// where the terminal reads it; nothing when that is not a terminal (tests, pipes).
+fn write_to_terminal(sequences: Vec<String>) {
+    use std::io::Write;
+    if sequences.is_empty() || !std::io::stdout().is_terminal() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    for s in sequences {
+        let _ = out.write_all(s.as_bytes());
+    }
+    let _ = out.flush();
 }
 
 /// Turns one input into an action and applies it.

@@ -41,6 +41,8 @@ pub struct CallState {
     pub past_needs: Vec<crate::store::PastNeed>,
     /// On a small screen, the last calls in the script's place (F8).
     pub show_history: bool,
+    /// Dialled before the number on this machine (#31# hides the caller's number).
+    pub dial_prefix: Option<String>,
 }
 
 /// What a form action asks of the app.
@@ -78,6 +80,7 @@ impl CallState {
             renewed_at: now,
             past_needs: Vec::new(),
             show_history: false,
+            dial_prefix: None,
         };
         s.sync_cursors();
         s
@@ -396,9 +399,9 @@ pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc
         None => (new_save_id(now), now, CallForm::default()),
     };
     app.pending_draft = None;
-    app.screen = Screen::Call(Box::new(CallState::new(
-        claim, card, save_id, started_at, form, now,
-    )));
+    let mut call = CallState::new(claim, card, save_id, started_at, form, now);
+    call.dial_prefix.clone_from(&app.config.caller_id_prefix);
+    app.screen = Screen::Call(Box::new(call));
     app.message = None;
     app.write_draft();
     super::referral_check::load_past_needs(app, now);
@@ -421,6 +424,10 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         }
         Action::ToggleHistory => {
             call.show_history = !call.show_history;
+            return;
+        }
+        Action::DialNumber => {
+            dial(app);
             return;
         }
         Action::AddReferral => Follow::EditReferral(None),
@@ -586,6 +593,37 @@ fn finish(app: &mut App, saved: &SavedCall, now: DateTime<Utc>) {
     };
     app.screen = Screen::Queue(Box::default());
     app.open_queue(now);
+    app.info(text);
+}
+
+/// Copies the number to dial to the operator's clipboard and, when this machine has a
+/// softphone command, dials it.
+fn dial(app: &mut App) {
+    let Screen::Call(call) = &app.screen else {
+        return;
+    };
+    let t = &call.card.tenant;
+    let stored = t.phone.as_deref().or(t.phone_alt.as_deref()).unwrap_or("");
+    let prefix = app.config.caller_id_prefix.as_deref();
+    let Some(number) = super::dial::dialable(stored, prefix) else {
+        app.error(app.lang.t("call.no_number").to_string());
+        return;
+    };
+    app.to_terminal.push(super::dial::osc52(&number));
+    let text = match app.config.dial_command.clone() {
+        Some(command) => match super::dial::run_dial_command(&command, &number) {
+            Ok(()) => app.lang.f("call.dialled", &[("number", &number)]),
+            Err(e) => {
+                let error = e.to_string();
+                app.error(app.lang.f(
+                    "call.dial_failed",
+                    &[("number", &number), ("error", &error)],
+                ));
+                return;
+            }
+        },
+        None => app.lang.f("call.copied", &[("number", &number)]),
+    };
     app.info(text);
 }
 

@@ -177,8 +177,15 @@ fn render_tenant(call: &CallState, ui: &Ui, area: Rect, frame: &mut Frame) {
         ));
     }
     let mut phone_spans = vec![Span::styled(format!(" {} ", l.t("call.dial")), th.muted())];
+    // The caller-ID-hiding prefix is part of what to dial: shown before the number.
+    let prefix = crate::tui::dial::prefix(call.dial_prefix.as_deref());
     match &t.phone {
-        Some(p) => phone_spans.push(Span::styled(phone_text(p), th.phone())),
+        Some(p) => {
+            if let Some(prefix) = &prefix {
+                phone_spans.push(Span::styled(format!("{prefix} "), th.phone()));
+            }
+            phone_spans.push(Span::styled(phone_text(p), th.phone()));
+        }
         None => phone_spans.push(Span::styled(l.t("card.no_phone"), th.error())),
     }
     if let Some(alt) = &t.phone_alt {
