@@ -100,6 +100,7 @@ fn claim_and_save(c: &mut Criterion) {
                 referrals: vec![],
                 interventions: vec![],
                 emergency: None,
+                incoming: false,
             };
             store.save_call(&call, now(), &rules).unwrap()
         };

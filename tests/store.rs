@@ -505,7 +505,7 @@ fn a_file_from_an_older_version_is_brought_to_the_current_one() {
          DROP INDEX tenants_callbacks_due; PRAGMA user_version = 1;",
     )
     .unwrap();
-    conn.execute_batch(common::UNDO_VERSION_13).unwrap();
+    conn.execute_batch(common::UNDO_COLUMNS_SINCE_13).unwrap();
     drop(conn);
     let store = Store::open(&path).unwrap();
     assert_eq!(
@@ -536,7 +536,7 @@ fn checks_name_their_codes_one_by_one_and_still_refuse_bad_ones_after_an_upgrade
         "CHECK (release_reason = 'saved' OR release_reason = 'abandoned' OR release_reason = 'expired')",
         "CHECK (release_reason IN ('saved', 'abandoned', 'expired'))",
     );
-    conn.execute_batch(common::UNDO_VERSION_13).unwrap();
+    conn.execute_batch(common::UNDO_COLUMNS_SINCE_13).unwrap();
     conn.pragma_update(None, "user_version", 8).unwrap();
     drop(conn);
     let before = rusqlite::Connection::open(&path).unwrap();
@@ -705,7 +705,7 @@ fn claims_keep_growing_ids_without_a_sequence_after_an_upgrade() {
          PRAGMA user_version = 10;",
     )
     .unwrap();
-    conn.execute_batch(common::UNDO_VERSION_13).unwrap();
+    conn.execute_batch(common::UNDO_COLUMNS_SINCE_13).unwrap();
     assert!(sql_of(&conn, "claims").contains("AUTOINCREMENT"));
     drop(conn);
 

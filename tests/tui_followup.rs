@@ -369,6 +369,7 @@ fn past_health_details(fx: &Fixture) {
                 referrals: vec![],
                 interventions: vec![],
                 emergency: None,
+                incoming: false,
             },
             when + Duration::minutes(5),
             &rules,
@@ -586,4 +587,37 @@ fn the_quick_search_counts_every_namesake_scrolls_to_them_and_shows_their_age() 
         "scrolled to the last: {s}"
     );
     assert!(!s.contains("Prénom00"), "{s}");
+}
+
+#[test]
+fn a_tenant_who_phones_in_is_found_and_recorded_as_an_incoming_call() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    press(&mut app, &[F(6)]);
+    type_text(&mut app, "petit");
+    press(&mut app, &[Enter]);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains(" a  Appel entrant"), "{s}");
+    press(&mut app, &[Char('a')]);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Appel entrant · pris à 10:42"), "{s}");
+    assert!(s.contains("(•) 1 Joint"), "reached, since they called: {s}");
+    // Fine, with a food need; saved like any call.
+    press(&mut app, &[Char('1'), Char('2')]);
+    send(&mut app, ctrl('s'));
+    assert!(on_queue(&app), "{:?}", app.message);
+    let francoise = fx.tenant_id("Petit");
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT count(*) FROM calls c JOIN needs n ON n.call_id = c.id
+             WHERE c.tenant_id = {francoise} AND c.incoming = 1 AND c.outcome = 'reached'
+               AND c.wellbeing = 'fine' AND n.category = 'food'"
+        )),
+        1
+    );
+    let store = fx.store();
+    let shift = app.session.as_ref().expect("session").shift_id;
+    let summary = store.shift_summary(shift, now()).expect("summary");
+    assert_eq!((summary.calls_made, summary.calls_incoming), (1, 1));
 }

@@ -104,6 +104,7 @@ fn call(
                     decision: "Sa fille l'emmène aux urgences".into(),
                     no_request_reason: "Sa fille est sur place".into(),
                 }),
+                incoming: false,
             },
             ended,
             &rules,

@@ -165,6 +165,7 @@ fn emergency_call(fx: &Fixture) {
         referrals: vec![],
         interventions: vec![],
         emergency: None,
+        incoming: false,
     };
     call.emergency = Some(Protocol {
         services: ServicesCalled::ByOperator,

@@ -491,5 +491,6 @@ fn invented_call(
         referrals,
         interventions,
         emergency: None,
+        incoming: false,
     }
 }

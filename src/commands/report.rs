@@ -315,6 +315,7 @@ fn write_calls(out: &mut String, r: &ProgramReport) {
     for chunk in outcomes.chunks(5) {
         let _ = writeln!(out, "  {}", chunk.join(" · "));
     }
+    let _ = writeln!(out, "  incoming (tenants who called) {}", r.calls_incoming);
     figure(
         out,
         "Operators active",

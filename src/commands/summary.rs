@@ -149,6 +149,7 @@ fn write_heading(out: &mut String, s: &ShiftSummary, tz: Tz) {
 
 fn write_calls(out: &mut String, s: &ShiftSummary) {
     let _ = writeln!(out, "Calls made              {}", s.calls_made);
+    let _ = writeln!(out, "  incoming              {}", s.calls_incoming);
     let _ = writeln!(
         out,
         "Tenants called          {} (people)",

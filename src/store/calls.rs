@@ -35,6 +35,10 @@ pub struct CallToSave {
     /// The emergency protocol, for a call that is an emergency (and only then).
     #[serde(default)]
     pub emergency: Option<Protocol>,
+    /// The tenant phoned the program (found by the quick search), rather than the
+    /// program phoning them.
+    #[serde(default)]
+    pub incoming: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,8 +241,8 @@ fn insert_call(tx: &Transaction, call: &CallToSave, now_s: &str) -> Result<i64> 
     let claim = &call.claim;
     tx.prepare_cached(
         "INSERT INTO calls (save_id, tenant_id, operator_id, shift_id, claim_id, started_at, ended_at,
-           outcome, wellbeing, callback_at, hospitalised_until, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+           outcome, wellbeing, callback_at, hospitalised_until, notes, incoming)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         call.save_id,
@@ -253,6 +257,7 @@ fn insert_call(tx: &Transaction, call: &CallToSave, now_s: &str) -> Result<i64> 
         call.callback_at.map(time::ts),
         call.hospitalised_until.map(time::day),
         call.notes,
+        call.incoming,
     ])?;
     Ok(tx.last_insert_rowid())
 }

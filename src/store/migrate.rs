@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/014_breaks.sql"),
     include_str!("migrations/015_consistent_calls.sql"),
     include_str!("migrations/017_emergencies.sql"),
+    include_str!("migrations/018_incoming_calls.sql"),
 ];
 
 /// The schema version this build writes.

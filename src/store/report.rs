@@ -75,6 +75,8 @@ pub struct ProgramReport {
     pub interventions_by_urgency: BTreeMap<Urgency, u64>,
     pub emergencies: EmergencyFigures,
     pub calls_total: u64,
+    /// Of those, the calls tenants made to the program.
+    pub calls_incoming: u64,
     /// Every outcome, zeros included.
     pub calls_by_outcome: BTreeMap<Outcome, u64>,
     pub operators_active_unique: u64,
@@ -149,6 +151,8 @@ impl Store {
     }
 
     /// The program report for `period`, for every cohort or only `cohort`.
+    // Every figure in turn from one snapshot: reading top to bottom is the point.
+    #[allow(clippy::too_many_lines)]
     pub fn program_report(
         &self,
         period: Period,
@@ -237,6 +241,7 @@ impl Store {
             count_interventions(&snapshot, from, to, tenants.scope.as_ref())?;
         let interventions_total = interventions_by_urgency.values().sum();
         let emergencies = count_emergencies(&snapshot, from, to, tenants.scope.as_ref())?;
+        let calls_incoming = count_incoming(&snapshot, from, to, tenants.scope.as_ref())?;
         snapshot.finish()?;
 
         let in_scope = |c: &&CohortFigures| cohort.is_none_or(|id| c.cohort_id == id);
@@ -270,6 +275,7 @@ impl Store {
             interventions_by_urgency,
             emergencies,
             calls_total,
+            calls_incoming,
             average_call_seconds: average(calls.seconds, calls_total),
             average_reached_call_seconds: average(
                 calls.reached_seconds,
@@ -450,6 +456,28 @@ fn count_referrals(
 
 /// Intervention requests made in `[from, to)`, by kind then current status, and by
 /// urgency; every value zeros included.
+/// Calls tenants made to the program in the period.
+fn count_incoming(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    scope: Option<&IdMap<bool>>,
+) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT tenant_id FROM calls INDEXED BY calls_incoming
+         WHERE incoming AND ended_at >= ?1 AND ended_at < ?2",
+    )?;
+    let mut rows = stmt.query([time::ts(from), time::ts(to)])?;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        let tenant: i64 = r.get(0)?;
+        if scope.is_none_or(|s| s.get(tenant)) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 /// Emergencies of the period by the services' answer, and how many wait for a coordinator.
 fn count_emergencies(
     conn: &Connection,

@@ -58,6 +58,8 @@ pub struct ShiftSummary {
     pub interventions_requested: Vec<InterventionLine>,
     /// Calls saved with the emergency protocol.
     pub emergencies: u64,
+    /// Calls tenants made to the program, among `calls_made`.
+    pub calls_incoming: u64,
     /// Tenants a call of the window found "worried" or "urgent" (the worst of their
     /// calls), urgent first.
     pub tenants_of_concern: Vec<ConcernLine>,
@@ -318,6 +320,12 @@ impl Store {
             window,
             |r| r.get(0),
         )?;
+        let calls_incoming: i64 = snapshot.query_row(
+            "SELECT count(*) FROM calls INDEXED BY calls_incoming
+             WHERE incoming AND operator_id = ?1 AND ended_at >= ?2 AND ended_at < ?3",
+            window,
+            |r| r.get(0),
+        )?;
         let callbacks_kept_for_operator = callbacks_kept_for(&snapshot, operator)?;
         let tenants_still_claimed = tenants_still_claimed(&snapshot, operator, now)?;
         snapshot.finish()?;
@@ -344,6 +352,7 @@ impl Store {
             referrals_by_service,
             interventions_requested,
             emergencies: emergencies.unsigned_abs(),
+            calls_incoming: calls_incoming.unsigned_abs(),
             tenants_of_concern: tally.tenants_of_concern,
             tenants_still_claimed,
             unsaved_drafts: Vec::new(),

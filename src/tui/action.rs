@@ -69,6 +69,8 @@ pub enum Action {
     /// On a call: copy the number to dial to the clipboard, and dial it with the
     /// configured softphone command.
     DialNumber,
+    /// Quick entry: the tenant found is on the phone, calling in.
+    IncomingCall,
     /// On a call: the last calls in place of the script, and back.
     ToggleHistory,
     /// Ctrl+U in a text field: empty it.

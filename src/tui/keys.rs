@@ -315,6 +315,7 @@ const QUICK_SEARCH: &[Row] = &[
 const QUICK_KIND: &[Row] = &[
     bar(&[(ch('r'), A::AddReferral), (ch('o'), A::AddReferral)],                    "quick.key_referral"),
     bar(&[(ch('i'), A::AddIntervention)],                                           "quick.key_intervention"),
+    bar(&[(ch('a'), A::IncomingCall)],                                              "quick.key_incoming"),
     help(&[(Key::Digits, A::Pick(0))],                                              "keys.pick"),
     bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
     Row::Shared(EVERYWHERE),

@@ -295,6 +295,9 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     if !outcomes.is_empty() {
         out.detail(outcomes.join(" · "));
     }
+    if p.calls_incoming > 0 {
+        out.detail(l.f("report.incoming", &[("n", &p.calls_incoming.to_string())]));
+    }
     out.figure("report.operators", p.operators_active_unique.to_string());
     out.figure(
         "report.average",

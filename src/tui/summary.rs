@@ -358,6 +358,12 @@ fn figure_lines(s: &SummaryState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
     let mut out = FigureLines::new(ui, LABELS, cols, cols * 3 / 5, "  • ");
     let outcome = |o: Outcome| sum.calls_by_outcome.get(&o).copied().unwrap_or(0);
     out.figure("summary.calls", sum.calls_made.to_string());
+    if sum.calls_incoming > 0 {
+        out.detail(l.f(
+            "summary.incoming",
+            &[("n", &sum.calls_incoming.to_string())],
+        ));
+    }
     out.figure("summary.reached", sum.tenants_reached_unique.to_string());
     out.figure(
         "summary.not_reached",

@@ -110,6 +110,7 @@ pub fn call(
         referrals: vec![],
         interventions: vec![],
         emergency: None,
+        incoming: false,
     };
     fill(store, &mut c);
     store

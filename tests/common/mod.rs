@@ -91,12 +91,15 @@ pub fn program_file(path: &Path) {
     store.set_setting("demo", "0").unwrap();
 }
 
-/// Takes away what schema version 13 added (Unix accounts), so that a current file can
-/// play an older one: a column cannot be added twice when the migrations run again.
-pub const UNDO_VERSION_13: &str = "DROP INDEX operators_unix_account;
+/// Takes away the columns schema versions 13 (Unix accounts) and 18 (incoming calls)
+/// added, so that a current file can play an older one: a column cannot be added twice
+/// when the migrations run again.
+pub const UNDO_COLUMNS_SINCE_13: &str = "DROP INDEX operators_unix_account;
      ALTER TABLE operators DROP COLUMN unix_account;
      ALTER TABLE audit_log DROP COLUMN unix_account;
-     ALTER TABLE tenants DROP COLUMN erased_at;";
+     ALTER TABLE tenants DROP COLUMN erased_at;
+     DROP INDEX calls_incoming;
+     ALTER TABLE calls DROP COLUMN incoming;";
 
 pub fn veille() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("veille").expect("binary")
@@ -119,5 +122,6 @@ pub fn call(claim: &Claim, outcome: Outcome) -> CallToSave {
         referrals: vec![],
         interventions: vec![],
         emergency: None,
+        incoming: false,
     }
 }

@@ -340,6 +340,7 @@ fn past_call(
                 referrals,
                 interventions: vec![],
                 emergency: None,
+                incoming: false,
             },
             when + chrono::Duration::minutes(6),
             rules,

@@ -93,6 +93,9 @@ pub struct CallForm {
     pub emergency_decision: TextField,
     #[serde(default)]
     pub no_request_reason: TextField,
+    /// The tenant phoned in: nobody dialled, so "no answer" cannot be its outcome.
+    #[serde(default)]
+    pub incoming: bool,
 }
 
 impl Default for CallForm {
@@ -110,6 +113,7 @@ impl Default for CallForm {
             emergency_services: None,
             emergency_decision: TextField::default(),
             no_request_reason: TextField::default(),
+            incoming: false,
         };
         f.normalise();
         f
@@ -360,6 +364,7 @@ impl CallForm {
                 })
                 .collect(),
             emergency: self.protocol(),
+            incoming: self.incoming,
         }
     }
 }

@@ -596,6 +596,32 @@ fn finish(app: &mut App, saved: &SavedCall, now: DateTime<Utc>) {
     app.info(text);
 }
 
+/// A tenant who phoned the program, found by the quick search: taken like a call the
+/// program makes, and recorded with the same form, marked incoming and reached.
+pub fn open_incoming(app: &mut App, tenant: i64, now: DateTime<Utc>) {
+    if matches!(app.screen, Screen::Call(_)) {
+        app.error(app.lang.t("quick.finish_call_first").to_string());
+        return;
+    }
+    let Some(op) = app.session.as_ref().map(|s| s.operator.id) else {
+        return;
+    };
+    match app.store.claim_tenant(op, tenant, now, &app.rules) {
+        Ok(claim) => {
+            open(app, claim, None, now);
+            if let Screen::Call(call) = &mut app.screen {
+                call.form.incoming = true;
+                call.form.outcome = Some(Outcome::Reached);
+                call.sync_cursors();
+                call.fix_focus();
+                call.focus_on(Field::Wellbeing);
+            }
+            app.write_draft();
+        }
+        Err(e) => app.store_error(&e),
+    }
+}
+
 /// Copies the number to dial to the operator's clipboard and, when this machine has a
 /// softphone command, dials it.
 fn dial(app: &mut App) {

@@ -445,7 +445,14 @@ fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, fram
         Span::styled(
             format!(
                 " {} ",
-                l.f("call.form_title", &[("time", &ui.time(call.started_at))])
+                if call.form.incoming {
+                    l.f(
+                        "call.form_title_incoming",
+                        &[("time", &ui.time(call.started_at))],
+                    )
+                } else {
+                    l.f("call.form_title", &[("time", &ui.time(call.started_at))])
+                }
             ),
             th.title(),
         )

@@ -274,6 +274,11 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                     tenant,
                 }
             }
+            Action::IncomingCall | Action::Pick(3) => {
+                app.popup = None;
+                crate::tui::call::open_incoming(app, tenant.tenant_id, now);
+                return;
+            }
             _ => Stage::Kind { tenant },
         },
         Stage::Referral { tenant, mut form } => {
@@ -490,21 +495,24 @@ pub fn render(q: &QuickEntry, app: &App, ui: &Ui, size: Size, frame: &mut Frame)
             );
         }
         Stage::Kind { tenant } => {
-            let area = centered(size, 84, 8);
+            let area = centered(size, 84, 10);
             let inner = frame_box(ui, l.t("quick.title"), area, frame);
             let w = inner.width as usize;
+            let choice = |key: &'static str, label: &'static str| {
+                Line::from(vec![
+                    Span::styled(format!(" {key} "), th.bar().patch(th.bold())),
+                    Span::raw(format!(" {}", l.t(label))),
+                ])
+            };
             let lines = vec![
                 Line::from(Span::styled(
                     clip(&format!(" {}", tenant.line(ui)), w),
                     th.bold(),
                 )),
                 Line::from(""),
-                Line::from(vec![
-                    Span::styled(" r ", th.bar().patch(th.bold())),
-                    Span::raw(format!(" {}    ", l.t("quick.kind_referral"))),
-                    Span::styled(" i ", th.bar().patch(th.bold())),
-                    Span::raw(format!(" {}", l.t("quick.kind_intervention"))),
-                ]),
+                choice("r", "quick.kind_referral"),
+                choice("i", "quick.kind_intervention"),
+                choice("a", "quick.kind_incoming"),
                 Line::from(""),
                 Line::from(Span::styled(clip(l.t("quick.kind_footer"), w), th.muted())),
             ];
