@@ -106,6 +106,12 @@ fn a_referral_found_by_name_is_saved_in_at_most_ten_keys_from_the_queue() {
     );
     // The index is kept for the session.
     assert!(app.quick_index.as_ref().is_some_and(|i| i.len() == 5));
+    // The header counts it as the end-of-shift summary does.
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Appels 0 · Joints 0 · Orient. 1"), "{s}");
+    let shift = app.session.as_ref().expect("session").shift_id;
+    let summary = fx.store().shift_summary(shift, now()).expect("summary");
+    assert_eq!(summary.referrals_made, 1);
 }
 
 #[test]

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/015_consistent_calls.sql"),
     include_str!("migrations/017_emergencies.sql"),
     include_str!("migrations/018_incoming_calls.sql"),
+    include_str!("migrations/019_quick_records_by_operator.sql"),
 ];
 
 /// The schema version this build writes.
