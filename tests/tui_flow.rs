@@ -1093,6 +1093,15 @@ fn on_a_small_screen_last_calls_notes_are_one_key_away_and_more_form_is_announce
     assert!(s.contains("F8 : 1 note(s) des derniers appels"), "{s}");
     assert!(!s.contains("↓ suite"), "the whole form shows: {s}");
     assert!(!s.contains("sieste"), "{s}");
+    // Reached: the script asks how what was noted last time went.
+    press(&mut app, &[Char('1')]);
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("Noté le 28/11 : « Rappeler après sa") && s.contains("Demandez où cela en est."),
+        "{s}"
+    );
+    assert!(!s.contains("F8 :"), "the card is beside the script: {s}");
+    press(&mut app, &[KeyCode::BackTab]);
     press(&mut app, &[F(8)]);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Derniers appels (F8 : script)"), "{s}");

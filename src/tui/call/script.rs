@@ -89,6 +89,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "age",
     "open_referrals",
     "last_call",
+    "last_notes",
 ];
 
 fn placeholders(text: &str) -> Vec<String> {

@@ -124,7 +124,7 @@ pub fn render(
     if call.show_history && a.card.is_none() {
         render_history(call, ui, a.script, frame);
     } else {
-        render_script(call, session, ui, a.script, frame);
+        render_script(call, session, ui, a.script, a.card.is_none(), frame);
     }
     if let Some(card) = a.card {
         let block = Block::new().borders(Borders::TOP).title(Span::styled(
@@ -313,6 +313,18 @@ fn script_vars(
         ),
         None => l.t("script.no_last_call").to_string(),
     };
+    // What was noted last time (an appointment, a delivery), to ask how it went.
+    let last_notes = call
+        .card
+        .last_calls
+        .iter()
+        .find(|c| !c.3.trim().is_empty())
+        .map_or_else(String::new, |(at, _, _, notes)| {
+            l.f(
+                "script.last_notes",
+                &[("date", &ui.date(*at)), ("notes", notes.trim())],
+            )
+        });
     let title = if t.title.is_empty() {
         t.first_name.clone()
     } else {
@@ -328,14 +340,18 @@ fn script_vars(
         ("age", age_text(ui, t.birth_date).unwrap_or_default()),
         ("open_referrals", open),
         ("last_call", last_call),
+        ("last_notes", last_notes),
     ]
 }
 
+/// The script's current step; `without_card` when the card (and its last calls) is not
+/// beside it.
 fn render_script(
     call: &CallState,
     session: Option<&Session>,
     ui: &Ui,
     area: Rect,
+    without_card: bool,
     frame: &mut Frame,
 ) {
     let l = ui.lang;
@@ -346,7 +362,12 @@ fn render_script(
     let Some(step) = steps.get(current) else {
         return;
     };
-    let mut text = script::fill(&step.text, &vars);
+    // A placeholder with nothing to say leaves no empty line behind.
+    let mut text = script::fill(&step.text, &vars)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     if let Some(past) = crate::tui::referral_check::past_needs_text(call, ui, &step.fields) {
         text.push('\n');
         text.push_str(&past);
@@ -360,14 +381,13 @@ fn render_script(
         ],
     );
     // Without the card beside it, the script says where last time's notes are.
-    let narrow = area.width < 110;
     let noted = call
         .card
         .last_calls
         .iter()
         .filter(|c| !c.3.is_empty())
         .count();
-    if narrow && noted > 0 {
+    if without_card && noted > 0 {
         title.push_str(&l.f("call.history_hint", &[("n", &noted.to_string())]));
     }
     let block = Block::new()
