@@ -627,3 +627,35 @@ fn a_tenant_who_phones_in_is_found_and_recorded_as_an_incoming_call() {
     let summary = store.shift_summary(shift, now()).expect("summary");
     assert_eq!((summary.calls_made, summary.calls_incoming), (1, 1));
 }
+
+#[test]
+fn a_slash_narrows_the_follow_up_and_dispatch_lists_as_one_types() {
+    let fx = fixture();
+    team_and_emergency(&fx);
+    let mut app = signed_in(&fx, Lang::Fr, "lfaure");
+    press(&mut app, &[Char('f')]);
+    let all = followup(&app).items.len();
+    assert!(all >= 3, "{all}");
+    press(&mut app, &[Char('/')]);
+    type_text(&mut app, "nguy");
+    assert_eq!(followup(&app).items.len(), 1);
+    assert_eq!(followup(&app).items[0].tenant_name(), "Zoé Nguyen");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Filtre : nguy▏"), "{s}");
+    // Enter keeps the filter and gives the keys back to the list; Esc drops it.
+    press(&mut app, &[Enter]);
+    assert!(screen(&mut app, 100, 30).contains("Filtre : nguy ·"));
+    press(&mut app, &[Esc]);
+    assert_eq!(followup(&app).items.len(), all);
+    press(&mut app, &[Esc]);
+    assert!(on_queue(&app));
+
+    // Dispatch: by phone number, spaces or not.
+    press(&mut app, &[Char('d'), Char('/')]);
+    type_text(&mut app, "0199001235");
+    let d = dispatch(&app);
+    assert_eq!(d.items.len(), 1, "{:?}", d.items);
+    assert_eq!(d.items[0].tenant_name, "Jean Moreau");
+    press(&mut app, &[Esc]);
+    assert_eq!(dispatch(&app).items.len(), 2);
+}

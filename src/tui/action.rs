@@ -73,6 +73,8 @@ pub enum Action {
     IncomingCall,
     /// On a call: the last calls in place of the script, and back.
     ToggleHistory,
+    /// Follow-up, dispatch: type to narrow the list.
+    FilterList,
     /// Ctrl+U in a text field: empty it.
     ClearField,
     /// Dispatch: take the oldest emergency waiting for a coordinator.

@@ -31,17 +31,46 @@ pub struct DispatchState {
     pub items: Vec<InterventionRow>,
     pub selected: usize,
     pub history: Vec<Event>,
+    /// What was typed after `/`: only the requests holding it (name, phone, address…).
+    pub filter: String,
+    /// Keys type into the `/` filter.
+    pub typing: bool,
 }
 
 impl DispatchState {
-    pub fn load(store: &Store, keep: Option<usize>) -> Result<DispatchState, StoreError> {
+    pub fn load(
+        store: &Store,
+        keep: Option<usize>,
+        filter: &str,
+    ) -> Result<DispatchState, StoreError> {
         // Every operator's requests: dispatch is the coordinators' view of all of them.
-        let items = store.interventions(&InterventionFilter::default())?;
+        let mut items = store.interventions(&InterventionFilter::default())?;
+        if !filter.trim().is_empty() {
+            items.retain(|i| {
+                let phone = i
+                    .phone
+                    .as_deref()
+                    .map(super::widgets::tenant_card::phone_text)
+                    .unwrap_or_default();
+                super::rows::filter_matches(
+                    filter,
+                    &[
+                        &i.tenant_name,
+                        &phone,
+                        &phone.replace(' ', ""),
+                        &i.address,
+                        &i.place,
+                    ],
+                )
+            });
+        }
         let mut s = DispatchState {
             emergencies: store.waiting_emergencies()?,
             selected: keep.unwrap_or(0).min(items.len().saturating_sub(1)),
             items,
             history: Vec::new(),
+            filter: filter.to_string(),
+            typing: false,
         };
         s.load_history(store)?;
         Ok(s)
@@ -65,7 +94,7 @@ pub fn open(ctx: &Ctx) -> Effect {
     match ctx.who() {
         None => Effect::None,
         Some((_, false)) => Effect::Error(ctx.ui.lang.t("dispatch.coordinators_only").to_string()),
-        Some((_, true)) => Effect::show(DispatchState::load(ctx.store, None), |s| {
+        Some((_, true)) => Effect::show(DispatchState::load(ctx.store, None, ""), |s| {
             Screen::Dispatch(Box::new(s))
         }),
     }
@@ -74,7 +103,7 @@ pub fn open(ctx: &Ctx) -> Effect {
 impl DispatchState {
     /// Reloads the list, keeping the place.
     pub fn reload(&mut self, ctx: &Ctx) -> Effect {
-        let loaded = DispatchState::load(ctx.store, Some(self.selected));
+        let loaded = DispatchState::load(ctx.store, Some(self.selected), &self.filter);
         Effect::replace(self, loaded)
     }
 
@@ -83,8 +112,35 @@ impl DispatchState {
             self.selected = i;
             return Effect::fail_on(self.load_history(ctx.store));
         }
+        if self.typing {
+            // Typing after `/`: the list narrows at each key; Enter keeps the filter,
+            // Esc drops it.
+            let mut filter = std::mem::take(&mut self.filter);
+            match action {
+                Action::Char(c) => filter.push(c),
+                Action::Backspace => {
+                    filter.pop();
+                }
+                Action::ClearField | Action::Back | Action::Interrupt => filter.clear(),
+                _ => {}
+            }
+            let typing = !matches!(action, Action::Confirm | Action::Back | Action::Interrupt);
+            let loaded = DispatchState::load(ctx.store, None, &filter);
+            self.filter = filter;
+            let effect = Effect::replace(self, loaded);
+            self.typing = typing;
+            return effect;
+        }
         let item = self.selected_item();
         match action {
+            Action::FilterList => {
+                self.typing = true;
+                Effect::None
+            }
+            Action::Back | Action::Interrupt if !self.filter.is_empty() => {
+                let loaded = DispatchState::load(ctx.store, None, "");
+                Effect::replace(self, loaded)
+            }
             Action::Back | Action::Interrupt => Effect::Queue,
             Action::Refresh => self.reload(ctx),
             Action::Confirm | Action::Assign => item.map_or(Effect::None, |i| assign_form(ctx, i)),
@@ -250,7 +306,15 @@ pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
     let th = ui.theme;
     let body = render_emergencies(d, ui, body, frame);
     let (list_area, side) = areas(body);
-    let title = l.f("dispatch.title", &[("n", &d.items.len().to_string())]);
+    let mut title = l.f("dispatch.title", &[("n", &d.items.len().to_string())]);
+    if d.typing || !d.filter.is_empty() {
+        let filter = if d.typing {
+            l.f("list.filter_typing", &[("text", &d.filter)])
+        } else {
+            l.f("list.filter", &[("text", &d.filter)])
+        };
+        title = format!("{title} · {filter}");
+    }
     let block = Block::bordered().title(Span::styled(format!(" {title} "), th.title()));
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);

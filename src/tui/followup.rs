@@ -54,6 +54,8 @@ pub struct Filters {
     pub urgency: Option<Urgency>,
     /// Only the requests the signed-in operator made (always, for operators).
     pub mine: bool,
+    /// What was typed after `/`: only the lines holding it (name, phone, service…).
+    pub text: String,
 }
 
 /// `None`, then each value in turn, then `None` again.
@@ -76,6 +78,8 @@ pub struct FollowUpState {
     /// The history of the selected item, oldest first.
     pub history: Vec<Event>,
     pub coordinator: bool,
+    /// Keys type into the `/` filter.
+    pub typing: bool,
 }
 
 impl Item {
@@ -196,12 +200,29 @@ impl FollowUpState {
         }
         // By due day, those without one last; the store's order holds among equals.
         items.sort_by_key(|i| (i.due(rules).is_none(), i.due(rules)));
+        if !filters.text.trim().is_empty() {
+            items.retain(|i| {
+                let phone = i.phone();
+                let what = i.what(crate::i18n::Lang::Fr) + " " + &i.what(crate::i18n::Lang::En);
+                super::rows::filter_matches(
+                    &filters.text,
+                    &[
+                        i.tenant_name(),
+                        &phone,
+                        &phone.replace(' ', ""),
+                        &what,
+                        i.by(),
+                    ],
+                )
+            });
+        }
         let mut s = FollowUpState {
             items,
             selected: 0,
             filters,
             history: Vec::new(),
             coordinator,
+            typing: false,
         };
         s.selected = keep.unwrap_or(0).min(s.items.len().saturating_sub(1));
         s.load_history(store)?;
@@ -259,7 +280,29 @@ impl FollowUpState {
         }
         let l = ctx.ui.lang;
         let mut filters = self.filters.clone();
+        if self.typing {
+            // Typing after `/`: the list narrows at each key; Enter keeps the filter,
+            // Esc drops it.
+            match action {
+                Action::Char(c) => filters.text.push(c),
+                Action::Backspace => {
+                    filters.text.pop();
+                }
+                Action::ClearField => filters.text.clear(),
+                Action::Back | Action::Interrupt => filters.text.clear(),
+                _ => {}
+            }
+            let typing = !matches!(action, Action::Confirm | Action::Back | Action::Interrupt);
+            let effect = self.show(ctx, filters, None);
+            self.typing = typing;
+            return effect;
+        }
         match action {
+            Action::FilterList => {
+                self.typing = true;
+                return Effect::None;
+            }
+            Action::Back | Action::Interrupt if !filters.text.is_empty() => filters.text.clear(),
             Action::Back | Action::Interrupt => return Effect::Queue,
             Action::Refresh => return self.reload(ctx),
             Action::FilterStatus => filters.status = cycle(filters.status, &STATUSES),
@@ -428,7 +471,7 @@ fn filter_line(f: &FollowUpState, l: Lang) -> String {
     } else {
         l.t("followup.everyone")
     };
-    l.f(
+    let mut line = l.f(
         "followup.filters",
         &[
             ("status", &status),
@@ -436,7 +479,18 @@ fn filter_line(f: &FollowUpState, l: Lang) -> String {
             ("urgency", &urgency),
             ("whose", whose),
         ],
-    )
+    );
+    if f.typing || !f.filters.text.is_empty() {
+        line = format!(
+            "{} · {line}",
+            if f.typing {
+                l.f("list.filter_typing", &[("text", &f.filters.text)])
+            } else {
+                l.f("list.filter", &[("text", &f.filters.text)])
+            }
+        );
+    }
+    line
 }
 
 /// The list beside the history on wide screens, above it on narrow ones.

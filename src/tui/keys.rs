@@ -323,7 +323,8 @@ const QUICK_KIND: &[Row] = &[
 
 #[rustfmt::skip]
 const FOLLOW_UP: &[Row] = &[
-    bar(&[(f(6), A::QuickEntry), (ch('/'), A::QuickEntry)],                         "quick.key"),
+    bar(&[(ch('/'), A::FilterList)],                                                "list.key_filter"),
+    help(&[(f(6), A::QuickEntry), (Key::Ctrl('f'), A::QuickEntry)],                 "quick.key"),
     bar(&[(ENTER, A::Confirm)],                                                     "followup.key_change"),
     bar(&[(ch('s'), A::FilterStatus)],                                              "followup.key_status"),
     help(&[(ch('c'), A::FilterCategory)],                                           "followup.key_category"),
@@ -335,7 +336,8 @@ const FOLLOW_UP: &[Row] = &[
 
 #[rustfmt::skip]
 const DISPATCH: &[Row] = &[
-    bar(&[(f(6), A::QuickEntry), (ch('/'), A::QuickEntry)],                         "quick.key"),
+    bar(&[(ch('/'), A::FilterList)],                                                "list.key_filter"),
+    help(&[(f(6), A::QuickEntry), (Key::Ctrl('f'), A::QuickEntry)],                 "quick.key"),
     bar(&[(ENTER, A::Assign), (ch('a'), A::Assign)],                                "dispatch.key_assign"),
     bar(&[(ch('c'), A::Close)],                                                     "dispatch.key_close"),
     bar(&[(ch('p'), A::TakeEmergency)],                                             "dispatch.key_take"),

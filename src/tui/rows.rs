@@ -413,6 +413,16 @@ impl<T: Copy + PartialEq> FormRows<T> {
     }
 }
 
+/// Whether a list line's texts hold what was typed after `/`: without case or accents,
+/// every typed word somewhere in them.
+pub fn filter_matches(typed: &str, texts: &[&str]) -> bool {
+    use crate::domain::parse::fold_keep_spaces;
+    let haystack = fold_keep_spaces(&texts.join(" "));
+    fold_keep_spaces(typed)
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
 /// Word-wraps `text` to `cols` columns: the first line starts with `first`, the
 /// others with `rest` (a hanging indent). Words longer than a line are cut. French
 /// punctuation stays with its word (no line starting with "?" or "»").
