@@ -1175,3 +1175,24 @@ fn the_number_goes_to_the_clipboard_and_the_softphone_with_the_hiding_prefix() {
         "#31#0199001234"
     );
 }
+
+#[test]
+fn the_help_taller_than_the_screen_scrolls_to_its_last_sentence() {
+    let fx = fixture();
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    open_helene(&mut app);
+    press(&mut app, &[F(1)]);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("↓ suite"), "{s}");
+    assert!(!s.contains("perdu en cas de coupure"), "{s}");
+    for _ in 0..15 {
+        press(&mut app, &[KeyCode::Down]);
+    }
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("perdu en cas de coupure"), "{s}");
+    assert!(!s.contains("↓ suite"), "{s}");
+    // Roomy, it is whole at once.
+    press(&mut app, &[Esc, F(1)]);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("perdu en cas de coupure"), "{s}");
+}

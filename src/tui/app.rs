@@ -157,6 +157,8 @@ pub struct App {
     pub screen: Screen,
     pub popup: Option<Popup>,
     pub help: bool,
+    /// Lines of the help scrolled past, when it is taller than the screen.
+    pub help_scroll: u16,
     pub message: Option<Message>,
     /// The terminal's size, for mouse hit-testing.
     pub size: Size,
@@ -202,6 +204,7 @@ impl App {
             screen: Screen::SignIn(signin),
             popup: None,
             help: false,
+            help_scroll: 0,
             message: None,
             size: Size::new(80, 24),
             quit: false,

@@ -405,6 +405,7 @@ const HANDOVER_NOTES: &[Row] = &[
 #[rustfmt::skip]
 const HELP: &[Row] = &[
     bar(&[(ESC, A::Back), (f(1), A::Back), (ch('?'), A::Back), (ENTER, A::Back)],   "keys.close_help"),
+    bar(&[(UP, A::Up), (DOWN, A::Down)],                                            "keys.scroll_help").shown("key.up_down"),
 ];
 
 // Lines several scopes share.

@@ -38,13 +38,17 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         return;
     }
     if app.help {
-        if matches!(action, Action::Back | Action::Help | Action::Click { .. }) {
-            app.help = false;
+        match action {
+            Action::Back | Action::Help | Action::Click { .. } => app.help = false,
+            Action::Up | Action::ScrollUp => app.help_scroll = app.help_scroll.saturating_sub(1),
+            Action::Down | Action::ScrollDown => app.help_scroll += 1,
+            _ => {}
         }
         return;
     }
     if action == Action::Help {
         app.help = true;
+        app.help_scroll = 0;
         return;
     }
     if let Some(p) = app.popup.take() {

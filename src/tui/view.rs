@@ -61,7 +61,14 @@ pub fn render(app: &App, frame: &mut Frame) {
     );
     popup::render(app, frame);
     if app.help {
-        help::render(app.base_scope().0, app.is_coordinator(), &ui, size, frame);
+        help::render(
+            app.base_scope().0,
+            app.is_coordinator(),
+            app.help_scroll,
+            &ui,
+            size,
+            frame,
+        );
     }
 }
 
