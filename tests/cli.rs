@@ -28,10 +28,14 @@ fn help_lists_the_commands() {
 fn init_creates_the_database_with_two_cohorts_and_doctor_approves() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new/folder/veille.db");
+    // No language said anywhere: French.
     veille()
         .arg("--db")
         .arg(&db)
         .arg("init")
+        .env("LANG", "C.UTF-8")
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("HOME", dir.path())
         .assert()
         .success()
         .stdout(predicate::str::contains("Database created"));
@@ -42,9 +46,26 @@ fn init_creates_the_database_with_two_cohorts_and_doctor_approves() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Database checked"));
+    // Named in the program's language: French unless told otherwise.
     veille()
         .arg("--db")
         .arg(&db)
+        .args(["cohorts", "list"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("isolés 70+").and(predicate::str::contains("non isolés 70+")),
+        );
+    let english = dir.path().join("en.db");
+    veille()
+        .arg("--db")
+        .arg(&english)
+        .args(["--lang", "en", "init"])
+        .assert()
+        .success();
+    veille()
+        .arg("--db")
+        .arg(&english)
         .args(["cohorts", "list"])
         .assert()
         .success()

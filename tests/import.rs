@@ -32,9 +32,10 @@ impl Db {
             path: dir.path().join("veille.db"),
             _dir: dir,
         };
+        // An English-speaking program: its cohorts are named in English.
         db.veille()
             .env_remove("VEILLE_NOW")
-            .arg("init")
+            .args(["--lang", "en", "init"])
             .assert()
             .success();
         // A demo: these tests set the clock, which only a demo allows.

@@ -25,11 +25,21 @@ pub fn run(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// The two cohorts of the program: isolated seniors first, then those who live with someone.
+/// The two cohorts of the program: isolated seniors first, then those who live with
+/// someone; named in the program's language (`--lang`, the machine's setting, `LANG`).
 pub fn default_cohorts(store: &mut Store, ctx: &Context) -> Result<()> {
     let now = ctx.clock.now();
     let today = store.rules()?.local_date(now);
-    for (name, priority) in [("isolated 70+", 1), ("non-isolated 70+", 2)] {
+    let lang = crate::i18n::Lang::resolve(
+        ctx.lang.as_deref(),
+        crate::config::Config::load().language.as_deref(),
+        std::env::var("LANG").ok().as_deref(),
+    );
+    let names = match lang {
+        crate::i18n::Lang::Fr => ["isolés 70+", "non isolés 70+"],
+        crate::i18n::Lang::En => ["isolated 70+", "non-isolated 70+"],
+    };
+    for (name, priority) in names.into_iter().zip([1, 2]) {
         store.add_cohort(
             &crate::store::NewCohort {
                 name: name.into(),
