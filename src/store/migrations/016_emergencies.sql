@@ -1,4 +1,4 @@
--- veille schema, version 17: the emergency protocol. A call judged an emergency (urgent
+-- veille schema, version 16: the emergency protocol. A call judged an emergency (urgent
 -- wellbeing, or an emergency intervention request) records whether the emergency services
 -- were called, what was decided, and why no emergency intervention was asked when none
 -- was; the coordinators are alerted until one of them takes it.

@@ -1,4 +1,4 @@
--- veille schema, version 18: calls that come in. A tenant who phones the program is
+-- veille schema, version 17: calls that come in. A tenant who phones the program is
 -- recorded with the same form as the calls the program makes, marked incoming, and
 -- counted apart in the summaries and the report.
 ALTER TABLE calls ADD COLUMN incoming INTEGER NOT NULL DEFAULT 0;

@@ -1,4 +1,4 @@
--- veille schema, version 19: referrals and intervention requests made outside a call (the
+-- veille schema, version 18: referrals and intervention requests made outside a call (the
 -- quick entry) by operator and time, so that the counters at the top of the screen count
 -- them after every save without reading the whole tables.
 CREATE INDEX IF NOT EXISTS referrals_quick ON referrals (created_by, created_at)
