@@ -87,6 +87,12 @@ impl Rules {
             "ladder_attempts_per_day" => self.ladder.attempts_per_day = count()?,
             "ladder_days" => self.ladder.days = count()?,
             "max_attempts_per_day" => self.max_attempts_per_day = count()?,
+            "unknown_lives_alone_counts_as_alone" => {
+                self.ladder.unknown_counts_as_alone = match value.trim() {
+                    "" => return Err(bad("expected yes or no")),
+                    v => super::parse::yes_no(v).map_err(|_| bad("expected yes or no"))?,
+                };
+            }
             "import_ages" => {
                 let expected = || bad("expected two ages such as 60-120, the first the smaller");
                 let (low, high) = value.trim().split_once('-').ok_or_else(expected)?;
@@ -137,6 +143,11 @@ pub const SETTINGS_HELP: &[(&str, &str)] = &[
     (
         "ladder_days",
         "consecutive days of such attempts before a welfare visit is asked (2)",
+    ),
+    (
+        "unknown_lives_alone_counts_as_alone",
+        "whether a tenant not known to live alone or not is watched by the welfare-visit \
+         ladder as one who lives alone (yes)",
     ),
     (
         "emergency_alert_minutes",
@@ -236,6 +247,7 @@ mod tests {
         let ladder = |attempts_per_day, days| super::super::ladder::Ladder {
             attempts_per_day,
             days,
+            ..Default::default()
         };
         assert_eq!(
             with("ladder_attempts_per_day", "4"),
@@ -251,6 +263,17 @@ mod tests {
                 ..d.clone()
             }
         );
+        for (value, counts) in [("non", false), ("no", false), ("oui", true), ("yes", true)] {
+            let rules = with("unknown_lives_alone_counts_as_alone", value);
+            assert_eq!(rules.ladder.unknown_counts_as_alone, counts, "{value}");
+        }
+        for bad in ["", "maybe"] {
+            assert!(
+                Rules::default()
+                    .apply("unknown_lives_alone_counts_as_alone", bad)
+                    .is_err()
+            );
+        }
     }
 
     #[test]

@@ -335,7 +335,7 @@ fn update_tenant(tx: &Transaction, call: &CallToSave, next: &NextCall, now_s: &s
     Ok(())
 }
 
-/// Requests a welfare visit when a tenant who lives alone has not answered often enough
+/// Requests a welfare visit when a tenant who lives alone (or may: see `Ladder::watches`) has not answered often enough
 /// (see `domain::ladder`), once per streak: not again until they have been reached.
 fn no_answer_ladder(
     tx: &Transaction,
@@ -343,10 +343,10 @@ fn no_answer_ladder(
     now: DateTime<Utc>,
     rules: &Rules,
 ) -> Result<Option<i64>> {
-    let lives_alone: bool = tx
+    let lives_alone: Option<bool> = tx
         .prepare_cached("SELECT lives_alone FROM tenants WHERE id = ?1")?
         .query_row([claim.tenant_id], |r| r.get(0))?;
-    if !lives_alone {
+    if !rules.ladder.watches(lives_alone) {
         return Ok(None);
     }
     let last_reached: Option<String> = tx

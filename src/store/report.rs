@@ -49,6 +49,8 @@ pub struct ProgramReport {
     pub cohorts: Vec<CohortFigures>,
     pub tenants_total: u64,
     pub tenants_in_program: u64,
+    /// Tenants in the program of whom it is not known whether they live alone.
+    pub tenants_household_unknown: u64,
     pub tenants_called_unique: u64,
     pub tenants_reached_unique: u64,
     pub week: WeekFigures,
@@ -85,6 +87,8 @@ pub struct CohortFigures {
     /// Every status, zeros included.
     pub tenants_by_status: BTreeMap<TenantStatus, u64>,
     pub tenants_objected: u64,
+    /// Tenants in the program of whom it is not known whether they live alone: to ask.
+    pub tenants_household_unknown: u64,
 }
 
 /// Reached this week against due this week. The week is the ISO week (Monday to
@@ -245,6 +249,11 @@ impl Store {
                 .filter(in_scope)
                 .map(|c| c.tenants_in_program)
                 .sum(),
+            tenants_household_unknown: cohorts
+                .iter()
+                .filter(in_scope)
+                .map(|c| c.tenants_household_unknown)
+                .sum(),
             cohorts: cohorts.iter().filter(in_scope).cloned().collect(),
             tenants_called_unique: calls.tenants_called_unique,
             tenants_reached_unique: calls.tenants_reached_unique,
@@ -329,6 +338,7 @@ fn read_tenants(
                     tenants_in_program: 0,
                     tenants_by_status: TenantStatus::ALL.iter().map(|s| (*s, 0)).collect(),
                     tenants_objected: 0,
+                    tenants_household_unknown: 0,
                 },
                 r.get::<_, bool>(4)?,
                 r.get::<_, i64>(5)?,
@@ -356,7 +366,8 @@ fn read_tenants(
                 created_at < ?2 AND objection_at IS NULL
                   AND (status = 'active'
                        OR (status IN ('paused', 'hospitalised')
-                           AND (paused_until IS NULL OR paused_until <= ?3)))
+                           AND (paused_until IS NULL OR paused_until <= ?3))),
+                lives_alone IS NULL
          FROM tenants WHERE ?1 IS NULL OR cohort_id = ?1",
     )?;
     let mut tenants = stmt.query(rusqlite::params![
@@ -379,6 +390,7 @@ fn read_tenants(
         c.tenants_objected += u64::from(objected);
         if IN_PROGRAM.contains(&status) && !objected {
             c.tenants_in_program += 1;
+            c.tenants_household_unknown += u64::from(int_at(r, 5)? != 0);
         }
         if let (Some(spared), true) = (spared, int_at(r, 4)? != 0) {
             due_unless_reached.push((id, *spared));

@@ -293,6 +293,7 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
                 ("total", &c.tenants_total.to_string()),
                 ("in_program", &c.tenants_in_program.to_string()),
                 ("objected", &c.tenants_objected.to_string()),
+                ("unknown", &c.tenants_household_unknown.to_string()),
             ],
         );
         if !c.active {

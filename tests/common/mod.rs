@@ -66,7 +66,7 @@ pub fn fixture(dir: &Path, operators: usize, tenants: usize) -> PathBuf {
                 first_name: "Hélène".into(),
                 birth_date: NaiveDate::from_ymd_opt(1940, 1 + (i % 12) as u32, 1),
                 phone: Some(format!("0199{i:06}")),
-                lives_alone: k == 0,
+                lives_alone: Some(k == 0),
                 ..Default::default()
             })
             .collect();

@@ -90,7 +90,7 @@ fn tenant(
         address: "12 rue des Lilas".into(),
         postcode: "75019".into(),
         city: "Paris".into(),
-        lives_alone: alone,
+        lives_alone: Some(alone),
         language: "fr".into(),
         ..NewTenant::default()
     }
