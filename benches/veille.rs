@@ -99,6 +99,7 @@ fn claim_and_save(c: &mut Criterion) {
                 needs: vec![],
                 referrals: vec![],
                 interventions: vec![],
+                lives_alone: None,
             };
             store.save_call(&call, now(), &rules).unwrap()
         };

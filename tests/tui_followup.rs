@@ -368,6 +368,7 @@ fn past_health_details(fx: &Fixture) {
                 }],
                 referrals: vec![],
                 interventions: vec![],
+                lives_alone: None,
             },
             when + Duration::minutes(5),
             &rules,

@@ -96,6 +96,7 @@ fn call(
                         }]
                     })
                     .unwrap_or_default(),
+                lives_alone: None,
             },
             ended,
             &rules,

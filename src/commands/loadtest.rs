@@ -490,5 +490,6 @@ fn invented_call(
         needs,
         referrals,
         interventions,
+        lives_alone: None,
     }
 }

@@ -465,6 +465,7 @@ mod tests {
             ("callback_grace_minutes", "15"),
             ("ladder_attempts_per_day", "3"),
             ("ladder_days", "2"),
+            ("unknown_lives_alone_counts_as_alone", "yes"),
             ("emergency_alert_minutes", "15"),
             ("import_ages", "60-120"),
         ];

@@ -31,6 +31,9 @@ pub struct CallToSave {
     pub needs: Vec<Need>,
     pub referrals: Vec<ReferralToSave>,
     pub interventions: Vec<InterventionToSave>,
+    /// Whether the tenant lives alone, asked during the call because it was not known.
+    #[serde(default)]
+    pub lives_alone: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +112,7 @@ fn save_in(
     insert_referrals(tx, call, call_id, &now_s)?;
     insert_interventions(tx, call, call_id, now)?;
     update_tenant(tx, call, &next, &now_s)?;
+    record_household(tx, call, &now_s)?;
     tx.prepare_cached(
         "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
     )?
@@ -124,6 +128,19 @@ fn save_in(
         next: Some(next),
         welfare_visit,
     })
+}
+
+/// Records what the tenant said about their household, when it was not known: an
+/// answer never overwrites what a coordinator or an earlier call recorded.
+fn record_household(tx: &Transaction, call: &CallToSave, now_s: &str) -> Result<()> {
+    let Some(alone) = call.lives_alone else {
+        return Ok(());
+    };
+    tx.prepare_cached(
+        "UPDATE tenants SET lives_alone = ?2, updated_at = ?3 WHERE id = ?1 AND lives_alone IS NULL",
+    )?
+    .execute(params![call.claim.tenant_id, alone, now_s])?;
+    Ok(())
 }
 
 /// The call saved earlier under this save id: a retried save must not save twice.

@@ -293,9 +293,12 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
                 ("total", &c.tenants_total.to_string()),
                 ("in_program", &c.tenants_in_program.to_string()),
                 ("objected", &c.tenants_objected.to_string()),
-                ("unknown", &c.tenants_household_unknown.to_string()),
             ],
         );
+        if c.tenants_household_unknown > 0 {
+            let n = c.tenants_household_unknown.to_string();
+            text.push_str(&l.f("report.cohort_unknown", &[("n", &n)]));
+        }
         if !c.active {
             let _ = write!(text, " ({})", l.t("report.cohort_paused"));
         }

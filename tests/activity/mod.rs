@@ -109,6 +109,7 @@ pub fn call(
         needs: vec![],
         referrals: vec![],
         interventions: vec![],
+        lives_alone: None,
     };
     fill(store, &mut c);
     store

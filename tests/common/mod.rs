@@ -118,5 +118,6 @@ pub fn call(claim: &Claim, outcome: Outcome) -> CallToSave {
         needs: vec![],
         referrals: vec![],
         interventions: vec![],
+        lives_alone: None,
     }
 }

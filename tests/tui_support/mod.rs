@@ -339,6 +339,7 @@ fn past_call(
                 needs: vec![],
                 referrals,
                 interventions: vec![],
+                lives_alone: None,
             },
             when + chrono::Duration::minutes(6),
             rules,

@@ -27,6 +27,8 @@ pub struct CallState {
     /// Highlighted option of each choice field.
     pub outcome_cursor: usize,
     pub wellbeing_cursor: usize,
+    /// 0: lives alone, 1: does not (see `HOUSEHOLD`).
+    pub household_cursor: usize,
     pub need_cursor: usize,
     /// What the last save attempt found wrong.
     pub problems: Vec<Problem>,
@@ -38,6 +40,9 @@ pub struct CallState {
     /// Health details of past calls, read (and audited) when the call opened.
     pub past_needs: Vec<crate::store::PastNeed>,
 }
+
+/// The answers to "do you live alone?", in the order the form shows them.
+pub const HOUSEHOLD: [bool; 2] = [true, false];
 
 /// What a form action asks of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +71,7 @@ impl CallState {
             focus: Field::Outcome,
             outcome_cursor: 0,
             wellbeing_cursor: 0,
+            household_cursor: 0,
             need_cursor: 0,
             problems: Vec::new(),
             saving_since: None,
@@ -108,6 +114,9 @@ impl CallState {
         }
         if let Some(w) = self.form.wellbeing {
             self.wellbeing_cursor = Wellbeing::ALL.iter().position(|x| *x == w).unwrap_or(0);
+        }
+        if let Some(alone) = self.form.lives_alone {
+            self.household_cursor = usize::from(!alone);
         }
     }
 
@@ -170,6 +179,20 @@ impl CallState {
         }
     }
 
+    /// Records the answer to "do you live alone?"; choosing it again takes it back.
+    fn choose_household(&mut self, i: usize) -> bool {
+        let Some(alone) = HOUSEHOLD.get(i).copied() else {
+            return false;
+        };
+        self.household_cursor = i;
+        if self.form.lives_alone == Some(alone) {
+            self.form.lives_alone = None;
+            return false;
+        }
+        self.form.lives_alone = Some(alone);
+        true
+    }
+
     fn toggle_need(&mut self, i: usize) {
         if let Some(n) = self.form.needs.get_mut(i) {
             n.checked = !n.checked;
@@ -209,6 +232,9 @@ impl CallState {
                     }
                     Field::Wellbeing => {
                         self.wellbeing_cursor = bump(self.wellbeing_cursor, Wellbeing::ALL.len());
+                    }
+                    Field::LivesAlone => {
+                        self.household_cursor = bump(self.household_cursor, HOUSEHOLD.len());
                     }
                     Field::Needs => {
                         self.need_cursor = bump(self.need_cursor, NeedCategory::ALL.len());
@@ -265,6 +291,7 @@ impl CallState {
                 let chosen = match field {
                     Field::Outcome => self.choose_outcome(i),
                     Field::Wellbeing => self.choose_wellbeing(i),
+                    Field::LivesAlone => self.choose_household(i),
                     Field::Needs => {
                         self.toggle_need(i);
                         false
@@ -290,6 +317,14 @@ impl CallState {
                         self.choose_wellbeing(self.wellbeing_cursor);
                         if enter {
                             self.move_focus(1);
+                        }
+                        Follow::Nothing
+                    }
+                    Field::LivesAlone => {
+                        if enter {
+                            self.move_focus(1);
+                        } else {
+                            self.choose_household(self.household_cursor);
                         }
                         Follow::Nothing
                     }
@@ -354,6 +389,8 @@ pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc
         Some(d) => (d.save_id, d.started_at, d.form),
         None => (new_save_id(now), now, CallForm::default()),
     };
+    let mut form = form;
+    form.asks_household = card.tenant.lives_alone.is_none();
     app.pending_draft = None;
     app.screen = Screen::Call(Box::new(CallState::new(
         claim, card, save_id, started_at, form, now,
@@ -405,6 +442,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
                 match f {
                     Field::Outcome => call.outcome_cursor = i,
                     Field::Wellbeing => call.wellbeing_cursor = i,
+                    Field::LivesAlone => call.household_cursor = i,
                     Field::Needs => call.need_cursor = i,
                     _ => {}
                 }

@@ -137,6 +137,7 @@ pub fn field_key(field: Field, need_cursor: NeedCategory) -> String {
         Field::CallbackAt | Field::CallbackOnlyMe => "callback".into(),
         Field::HospitalisedUntil => "hospitalised".into(),
         Field::Wellbeing => "wellbeing".into(),
+        Field::LivesAlone => "household".into(),
         Field::Needs => format!("need.{}", need_cursor.code()),
         Field::NeedDetails(c) => format!("need.{}", c.code()),
         Field::Notes => "notes".into(),
