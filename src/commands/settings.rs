@@ -23,7 +23,11 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
             say!("ladder_days            {}", r.ladder.days);
             say!(
                 "unknown_lives_alone_counts_as_alone {}",
-                if r.ladder.unknown_counts_as_alone { "yes" } else { "no" }
+                if r.ladder.unknown_counts_as_alone {
+                    "yes"
+                } else {
+                    "no"
+                }
             );
             say!(
                 "emergency_alert_minutes {}",

@@ -187,7 +187,13 @@ fn call(
         _ => Wellbeing::Urgent,
     });
     let needs = if outcome == Outcome::Reached {
-        draw_needs(track, tenant.person.lives_alone == Some(true), wellbeing, at, rng)
+        draw_needs(
+            track,
+            tenant.person.lives_alone == Some(true),
+            wellbeing,
+            at,
+            rng,
+        )
     } else {
         Vec::new()
     };

@@ -196,7 +196,11 @@ pub fn summary(bulk: &Bulk, now: DateTime<Utc>, rules: &Rules) -> Summary {
     };
     Summary {
         tenants: bulk.tenants.len(),
-        living_alone: bulk.tenants.iter().filter(|t| t.person.lives_alone == Some(true)).count(),
+        living_alone: bulk
+            .tenants
+            .iter()
+            .filter(|t| t.person.lives_alone == Some(true))
+            .count(),
         arrondissements: bulk
             .tenants
             .iter()

@@ -232,6 +232,8 @@ impl Store {
 
         let in_scope = |c: &&CohortFigures| cohort.is_none_or(|id| c.cohort_id == id);
         let cohorts = tenants.cohorts;
+        let total =
+            |f: fn(&CohortFigures) -> u64| cohorts.iter().filter(in_scope).map(f).sum::<u64>();
         Ok(ProgramReport {
             since: period.since,
             until: period.until,
@@ -239,21 +241,9 @@ impl Store {
             to,
             cohort: cohort_name,
             made_at: now,
-            tenants_total: cohorts
-                .iter()
-                .filter(in_scope)
-                .map(|c| c.tenants_total)
-                .sum(),
-            tenants_in_program: cohorts
-                .iter()
-                .filter(in_scope)
-                .map(|c| c.tenants_in_program)
-                .sum(),
-            tenants_household_unknown: cohorts
-                .iter()
-                .filter(in_scope)
-                .map(|c| c.tenants_household_unknown)
-                .sum(),
+            tenants_total: total(|c| c.tenants_total),
+            tenants_in_program: total(|c| c.tenants_in_program),
+            tenants_household_unknown: total(|c| c.tenants_household_unknown),
             cohorts: cohorts.iter().filter(in_scope).cloned().collect(),
             tenants_called_unique: calls.tenants_called_unique,
             tenants_reached_unique: calls.tenants_reached_unique,

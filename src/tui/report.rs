@@ -296,8 +296,8 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
             ],
         );
         if c.tenants_household_unknown > 0 {
-            let n = c.tenants_household_unknown.to_string();
-            text.push_str(&l.f("report.cohort_unknown", &[("n", &n)]));
+            let unknown = c.tenants_household_unknown.to_string();
+            text.push_str(&l.f("report.cohort_unknown", &[("n", &unknown)]));
         }
         if !c.active {
             let _ = write!(text, " ({})", l.t("report.cohort_paused"));

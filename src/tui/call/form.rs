@@ -309,9 +309,7 @@ impl CallForm {
                     details: i.details.clone(),
                 })
                 .collect(),
-            lives_alone: self
-                .lives_alone
-                .filter(|_| reached && self.asks_household),
+            lives_alone: self.lives_alone.filter(|_| reached && self.asks_household),
         }
     }
 }

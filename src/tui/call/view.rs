@@ -505,7 +505,11 @@ pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u1
             let household: Vec<(String, bool)> = super::HOUSEHOLD
                 .iter()
                 .map(|alone| {
-                    let key = if *alone { "tenant.lives_alone" } else { "tenant.not_alone" };
+                    let key = if *alone {
+                        "tenant.lives_alone"
+                    } else {
+                        "tenant.not_alone"
+                    };
                     (l.t(key).to_string(), f.lives_alone == Some(*alone))
                 })
                 .collect();
