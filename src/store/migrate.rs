@@ -21,7 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/013_unix_accounts.sql"),
     include_str!("migrations/014_breaks.sql"),
     include_str!("migrations/015_consistent_calls.sql"),
-    include_str!("migrations/016_lives_alone_unknown.sql"),
+    include_str!("migrations/019_lives_alone_unknown.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,4 +1,4 @@
--- veille schema, version 16: a tenant's household may be unknown. `lives_alone` holds NULL
+-- veille schema, version 19: a tenant's household may be unknown. `lives_alone` holds NULL
 -- when the landlord's list left the cell blank (before, a blank became 0, "does not live
 -- alone", which took the tenant out of the no-answer ladder). Dropping a NOT NULL
 -- constraint does not change a stored row, so, as SQLite's documentation allows for such
