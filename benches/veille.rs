@@ -101,6 +101,7 @@ fn claim_and_save(c: &mut Criterion) {
                 interventions: vec![],
                 emergency: None,
                 incoming: false,
+                lives_alone: None,
             };
             store.save_call(&call, now(), &rules).unwrap()
         };

@@ -27,7 +27,7 @@ fn hostile(dir: &std::path::Path) -> std::path::PathBuf {
                 last_name: format!("Durand{CLIPBOARD}"),
                 first_name: format!("Léa{TITLE}"),
                 phone: Some("0199000077".into()),
-                lives_alone: true,
+                lives_alone: Some(true),
                 ..Default::default()
             }],
             cohort,

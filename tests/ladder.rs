@@ -42,7 +42,7 @@ fn two_days_without_answer_request_exactly_one_welfare_visit() {
     // One tenant, who lives alone, due on Saturday 28/11 at 10:00 Paris.
     let db = common::fixture(dir.path(), 2, 1);
     let mut store = Store::open(&db).unwrap();
-    assert!(store.tenant(1).unwrap().lives_alone);
+    assert_eq!(store.tenant(1).unwrap().lives_alone, Some(true));
 
     let mut made = Vec::new();
     // Day 1: three unanswered attempts, two hours apart; the third moves to the next day.
@@ -114,4 +114,42 @@ fn a_reached_call_starts_a_new_streak() {
     assert_eq!(call_when_due(&mut store, Outcome::NoAnswer).1, None);
     assert!(call_when_due(&mut store, Outcome::NoAnswer).1.is_some());
     assert_eq!(visits(&store).len(), 2);
+}
+
+/// Six unanswered calls over two days to a tenant whose household the list left blank.
+fn unknown_household_after_two_days(store: &mut Store, db: &std::path::Path) -> Option<i64> {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute("UPDATE tenants SET lives_alone = NULL", [])
+        .unwrap();
+    assert_eq!(store.tenant(1).unwrap().lives_alone, None);
+    let made: Vec<Option<i64>> = (0..6)
+        .map(|_| call_when_due(store, Outcome::NoAnswer).1)
+        .collect();
+    assert!(made[..5].iter().all(Option::is_none));
+    made[5]
+}
+
+#[test]
+fn an_unknown_household_gets_the_welfare_visit_under_the_default_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 1);
+    let mut store = Store::open(&db).unwrap();
+    assert!(
+        unknown_household_after_two_days(&mut store, &db).is_some(),
+        "not knowing is no reason to leave someone without the visit"
+    );
+    assert_eq!(visits(&store).len(), 1);
+}
+
+#[test]
+fn a_coordinator_may_leave_unknown_households_out_of_the_ladder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 2, 1);
+    let mut store = Store::open(&db).unwrap();
+    store
+        .set_setting("unknown_lives_alone_counts_as_alone", "non")
+        .unwrap();
+    assert_eq!(unknown_household_after_two_days(&mut store, &db), None);
+    assert!(visits(&store).is_empty());
 }

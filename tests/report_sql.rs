@@ -38,7 +38,7 @@ fn ts(t: DateTime<Utc>) -> String {
 /// A demo of 300 tenants over ten weeks (summer time ends inside it), made varied:
 /// the second cohort is called fortnightly, a third every three weeks holds some
 /// tenants, a fourth starts in the last week, some tenants paused until a date,
-/// some objected, some added during the last week.
+/// some objected, some added during the last week, some not known to live alone or not.
 fn program(dir: &Path) -> PathBuf {
     let path = dir.join("veille.db");
     let params = veille::demo::Params {
@@ -69,7 +69,8 @@ fn program(dir: &Path) -> PathBuf {
          UPDATE tenants SET status = 'hospitalised', paused_until = '2026-12-02' WHERE id % 17 = 2;
          UPDATE tenants SET status = 'paused', paused_until = NULL WHERE id % 17 = 3;
          UPDATE tenants SET objection_at = '2026-11-01T10:00:00.000Z' WHERE id % 19 = 4;
-         UPDATE tenants SET created_at = '2026-11-25T10:00:00.000Z' WHERE id % 23 = 5;",
+         UPDATE tenants SET created_at = '2026-11-25T10:00:00.000Z' WHERE id % 23 = 5;
+         UPDATE tenants SET lives_alone = NULL WHERE id % 5 = 2;",
     )
     .unwrap();
     path
@@ -145,6 +146,10 @@ fn by_sql(conn: &Connection, p: Period, cohort: Option<i64>, tz: Tz) -> ProgramR
             tenants_by_status,
             tenants_objected: figure(
                 "SELECT count(*) FROM tenants WHERE cohort_id = ?1 AND objection_at IS NOT NULL",
+            ),
+            tenants_household_unknown: figure(
+                "SELECT count(*) FROM tenants WHERE cohort_id = ?1 AND lives_alone IS NULL
+                 AND status IN ('active', 'paused', 'hospitalised') AND objection_at IS NULL",
             ),
         });
     }
@@ -278,6 +283,7 @@ fn by_sql(conn: &Connection, p: Period, cohort: Option<i64>, tz: Tz) -> ProgramR
         made_at: now(),
         tenants_total: cohorts.iter().map(|c| c.tenants_total).sum(),
         tenants_in_program: cohorts.iter().map(|c| c.tenants_in_program).sum(),
+        tenants_household_unknown: cohorts.iter().map(|c| c.tenants_household_unknown).sum(),
         cohorts,
         tenants_called_unique: count(
             &format!("SELECT count(DISTINCT tenant_id) FROM calls WHERE {period} {only}"),

@@ -376,6 +376,7 @@ fn past_health_details(fx: &Fixture) {
                 interventions: vec![],
                 emergency: None,
                 incoming: false,
+                lives_alone: None,
             },
             when + Duration::minutes(5),
             &rules,

@@ -105,6 +105,7 @@ fn call(
                     no_request_reason: "Sa fille est sur place".into(),
                 }),
                 incoming: false,
+                lives_alone: None,
             },
             ended,
             &rules,

@@ -166,6 +166,7 @@ fn emergency_call(fx: &Fixture) {
         interventions: vec![],
         emergency: None,
         incoming: false,
+        lives_alone: None,
     };
     call.emergency = Some(Protocol {
         services: ServicesCalled::ByOperator,

@@ -492,5 +492,6 @@ fn invented_call(
         interventions,
         emergency: None,
         incoming: false,
+        lives_alone: None,
     }
 }

@@ -16,7 +16,7 @@ struct Line {
     name: String,
     age: Option<u32>,
     cohort: String,
-    lives_alone: bool,
+    lives_alone: Option<bool>,
     phone: Option<String>,
     due_at: Option<String>,
     callback_at: Option<String>,
@@ -116,7 +116,11 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
             truncate(&l.name, 28),
             l.age.map(|a| a.to_string()).unwrap_or_default(),
             truncate(&l.cohort, 18),
-            if l.lives_alone { "yes" } else { "no" },
+            match l.lives_alone {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "?",
+            },
             l.phone.clone().unwrap_or_default(),
             when
         );

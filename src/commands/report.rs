@@ -188,24 +188,25 @@ fn write_cohorts(out: &mut String, r: &ProgramReport) {
     let _ = writeln!(out, "Tenants by cohort (as they stand now)");
     let _ = writeln!(
         out,
-        "  {:<24} {:>8} {:>11} {:>9}",
-        "cohort", "tenants", "in program", "objected"
+        "  {:<24} {:>8} {:>11} {:>9} {:>14}",
+        "cohort", "tenants", "in program", "objected", "alone unknown"
     );
     for c in &r.cohorts {
         let _ = writeln!(
             out,
-            "  {:<24} {:>8} {:>11} {:>9}{}",
+            "  {:<24} {:>8} {:>11} {:>9} {:>14}{}",
             c.name,
             c.tenants_total,
             c.tenants_in_program,
             c.tenants_objected,
+            c.tenants_household_unknown,
             if c.active { "" } else { "  (paused)" }
         );
     }
     let _ = writeln!(
         out,
-        "  {:<24} {:>8} {:>11}\n",
-        "total", r.tenants_total, r.tenants_in_program
+        "  {:<24} {:>8} {:>11} {:>9} {:>14}\n",
+        "total", r.tenants_total, r.tenants_in_program, "", r.tenants_household_unknown
     );
 }
 

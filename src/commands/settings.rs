@@ -22,6 +22,14 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
             say!("ladder_attempts_per_day {}", r.ladder.attempts_per_day);
             say!("ladder_days            {}", r.ladder.days);
             say!(
+                "unknown_lives_alone_counts_as_alone {}",
+                if r.ladder.unknown_counts_as_alone {
+                    "yes"
+                } else {
+                    "no"
+                }
+            );
+            say!(
                 "emergency_alert_minutes {}",
                 r.emergency_unassigned_alert.num_minutes()
             );

@@ -273,10 +273,10 @@ fn print_tenant(t: &Tenant, rules: &crate::domain::Rules) {
     say!("  address   {}", address(t));
     say!(
         "  household {}",
-        if t.lives_alone {
-            "lives alone"
-        } else {
-            "lives with someone"
+        match t.lives_alone {
+            Some(true) => "lives alone",
+            Some(false) => "lives with someone",
+            None => "not known whether they live alone",
         }
     );
     say!("  cohort    {}", t.cohort);

@@ -187,7 +187,13 @@ fn call(
         _ => Wellbeing::Urgent,
     });
     let needs = if outcome == Outcome::Reached {
-        draw_needs(track, tenant.person.lives_alone, wellbeing, at, rng)
+        draw_needs(
+            track,
+            tenant.person.lives_alone == Some(true),
+            wellbeing,
+            at,
+            rng,
+        )
     } else {
         Vec::new()
     };
@@ -347,7 +353,7 @@ fn request_welfare_visits(
         );
     }
     if track.misses >= MISSES_BEFORE_VISIT
-        && tenant.person.lives_alone
+        && tenant.person.lives_alone == Some(true)
         && track.visit_open_until <= made.at
         && rng.u8(0..100) < 60
     {

@@ -94,7 +94,7 @@ pub fn generate(params: &Params, rules: &Rules, services: &[Service]) -> anyhow:
             .into_iter()
             .enumerate()
             .map(|(i, person)| {
-                let c = &cohorts[usize::from(!person.lives_alone)];
+                let c = &cohorts[usize::from(person.lives_alone != Some(true))];
                 BulkTenant {
                     id: i as i64 + 1,
                     cohort_id: c.id,
@@ -196,7 +196,11 @@ pub fn summary(bulk: &Bulk, now: DateTime<Utc>, rules: &Rules) -> Summary {
     };
     Summary {
         tenants: bulk.tenants.len(),
-        living_alone: bulk.tenants.iter().filter(|t| t.person.lives_alone).count(),
+        living_alone: bulk
+            .tenants
+            .iter()
+            .filter(|t| t.person.lives_alone == Some(true))
+            .count(),
         arrondissements: bulk
             .tenants
             .iter()

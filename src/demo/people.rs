@@ -330,7 +330,7 @@ pub fn tenants(
                 floor: floor_label(floor),
                 door: door_label(bd, floor, door),
                 access_code: bd.access_code.clone(),
-                lives_alone: alone,
+                lives_alone: Some(alone),
                 language: spoken_language.map_or_else(|| "fr".into(), |l| l.code.clone()),
                 notes: notes.join(" "),
             }
@@ -358,7 +358,7 @@ mod tests {
         let young = ages.iter().filter(|a| **a < 80).count();
         let old = ages.iter().filter(|a| **a >= 90).count();
         assert!(young > 3 * old, "{young} under 80, {old} over 90");
-        let alone = list.iter().filter(|t| t.lives_alone).count() as f64 / 2000.0;
+        let alone = list.iter().filter(|t| t.lives_alone == Some(true)).count() as f64 / 2000.0;
         assert!((0.55..0.65).contains(&alone), "{alone}");
         let oldest: Vec<&NewTenant> = list
             .iter()

@@ -1,6 +1,8 @@
 //! The no-answer ladder ("levée de doute"): a tenant who lives alone and cannot be
 //! reached after `attempts_per_day` unanswered attempts on each of `days` consecutive
 //! days gets a welfare visit by a field team, requested automatically, once per streak.
+//! A tenant whose household is not known counts as living alone unless a coordinator
+//! says otherwise: a blank cell in a list must not take anyone out of this safety net.
 
 use chrono::{Days, NaiveDate};
 
@@ -8,6 +10,8 @@ use chrono::{Days, NaiveDate};
 pub struct Ladder {
     pub attempts_per_day: u32,
     pub days: u32,
+    /// Whether a tenant whose household is unknown is treated as living alone.
+    pub unknown_counts_as_alone: bool,
 }
 
 impl Default for Ladder {
@@ -15,11 +19,18 @@ impl Default for Ladder {
         Ladder {
             attempts_per_day: 3,
             days: 2,
+            unknown_counts_as_alone: true,
         }
     }
 }
 
 impl Ladder {
+    /// Whether the ladder watches a tenant who lives alone (`Some(true)`), does not
+    /// (`Some(false)`) or of whom it is not known (`None`).
+    pub fn watches(&self, lives_alone: Option<bool>) -> bool {
+        lives_alone.unwrap_or(self.unknown_counts_as_alone)
+    }
+
     /// Whether the unanswered attempts since the tenant was last reached (their local
     /// dates, in any order) call for a welfare visit on `today`.
     pub fn triggers(&self, unanswered_on: &[NaiveDate], today: NaiveDate) -> bool {
@@ -78,9 +89,18 @@ mod tests {
         let l = Ladder {
             attempts_per_day: 2,
             days: 3,
+            ..Ladder::default()
         };
         let a = days(&[("2026-11-26", 2), ("2026-11-27", 2), ("2026-11-28", 2)]);
         assert!(l.triggers(&a, d("2026-11-28")));
         assert!(!l.triggers(&a[2..], d("2026-11-28")));
+    }
+
+    #[test]
+    fn an_unknown_household_is_watched_unless_a_coordinator_says_otherwise() {
+        let mut l = Ladder::default();
+        assert!(l.watches(Some(true)) && l.watches(None) && !l.watches(Some(false)));
+        l.unknown_counts_as_alone = false;
+        assert!(l.watches(Some(true)) && !l.watches(None) && !l.watches(Some(false)));
     }
 }

@@ -98,6 +98,12 @@ impl Rules {
             "ladder_attempts_per_day" => self.ladder.attempts_per_day = count()?,
             "ladder_days" => self.ladder.days = count()?,
             "max_attempts_per_day" => self.max_attempts_per_day = count()?,
+            "unknown_lives_alone_counts_as_alone" => {
+                self.ladder.unknown_counts_as_alone = match value.trim() {
+                    "" => return Err(bad("expected yes or no")),
+                    v => super::parse::yes_no(v).map_err(|_| bad("expected yes or no"))?,
+                };
+            }
             "import_ages" => {
                 let expected = || bad("expected two ages such as 60-120, the first the smaller");
                 let (low, high) = value.trim().split_once('-').ok_or_else(expected)?;
@@ -148,6 +154,11 @@ pub const SETTINGS_HELP: &[(&str, &str)] = &[
     (
         "ladder_days",
         "consecutive days of such attempts before a welfare visit is asked (2)",
+    ),
+    (
+        "unknown_lives_alone_counts_as_alone",
+        "whether a tenant not known to live alone or not is watched by the welfare-visit \
+         ladder as one who lives alone (yes)",
     ),
     (
         "emergency_alert_minutes",
@@ -251,6 +262,7 @@ mod tests {
         let ladder = |attempts_per_day, days| super::super::ladder::Ladder {
             attempts_per_day,
             days,
+            ..Default::default()
         };
         assert_eq!(
             with("ladder_attempts_per_day", "4"),
@@ -266,6 +278,17 @@ mod tests {
                 ..d.clone()
             }
         );
+        for (value, counts) in [("non", false), ("no", false), ("oui", true), ("yes", true)] {
+            let rules = with("unknown_lives_alone_counts_as_alone", value);
+            assert_eq!(rules.ladder.unknown_counts_as_alone, counts, "{value}");
+        }
+        for bad in ["", "maybe"] {
+            assert!(
+                Rules::default()
+                    .apply("unknown_lives_alone_counts_as_alone", bad)
+                    .is_err()
+            );
+        }
     }
 
     #[test]
@@ -457,6 +480,7 @@ mod tests {
             ("callback_grace_minutes", "15"),
             ("ladder_attempts_per_day", "3"),
             ("ladder_days", "2"),
+            ("unknown_lives_alone_counts_as_alone", "yes"),
             ("emergency_alert_minutes", "15"),
             ("emergency_callback_minutes", "60"),
             ("import_ages", "60-120"),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::columns::{self, Columns, Field as _, Place};
 use super::names::{NameOrder, split_name};
 use super::sheet::{Row, Sheet, header_key};
-use super::values::{birth_date, household_alone, language, phones, postcode};
+use super::values::{birth_date, household_alone, household_unknown, language, phones, postcode};
 use super::{FileError, Layout, Problem, bad_rows};
 use crate::domain::parse;
 use crate::domain::phone::Phone;
@@ -460,17 +460,19 @@ impl Columns<'_, Field> {
         let postcode = postcode(self.cell(row, Field::Postcode))
             .map_err(|e| problems.push(self.problem(row, Field::Postcode, e)))
             .unwrap_or_default();
-        let lives_alone = match (
-            self.cell(row, Field::LivesAlone),
-            self.cell(row, Field::HouseholdSize),
-        ) {
-            ("", "") => false,
-            ("", size) => household_alone(size)
-                .map_err(|e| problems.push(self.problem(row, Field::HouseholdSize, e)))
-                .unwrap_or_default(),
-            (alone, _) => parse::yes_no(alone)
+        // A blank stays unknown: "no" would take the tenant out of the no-answer ladder.
+        let alone = self.cell(row, Field::LivesAlone);
+        let size = self.cell(row, Field::HouseholdSize);
+        let lives_alone = if !household_unknown(alone) {
+            parse::yes_no(alone)
                 .map_err(|e| problems.push(self.problem(row, Field::LivesAlone, e)))
-                .unwrap_or_default(),
+                .ok()
+        } else if !household_unknown(size) {
+            household_alone(size)
+                .map_err(|e| problems.push(self.problem(row, Field::HouseholdSize, e)))
+                .ok()
+        } else {
+            None
         };
         let language = language(self.cell(row, Field::Language))
             .map_err(|e| problems.push(self.problem(row, Field::Language, e)))
@@ -749,7 +751,7 @@ mod tests {
                 floor: "3".into(),
                 door: "32".into(),
                 access_code: "1234A".into(),
-                lives_alone: true,
+                lives_alone: Some(true),
                 language: "ar".into(),
                 notes: "sourde".into(),
             }
@@ -773,16 +775,16 @@ mod tests {
         );
         assert_eq!(t[0].phone.as_deref(), Some("0639980001"));
         assert_eq!(t[0].phone_alt, None);
-        assert!(t[0].lives_alone);
+        assert_eq!(t[0].lives_alone, Some(true));
         assert_eq!(
             (t[1].last_name.as_str(), t[1].first_name.as_str()),
             ("Martin", "Paul")
         );
         assert_eq!(t[1].phone.as_deref(), Some("0199000002"));
         assert_eq!(t[1].phone_alt.as_deref(), Some("0639980002"));
-        assert!(!t[1].lives_alone);
+        assert_eq!(t[1].lives_alone, Some(false));
         assert_eq!(t[2].phone_alt, None, "the same number twice is one number");
-        assert!(!t[2].lives_alone);
+        assert_eq!(t[2].lives_alone, None, "a blank is not known, not \"no\"");
     }
 
     #[test]

@@ -82,6 +82,15 @@ pub fn postcode(text: &str) -> Result<String, String> {
     }
 }
 
+/// Whether a "lives alone" cell says the household is not known: a blank cell is read
+/// before this, and these are the words spreadsheets and veille's own export put there.
+pub fn household_unknown(text: &str) -> bool {
+    matches!(
+        parse::fold(text).as_str(),
+        "inconnu" | "inconnue" | "unknown" | "nsp" | "nesaitpas" | "nonrenseigne" | ""
+    ) || text.trim() == "?"
+}
+
 /// Lives alone from a household size: "1" is alone; also "seul(e)", "couple".
 pub fn household_alone(text: &str) -> Result<bool, String> {
     if let Ok(n) = text.parse::<u32>()
@@ -206,6 +215,10 @@ mod tests {
         assert_eq!(household_alone("3"), Ok(false));
         assert_eq!(household_alone("Seul(e)"), Ok(true));
         assert!(household_alone("0").is_err());
+        for unknown in ["", " ", "?", "Inconnu", "unknown", "NSP", "non renseigné"] {
+            assert!(household_unknown(unknown), "{unknown}");
+        }
+        assert!(!household_unknown("non") && !household_unknown("X"));
         assert_eq!(language("Français"), Ok("fr"));
         assert_eq!(language("EN"), Ok("en"));
         assert_eq!(language("Arabe / français"), Ok("ar"));

@@ -39,6 +39,9 @@ pub struct CallToSave {
     /// program phoning them.
     #[serde(default)]
     pub incoming: bool,
+    /// Whether the tenant lives alone, asked during the call because it was not known.
+    #[serde(default)]
+    pub lives_alone: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +129,7 @@ fn save_in(
     insert_interventions(tx, call, call_id, now)?;
     insert_emergency(tx, call, call_id, &now_s)?;
     update_tenant(tx, call, &next, &now_s)?;
+    record_household(tx, call, &now_s)?;
     tx.prepare_cached(
         "UPDATE claims SET released_at = ?2, release_reason = 'saved' WHERE id = ?1",
     )?
@@ -141,6 +145,19 @@ fn save_in(
         next: Some(next),
         welfare_visit,
     })
+}
+
+/// Records what the tenant said about their household, when it was not known: an
+/// answer never overwrites what a coordinator or an earlier call recorded.
+fn record_household(tx: &Transaction, call: &CallToSave, now_s: &str) -> Result<()> {
+    let Some(alone) = call.lives_alone else {
+        return Ok(());
+    };
+    tx.prepare_cached(
+        "UPDATE tenants SET lives_alone = ?2, updated_at = ?3 WHERE id = ?1 AND lives_alone IS NULL",
+    )?
+    .execute(params![call.claim.tenant_id, alone, now_s])?;
+    Ok(())
 }
 
 /// The call saved earlier under this save id: a retried save must not save twice.
@@ -385,7 +402,7 @@ fn update_tenant(tx: &Transaction, call: &CallToSave, next: &NextCall, now_s: &s
     Ok(())
 }
 
-/// Requests a welfare visit when a tenant who lives alone has not answered often enough
+/// Requests a welfare visit when a tenant who lives alone (or may: see `Ladder::watches`) has not answered often enough
 /// (see `domain::ladder`), once per streak: not again until they have been reached.
 fn no_answer_ladder(
     tx: &Transaction,
@@ -393,10 +410,10 @@ fn no_answer_ladder(
     now: DateTime<Utc>,
     rules: &Rules,
 ) -> Result<Option<i64>> {
-    let lives_alone: bool = tx
+    let lives_alone: Option<bool> = tx
         .prepare_cached("SELECT lives_alone FROM tenants WHERE id = ?1")?
         .query_row([claim.tenant_id], |r| r.get(0))?;
-    if !lives_alone {
+    if !rules.ladder.watches(lives_alone) {
         return Ok(None);
     }
     let last_reached: Option<String> = tx

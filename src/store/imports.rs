@@ -170,7 +170,11 @@ impl Store {
         let mut compared: Vec<(&str, String)> = columns
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.sql(), format!("?{}", i + 2)))
+            .map(|(i, c)| match c {
+                // A blank "lives alone" cell keeps what is known (an operator may have asked).
+                TenantColumn::LivesAlone => (c.sql(), format!("coalesce(?{}, lives_alone)", i + 2)),
+                _ => (c.sql(), format!("?{}", i + 2)),
+            })
             .collect();
         let cohort_param = columns.len() + 2;
         compared.push(("cohort_id", format!("coalesce(?{cohort_param}, cohort_id)")));

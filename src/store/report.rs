@@ -60,6 +60,8 @@ pub struct ProgramReport {
     pub cohorts: Vec<CohortFigures>,
     pub tenants_total: u64,
     pub tenants_in_program: u64,
+    /// Tenants in the program of whom it is not known whether they live alone.
+    pub tenants_household_unknown: u64,
     pub tenants_called_unique: u64,
     pub tenants_reached_unique: u64,
     pub week: WeekFigures,
@@ -99,6 +101,8 @@ pub struct CohortFigures {
     /// Every status, zeros included.
     pub tenants_by_status: BTreeMap<TenantStatus, u64>,
     pub tenants_objected: u64,
+    /// Tenants in the program of whom it is not known whether they live alone: to ask.
+    pub tenants_household_unknown: u64,
 }
 
 /// Reached this week against due this week. The week is the ISO week (Monday to
@@ -246,6 +250,8 @@ impl Store {
 
         let in_scope = |c: &&CohortFigures| cohort.is_none_or(|id| c.cohort_id == id);
         let cohorts = tenants.cohorts;
+        let total =
+            |f: fn(&CohortFigures) -> u64| cohorts.iter().filter(in_scope).map(f).sum::<u64>();
         Ok(ProgramReport {
             since: period.since,
             until: period.until,
@@ -253,16 +259,9 @@ impl Store {
             to,
             cohort: cohort_name,
             made_at: now,
-            tenants_total: cohorts
-                .iter()
-                .filter(in_scope)
-                .map(|c| c.tenants_total)
-                .sum(),
-            tenants_in_program: cohorts
-                .iter()
-                .filter(in_scope)
-                .map(|c| c.tenants_in_program)
-                .sum(),
+            tenants_total: total(|c| c.tenants_total),
+            tenants_in_program: total(|c| c.tenants_in_program),
+            tenants_household_unknown: total(|c| c.tenants_household_unknown),
             cohorts: cohorts.iter().filter(in_scope).cloned().collect(),
             tenants_called_unique: calls.tenants_called_unique,
             tenants_reached_unique: calls.tenants_reached_unique,
@@ -349,6 +348,7 @@ fn read_tenants(
                     tenants_in_program: 0,
                     tenants_by_status: TenantStatus::ALL.iter().map(|s| (*s, 0)).collect(),
                     tenants_objected: 0,
+                    tenants_household_unknown: 0,
                 },
                 r.get::<_, bool>(4)?,
                 r.get::<_, i64>(5)?,
@@ -376,7 +376,8 @@ fn read_tenants(
                 created_at < ?2 AND objection_at IS NULL
                   AND (status = 'active'
                        OR (status IN ('paused', 'hospitalised')
-                           AND (paused_until IS NULL OR paused_until <= ?3)))
+                           AND (paused_until IS NULL OR paused_until <= ?3))),
+                lives_alone IS NULL
          FROM tenants WHERE ?1 IS NULL OR cohort_id = ?1",
     )?;
     let mut tenants = stmt.query(rusqlite::params![
@@ -399,6 +400,7 @@ fn read_tenants(
         c.tenants_objected += u64::from(objected);
         if IN_PROGRAM.contains(&status) && !objected {
             c.tenants_in_program += 1;
+            c.tenants_household_unknown += u64::from(int_at(r, 5)? != 0);
         }
         if let (Some(spared), true) = (spared, int_at(r, 4)? != 0) {
             due_unless_reached.push((id, *spared));

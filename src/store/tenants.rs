@@ -24,7 +24,8 @@ pub struct NewTenant {
     pub floor: String,
     pub door: String,
     pub access_code: String,
-    pub lives_alone: bool,
+    /// `None`: not known (a blank cell in the landlord's list).
+    pub lives_alone: Option<bool>,
     pub language: String,
     pub notes: String,
 }
@@ -56,7 +57,8 @@ pub struct Tenant {
     pub floor: String,
     pub door: String,
     pub access_code: String,
-    pub lives_alone: bool,
+    /// `None`: not known (a blank cell in the landlord's list).
+    pub lives_alone: Option<bool>,
     pub cohort_id: i64,
     pub cohort: String,
     pub language: String,

@@ -322,6 +322,10 @@ fn figure_lines(r: &ReportState, ui: &Ui, cols: usize) -> Vec<Line<'static>> {
                 ("objected", &c.tenants_objected.to_string()),
             ],
         );
+        if c.tenants_household_unknown > 0 {
+            let unknown = c.tenants_household_unknown.to_string();
+            text.push_str(&l.f("report.cohort_unknown", &[("n", &unknown)]));
+        }
         if !c.active {
             let _ = write!(text, " ({})", l.t("report.cohort_paused"));
         }

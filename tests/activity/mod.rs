@@ -111,6 +111,7 @@ pub fn call(
         interventions: vec![],
         emergency: None,
         incoming: false,
+        lives_alone: None,
     };
     fill(store, &mut c);
     store

@@ -66,7 +66,7 @@ pub fn fixture(dir: &Path, operators: usize, tenants: usize) -> PathBuf {
                 first_name: "Hélène".into(),
                 birth_date: NaiveDate::from_ymd_opt(1940, 1 + (i % 12) as u32, 1),
                 phone: Some(format!("0199{i:06}")),
-                lives_alone: k == 0,
+                lives_alone: Some(k == 0),
                 ..Default::default()
             })
             .collect();
@@ -123,5 +123,6 @@ pub fn call(claim: &Claim, outcome: Outcome) -> CallToSave {
         interventions: vec![],
         emergency: None,
         incoming: false,
+        lives_alone: None,
     }
 }

@@ -90,7 +90,7 @@ fn tenant(
         address: "12 rue des Lilas".into(),
         postcode: "75019".into(),
         city: "Paris".into(),
-        lives_alone: alone,
+        lives_alone: Some(alone),
         language: "fr".into(),
         ..NewTenant::default()
     }
@@ -341,6 +341,7 @@ fn past_call(
                 interventions: vec![],
                 emergency: None,
                 incoming: false,
+                lives_alone: None,
             },
             when + chrono::Duration::minutes(6),
             rules,

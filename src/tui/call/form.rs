@@ -24,6 +24,8 @@ pub enum Field {
     EmergencyServices,
     EmergencyDecision,
     NoRequestReason,
+    /// Asked only when the tenant's household is not known.
+    LivesAlone,
     Needs,
     NeedDetails(NeedCategory),
     Notes,
@@ -96,6 +98,12 @@ pub struct CallForm {
     /// The tenant phoned in: nobody dialled, so "no answer" cannot be its outcome.
     #[serde(default)]
     pub incoming: bool,
+    /// The tenant's household is not known: the form asks whether they live alone.
+    #[serde(default)]
+    pub asks_household: bool,
+    /// The answer, if given.
+    #[serde(default)]
+    pub lives_alone: Option<bool>,
 }
 
 impl Default for CallForm {
@@ -114,6 +122,8 @@ impl Default for CallForm {
             emergency_decision: TextField::default(),
             no_request_reason: TextField::default(),
             incoming: false,
+            asks_household: false,
+            lives_alone: None,
         };
         f.normalise();
         f
@@ -171,6 +181,9 @@ impl CallForm {
             }
         }
         if self.asks_wellbeing() {
+            if self.asks_household {
+                out.push(Field::LivesAlone);
+            }
             out.push(Field::Needs);
             out.extend(
                 self.needs
@@ -249,7 +262,11 @@ impl CallForm {
 
     /// Nothing chosen or typed yet.
     pub fn is_empty(&self) -> bool {
-        *self == CallForm::default()
+        *self
+            == CallForm {
+                asks_household: self.asks_household,
+                ..CallForm::default()
+            }
     }
 
     /// Checks the form as it would be saved at `now`.
@@ -365,6 +382,7 @@ impl CallForm {
                 .collect(),
             emergency: self.protocol(),
             incoming: self.incoming,
+            lives_alone: self.lives_alone.filter(|_| reached && self.asks_household),
         }
     }
 }
@@ -459,6 +477,35 @@ mod tests {
         f.outcome = Some(Outcome::Reached);
         assert!(f.fields().contains(&Field::NeedDetails(NeedCategory::Food)));
         assert!(f.emergency());
+        assert!(!f.fields().contains(&Field::LivesAlone), "known households");
+        f.asks_household = true;
+        assert!(f.fields().contains(&Field::LivesAlone));
+    }
+
+    #[test]
+    fn the_household_answer_is_saved_only_when_asked_and_someone_answered() {
+        let claim = Claim {
+            id: 1,
+            tenant_id: 1,
+            operator_id: 1,
+            claimed_at: now(),
+            expires_at: now(),
+        };
+        let mut f = CallForm {
+            outcome: Some(Outcome::Reached),
+            wellbeing: Some(Wellbeing::Fine),
+            asks_household: true,
+            lives_alone: Some(false),
+            ..CallForm::default()
+        };
+        let rules = Rules::default();
+        let saved = |f: &CallForm| {
+            let checked = f.check(now(), &rules).unwrap();
+            f.to_save(&checked, "s", &claim, None, now()).lives_alone
+        };
+        assert_eq!(saved(&f), Some(false));
+        f.outcome = Some(Outcome::NoAnswer);
+        assert_eq!(saved(&f), None);
     }
 
     #[test]

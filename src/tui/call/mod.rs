@@ -29,6 +29,8 @@ pub struct CallState {
     pub outcome_cursor: usize,
     pub wellbeing_cursor: usize,
     pub services_cursor: usize,
+    /// 0: lives alone, 1: does not (see `HOUSEHOLD`).
+    pub household_cursor: usize,
     pub need_cursor: usize,
     /// What the last save attempt found wrong.
     pub problems: Vec<Problem>,
@@ -44,6 +46,9 @@ pub struct CallState {
     /// Dialled before the number on this machine (#31# hides the caller's number).
     pub dial_prefix: Option<String>,
 }
+
+/// The answers to "do you live alone?", in the order the form shows them.
+pub const HOUSEHOLD: [bool; 2] = [true, false];
 
 /// What a form action asks of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +78,7 @@ impl CallState {
             outcome_cursor: 0,
             wellbeing_cursor: 0,
             services_cursor: 0,
+            household_cursor: 0,
             need_cursor: 0,
             problems: Vec::new(),
             saving_since: None,
@@ -123,6 +129,9 @@ impl CallState {
                 .iter()
                 .position(|x| *x == s)
                 .unwrap_or(0);
+        }
+        if let Some(alone) = self.form.lives_alone {
+            self.household_cursor = usize::from(!alone);
         }
     }
 
@@ -196,6 +205,20 @@ impl CallState {
         }
     }
 
+    /// Records the answer to "do you live alone?"; choosing it again takes it back.
+    fn choose_household(&mut self, i: usize) -> bool {
+        let Some(alone) = HOUSEHOLD.get(i).copied() else {
+            return false;
+        };
+        self.household_cursor = i;
+        if self.form.lives_alone == Some(alone) {
+            self.form.lives_alone = None;
+            return false;
+        }
+        self.form.lives_alone = Some(alone);
+        true
+    }
+
     fn toggle_need(&mut self, i: usize) {
         if let Some(n) = self.form.needs.get_mut(i) {
             n.checked = !n.checked;
@@ -239,6 +262,9 @@ impl CallState {
                     Field::EmergencyServices => {
                         self.services_cursor =
                             bump(self.services_cursor, ServicesCalled::ALL.len());
+                    }
+                    Field::LivesAlone => {
+                        self.household_cursor = bump(self.household_cursor, HOUSEHOLD.len());
                     }
                     Field::Needs => {
                         self.need_cursor = bump(self.need_cursor, NeedCategory::ALL.len());
@@ -302,6 +328,7 @@ impl CallState {
                     Field::Outcome => self.choose_outcome(i),
                     Field::Wellbeing => self.choose_wellbeing(i),
                     Field::EmergencyServices => self.choose_services(i),
+                    Field::LivesAlone => self.choose_household(i),
                     Field::Needs => {
                         self.toggle_need(i);
                         false
@@ -334,6 +361,14 @@ impl CallState {
                         self.choose_services(self.services_cursor);
                         if enter {
                             self.move_focus(1);
+                        }
+                        Follow::Nothing
+                    }
+                    Field::LivesAlone => {
+                        if enter {
+                            self.move_focus(1);
+                        } else {
+                            self.choose_household(self.household_cursor);
                         }
                         Follow::Nothing
                     }
@@ -398,6 +433,8 @@ pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc
         Some(d) => (d.save_id, d.started_at, d.form),
         None => (new_save_id(now), now, CallForm::default()),
     };
+    let mut form = form;
+    form.asks_household = card.tenant.lives_alone.is_none();
     app.pending_draft = None;
     let mut call = CallState::new(claim, card, save_id, started_at, form, now);
     call.dial_prefix.clone_from(&app.config.caller_id_prefix);
@@ -460,6 +497,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
                     Field::Outcome => call.outcome_cursor = i,
                     Field::Wellbeing => call.wellbeing_cursor = i,
                     Field::EmergencyServices => call.services_cursor = i,
+                    Field::LivesAlone => call.household_cursor = i,
                     Field::Needs => call.need_cursor = i,
                     _ => {}
                 }

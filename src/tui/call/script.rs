@@ -142,6 +142,7 @@ pub fn field_key(field: Field, need_cursor: NeedCategory) -> String {
         Field::EmergencyServices | Field::EmergencyDecision | Field::NoRequestReason => {
             "emergency".into()
         }
+        Field::LivesAlone => "household".into(),
         Field::Needs => format!("need.{}", need_cursor.code()),
         Field::NeedDetails(c) => format!("need.{}", c.code()),
         Field::Notes => "notes".into(),

@@ -650,6 +650,30 @@ pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u1
         }
     }
     if f.asks_wellbeing() {
+        if f.asks_household {
+            let household: Vec<(String, bool)> = super::HOUSEHOLD
+                .iter()
+                .map(|alone| {
+                    let key = if *alone {
+                        "tenant.lives_alone"
+                    } else {
+                        "tenant.not_alone"
+                    };
+                    (l.t(key).to_string(), f.lives_alone == Some(*alone))
+                })
+                .collect();
+            b.grid(
+                l.t("form.lives_alone"),
+                focus == Field::LivesAlone,
+                false,
+                &household,
+                false,
+                call.household_cursor,
+                Target::Field(Field::LivesAlone),
+                |i| Target::Choice(Field::LivesAlone, i),
+            );
+        }
+
         let needs: Vec<(String, bool)> = NeedCategory::ALL
             .iter()
             .map(|c| {

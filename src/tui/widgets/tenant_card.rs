@@ -20,11 +20,12 @@ pub fn phone_text(stored: &str) -> String {
     Phone::from_stored(stored).display()
 }
 
-pub fn household(ui: &Ui, lives_alone: bool) -> &'static str {
-    if lives_alone {
-        ui.lang.t("tenant.lives_alone")
-    } else {
-        ui.lang.t("tenant.not_alone")
+/// Whether the tenant lives alone; unknown is said, never shown as "no".
+pub fn household(ui: &Ui, lives_alone: Option<bool>) -> &'static str {
+    match lives_alone {
+        Some(true) => ui.lang.t("tenant.lives_alone"),
+        Some(false) => ui.lang.t("tenant.not_alone"),
+        None => ui.lang.t("tenant.alone_unknown"),
     }
 }
 
