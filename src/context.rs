@@ -54,6 +54,15 @@ impl Context {
         })
     }
 
+    /// The language this user reads: `--lang`, then their preferences file, then `LANG`.
+    pub fn language(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::resolve(
+            self.lang.as_deref(),
+            crate::config::Config::load().language.as_deref(),
+            std::env::var("LANG").ok().as_deref(),
+        )
+    }
+
     /// A setgid veille works on the program's database only, named by the system's
     /// configuration, on the system clock: the group's rights are for that file alone.
     fn setgid(global: &Global) -> Result<Context> {

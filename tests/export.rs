@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
 use common::veille;
 use predicates::prelude::*;
+use veille::i18n::Lang;
 use veille::store::{Export, export_columns};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -22,10 +23,14 @@ fn export(s: &Scenario, args: &[&str]) -> (Vec<u8>, PathBuf) {
         .dir
         .path()
         .join(format!("export-{}.out", fastrand::u64(..)));
-    let out = veille()
-        .arg("--db")
-        .arg(&s.path)
-        .args(["--now", LOOKED_AT, "export"])
+    let mut cmd = veille();
+    cmd.arg("--db").arg(&s.path).args(["--now", LOOKED_AT]);
+    // Spreadsheets are written in the reader's language: French unless a test says.
+    if !args.contains(&"--lang") {
+        cmd.args(["--lang", "fr"]);
+    }
+    let out = cmd
+        .arg("export")
         .args(args)
         .arg("--output")
         .arg(&file)
@@ -58,6 +63,14 @@ fn column(headers: &[String], name: &str) -> usize {
         .unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
 }
 
+/// The French header of an export's column, as a spreadsheet export writes it.
+fn fr(column: &str) -> String {
+    Lang::Fr
+        .lookup(&format!("export.{column}"))
+        .unwrap_or_else(|| panic!("no French header for {column}"))
+        .to_string()
+}
+
 fn paris(ts: &str) -> String {
     ts.parse::<DateTime<Utc>>()
         .unwrap()
@@ -82,8 +95,12 @@ fn the_spreadsheet_csv_parses_back_with_the_same_rows() {
     assert!(text.lines().next().unwrap().contains(';'));
     assert!(text.contains("\r\n"), "Windows line ends");
     let (headers, rows) = read_csv(&bytes[3..], b';');
-    assert_eq!(headers, export_columns(Export::Referrals, false));
-    assert!(!headers.contains(&"note".to_string()));
+    let french: Vec<String> = export_columns(Export::Referrals, false)
+        .into_iter()
+        .map(fr)
+        .collect();
+    assert_eq!(headers, french);
+    assert!(!headers.contains(&fr("note")));
 
     let db = s.sql();
     let mut stmt = db
@@ -99,8 +116,13 @@ fn the_spreadsheet_csv_parses_back_with_the_same_rows() {
             Ok(vec![
                 r.get::<_, i64>(0)?.to_string(),
                 paris(&r.get::<_, String>(1)?),
-                r.get(2)?,
-                r.get(3)?,
+                // Closed lists by their names, in the reader's language.
+                Lang::Fr
+                    .code_name("referral_status", &r.get::<_, String>(2)?)
+                    .to_string(),
+                Lang::Fr
+                    .code_name("need", &r.get::<_, String>(3)?)
+                    .to_string(),
                 r.get(4)?,
                 r.get(5)?,
                 r.get(6)?,
@@ -127,7 +149,7 @@ fn the_spreadsheet_csv_parses_back_with_the_same_rows() {
                 "lives_alone",
             ]
             .iter()
-            .map(|c| row[column(&headers, c)].clone())
+            .map(|c| row[column(&headers, &fr(c))].clone())
             .collect()
         })
         .collect();
@@ -148,9 +170,10 @@ fn the_spreadsheet_csv_parses_back_with_the_same_rows() {
         })
         .collect();
     assert_eq!(picked, expected);
-    let door = column(&headers, "door");
+    let door = column(&headers, "Porte");
     assert_eq!(rows[0][door], "'=1+1", "a formula stays text");
-    assert_eq!(rows[0][column(&headers, "created_at")], "28/11/2026 10:05");
+    assert_eq!(rows[0][column(&headers, "Créé le")], "28/11/2026 10:05");
+    assert_eq!(rows[0][column(&headers, "Statut")], "proposée");
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
     assert_eq!(mode & 0o077, 0, "only its owner reads an export: {mode:o}");
@@ -229,16 +252,16 @@ fn a_windows_1252_csv_holds_french_letters_in_one_byte() {
     assert!(!bad);
     let (headers, rows) = read_csv(text.as_bytes(), b';');
     assert_eq!(rows.len(), 8);
-    let first = column(&headers, "first_name");
+    let first = column(&headers, "Prénom");
     assert!(rows.iter().all(|r| r[first] == "Hélène"));
-    assert!(!headers.contains(&"notes".to_string()));
-    let birth = column(&headers, "birth_date");
+    assert!(!headers.contains(&"Notes".to_string()));
+    let birth = column(&headers, "Date de naissance");
     assert_eq!(rows[0][birth], "01/01/1940");
-    let status = column(&headers, "status");
+    let status = column(&headers, "Statut");
     let refused: Vec<&str> = rows
         .iter()
-        .filter(|r| r[status] == "refuses")
-        .map(|r| r[column(&headers, "tenant_ref")].as_str())
+        .filter(|r| r[status] == Lang::Fr.code_name("tenant_status", "refuses"))
+        .map(|r| r[column(&headers, "Référence locataire")].as_str())
         .collect();
     assert_eq!(refused, ["T00004"]);
 }

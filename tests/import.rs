@@ -665,3 +665,85 @@ fn store_dry_run_gives_the_import_counts_and_leaves_no_trace() {
     assert_eq!(real, dry);
     assert_eq!(store.tenant_count().unwrap(), 3);
 }
+
+/// Everything a tenants list carries that the import reads back, by reference.
+fn tenant_records(db: &Db) -> Vec<Vec<Option<String>>> {
+    let conn = db.sql();
+    let mut stmt = conn
+        .prepare(
+            "SELECT external_ref, title, last_name, first_name, birth_date, phone, phone_alt,
+                    address, building, staircase, floor, door, postcode, city,
+                    CAST(lives_alone AS TEXT), language, c.name
+             FROM tenants t JOIN cohorts c ON c.id = t.cohort_id ORDER BY external_ref",
+        )
+        .unwrap();
+    stmt.query_map([], |r| (0..17).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// The spreadsheet export speaks the reader's language, and the import reads it back:
+/// a list exported from one program and imported into another keeps every tenant.
+#[test]
+fn a_spreadsheet_export_of_tenants_is_imported_back_in_french_and_english() {
+    let from = Db::new();
+    from.import("tenants", "tenants_excel_fr_1252.csv")
+        .assert()
+        .success();
+    let expected = tenant_records(&from);
+    assert_eq!(expected.len(), 6);
+    assert!(
+        expected.iter().any(|t| t[14].is_none()),
+        "one household is unknown and must stay so"
+    );
+    for (lang, headers, alone) in [
+        (
+            "fr",
+            "N° veille;Référence locataire;Civilité;Nom;Prénom;Date de naissance;Téléphone",
+            "oui",
+        ),
+        (
+            "en",
+            "veille no.;Tenant reference;Title;Last name;First name;Birth date;Phone",
+            "yes",
+        ),
+    ] {
+        let file = from.path.with_file_name(format!("export-{lang}.csv"));
+        from.veille()
+            .args(["--lang", lang, "export", "tenants", "--output"])
+            .arg(&file)
+            .assert()
+            .success();
+        let bytes = std::fs::read(&file).unwrap();
+        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap()).unwrap();
+        assert!(
+            text.starts_with(headers),
+            "{lang}: {}",
+            text.lines().next().unwrap()
+        );
+        let active = if lang == "fr" { ";actif;" } else { ";active;" };
+        assert!(text.contains(active), "{lang}: statuses named: {text}");
+        assert!(text.contains(&format!(";{alone};")), "{lang}: {text}");
+
+        let to = Db::new();
+        to.veille()
+            .args(["import", "tenants"])
+            .arg(&file)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "Imported: 6 added, 0 updated, 0 unchanged",
+            ));
+        assert_eq!(tenant_records(&to), expected, "{lang}");
+        // Read again over itself, nothing changes.
+        to.veille()
+            .args(["import", "tenants"])
+            .arg(&file)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "Imported: 0 added, 0 updated, 6 unchanged",
+            ));
+    }
+}

@@ -17,6 +17,7 @@ use crate::access::Need;
 use crate::cli::{CsvEncoding, ExportArgs, ExportFormat, ExportWhat};
 use crate::domain::period::{self, Period};
 use crate::domain::phone::Phone;
+use crate::i18n::Lang;
 use crate::store::{Cell, Export, StoreError, export_columns};
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
@@ -53,7 +54,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             }
             Writer::Json { first: true }
         }
-        ExportFormat::Csv => Writer::Csv(CsvStyle::from_args(args)?),
+        ExportFormat::Csv => Writer::Csv(CsvStyle::from_args(args, ctx.language())?),
     };
 
     let destination = match &args.output {
@@ -206,13 +207,16 @@ impl From<std::io::Error> for ExportError {
 pub struct CsvStyle {
     pub separator: u8,
     pub encoding: CsvEncoding,
-    /// For spreadsheet software: local dd/mm/yyyy times, oui/non, phones with spaces,
-    /// and typed text that starts like a formula is kept as text.
+    /// For spreadsheet software: headers and closed lists in the reader's language,
+    /// local dd/mm/yyyy times, oui/non, phones with spaces, and typed text that starts
+    /// like a formula is kept as text.
     pub spreadsheet: bool,
+    /// The language of a spreadsheet's headers and names.
+    pub lang: Lang,
 }
 
 impl CsvStyle {
-    fn from_args(args: &ExportArgs) -> Result<CsvStyle> {
+    fn from_args(args: &ExportArgs, lang: Lang) -> Result<CsvStyle> {
         let separator = match args.separator.as_deref() {
             None if args.plain => b',',
             None => b';',
@@ -231,6 +235,7 @@ impl CsvStyle {
             separator,
             encoding,
             spreadsheet: !args.plain,
+            lang,
         })
     }
 }
@@ -317,7 +322,12 @@ impl Writer {
                 if style.encoding == CsvEncoding::Utf8Bom {
                     out.write_all("\u{feff}".as_bytes())?;
                 }
-                buf.writer.write_record(columns)?;
+                if style.spreadsheet {
+                    buf.writer
+                        .write_record(columns.iter().map(|c| header(c, style.lang)))?;
+                } else {
+                    buf.writer.write_record(columns)?;
+                }
                 flush_csv(*style, buf, out, replaced)
             }
         }
@@ -423,12 +433,18 @@ fn csv_value(cell: &Cell, style: CsvStyle, tz: Tz) -> String {
     match cell {
         Cell::Null => String::new(),
         Cell::Int(n) => n.to_string(),
-        Cell::Bool(b) => match (sheet, b) {
-            (true, true) => "oui".into(),
-            (true, false) => "non".into(),
-            (false, b) => b.to_string(),
-        },
+        Cell::Bool(b) if sheet => style
+            .lang
+            .t(if *b { "export.yes" } else { "export.no" })
+            .into(),
+        Cell::Bool(b) => b.to_string(),
         Cell::Code(s) => s.clone(),
+        Cell::Named(list, codes) if sheet => codes
+            .split(',')
+            .map(|code| style.lang.lookup(&format!("{list}.{code}")).unwrap_or(code))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Cell::Named(_, code) => code.clone(),
         Cell::Text(s) if sheet => as_text(s),
         Cell::Text(s) => s.clone(),
         Cell::Phone(p) if sheet => Phone::from_stored(p).display(),
@@ -438,6 +454,12 @@ fn csv_value(cell: &Cell, style: CsvStyle, tz: Tz) -> String {
         Cell::Instant(t) if sheet => t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string(),
         Cell::Instant(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
     }
+}
+
+/// A column's header for people: its name in `lang` (`export.last_name` in
+/// assets/i18n), the column's code when it has none.
+fn header(column: &str, lang: Lang) -> &str {
+    lang.lookup(&format!("export.{column}")).unwrap_or(column)
 }
 
 /// Typed text that a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`) is
@@ -455,7 +477,9 @@ fn json_value(cell: &Cell) -> serde_json::Result<String> {
         Cell::Null => Ok("null".into()),
         Cell::Int(n) => Ok(n.to_string()),
         Cell::Bool(b) => Ok(b.to_string()),
-        Cell::Code(s) | Cell::Text(s) | Cell::Phone(s) => serde_json::to_string(s),
+        Cell::Code(s) | Cell::Named(_, s) | Cell::Text(s) | Cell::Phone(s) => {
+            serde_json::to_string(s)
+        }
         Cell::Day(d) => serde_json::to_string(&d.format("%Y-%m-%d").to_string()),
         Cell::Instant(t) => serde_json::to_string(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
     }
@@ -484,6 +508,7 @@ mod tests {
             separator: b';',
             encoding: CsvEncoding::Utf8Bom,
             spreadsheet: true,
+            lang: Lang::Fr,
         };
         let tz = chrono_tz::Europe::Paris;
         assert_eq!(
@@ -499,5 +524,50 @@ mod tests {
             csv_value(&Cell::Phone("+441234567890".into()), plain, tz),
             "+441234567890"
         );
+    }
+
+    #[test]
+    fn a_spreadsheet_names_every_column_and_closed_list_in_its_readers_language() {
+        use crate::store::{Export, export_columns};
+        for lang in Lang::ALL {
+            for what in [
+                Export::Referrals,
+                Export::Interventions,
+                Export::Calls,
+                Export::Tenants,
+            ] {
+                let columns = export_columns(what, true);
+                let headers: std::collections::BTreeSet<&str> =
+                    columns.iter().map(|c| header(c, lang)).collect();
+                assert_eq!(headers.len(), columns.len(), "{what:?} {lang:?}: twice");
+                for c in &columns {
+                    assert_ne!(header(c, lang), *c, "{what:?} {lang:?}: {c} has no header");
+                }
+            }
+        }
+        let tz = chrono_tz::Europe::Paris;
+        let sheet = |lang| CsvStyle {
+            separator: b';',
+            encoding: CsvEncoding::Utf8Bom,
+            spreadsheet: true,
+            lang,
+        };
+        let needs = Cell::Named("need", "food,health".into());
+        assert_eq!(
+            csv_value(&needs, sheet(Lang::Fr), tz),
+            "Alimentation, Santé"
+        );
+        assert_eq!(csv_value(&needs, sheet(Lang::En), tz), "Food, Health");
+        let plain = CsvStyle {
+            spreadsheet: false,
+            ..sheet(Lang::En)
+        };
+        assert_eq!(csv_value(&needs, plain, tz), "food,health");
+        assert_eq!(csv_value(&Cell::Bool(true), sheet(Lang::Fr), tz), "oui");
+        assert_eq!(csv_value(&Cell::Bool(false), sheet(Lang::En), tz), "no");
+        assert_eq!(csv_value(&Cell::Bool(false), plain, tz), "false");
+        // A code no name is known for stays as it is rather than becoming "?".
+        let odd = Cell::Named("outcome", "from_an_older_veille".into());
+        assert_eq!(csv_value(&odd, sheet(Lang::Fr), tz), "from_an_older_veille");
     }
 }

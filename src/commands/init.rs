@@ -30,12 +30,7 @@ pub fn run(ctx: &Context) -> Result<()> {
 pub fn default_cohorts(store: &mut Store, ctx: &Context) -> Result<()> {
     let now = ctx.clock.now();
     let today = store.rules()?.local_date(now);
-    let lang = crate::i18n::Lang::resolve(
-        ctx.lang.as_deref(),
-        crate::config::Config::load().language.as_deref(),
-        std::env::var("LANG").ok().as_deref(),
-    );
-    let names = match lang {
+    let names = match ctx.language() {
         crate::i18n::Lang::Fr => ["isolés 70+", "non isolés 70+"],
         crate::i18n::Lang::En => ["isolated 70+", "non-isolated 70+"],
     };

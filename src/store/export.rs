@@ -36,8 +36,12 @@ pub enum Cell {
     Null,
     Int(i64),
     Bool(bool),
-    /// A code or a name veille made itself (`reached`, `food`).
+    /// A code or a name veille made itself (`service_code`, a language).
     Code(String),
+    /// A code of a closed list (`reached`, `food`), with the list it belongs to: the
+    /// key of its names in `assets/i18n` (`outcome`, `need`). A list of them is
+    /// `,`-separated (`food,health`).
+    Named(&'static str, String),
     /// Text people typed or imported: a spreadsheet must not take it for a formula.
     Text(String),
     /// A phone number in its stored form (`0612345678`, `+441234567890`).
@@ -51,6 +55,7 @@ enum Kind {
     Int,
     Bool,
     Code,
+    Named(&'static str),
     Text,
     Phone,
     Day,
@@ -83,7 +88,7 @@ const fn health(name: &'static str, sql: &'static str, kind: Kind) -> Column {
     }
 }
 
-use Kind::{Bool, Code, Day, Instant, Int, Phone, Text};
+use Kind::{Bool, Code, Day, Instant, Int, Named, Phone, Text};
 
 /// Who a referral or an intervention request is for, and where they live (up to the
 /// door): the same columns in both exports.
@@ -114,8 +119,8 @@ const REFERRALS: &[&[Column]] = &[
         col("referral_id", "r.id", Int),
         col("created_at", "r.created_at", Instant),
         col("updated_at", "r.updated_at", Instant),
-        col("status", "r.status", Code),
-        col("category", "r.category", Code),
+        col("status", "r.status", Named("referral_status")),
+        col("category", "r.category", Named("need")),
         col("service_code", "s.code", Code),
         col("service_name", "s.name_fr", Code),
         col("follow_up_on", "r.follow_up_on", Day),
@@ -130,9 +135,9 @@ const INTERVENTIONS: &[&[Column]] = &[
         col("intervention_id", "i.id", Int),
         col("created_at", "i.created_at", Instant),
         col("updated_at", "i.updated_at", Instant),
-        col("kind", "i.kind", Code),
-        col("urgency", "i.urgency", Code),
-        col("status", "i.status", Code),
+        col("kind", "i.kind", Named("intervention_kind")),
+        col("urgency", "i.urgency", Named("urgency")),
+        col("status", "i.status", Named("intervention_status")),
         col("wanted_at", "i.wanted_at", Instant),
         col("place", "i.place", Text),
         col("team", "f.name", Text),
@@ -157,15 +162,15 @@ const CALLS: &[&[Column]] = &[&[
         "CAST(round((julianday(c.ended_at) - julianday(c.started_at)) * 86400.0) AS INTEGER)",
         Int,
     ),
-    col("outcome", "c.outcome", Code),
-    col("wellbeing", "c.wellbeing", Code),
+    col("outcome", "c.outcome", Named("outcome")),
+    col("wellbeing", "c.wellbeing", Named("wellbeing")),
     col("callback_at", "c.callback_at", Instant),
     col("hospitalised_until", "c.hospitalised_until", Day),
     col(
         "need_categories",
         "(SELECT group_concat(category, ',') FROM
             (SELECT DISTINCT n.category FROM needs n WHERE n.call_id = c.id ORDER BY n.category))",
-        Code,
+        Named("need"),
     ),
     col("tenant_ref", "t.external_ref", Text),
     col("tenant_last_name", "t.last_name", Text),
@@ -201,14 +206,14 @@ const TENANTS: &[&[Column]] = &[&[
     col("lives_alone", "t.lives_alone", Bool),
     col("language", "t.language", Code),
     col("cohort", "k.name", Text),
-    col("status", "t.status", Code),
+    col("status", "t.status", Named("tenant_status")),
     col("paused_until", "t.paused_until", Day),
     col("objection_at", "t.objection_at", Instant),
     col("due_at", "t.due_at", Instant),
     col("callback_at", "t.callback_at", Instant),
     col("last_call_at", "t.last_call_at", Instant),
-    col("last_outcome", "t.last_outcome", Code),
-    col("flag", "t.flag", Code),
+    col("last_outcome", "t.last_outcome", Named("outcome")),
+    col("flag", "t.flag", Named("outcome")),
     health("notes", "t.notes", Text),
 ]];
 
@@ -289,6 +294,7 @@ fn cell(r: &Row, i: usize, kind: Kind) -> rusqlite::Result<Cell> {
         Int => r.get::<_, Option<i64>>(i)?.map_or(Cell::Null, Cell::Int),
         Bool => r.get::<_, Option<bool>>(i)?.map_or(Cell::Null, Cell::Bool),
         Code => text(r)?.map_or(Cell::Null, Cell::Code),
+        Named(list) => text(r)?.map_or(Cell::Null, |code| Cell::Named(list, code)),
         Text => text(r)?.map_or(Cell::Null, Cell::Text),
         Phone => text(r)?.map_or(Cell::Null, Cell::Phone),
         Day => time::opt_day(text(r)?)?.map_or(Cell::Null, Cell::Day),
