@@ -319,6 +319,22 @@ pub enum TenantsCommand {
         #[command(flatten)]
         by: ActingCoordinator,
     },
+    /// Correct a tenant's name (letters a spreadsheet lost, a spelling); a later import of
+    /// the landlord's list with the letters lost again does not undo it.
+    Name {
+        reference: String,
+        /// The last name as it should be written.
+        #[arg(long, value_name = "NAME")]
+        last_name: Option<String>,
+        /// The first name as it should be written.
+        #[arg(long, value_name = "NAME")]
+        first_name: Option<String>,
+        /// Madame, Monsieur…
+        #[arg(long, value_name = "TITLE")]
+        title: Option<String>,
+        #[command(flatten)]
+        by: ActingCoordinator,
+    },
     /// Confirm a tenant's status: active, paused or hospitalised (with --until), moved, deceased.
     Status {
         reference: String,

@@ -747,3 +747,133 @@ fn a_spreadsheet_export_of_tenants_is_imported_back_in_french_and_english() {
             ));
     }
 }
+
+/// A list saved by French LibreOffice as "Text CSV": every row is stored as meant, the
+/// letters Windows-1252 lacks are told (and the way to keep them), a coordinator's
+/// correction of a name survives the next import of the same list.
+#[test]
+fn a_libreoffice_list_tells_the_letters_it_lost_and_a_corrected_name_stays() {
+    let db = Db::new();
+    let out = db
+        .import("tenants", "tenants_libreoffice_1252.csv")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Windows-1252"))
+        .stdout(predicate::str::contains(
+            "Lines above the header, not imported: \"Liste des locataires - agence Nord\".",
+        ))
+        .stdout(predicate::str::contains(
+            "Letters lost before veille read the file, on 3 rows",
+        ))
+        .stdout(predicate::str::contains("Save the list as \"CSV UTF-8\""))
+        .stdout(predicate::str::contains(
+            "  line 4, column \"Nom\": Nguy?n\n  line 5, column \"Nom\": Wi?niewski\n  \
+             line 7, column \"Nom\": ?ahin\n",
+        ))
+        .stdout(predicate::str::contains(
+            "Imported: 5 added, 0 updated, 0 unchanged",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    // A lone "?" is someone's doubt, not a lost letter.
+    assert!(!String::from_utf8(out).unwrap().contains("line 8"));
+    let mut expected = vec![
+        line(
+            "L-01",
+            "Nguy?n",
+            "Thi Lan",
+            "1941-04-03",
+            "0199000001",
+            None,
+            true,
+        ),
+        line(
+            "L-02",
+            "Wi?niewski",
+            "Andrzej",
+            "1938-11-17",
+            "0199000002",
+            None,
+            true,
+        ),
+        line(
+            "L-03",
+            "Dupont",
+            "Marie",
+            "1944-02-29",
+            "0639980003",
+            None,
+            true,
+        ),
+        line(
+            "L-04",
+            "?ahin",
+            "Mehmet",
+            "1946-06-08",
+            "0199000004",
+            None,
+            true,
+        ),
+        line(
+            "L-05",
+            "Martin",
+            "Jeanne",
+            "1940-01-21",
+            "0199000005",
+            None,
+            false,
+        ),
+    ];
+    // Blank "Vit seul(e)" cells stay unknown.
+    expected[1].6 = None;
+    expected[3].6 = None;
+    assert_eq!(db.tenants(), expected);
+
+    db.import("operators", "operators.csv").assert().success();
+    db.veille()
+        .args(["tenants", "name", "L-01", "--last-name", "Nguyễn"])
+        .args(["--operator", "cbernard"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("L-01: name corrected to"));
+    db.veille()
+        .args(["tenants", "name", "L-04", "--last-name", "  "])
+        .args(["--operator", "cbernard"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("the last name cannot be empty"));
+    assert_eq!(
+        db.text(
+            "SELECT action || ': ' || details FROM audit_log
+             WHERE action = 'tenant_name_changed'"
+        ),
+        "tenant_name_changed: last_name"
+    );
+    // The same list again: the corrected name is kept, nothing else changes.
+    db.import("tenants", "tenants_libreoffice_1252.csv")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Imported: 0 added, 0 updated, 5 unchanged",
+        ));
+    expected[0].1 = "Nguyễn".into();
+    assert_eq!(db.tenants(), expected);
+    // A list that really renames the tenant still does.
+    let renamed = db.path.with_file_name("renamed.csv");
+    std::fs::write(
+        &renamed,
+        "Réf;Nom;Prénom;Téléphone\nL-01;Nguyen-Martin;Thi Lan;0199000001\n",
+    )
+    .unwrap();
+    db.veille()
+        .args(["import", "tenants"])
+        .arg(&renamed)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 updated"));
+    assert_eq!(
+        db.text("SELECT last_name FROM tenants WHERE external_ref = 'L-01'"),
+        "Nguyen-Martin"
+    );
+}

@@ -48,6 +48,7 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let new_cohort = chosen.unwrap_or(first);
     let (imports, list) = list.into_imports(&cohorts, chosen.map(|c| c.id));
     print_layout(&args.file, &list.layout);
+    print_lost_letters(&list.lost_letters, list.layout.encoding);
     print_problems(&list.problems, list.bad_rows());
     let run = Run::new(args, list.bad_rows(), imports.len())?;
 
@@ -296,6 +297,41 @@ fn print_layout(file: &Path, layout: &Layout) {
             .collect();
         say!("Columns ignored: {}.", repeated.join(", "));
     }
+}
+
+/// Names and addresses where a `?` stands for a letter the file could not hold. They
+/// are imported as written; the report says how to keep the letters next time.
+fn print_lost_letters(lost: &[Problem], encoding: import::Encoding) {
+    const SHOWN: usize = 20;
+    if lost.is_empty() {
+        return;
+    }
+    let rows: std::collections::BTreeSet<u64> = lost.iter().map(|p| p.line).collect();
+    say!();
+    say!(
+        "Letters lost before veille read the file, on {}: a '?' stands where the \
+         software that saved it could not write a letter (ễ, ł, ş…).",
+        self::rows(rows.len(), "row", "rows")
+    );
+    if matches!(encoding, import::Encoding::Windows1252) {
+        say!(
+            "Save the list as \"CSV UTF-8\" (LibreOffice: Text CSV, character set \
+             Unicode (UTF-8); Excel: CSV UTF-8) and import it again to keep them."
+        );
+    } else {
+        say!(
+            "The file is {encoding}: the letters were lost before it was made. Correct \
+             them in the landlord's list, or a coordinator corrects them in veille \
+             (`veille tenants name`): the next import does not undo a correction."
+        );
+    }
+    for p in lost.iter().take(SHOWN) {
+        say!("  line {}, column \"{}\": {}", p.line, p.column, p.reason);
+    }
+    if lost.len() > SHOWN {
+        say!("  … and {} more.", lost.len() - SHOWN);
+    }
+    say!("These rows are imported as written.");
 }
 
 fn print_problems(problems: &[Problem], bad: usize) {

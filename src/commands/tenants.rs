@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::Context;
 use crate::access::Need;
 use crate::cli::{ActingCoordinator, TenantsCommand};
+use crate::domain::tenant::TenantName;
 use crate::domain::{Rules, TenantStatus, parse, phone::Phone};
 use crate::store::{Erased, Erasure, PastNeed, Store, Tenant, TenantCard};
 
@@ -58,6 +59,17 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             let phone = Phone::parse(number).map_err(anyhow::Error::msg)?;
             store.set_tenant_phone(t.id, phone.as_str(), by, now)?;
             say!("{}: phone {}.", t.full_name(), phone.display());
+        }
+        TenantsCommand::Name {
+            reference,
+            last_name,
+            first_name,
+            title,
+            by,
+        } => {
+            let by = coordinator(ctx, &store, by)?;
+            let parts = [title, last_name, first_name].map(Option::as_deref);
+            correct_name(&mut store, reference, parts, by, now)?;
         }
         TenantsCommand::Status {
             reference,
@@ -228,6 +240,26 @@ fn print_flagged(store: &Store, json: bool) -> Result<()> {
 
 /// The coordinator making a change that is recorded with their name (tenant fixes,
 /// dispatch, teams).
+/// Corrects the parts of a tenant's name given (title, last name, first name).
+fn correct_name(
+    store: &mut Store,
+    reference: &str,
+    [title, last_name, first_name]: [Option<&str>; 3],
+    by: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let t = store.find_tenant(reference)?;
+    let name = TenantName {
+        title: title.unwrap_or(&t.title),
+        last_name: last_name.unwrap_or(&t.last_name),
+        first_name: first_name.unwrap_or(&t.first_name),
+    };
+    store.set_tenant_name(t.id, &name, by, now)?;
+    let t = store.tenant(t.id)?;
+    say!("{reference}: name corrected to {}.", t.full_name());
+    Ok(())
+}
+
 pub(super) fn coordinator(ctx: &Context, store: &Store, by: &ActingCoordinator) -> Result<i64> {
     let actor = ctx.act(store, by.operator.as_deref(), Need::Coordinator)?;
     Ok(actor.operator()?.id)

@@ -31,6 +31,45 @@ coded_enum! {
     }
 }
 
+/// A tenant's name as a coordinator corrects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantName<'a> {
+    pub title: &'a str,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+}
+
+/// The longest part of a name kept: longer is a paste gone wrong.
+pub const NAME_CHARS: usize = 100;
+
+impl TenantName<'_> {
+    /// The name trimmed, or why it cannot be a name: an empty last name, a control
+    /// character, a part longer than `NAME_CHARS`.
+    pub fn checked(&self) -> Result<TenantName<'_>, String> {
+        let name = TenantName {
+            title: self.title.trim(),
+            last_name: self.last_name.trim(),
+            first_name: self.first_name.trim(),
+        };
+        if name.last_name.is_empty() {
+            return Err("the last name cannot be empty".into());
+        }
+        for (part, text) in [
+            ("title", name.title),
+            ("last name", name.last_name),
+            ("first name", name.first_name),
+        ] {
+            if text.chars().any(char::is_control) {
+                return Err(format!("the {part} holds a control character"));
+            }
+            if text.chars().count() > NAME_CHARS {
+                return Err(format!("the {part} is longer than {NAME_CHARS} characters"));
+            }
+        }
+        Ok(name)
+    }
+}
+
 /// Age in whole years on `today`.
 pub fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<u32> {
     today.years_since(birth)
@@ -68,5 +107,30 @@ mod tests {
             None,
             "born tomorrow"
         );
+    }
+
+    #[test]
+    fn a_corrected_name_is_trimmed_and_checked() {
+        fn name(last: &str) -> TenantName<'_> {
+            TenantName {
+                title: " Mme ",
+                last_name: last,
+                first_name: "Thi ",
+            }
+        }
+        let n = name("  Nguyễn ");
+        assert_eq!(
+            n.checked(),
+            Ok(TenantName {
+                title: "Mme",
+                last_name: "Nguyễn",
+                first_name: "Thi"
+            })
+        );
+        assert!(name("  ").checked().is_err());
+        assert!(name("Nguy\u{1b}[2Jn").checked().is_err());
+        let long = "x".repeat(NAME_CHARS + 1);
+        assert!(name(&long).checked().unwrap_err().contains("100"));
+        assert!(name(&"y".repeat(NAME_CHARS)).checked().is_ok());
     }
 }

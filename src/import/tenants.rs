@@ -206,6 +206,10 @@ pub struct TenantList {
     pub problems: Vec<Problem>,
     /// The tenant columns the file gives: an update leaves the others as stored.
     pub columns: Vec<TenantColumn>,
+    /// Names and addresses with a `?` against a letter (`Nguy?n`): a letter the software
+    /// that saved the file could not write. The rows are imported; the report tells
+    /// them, the cell's text as `reason`.
+    pub lost_letters: Vec<Problem>,
     /// Every reference in the file (bad rows included) and the line it is first on.
     references: HashMap<String, u64>,
 }
@@ -541,8 +545,21 @@ pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
     let mut problems = Vec::new();
     let mut references: HashMap<String, u64> = HashMap::new();
     let mut repeats: Vec<(u64, u64)> = Vec::new();
+    let mut lost_letters = Vec::new();
     sheet.for_each_row(|row| {
         layout.rows += 1;
+        for field in [
+            Field::LastName,
+            Field::FirstName,
+            Field::FullName,
+            Field::Address,
+            Field::City,
+        ] {
+            let text = columns.cell(row, field);
+            if lost_letter(text) {
+                lost_letters.push(columns.problem(row, field, text.to_string()));
+            }
+        }
         let reference = columns.cell(row, Field::Reference);
         if !reference.is_empty() {
             let key = reference_key(reference);
@@ -581,7 +598,19 @@ pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
         layout,
         rows,
         problems,
+        lost_letters,
         references,
+    })
+}
+
+/// Whether `text` has a `?` against a letter: `Nguy?n`, `?ahin`, `Jovanovi?`. A `?` on
+/// its own ("?", "Dupont ?") is someone's doubt, not a lost letter.
+fn lost_letter(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().any(|(i, c)| {
+        *c == '?'
+            && (i.checked_sub(1).is_some_and(|j| chars[j].is_alphabetic())
+                || chars.get(i + 1).is_some_and(|n| n.is_alphabetic()))
     })
 }
 
@@ -893,5 +922,36 @@ mod tests {
         );
         let (imports, _) = list("Ref;Nom;Tél\nA1;Dupont;0199000001\n").into_imports(&cohorts, None);
         assert_eq!(imports[0].cohort, None);
+    }
+
+    #[test]
+    fn a_question_mark_against_a_letter_is_a_lost_letter() {
+        for lost in ["Nguy?n", "?ahin", "Jovanovi?", "3 rue de l'?glise"] {
+            assert!(lost_letter(lost), "{lost}");
+        }
+        for doubt in ["?", "Dupont ?", "", "Martin", "12 ? 14 rue"] {
+            assert!(!lost_letter(doubt), "{doubt}");
+        }
+        let l = list(
+            "Référence;Nom;Prénom;Téléphone;Adresse\n\
+             R1;Nguy?n;Thi;0199000001;3 rue de l'?glise\n\
+             R2;Martin;Paul;0199000002;1 rue Haute\n\
+             R3;?ahin;Ay?e;0199000003;?\n",
+        );
+        let told: Vec<(u64, &str, &str)> = l
+            .lost_letters
+            .iter()
+            .map(|p| (p.line, p.column.as_str(), p.reason.as_str()))
+            .collect();
+        assert_eq!(
+            told,
+            [
+                (2, "Nom", "Nguy?n"),
+                (2, "Adresse", "3 rue de l'?glise"),
+                (4, "Nom", "?ahin"),
+                (4, "Prénom", "Ay?e"),
+            ]
+        );
+        assert_eq!(l.rows.len(), 3, "the rows are imported all the same");
     }
 }

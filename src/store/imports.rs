@@ -131,6 +131,17 @@ fn language(t: &NewTenant) -> &str {
 /// `UPDATE table SET …` that changes a row only when one of `compared` differs, so
 /// that "unchanged" can be told from "updated"; `also_set` is written with them
 /// (a time stamp). Each pair is (column, SQL value); `?1` is the row's id.
+/// The stored `column` when the file's value (parameter `param`) is that same text with
+/// letters replaced by `?`, as software saving in an encoding without them writes it;
+/// the file's value otherwise. GLOB's `?` matches one character; `[` and `*` in the
+/// value are matched as themselves.
+fn kept_if_lossy(column: &str, param: usize) -> String {
+    format!(
+        "CASE WHEN instr(?{param}, '?') > 0 AND {column} GLOB \
+           replace(replace(?{param}, '[', '[[]'), '*', '[*]') THEN {column} ELSE ?{param} END"
+    )
+}
+
 fn update_sql(table: &str, compared: &[(&str, String)], also_set: &[(&str, String)]) -> String {
     let set: Vec<String> = compared
         .iter()
@@ -173,6 +184,12 @@ impl Store {
             .map(|(i, c)| match c {
                 // A blank "lives alone" cell keeps what is known (an operator may have asked).
                 TenantColumn::LivesAlone => (c.sql(), format!("coalesce(?{}, lives_alone)", i + 2)),
+                // A name or address whose letters were corrected in veille is not undone
+                // by a list that lost them again (`Nguy?n` for the stored `Nguyễn`).
+                TenantColumn::LastName
+                | TenantColumn::FirstName
+                | TenantColumn::Address
+                | TenantColumn::City => (c.sql(), kept_if_lossy(c.sql(), i + 2)),
                 _ => (c.sql(), format!("?{}", i + 2)),
             })
             .collect();

@@ -8,7 +8,7 @@ use super::shifts::audit;
 use super::tenants::{TENANT_COLUMNS, Tenant, tenant_from_row};
 use super::{Result, Store, StoreError, rows, time};
 use crate::domain::TenantStatus;
-use crate::domain::tenant::{REFERENCE_KEY_SQL, reference_key};
+use crate::domain::tenant::{REFERENCE_KEY_SQL, TenantName, reference_key};
 
 impl Store {
     /// Finds a tenant by the landlord's reference, or by veille's number.
@@ -84,6 +84,52 @@ impl Store {
                 params![tenant, phone, time::ts(now)],
             )?;
             audit(tx, now, Some(by), "tenant_phone_changed", Some(tenant), "")
+        })
+    }
+
+    /// Corrects a tenant's name as a coordinator writes it (letters a spreadsheet lost, a
+    /// spelling). The audit row says which parts changed, not the names.
+    pub fn set_tenant_name(
+        &mut self,
+        tenant: i64,
+        name: &TenantName,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let name = name.checked().map_err(StoreError::Invalid)?;
+        let before = self.tenant(tenant)?;
+        let changed: Vec<&str> = [
+            ("title", before.title == name.title),
+            ("last_name", before.last_name == name.last_name),
+            ("first_name", before.first_name == name.first_name),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(part, _)| part)
+        .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tenants SET title = ?2, last_name = ?3, first_name = ?4, updated_at = ?5
+                 WHERE id = ?1",
+                params![
+                    tenant,
+                    name.title,
+                    name.last_name,
+                    name.first_name,
+                    time::ts(now)
+                ],
+            )?;
+            audit(
+                tx,
+                now,
+                Some(by),
+                "tenant_name_changed",
+                Some(tenant),
+                &changed.join(", "),
+            )
         })
     }
 
