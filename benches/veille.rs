@@ -385,10 +385,11 @@ fn csv_import(c: &mut Criterion) {
                     (dir, store)
                 },
                 |(dir, mut store)| {
-                    let list = veille::import::tenants::read(&bytes).unwrap();
+                    let mut list = veille::import::tenants::read(bytes.as_slice()).unwrap();
                     let cohorts = store.cohorts().unwrap();
-                    let (imports, list) = list.into_imports(&cohorts, None);
-                    assert_eq!(imports.len(), rows);
+                    list.check(now().date_naive(), (0, 150), &cohorts);
+                    assert_eq!(list.good_rows(), rows);
+                    let imports = list.imports(&cohorts, None);
                     store
                         .import_tenants(&imports, &list.columns, cohorts[0].id, false, now(), None)
                         .unwrap();

@@ -644,7 +644,7 @@ fn store_dry_run_gives_the_import_counts_and_leaves_no_trace() {
     let columns = [TenantColumn::Phone, TenantColumn::Address];
     let first = [tenant("A1", "0199000001"), tenant("A2", "0199000002")];
     store
-        .import_tenants(&first, &columns, cohort, false, now, None)
+        .import_tenants(first.as_slice(), &columns, cohort, false, now, None)
         .unwrap();
     let second = [
         tenant("A1", "0199000009"),
@@ -652,7 +652,7 @@ fn store_dry_run_gives_the_import_counts_and_leaves_no_trace() {
         tenant("A3", "0199000003"),
     ];
     let dry = store
-        .import_tenants(&second, &columns, cohort, true, now, None)
+        .import_tenants(second.as_slice(), &columns, cohort, true, now, None)
         .unwrap();
     assert_eq!(
         dry,
@@ -660,7 +660,7 @@ fn store_dry_run_gives_the_import_counts_and_leaves_no_trace() {
     );
     assert_eq!(store.tenant_count().unwrap(), 2);
     let real = store
-        .import_tenants(&second, &columns, cohort, false, now, None)
+        .import_tenants(second.as_slice(), &columns, cohort, false, now, None)
         .unwrap();
     assert_eq!(real, dry);
     assert_eq!(store.tenant_count().unwrap(), 3);

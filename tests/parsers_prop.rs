@@ -57,7 +57,7 @@ proptest! {
 
     #[test]
     fn the_tenant_import_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let _ = veille::import::tenants::read(&bytes);
+        let _ = veille::import::tenants::read(bytes);
     }
 
     #[test]

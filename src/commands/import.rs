@@ -30,9 +30,9 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut store = open_existing(ctx)?;
     let by = ctx.act(&store, args.by.operator.as_deref(), Need::Coordinator)?;
     let bytes = read_file(&args.file)?;
-    let mut list = import::tenants::read(&bytes).map_err(|e| file_error(&args.file, &e))?;
+    // The list keeps the file's text (the bytes themselves when they are UTF-8).
+    let mut list = import::tenants::read(bytes).map_err(|e| file_error(&args.file, &e))?;
     let rules = store.rules()?;
-    list.check_ages(rules.local_date(ctx.clock.now()), rules.import_ages);
     let cohorts = store.cohorts()?;
     let Some(first) = cohorts.first() else {
         bail!(
@@ -46,22 +46,26 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
         None => None,
     };
     let new_cohort = chosen.unwrap_or(first);
-    let (imports, list) = list.into_imports(&cohorts, chosen.map(|c| c.id));
+    list.check(
+        rules.local_date(ctx.clock.now()),
+        rules.import_ages,
+        &cohorts,
+    );
     print_layout(&args.file, &list.layout);
     print_lost_letters(&list.lost_letters, list.layout.encoding);
     print_problems(&list.problems, list.bad_rows());
-    let run = Run::new(args, list.bad_rows(), imports.len())?;
+    let run = Run::new(args, list.bad_rows(), list.good_rows())?;
 
     let absent: Vec<(String, String)> = store
         .external_refs()?
         .into_iter()
         .filter(|(reference, _)| !list.mentions(reference))
         .collect();
-    let counts = if imports.is_empty() {
+    let counts = if list.good_rows() == 0 {
         ImportCounts::default()
     } else {
         let done = store.import_tenants(
-            &imports,
+            &list.imports(&cohorts, chosen.map(|c| c.id)),
             &list.columns,
             new_cohort.id,
             args.dry_run,

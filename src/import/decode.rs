@@ -24,32 +24,36 @@ impl std::fmt::Display for Encoding {
 /// text" writes it); otherwise valid UTF-8 is UTF-8, and anything else is read as
 /// Windows-1252, what Excel writes for "CSV (séparateur: point-virgule)" in France.
 /// Old Mac files ending lines with a lone CR get LF line ends so lines can be counted.
-pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-    let (mut text, encoding) = match encoding_rs::Encoding::for_bom(bytes) {
-        Some((enc, bom)) if enc == encoding_rs::UTF_8 => (
-            String::from_utf8_lossy(&bytes[bom..]).into_owned(),
-            Encoding::Utf8Bom,
-        ),
+pub fn decode(mut bytes: Vec<u8>) -> (String, Encoding) {
+    // A UTF-8 file becomes the text without a copy: a file of 60 MiB is held once.
+    let (mut text, encoding) = match encoding_rs::Encoding::for_bom(&bytes) {
+        Some((enc, bom)) if enc == encoding_rs::UTF_8 => {
+            bytes.drain(..bom);
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            (text, Encoding::Utf8Bom)
+        }
         Some((enc, bom)) => (
             enc.decode_without_bom_handling(&bytes[bom..])
                 .0
                 .into_owned(),
             Encoding::Utf16,
         ),
-        None if let Some(enc) = utf16_without_bom(bytes) => (
-            enc.decode_without_bom_handling(bytes).0.into_owned(),
+        None if let Some(enc) = utf16_without_bom(&bytes) => (
+            enc.decode_without_bom_handling(&bytes).0.into_owned(),
             Encoding::Utf16,
         ),
-        None => match std::str::from_utf8(bytes) {
-            Ok(text) => (text.to_owned(), Encoding::Utf8),
+        None => match String::from_utf8(bytes) {
+            Ok(text) => (text, Encoding::Utf8),
             // A UTF-8 file with a damaged byte or two: its lines are read as UTF-8, the
             // damage shows as U+FFFD and the rows holding it are refused on their line.
-            Err(_) if mostly_utf8(bytes) => {
-                (String::from_utf8_lossy(bytes).into_owned(), Encoding::Utf8)
-            }
-            Err(_) => (
+            Err(e) if mostly_utf8(e.as_bytes()) => (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Encoding::Utf8,
+            ),
+            Err(e) => (
                 encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(bytes)
+                    .decode_without_bom_handling(e.as_bytes())
                     .0
                     .into_owned(),
                 Encoding::Windows1252,
@@ -170,16 +174,16 @@ mod tests {
     fn windows_1252_bytes_are_decoded() {
         // "Hélène;Lœuillet" with é = 0xE9, è = 0xE8, œ = 0x9C.
         let bytes = b"H\xe9l\xe8ne;L\x9cuillet\r\n";
-        let (text, enc) = decode(bytes);
+        let (text, enc) = decode(bytes.to_vec());
         assert_eq!(enc, Encoding::Windows1252);
         assert_eq!(text, "Hélène;Lœuillet\r\n");
     }
 
     #[test]
     fn utf8_with_and_without_bom() {
-        let (text, enc) = decode("Prénom;Nom".as_bytes());
+        let (text, enc) = decode("Prénom;Nom".into());
         assert_eq!((text.as_str(), enc), ("Prénom;Nom", Encoding::Utf8));
-        let (text, enc) = decode(b"\xef\xbb\xbfPr\xc3\xa9nom;Nom");
+        let (text, enc) = decode(b"\xef\xbb\xbfPr\xc3\xa9nom;Nom".to_vec());
         assert_eq!((text.as_str(), enc), ("Prénom;Nom", Encoding::Utf8Bom));
     }
 
@@ -189,14 +193,14 @@ mod tests {
         for u in "Nom\tPrénom".encode_utf16() {
             bytes.extend(u.to_le_bytes());
         }
-        let (text, enc) = decode(&bytes);
+        let (text, enc) = decode(bytes);
         assert_eq!((text.as_str(), enc), ("Nom\tPrénom", Encoding::Utf16));
     }
 
     #[test]
     fn lone_carriage_returns_become_line_ends() {
-        assert_eq!(decode(b"a;b\rc;d\r").0, "a;b\nc;d\n");
-        assert_eq!(decode(b"a;b\r\nc;d").0, "a;b\r\nc;d");
+        assert_eq!(decode(b"a;b\rc;d\r".to_vec()).0, "a;b\nc;d\n");
+        assert_eq!(decode(b"a;b\r\nc;d".to_vec()).0, "a;b\r\nc;d");
     }
 
     #[test]

@@ -61,8 +61,8 @@ impl Sheet {
     /// as in many exports ("Liste des locataires", then the date, then the header): among
     /// the first lines, the header is the first one filling at least half as many cells
     /// as the fullest. A title fills one or two cells; the header and the rows, all.
-    pub fn read(bytes: &[u8]) -> Result<Sheet, FileError> {
-        let (text, encoding) = decode(bytes);
+    pub fn read(bytes: impl Into<Vec<u8>>) -> Result<Sheet, FileError> {
+        let (text, encoding) = decode(bytes.into());
         let separator = separator(&text);
         let mut sheet = Sheet {
             skip: usize::from(sep_line(&text).is_some()),

@@ -1,16 +1,16 @@
 //! The landlord's tenant list: which column is what, and each row checked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::columns::{self, Columns, Field as _, Place};
 use super::names::{NameOrder, split_name};
 use super::sheet::{Row, Sheet, header_key};
 use super::values::{birth_date, household_alone, household_unknown, language, phones, postcode};
-use super::{FileError, Layout, Problem, bad_rows};
+use super::{FileError, Layout, Problem};
 use crate::domain::parse;
 use crate::domain::phone::Phone;
 use crate::domain::tenant::reference_key;
-use crate::store::{Cohort, NewTenant, TenantColumn, TenantImport};
+use crate::store::{Cohort, NewTenant, TenantColumn, TenantImport, TenantRows};
 
 /// What a column of the tenant list holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,11 +197,12 @@ pub struct TenantRow {
     pub cohort: Option<String>,
 }
 
-/// A tenant list as read from a file: the good rows, and every problem found.
-#[derive(Debug, Clone)]
+/// A tenant list as read from a file: every problem found, and its text, from which
+/// the good rows are read again each time they are needed (checked, then written) rather
+/// than held: a list of 500,000 rows would otherwise take ten times the file in memory.
 pub struct TenantList {
+    sheet: Sheet,
     pub layout: Layout,
-    pub rows: Vec<TenantRow>,
     /// Every problem, in line order.
     pub problems: Vec<Problem>,
     /// The tenant columns the file gives: an update leaves the others as stored.
@@ -212,47 +213,103 @@ pub struct TenantList {
     pub lost_letters: Vec<Problem>,
     /// Every reference in the file (bad rows included) and the line it is first on.
     references: HashMap<String, u64>,
+    /// The lines of the rows with a problem: they are not imported.
+    bad: HashSet<u64>,
+}
+
+impl std::fmt::Debug for TenantList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantList")
+            .field("layout", &self.layout)
+            .field("problems", &self.problems)
+            .field("bad", &self.bad.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl TenantList {
     /// Rows with at least one problem.
     pub fn bad_rows(&self) -> usize {
-        bad_rows(&self.problems)
+        self.bad.len()
     }
 
-    /// Refuses, on their lines, the rows whose birth date gives an age outside `ages` on
-    /// `today`: a date typed wrong (2090, a child's, 1826) rather than a person to call.
-    pub fn check_ages(&mut self, today: chrono::NaiveDate, (low, high): (u32, u32)) {
-        let column = self
-            .layout
-            .used
-            .iter()
-            .find(|(_, what)| *what == Field::BirthDate.describe())
-            .map(|(header, _)| header.clone())
-            .unwrap_or_default();
-        let mut refused = Vec::new();
-        self.rows.retain(|r| {
-            let Some(born) = r.tenant.birth_date else {
-                return true;
-            };
-            let age = today.years_since(born);
-            if age.is_some_and(|a| (low..=high).contains(&a)) {
-                return true;
+    /// Rows to import: those without a problem.
+    pub fn good_rows(&self) -> usize {
+        self.layout.rows - self.bad.len()
+    }
+
+    /// Calls `f` with each good row, read again from the file's text.
+    fn each_row(&self, mut f: impl FnMut(TenantRow)) {
+        let (columns, _) = map(&self.sheet);
+        let mut seen = Vec::new();
+        // The text was read whole once already: it reads the same way again.
+        let _ = self.sheet.for_each_row(|row| {
+            if self.bad.contains(&row.line) {
+                return;
             }
-            let age = age.map_or_else(|| "not yet born".to_string(), |a| format!("{a} years old"));
-            refused.push(Problem {
-                line: r.line,
-                column: column.clone(),
-                reason: format!(
-                    "{} gives {age}: the program calls people aged {low} to {high} \
-                     (setting import_ages)",
-                    born.format("%d/%m/%Y")
-                ),
-            });
-            false
+            seen.clear();
+            if let Some(t) = columns.tenant(row, &mut seen) {
+                f(t);
+            }
         });
+    }
+
+    /// Adds problems found after the rows were read; their rows become bad.
+    fn refuse(&mut self, refused: Vec<Problem>) {
+        self.bad.extend(refused.iter().map(|p| p.line));
         self.problems.extend(refused);
         self.problems.sort_by_key(|p| p.line);
+    }
+
+    /// Refuses, on their lines, the rows the program cannot take: a birth date giving an
+    /// age outside `ages` on `today` (a date typed wrong, 2090, a child's, 1826, rather
+    /// than a person to call), or a cohort it does not have. One more reading of the rows.
+    pub fn check(&mut self, today: chrono::NaiveDate, (low, high): (u32, u32), cohorts: &[Cohort]) {
+        let birth_column = self.column_of(Field::BirthDate);
+        let cohort_column = self.column_of(Field::Cohort);
+        let mut refused = Vec::new();
+        self.each_row(|r| {
+            if let Some(born) = r.tenant.birth_date {
+                let age = today.years_since(born);
+                if !age.is_some_and(|a| (low..=high).contains(&a)) {
+                    let age = age
+                        .map_or_else(|| "not yet born".to_string(), |a| format!("{a} years old"));
+                    refused.push(Problem {
+                        line: r.line,
+                        column: birth_column.clone(),
+                        reason: format!(
+                            "{} gives {age}: the program calls people aged {low} to {high} \
+                             (setting import_ages)",
+                            born.format("%d/%m/%Y")
+                        ),
+                    });
+                }
+            }
+            if let Some(name) = &r.cohort
+                && cohort_named(cohorts, name).is_none()
+            {
+                let names: Vec<&str> = cohorts.iter().map(|c| c.name.as_str()).collect();
+                refused.push(Problem {
+                    line: r.line,
+                    column: cohort_column.clone(),
+                    reason: format!(
+                        "no cohort named '{name}' (the cohorts are: {})",
+                        names.join(", ")
+                    ),
+                });
+            }
+        });
+        self.refuse(refused);
+    }
+
+    /// The header of the column giving `field`, as written; empty without one.
+    fn column_of(&self, field: Field) -> String {
+        self.layout
+            .used
+            .iter()
+            .find(|(_, what)| *what == field.describe())
+            .map(|(header, _)| header.clone())
+            .unwrap_or_default()
     }
 
     /// Whether the file has a cohort column.
@@ -268,49 +325,58 @@ impl TenantList {
         self.references.contains_key(&reference_key(reference))
     }
 
-    /// Turns the good rows into tenants to write. A row naming a cohort goes there
-    /// (an unknown name makes it a bad row); the others go to `chosen` if given.
-    pub fn into_imports(
-        mut self,
-        cohorts: &[Cohort],
-        chosen: Option<i64>,
-    ) -> (Vec<TenantImport>, TenantList) {
-        let cohort_header = self
-            .layout
-            .used
-            .iter()
-            .find(|(_, what)| *what == Field::Cohort.describe())
-            .map(|(h, _)| h.clone())
-            .unwrap_or_default();
-        let mut imports = Vec::with_capacity(self.rows.len());
-        for row in std::mem::take(&mut self.rows) {
+    /// The good rows as tenants to write (after `check`): a row naming a cohort
+    /// goes there; the others go to `chosen` if given.
+    pub fn imports<'a>(&'a self, cohorts: &'a [Cohort], chosen: Option<i64>) -> Imports<'a> {
+        Imports {
+            list: self,
+            cohorts,
+            chosen,
+        }
+    }
+
+    /// The good rows, read into memory: for tests.
+    #[cfg(test)]
+    pub fn rows(&self) -> Vec<TenantRow> {
+        let mut out = Vec::new();
+        self.each_row(|r| out.push(r));
+        out
+    }
+}
+
+fn cohort_named<'c>(cohorts: &'c [Cohort], name: &str) -> Option<&'c Cohort> {
+    let key = parse::fold(name);
+    cohorts.iter().find(|c| parse::fold(&c.name) == key)
+}
+
+/// The good rows of a list, each with its cohort, handed to the store one at a time.
+pub struct Imports<'a> {
+    list: &'a TenantList,
+    cohorts: &'a [Cohort],
+    chosen: Option<i64>,
+}
+
+impl TenantRows for Imports<'_> {
+    fn each(
+        &self,
+        f: &mut dyn FnMut(&TenantImport) -> crate::store::Result<()>,
+    ) -> crate::store::Result<()> {
+        let mut result = Ok(());
+        self.list.each_row(|row| {
+            if result.is_err() {
+                return;
+            }
             let cohort = match &row.cohort {
-                None => chosen,
-                Some(name) => {
-                    let key = parse::fold(name);
-                    if let Some(c) = cohorts.iter().find(|c| parse::fold(&c.name) == key) {
-                        Some(c.id)
-                    } else {
-                        let names: Vec<&str> = cohorts.iter().map(|c| c.name.as_str()).collect();
-                        self.problems.push(Problem {
-                            line: row.line,
-                            column: cohort_header.clone(),
-                            reason: format!(
-                                "no cohort named '{name}' (the cohorts are: {})",
-                                names.join(", ")
-                            ),
-                        });
-                        continue;
-                    }
-                }
+                None => self.chosen,
+                // Checked by `check`; a row it refused is not read again.
+                Some(name) => cohort_named(self.cohorts, name).map(|c| c.id),
             };
-            imports.push(TenantImport {
+            result = f(&TenantImport {
                 tenant: row.tenant,
                 cohort,
             });
-        }
-        self.problems.sort_by_key(|p| p.line);
-        (imports, self)
+        });
+        result
     }
 }
 
@@ -517,7 +583,7 @@ impl Columns<'_, Field> {
 
 /// Reads a tenant list. File-level faults (no header, a required column missing)
 /// are errors; everything wrong in a row is a `Problem` of that row.
-pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
+pub fn read(bytes: impl Into<Vec<u8>>) -> Result<TenantList, FileError> {
     let sheet = Sheet::read(bytes)?;
     let (columns, mut layout) = map(&sheet);
     if !columns.has(Field::Reference) {
@@ -541,7 +607,6 @@ pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
             &sheet.headers,
         ));
     }
-    let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut references: HashMap<String, u64> = HashMap::new();
     let mut repeats: Vec<(u64, u64)> = Vec::new();
@@ -570,9 +635,7 @@ pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
                 }
             }
         }
-        if let Some(t) = columns.tenant(row, &mut problems) {
-            rows.push(t);
-        }
+        columns.tenant(row, &mut problems);
     })?;
     if !repeats.is_empty() {
         // Which of two rows with one reference is right cannot be told: both are bad.
@@ -589,17 +652,18 @@ pub fn read(bytes: &[u8]) -> Result<TenantList, FileError> {
                 });
             }
         }
-        let bad: std::collections::HashSet<u64> = problems.iter().map(|p| p.line).collect();
-        rows.retain(|r| !bad.contains(&r.line));
     }
     problems.sort_by_key(|p| p.line);
+    let bad = problems.iter().map(|p| p.line).collect();
+    let columns = columns.store_columns();
     Ok(TenantList {
-        columns: columns.store_columns(),
+        sheet,
         layout,
-        rows,
         problems,
+        columns,
         lost_letters,
         references,
+        bad,
     })
 }
 
@@ -739,7 +803,7 @@ mod tests {
                 ("Fixe".to_string(), "second phone"),
             ]
         );
-        assert_eq!(l.rows.len(), 1);
+        assert_eq!(l.rows().len(), 1);
     }
 
     #[test]
@@ -763,7 +827,7 @@ mod tests {
         );
         assert_eq!(l.problems, vec![]);
         assert_eq!(
-            l.rows[0].tenant,
+            l.rows()[0].tenant,
             NewTenant {
                 external_ref: "A1".into(),
                 title: "Mme".into(),
@@ -797,7 +861,8 @@ mod tests {
              A3;Le Gall Anne;01 99 00 00 03;01 99 00 00 03;\n",
         );
         assert_eq!(l.problems, vec![]);
-        let t: Vec<_> = l.rows.iter().map(|r| &r.tenant).collect();
+        let rows = l.rows();
+        let t: Vec<_> = rows.iter().map(|r| &r.tenant).collect();
         assert_eq!(
             (t[0].last_name.as_str(), t[0].first_name.as_str()),
             ("DUPONT", "Marie")
@@ -822,7 +887,8 @@ mod tests {
         let l = list("Ref;Nom;Tél\nA1;DUPONT Marie;0199000001\n");
         assert_eq!(l.columns, vec![C::LastName, C::Phone, C::PhoneAlt]);
         assert_eq!(
-            l.rows[0].tenant.first_name, "Marie",
+            l.rows()[0].tenant.first_name,
+            "Marie",
             "a new tenant still gets it"
         );
         let l = list(
@@ -871,8 +937,8 @@ mod tests {
             ]
         );
         assert_eq!(l.bad_rows(), 5);
-        assert_eq!(l.rows.len(), 1);
-        assert_eq!(l.rows[0].line, 2);
+        assert_eq!(l.rows().len(), 1);
+        assert_eq!(l.rows()[0].line, 2);
     }
 
     #[test]
@@ -891,8 +957,8 @@ mod tests {
                 "line 4, column \"Ref\": the reference 'A1' is also on line 2",
             ]
         );
-        assert_eq!(l.rows.len(), 1);
-        assert_eq!(l.rows[0].tenant.external_ref, "A2");
+        assert_eq!(l.rows().len(), 1);
+        assert_eq!(l.rows()[0].tenant.external_ref, "A2");
         assert!(l.mentions("A1") && l.mentions("A2") && !l.mentions("A3"));
     }
 
@@ -911,17 +977,35 @@ mod tests {
         let l = list(
             "Ref;Nom;Tél;Cohorte\nA1;Dupont;0199000001;Non-Isolated 70+\nA2;Martin;0199000002;\nA3;Durand;0199000003;inconnue\n",
         );
-        let (imports, l) = l.into_imports(&cohorts, Some(1));
+        let mut l = l;
+        l.check(
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            (60, 120),
+            &cohorts,
+        );
+        assert_eq!(l.good_rows(), 2);
         assert_eq!(
-            imports.iter().map(|i| i.cohort).collect::<Vec<_>>(),
+            cohorts_of(&l.imports(&cohorts, Some(1))),
             vec![Some(2), Some(1)]
         );
         assert_eq!(
             l.problems[0].to_string(),
             "line 4, column \"Cohorte\": no cohort named 'inconnue' (the cohorts are: isolated 70+, non-isolated 70+)"
         );
-        let (imports, _) = list("Ref;Nom;Tél\nA1;Dupont;0199000001\n").into_imports(&cohorts, None);
-        assert_eq!(imports[0].cohort, None);
+        let l = list("Ref;Nom;Tél\nA1;Dupont;0199000001\n");
+        assert_eq!(cohorts_of(&l.imports(&cohorts, None)), vec![None]);
+    }
+
+    /// The cohort of each row as the store is handed it.
+    fn cohorts_of(imports: &Imports) -> Vec<Option<i64>> {
+        let mut out = Vec::new();
+        imports
+            .each(&mut |i| {
+                out.push(i.cohort);
+                Ok(())
+            })
+            .unwrap();
+        out
     }
 
     #[test]
@@ -952,6 +1036,6 @@ mod tests {
                 (4, "Prénom", "Ay?e"),
             ]
         );
-        assert_eq!(l.rows.len(), 3, "the rows are imported all the same");
+        assert_eq!(l.rows().len(), 3, "the rows are imported all the same");
     }
 }

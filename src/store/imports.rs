@@ -120,6 +120,19 @@ pub struct TenantImport {
     pub cohort: Option<i64>,
 }
 
+/// The tenants an import writes, handed over one at a time so that a list of a
+/// hundred thousand rows is never held whole. `each` may be called again (a write the
+/// database refused for a moment is tried again), and must give the same rows.
+pub trait TenantRows {
+    fn each(&self, f: &mut dyn FnMut(&TenantImport) -> Result<()>) -> Result<()>;
+}
+
+impl TenantRows for [TenantImport] {
+    fn each(&self, f: &mut dyn FnMut(&TenantImport) -> Result<()>) -> Result<()> {
+        self.iter().try_for_each(f)
+    }
+}
+
 fn language(t: &NewTenant) -> &str {
     if t.language.is_empty() {
         "fr"
@@ -167,7 +180,7 @@ impl Store {
     /// One transaction; with `dry_run` it is rolled back.
     pub fn import_tenants(
         &mut self,
-        list: &[TenantImport],
+        list: &(impl TenantRows + ?Sized),
         columns: &[TenantColumn],
         new_cohort: i64,
         dry_run: bool,
@@ -219,8 +232,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                    ?18, ?19, ?20, ?20, ?20)",
             )?;
-            let mut out = Vec::with_capacity(list.len());
-            for row in list {
+            let mut out = Vec::new();
+            list.each(&mut |row| {
                 let t = &row.tenant;
                 let id: Option<i64> = find
                     .query_row([crate::domain::tenant::reference_key(&t.external_ref)], |r| {
@@ -265,7 +278,8 @@ impl Store {
                     Upserted::Added
                 };
                 out.push(done);
-            }
+                Ok(())
+            })?;
             Ok(out)
         })
     }

@@ -55,7 +55,7 @@ pub use followup::{
 };
 pub use forecast::{PACE_DAYS, USUAL_WEEKS, WeekForecast};
 pub use health::PastNeed;
-pub use imports::{ImportCounts, OperatorColumn, TenantColumn, TenantImport};
+pub use imports::{ImportCounts, OperatorColumn, TenantColumn, TenantImport, TenantRows};
 pub use migrate::SCHEMA_VERSION;
 pub use operators::{NewOperator, Operator};
 pub use purge::Purged;
