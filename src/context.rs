@@ -56,11 +56,7 @@ impl Context {
 
     /// The language this user reads: `--lang`, then their preferences file, then `LANG`.
     pub fn language(&self) -> crate::i18n::Lang {
-        crate::i18n::Lang::resolve(
-            self.lang.as_deref(),
-            crate::config::Config::load().language.as_deref(),
-            std::env::var("LANG").ok().as_deref(),
-        )
+        crate::i18n::Lang::of_user(self.lang.as_deref())
     }
 
     /// A setgid veille works on the program's database only, named by the system's

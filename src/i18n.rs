@@ -52,6 +52,16 @@ impl Lang {
             .unwrap_or(Lang::Fr)
     }
 
+    /// The language of the person running veille: `--lang`, then their preferences
+    /// file, then `LANG`.
+    pub fn of_user(cli: Option<&str>) -> Lang {
+        Lang::resolve(
+            cli,
+            crate::config::Config::load().language.as_deref(),
+            std::env::var("LANG").ok().as_deref(),
+        )
+    }
+
     /// The text of `key`; the key itself when missing (a test keeps both files complete).
     pub fn t(self, key: &'static str) -> &'static str {
         self.lookup(key).unwrap_or(key)
@@ -71,6 +81,50 @@ impl Lang {
     pub fn code_name(self, kind: &str, code: &str) -> &'static str {
         self.lookup(&format!("{kind}.{code}")).unwrap_or("?")
     }
+}
+
+/// The language of the command line's messages, chosen once per run from `--lang`, the
+/// preferences file and `LANG` (see `Context::from_cli`). French until then.
+static CLI_LANG: OnceLock<Lang> = OnceLock::new();
+
+pub fn set_cli_lang(lang: Lang) {
+    let _ = CLI_LANG.set(lang);
+}
+
+pub fn cli_lang() -> Lang {
+    CLI_LANG.get().copied().unwrap_or_default()
+}
+
+/// "1 ligne", "3 lignes" / "1 row", "3 rows", in the command line's language: a `tr!`
+/// message with a count takes it as one argument, the same in both texts.
+pub fn count(n: usize, [fr_one, fr_many]: [&str; 2], [en_one, en_many]: [&str; 2]) -> String {
+    let word = match (cli_lang(), n) {
+        (Lang::Fr, 0 | 1) => fr_one,
+        (Lang::Fr, _) => fr_many,
+        (Lang::En, 1) => en_one,
+        (Lang::En, _) => en_many,
+    };
+    format!("{n} {word}")
+}
+
+/// A command-line message in the user's language, French then English, each a
+/// `format!` string over the same arguments:
+/// `tr!("{n} locataire(s) importé(s)", "{n} tenant(s) imported")`. The screens keep
+/// their texts in `assets/i18n`; a command's message is written once, where it is said.
+#[macro_export]
+macro_rules! tr {
+    ($fr:literal, $en:literal $(,)?) => {
+        match $crate::i18n::cli_lang() {
+            $crate::i18n::Lang::Fr => format!($fr),
+            $crate::i18n::Lang::En => format!($en),
+        }
+    };
+    ($fr:literal, $en:literal, $($arg:tt)*) => {
+        match $crate::i18n::cli_lang() {
+            $crate::i18n::Lang::Fr => format!($fr, $($arg)*),
+            $crate::i18n::Lang::En => format!($en, $($arg)*),
+        }
+    };
 }
 
 /// Replaces `{name}` placeholders in `template`.

@@ -22,6 +22,7 @@ fn veille(home: &Path) -> Command {
     cmd.env_remove("VEILLE_DB")
         .env_remove("VEILLE_NOW")
         .env("HOME", home)
+        .env("LANG", "en_GB.UTF-8")
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"));
     cmd

@@ -50,6 +50,7 @@ impl Db {
         cmd.arg("--db")
             .arg(&self.path)
             .env("VEILLE_NOW", "2026-11-28T09:00:00Z")
+            .env("LANG", "en_GB.UTF-8")
             .env("NO_COLOR", "1");
         cmd
     }
@@ -778,6 +779,17 @@ fn a_libreoffice_list_tells_the_letters_it_lost_and_a_corrected_name_stays() {
         .clone();
     // A lone "?" is someone's doubt, not a lost letter.
     assert!(!String::from_utf8(out).unwrap().contains("line 8"));
+    // The same report in French, for a French-speaking coordinator.
+    db.import("tenants", "tenants_libreoffice_1252.csv")
+        .args(["--lang", "fr", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Lettres perdues avant la lecture du fichier, sur 3 lignes",
+        ))
+        .stdout(predicate::str::contains(
+            "  ligne 4, colonne « Nom » : Nguy?n\n",
+        ));
     let mut expected = vec![
         line(
             "L-01",

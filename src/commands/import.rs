@@ -310,32 +310,55 @@ fn print_lost_letters(lost: &[Problem], encoding: import::Encoding) {
     if lost.is_empty() {
         return;
     }
-    let rows: std::collections::BTreeSet<u64> = lost.iter().map(|p| p.line).collect();
+    let rows = lost
+        .iter()
+        .map(|p| p.line)
+        .collect::<std::collections::BTreeSet<u64>>()
+        .len();
     say!();
-    say!(
+    tell!(
+        "Lettres perdues avant la lecture du fichier, sur {} : un « ? » est \
+         à la place d'une lettre que le logiciel qui l'a enregistré ne savait pas écrire \
+         (ễ, ł, ş…).",
         "Letters lost before veille read the file, on {}: a '?' stands where the \
          software that saved it could not write a letter (ễ, ł, ş…).",
-        self::rows(rows.len(), "row", "rows")
+        crate::i18n::count(rows, ["ligne", "lignes"], ["row", "rows"])
     );
     if matches!(encoding, import::Encoding::Windows1252) {
-        say!(
+        tell!(
+            "Enregistrez la liste en « CSV UTF-8 » (LibreOffice : Texte CSV, jeu de \
+             caractères Unicode (UTF-8) ; Excel : CSV UTF-8) et importez-la de nouveau pour \
+             les garder.",
             "Save the list as \"CSV UTF-8\" (LibreOffice: Text CSV, character set \
              Unicode (UTF-8); Excel: CSV UTF-8) and import it again to keep them."
         );
     } else {
-        say!(
+        tell!(
+            "Le fichier est en {encoding} : les lettres étaient perdues avant qu'il soit \
+             fait. Corrigez-les dans la liste du bailleur, ou un coordinateur les corrige \
+             dans veille (`veille tenants name`) : l'import suivant ne défait pas une \
+             correction.",
             "The file is {encoding}: the letters were lost before it was made. Correct \
              them in the landlord's list, or a coordinator corrects them in veille \
              (`veille tenants name`): the next import does not undo a correction."
         );
     }
     for p in lost.iter().take(SHOWN) {
-        say!("  line {}, column \"{}\": {}", p.line, p.column, p.reason);
+        tell!(
+            "  ligne {}, colonne « {} » : {}",
+            "  line {}, column \"{}\": {}",
+            p.line,
+            p.column,
+            p.reason
+        );
     }
     if lost.len() > SHOWN {
-        say!("  … and {} more.", lost.len() - SHOWN);
+        tell!("  … et {} de plus.", "  … and {} more.", lost.len() - SHOWN);
     }
-    say!("These rows are imported as written.");
+    tell!(
+        "Ces lignes sont importées telles quelles.",
+        "These rows are imported as written."
+    );
 }
 
 fn print_problems(problems: &[Problem], bad: usize) {

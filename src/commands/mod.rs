@@ -12,6 +12,13 @@ macro_rules! say {
     };
 }
 
+/// Prints a line in the user's language (see `tr!`), control characters removed.
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        println!("{}", $crate::commands::printable_lines(&$crate::tr!($($arg)*)))
+    };
+}
+
 mod audit;
 mod backup;
 mod board;
@@ -39,6 +46,7 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 
 pub fn run(cli: Cli) -> Result<()> {
+    crate::i18n::set_cli_lang(crate::i18n::Lang::of_user(cli.global.lang.as_deref()));
     let ctx = Context::from_cli(&cli.global)?;
     // Commands that never open the program's database have no use for a setgid
     // veille's group: they run with the user's own rights from the start.

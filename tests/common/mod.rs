@@ -101,8 +101,12 @@ pub const UNDO_COLUMNS_SINCE_13: &str = "DROP INDEX operators_unix_account;
      DROP INDEX calls_incoming;
      ALTER TABLE calls DROP COLUMN incoming;";
 
+/// The program as a process, its messages in English (the tests read them; a test of
+/// the French ones says `--lang fr`).
 pub fn veille() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("veille").expect("binary")
+    let mut cmd = assert_cmd::Command::cargo_bin("veille").expect("binary");
+    cmd.env("LANG", "en_GB.UTF-8");
+    cmd
 }
 
 /// A call with `outcome` and nothing else, made under `claim` when it was claimed.
