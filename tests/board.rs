@@ -357,3 +357,69 @@ fn saves_go_on_while_ten_boards_refresh() {
     let board = store.board(now + Span::minutes(5), &rules).unwrap();
     assert_eq!(board.due_now, 150);
 }
+
+/// Calls saved with the emergency protocol wait on the board, oldest first, until a
+/// coordinator takes them (the dispatch screen's `p`).
+#[test]
+fn emergencies_wait_on_the_board_until_a_coordinator_takes_them() {
+    use veille::domain::Wellbeing;
+    use veille::domain::emergency::{Protocol, ServicesCalled};
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path(), 3, 5);
+    let mut store = Store::open(&path).unwrap();
+    store.set_setting("calling_hours", "00:00-24:00").unwrap();
+    let rules = store.rules().unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (op1, op3) = (id(&store, "op1"), id(&store, "op3"));
+    let mut urgent = |reference: &str, when: &str| {
+        let claim = store
+            .claim_tenant(op1, tenant(&conn, reference), utc(when), &rules)
+            .unwrap();
+        let mut c = call(&claim, Outcome::Reached);
+        c.wellbeing = Some(Wellbeing::Urgent);
+        c.emergency = Some(Protocol {
+            services: ServicesCalled::ByOperator,
+            decision: "SAMU appelé".into(),
+            no_request_reason: "Le SAMU se déplace".into(),
+        });
+        store
+            .save_call(&c, utc(when) + Span::minutes(4), &rules)
+            .unwrap();
+    };
+    urgent("T00002", "2026-11-28T09:20:00Z");
+    urgent("T00001", "2026-11-28T09:05:00Z");
+
+    let board = store.board(later(), &rules).unwrap();
+    let waiting: Vec<(&str, &str)> = board
+        .emergencies_waiting
+        .iter()
+        .map(|e| (e.tenant_name.as_str(), e.operator.as_str()))
+        .collect();
+    let name = |reference: &str| -> String {
+        conn.query_row(
+            "SELECT trim(first_name || ' ' || last_name) FROM tenants WHERE external_ref = ?1",
+            [reference],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let op1_name = store.operator("op1").unwrap().name;
+    assert_eq!(
+        waiting,
+        [
+            (name("T00001").as_str(), op1_name.as_str()),
+            (name("T00002").as_str(), op1_name.as_str())
+        ]
+    );
+    assert!(board.emergencies_waiting[0].at < board.emergencies_waiting[1].at);
+
+    store
+        .take_emergency(board.emergencies_waiting[0].id, op3, later())
+        .unwrap();
+    let board = store.board(later(), &rules).unwrap();
+    assert_eq!(board.emergencies_waiting.len(), 1);
+    assert_eq!(board.emergencies_waiting[0].tenant_name, name("T00002"));
+    // The JSON a wall display reads carries them too.
+    let json = serde_json::to_value(&board).unwrap();
+    assert_eq!(json["emergencies_waiting"].as_array().unwrap().len(), 1);
+}

@@ -22,8 +22,9 @@ use KeyCode::{Char, Enter, Esc};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-/// Karim on a call for 5 minutes, Marie on a meal break for 20, an emergency request
-/// nobody has taken for 25 minutes, and yesterday's shift of Karim, who reached two
+/// Karim on a call for 5 minutes after an emergency call no coordinator has taken yet,
+/// Marie on a meal break for 20, an emergency request nobody has taken for 25 minutes,
+/// and yesterday's shift of Karim, who reached two
 /// tenants in two hours (the pace of the forecast).
 fn busy_morning(fx: &Fixture) {
     let conn = fx.conn();
@@ -47,6 +48,43 @@ fn busy_morning(fx: &Fixture) {
     let karim = fx.operator_id("kbenali");
     let marie = fx.operator_id("mdupont");
     store.start_shift(karim, now() - Minutes::hours(1)).unwrap();
+    // A call 15 minutes ago under the emergency protocol, not yet taken by a coordinator.
+    let claim = store
+        .claim_tenant(
+            karim,
+            fx.tenant_id("Nguyen"),
+            now() - Minutes::minutes(18),
+            &rules,
+        )
+        .unwrap();
+    store
+        .save_call(
+            &veille::store::CallToSave {
+                save_id: veille::store::new_save_id(now() - Minutes::minutes(18)),
+                claim,
+                shift_id: None,
+                started_at: now() - Minutes::minutes(18),
+                outcome: veille::domain::Outcome::Reached,
+                wellbeing: Some(veille::domain::Wellbeing::Urgent),
+                callback_at: None,
+                callback_only_me: false,
+                hospitalised_until: None,
+                notes: String::new(),
+                needs: vec![],
+                referrals: vec![],
+                interventions: vec![],
+                emergency: Some(veille::domain::emergency::Protocol {
+                    services: veille::domain::emergency::ServicesCalled::ByOperator,
+                    decision: "SAMU appelé".into(),
+                    no_request_reason: "Le SAMU se déplace".into(),
+                }),
+                incoming: false,
+                lives_alone: None,
+            },
+            now() - Minutes::minutes(15),
+            &rules,
+        )
+        .unwrap();
     store
         .claim_tenant(
             karim,

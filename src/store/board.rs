@@ -31,6 +31,9 @@ pub struct Board {
     pub due_later_today: u64,
     /// Callbacks promised for a time past by more than the callback grace.
     pub callbacks_late: u64,
+    /// Calls saved with the emergency protocol that no coordinator has taken yet
+    /// (`veille tenants flagged`, dispatch `p`), oldest first.
+    pub emergencies_waiting: Vec<EmergencyWaiting>,
     /// Emergency and urgent intervention requests no field team has been given yet,
     /// emergencies first, oldest first.
     pub unassigned: Vec<UnassignedRequest>,
@@ -50,6 +53,17 @@ pub struct OperatorNow {
     pub activity: Activity,
     /// What the operator added to their break's reason (empty unless on a break).
     pub break_note: String,
+}
+
+/// An emergency waiting for a coordinator, as a wall display shows it: who and since
+/// when, not what was said (the dispatch screen has that).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmergencyWaiting {
+    pub id: i64,
+    pub tenant_name: String,
+    /// The operator who made the call.
+    pub operator: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -142,6 +156,22 @@ impl Store {
                 })
             },
         )?;
+        let emergencies_waiting = rows(
+            conn,
+            "SELECT e.id, trim(t.first_name || ' ' || t.last_name), o.name, e.at
+             FROM emergencies e JOIN tenants t ON t.id = e.tenant_id
+             JOIN operators o ON o.id = e.operator_id
+             WHERE e.taken_at IS NULL ORDER BY e.at, e.id",
+            [],
+            |r| {
+                Ok(EmergencyWaiting {
+                    id: r.get(0)?,
+                    tenant_name: r.get(1)?,
+                    operator: r.get(2)?,
+                    at: time::req_ts(r.get(3)?)?,
+                })
+            },
+        )?;
         snapshot.finish()?;
         Ok(Board {
             made_at: now,
@@ -150,6 +180,7 @@ impl Store {
             due_now,
             due_later_today,
             callbacks_late,
+            emergencies_waiting,
             unassigned,
             referrals_overdue: referrals_overdue.max(0) as u64,
             oldest_follow_up: oldest.map(|d| time::parse_day(&d)).transpose()?,

@@ -42,7 +42,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use backup::AuditEntry;
-pub use board::{Board, OperatorNow, UnassignedRequest};
+pub use board::{Board, EmergencyWaiting, OperatorNow, UnassignedRequest};
 pub use calls::{CallToSave, InterventionToSave, ReferralToSave, SavedCall, new_save_id};
 pub use cohorts::{Cohort, NewCohort};
 pub use contents::Contents;

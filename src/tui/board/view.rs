@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::BoardState;
 use crate::domain::shift::Activity;
-use crate::store::{Board, OperatorNow, UnassignedRequest, WeekForecast};
+use crate::store::{Board, EmergencyWaiting, OperatorNow, UnassignedRequest, WeekForecast};
 use crate::tui::app::Ui;
 use crate::tui::rows::{clip, pad};
 use crate::tui::widgets::figures::FigureLines;
@@ -140,29 +140,34 @@ pub fn render(s: &BoardState, ui: &Ui, body: Rect, frame: &mut Frame) {
     };
     frame.render_widget(Paragraph::new(lines), inner);
 
-    let requests = s
-        .board
-        .as_ref()
-        .map_or(&[][..], |b| b.unassigned.as_slice());
+    // Emergencies waiting for a coordinator come first, then requests waiting for a team.
+    let (emergencies, requests) = s.board.as_ref().map_or((&[][..], &[][..]), |b| {
+        (b.emergencies_waiting.as_slice(), b.unassigned.as_slice())
+    });
     let block = Block::bordered().title(Span::styled(
         format!(
             " {} ",
-            l.f("board.requests", &[("n", &requests.len().to_string())])
+            l.f(
+                "board.requests",
+                &[("n", &(emergencies.len() + requests.len()).to_string())]
+            )
         ),
         th.title(),
     ));
     let inner = block.inner(a.requests);
     frame.render_widget(block, a.requests);
-    let lines: Vec<Line> = if requests.is_empty() && s.board.is_some() {
+    let lines: Vec<Line> = if emergencies.is_empty() && requests.is_empty() && s.board.is_some() {
         vec![Line::from(Span::styled(
             l.t("board.no_requests"),
             th.muted(),
         ))]
     } else {
-        requests
+        let cols = inner.width as usize;
+        emergencies
             .iter()
+            .map(|e| emergency_line(e, ui, cols))
+            .chain(requests.iter().map(|r| request_line(r, ui, cols)))
             .take(inner.height as usize)
-            .map(|r| request_line(r, ui, inner.width as usize))
             .collect()
     };
     frame.render_widget(Paragraph::new(lines), inner);
@@ -308,6 +313,22 @@ fn operator_line(o: &OperatorNow, ui: &Ui, cols: usize) -> Line<'static> {
         text.push_str(&pad(&format!("{calls:>10}"), calls_w));
     }
     Line::from(Span::styled(clip(&text, cols), style))
+}
+
+/// An emergency no coordinator has taken: always marked, as the header's alert is.
+fn emergency_line(e: &EmergencyWaiting, ui: &Ui, cols: usize) -> Line<'static> {
+    let text = ui.lang.f(
+        "board.emergency",
+        &[
+            ("since", &elapsed(ui, e.at)),
+            ("tenant", &e.tenant_name),
+            ("operator", &e.operator),
+        ],
+    );
+    Line::from(Span::styled(
+        clip(&format!("! {text}"), cols),
+        ui.theme.error(),
+    ))
 }
 
 fn request_line(r: &UnassignedRequest, ui: &Ui, cols: usize) -> Line<'static> {
