@@ -346,7 +346,15 @@ fn a_killed_terminal_loses_nothing_typed() {
         ),
         1
     );
-    t.keys(&["q", "Enter"]);
+    // The end of the shift counts both calls, the one before the kill and the one after.
+    t.keys(&["q"]);
+    t.wait_for_all(&[
+        "Fin de service · Marie Dupont",
+        "Appels passés                        2",
+        "Locataires joints                    2",
+        "Besoins repérés                      Santé 1",
+    ]);
+    t.keys(&["Enter"]);
     t.wait_exit();
 }
 
