@@ -34,6 +34,27 @@ pub enum TenantColumn {
 }
 
 impl TenantColumn {
+    /// Every column: a list that gives the whole record.
+    pub const ALL: [TenantColumn; 17] = [
+        TenantColumn::Title,
+        TenantColumn::LastName,
+        TenantColumn::FirstName,
+        TenantColumn::BirthDate,
+        TenantColumn::Phone,
+        TenantColumn::PhoneAlt,
+        TenantColumn::Address,
+        TenantColumn::Postcode,
+        TenantColumn::City,
+        TenantColumn::Building,
+        TenantColumn::Staircase,
+        TenantColumn::Floor,
+        TenantColumn::Door,
+        TenantColumn::AccessCode,
+        TenantColumn::LivesAlone,
+        TenantColumn::Language,
+        TenantColumn::Notes,
+    ];
+
     fn sql(self) -> &'static str {
         match self {
             TenantColumn::Title => "title",

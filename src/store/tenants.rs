@@ -1,8 +1,9 @@
 //! Tenants: who they are, and their card as an operator sees it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row};
 
+use super::imports::{TenantColumn, TenantImport};
 use super::{Result, Store, StoreError, rows, time};
 use crate::domain::{Outcome, TenantStatus};
 
@@ -242,9 +243,9 @@ impl Store {
         })
     }
 
-    /// Adds the tenants of an imported list to `cohort`, or updates those whose
-    /// external reference is known (identity and address only: their schedule and
-    /// history are kept). One transaction for the whole list.
+    /// Adds whole tenant records to `cohort`, or updates those whose reference is known
+    /// (identity and address only: their schedule and history are kept), as an import of
+    /// a list giving every column does. One transaction for the whole list.
     pub fn upsert_tenants(
         &mut self,
         list: &[NewTenant],
@@ -252,23 +253,21 @@ impl Store {
         operator: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Upserted>> {
-        self.write(|tx| {
-            let mut out = Vec::with_capacity(list.len());
-            for t in list {
-                out.push(upsert_one(tx, t, cohort, now)?);
-            }
-            let added = out.iter().filter(|u| **u == Upserted::Added).count();
-            let updated = out.iter().filter(|u| **u == Upserted::Updated).count();
-            super::shifts::audit(
-                tx,
-                now,
-                operator,
-                "import_tenants",
-                None,
-                &format!("{added} added, {updated} updated"),
-            )?;
-            Ok(out)
-        })
+        let imports: Vec<TenantImport> = list
+            .iter()
+            .map(|t| TenantImport {
+                tenant: t.clone(),
+                cohort: Some(cohort),
+            })
+            .collect();
+        self.import_tenants(
+            imports.as_slice(),
+            &TenantColumn::ALL,
+            cohort,
+            false,
+            now,
+            operator,
+        )
     }
 
     /// External references of every tenant, for telling which ones an import left out.
@@ -281,95 +280,5 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-    }
-}
-
-fn upsert_one(
-    tx: &Transaction,
-    t: &NewTenant,
-    cohort: i64,
-    now: DateTime<Utc>,
-) -> Result<Upserted> {
-    let existing: Option<i64> = tx
-        .prepare_cached("SELECT id FROM tenants WHERE external_ref = ?1")?
-        .query_row([&t.external_ref], |r| r.get(0))
-        .optional()?;
-    let language = if t.language.is_empty() {
-        "fr"
-    } else {
-        &t.language
-    };
-    let birth = t.birth_date.map(time::day);
-    if let Some(id) = existing {
-        let changed = tx
-            .prepare_cached(
-                "UPDATE tenants SET title = ?2, last_name = ?3, first_name = ?4, birth_date = ?5,
-               phone = ?6, phone_alt = ?7, address = ?8, postcode = ?9, city = ?10,
-               building = ?11, staircase = ?12, floor = ?13, door = ?14, access_code = ?15,
-               lives_alone = ?16, cohort_id = ?17, language = ?18, notes = ?19, updated_at = ?20
-             WHERE id = ?1 AND NOT (title IS ?2 AND last_name IS ?3 AND first_name IS ?4
-               AND birth_date IS ?5 AND phone IS ?6 AND phone_alt IS ?7 AND address IS ?8
-               AND postcode IS ?9 AND city IS ?10 AND building IS ?11 AND staircase IS ?12
-               AND floor IS ?13 AND door IS ?14 AND access_code IS ?15 AND lives_alone IS ?16
-               AND cohort_id IS ?17 AND language IS ?18 AND notes IS ?19)",
-            )?
-            .execute(params![
-                id,
-                t.title,
-                t.last_name,
-                t.first_name,
-                birth,
-                t.phone,
-                t.phone_alt,
-                t.address,
-                t.postcode,
-                t.city,
-                t.building,
-                t.staircase,
-                t.floor,
-                t.door,
-                t.access_code,
-                t.lives_alone,
-                cohort,
-                language,
-                t.notes,
-                time::ts(now)
-            ])?;
-        Ok(if changed > 0 {
-            Upserted::Updated
-        } else {
-            Upserted::Unchanged
-        })
-    } else {
-        tx.prepare_cached(
-            "INSERT INTO tenants (external_ref, title, last_name, first_name, birth_date, phone,
-               phone_alt, address, postcode, city, building, staircase, floor, door, access_code,
-               lives_alone, cohort_id, language, notes, due_at, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-               ?18, ?19, ?20, ?20, ?20)",
-        )?
-        .execute(params![
-            t.external_ref,
-            t.title,
-            t.last_name,
-            t.first_name,
-            birth,
-            t.phone,
-            t.phone_alt,
-            t.address,
-            t.postcode,
-            t.city,
-            t.building,
-            t.staircase,
-            t.floor,
-            t.door,
-            t.access_code,
-            t.lives_alone,
-            cohort,
-            language,
-            t.notes,
-            time::ts(now)
-        ])?;
-        Ok(Upserted::Added)
     }
 }
