@@ -237,21 +237,6 @@ fn what(i: &InterventionRow, l: Lang) -> String {
     )
 }
 
-fn areas(body: Rect) -> (Rect, Rect) {
-    if body.width >= 110 {
-        let [list, side] = Layout::horizontal([
-            Constraint::Min(60),
-            Constraint::Length(body.width * 36 / 100),
-        ])
-        .areas(body);
-        (list, side)
-    } else {
-        let [list, side] =
-            Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(body);
-        (list, side)
-    }
-}
-
 /// The emergencies waiting for a coordinator, two lines each, above the requests: the
 /// area they take and the rest.
 fn render_emergencies(d: &DispatchState, ui: &Ui, body: Rect, frame: &mut Frame) -> Rect {
@@ -305,7 +290,7 @@ pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
     let l = ui.lang;
     let th = ui.theme;
     let body = render_emergencies(d, ui, body, frame);
-    let (list_area, side) = areas(body);
+    let (list_area, side) = super::followup::areas(body);
     let mut title = l.f("dispatch.title", &[("n", &d.items.len().to_string())]);
     if d.typing || !d.filter.is_empty() {
         let filter = if d.typing {

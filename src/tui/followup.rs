@@ -493,8 +493,9 @@ fn filter_line(f: &FollowUpState, l: Lang) -> String {
     line
 }
 
-/// The list beside the history on wide screens, above it on narrow ones.
-fn areas(body: Rect) -> (Rect, Rect) {
+/// The list beside the history on wide screens, above it on narrow ones (follow-up and
+/// dispatch alike).
+pub(super) fn areas(body: Rect) -> (Rect, Rect) {
     if body.width >= 110 {
         let [list, side] = Layout::horizontal([
             Constraint::Min(60),
