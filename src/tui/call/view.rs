@@ -16,6 +16,7 @@ use crate::i18n::Lang;
 use crate::store::Service;
 use crate::tui::app::{Session, Ui};
 use crate::tui::rows::{FormRows, Rows, clip, pad, width, wrap};
+use crate::tui::text_field::TextField;
 use crate::tui::widgets::tenant_card::{age_text, card_lines, household, phone_text};
 
 /// What a piece of the form stands for.
@@ -506,288 +507,246 @@ fn render_form(call: &CallState, ui: &Ui, services: &[Service], area: Rect, fram
     }
 }
 
-/// The form as rows of pieces.
-// A row per field, in the form's order; it shortens once the form's field list drives it.
-#[allow(clippy::too_many_lines)]
+/// The form as rows of pieces: a row per field of the form's own list (`fields`), in its
+/// order, each followed by what the last save found wrong with it.
 pub fn form_rows(call: &CallState, ui: &Ui, services: &[Service], width_cols: u16) -> Rows<Target> {
-    let l = ui.lang;
-    let f = &call.form;
-    let mut b = FormRows::new(ui.theme, width_cols as usize, LABEL);
-    let focus = call.focus;
-    let problems_of = |field: Field| -> Vec<&'static str> {
-        call.problems
-            .iter()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, why)| *why)
-            .collect()
+    let mut form = FormView {
+        call,
+        ui,
+        services,
+        b: FormRows::new(ui.theme, width_cols as usize, LABEL),
     };
-    let problems = |b: &mut FormRows<Target>, field: Field| {
-        for why in problems_of(field) {
-            b.problem(l.t(why), Target::Field(field));
+    for field in call.form.fields() {
+        form.field(field);
+        for why in call.problems.iter().filter(|(f, _)| *f == field) {
+            form.b.problem(ui.lang.t(why.1), Target::Field(field));
         }
-    };
-    let has_problem = |field: Field| call.problems.iter().any(|(f, _)| *f == field);
-
-    let outcomes: Vec<(String, bool)> = Outcome::ALL
-        .iter()
-        .map(|o| {
-            (
-                l.code_name("outcome", o.code()).to_string(),
-                f.outcome == Some(*o),
-            )
-        })
-        .collect();
-    b.grid(
-        l.t("form.outcome"),
-        focus == Field::Outcome,
-        has_problem(Field::Outcome),
-        &outcomes,
-        false,
-        call.outcome_cursor,
-        Target::Field(Field::Outcome),
-        |i| Target::Choice(Field::Outcome, i),
-    );
-    problems(&mut b, Field::Outcome);
-
-    if f.outcome == Some(Outcome::CallbackRequested) {
-        b.text(
-            l.t("form.callback_at"),
-            focus == Field::CallbackAt,
-            has_problem(Field::CallbackAt),
-            &f.callback_at,
-            &crate::tui::when::hint(f.callback_at.value(), ui.now, ui.tz, l),
-            Target::Field(Field::CallbackAt),
-        );
-        problems(&mut b, Field::CallbackAt);
-        b.checkbox(
-            l.t("form.callback_only_me"),
-            focus == Field::CallbackOnlyMe,
-            f.callback_only_me,
-            Target::Field(Field::CallbackOnlyMe),
-        );
     }
-    if f.outcome == Some(Outcome::Hospitalised) {
-        b.text(
-            l.t("form.hospitalised_until"),
-            focus == Field::HospitalisedUntil,
-            has_problem(Field::HospitalisedUntil),
-            &f.hospitalised_until,
-            l.t("form.hint_date"),
-            Target::Field(Field::HospitalisedUntil),
-        );
-        problems(&mut b, Field::HospitalisedUntil);
-    }
+    form.b.rows
+}
 
-    if f.asks_wellbeing() {
-        let wellbeing: Vec<(String, bool)> = Wellbeing::ALL
-            .iter()
-            .map(|w| {
-                (
-                    l.code_name("wellbeing", w.code()).to_string(),
-                    f.wellbeing == Some(*w),
-                )
-            })
-            .collect();
-        b.grid(
-            l.t("form.wellbeing"),
-            focus == Field::Wellbeing,
-            has_problem(Field::Wellbeing),
-            &wellbeing,
-            false,
-            call.wellbeing_cursor,
-            Target::Field(Field::Wellbeing),
-            |i| Target::Choice(Field::Wellbeing, i),
-        );
-        problems(&mut b, Field::Wellbeing);
-    }
-    if f.emergency() {
-        let services: Vec<(String, bool)> = ServicesCalled::ALL
-            .iter()
-            .map(|s| {
-                (
-                    l.code_name("services_called", s.code()).to_string(),
-                    f.emergency_services == Some(*s),
-                )
-            })
-            .collect();
-        b.grid(
-            l.t("form.emergency_services"),
-            focus == Field::EmergencyServices,
-            has_problem(Field::EmergencyServices),
-            &services,
-            false,
-            call.services_cursor,
-            Target::Field(Field::EmergencyServices),
-            |i| Target::Choice(Field::EmergencyServices, i),
-        );
-        problems(&mut b, Field::EmergencyServices);
-        for (field, label, value, hint) in [
-            (
-                Field::EmergencyDecision,
-                "form.emergency_decision",
-                &f.emergency_decision,
-                "form.hint_decision",
+/// What the form's rows are made from.
+struct FormView<'a> {
+    call: &'a CallState,
+    ui: &'a Ui,
+    services: &'a [Service],
+    b: FormRows<Target>,
+}
+
+impl FormView<'_> {
+    fn field(&mut self, field: Field) {
+        let l = self.ui.lang;
+        let call = self.call;
+        let f = &call.form;
+        match field {
+            Field::Outcome => self.choices(
+                field,
+                "form.outcome",
+                Outcome::ALL.iter().map(|o| {
+                    (
+                        l.code_name("outcome", o.code()).to_string(),
+                        f.outcome == Some(*o),
+                    )
+                }),
+                call.outcome_cursor,
             ),
-            (
-                Field::NoRequestReason,
-                "form.no_request_reason",
-                &f.no_request_reason,
-                "form.hint_no_request",
+            Field::CallbackAt => self.text(
+                field,
+                l.t("form.callback_at"),
+                &f.callback_at,
+                &crate::tui::when::hint(f.callback_at.value(), self.ui.now, self.ui.tz, l),
             ),
-        ] {
-            if !f.fields().contains(&field) {
-                continue;
-            }
-            b.text(
-                l.t(label),
-                focus == field,
-                has_problem(field),
-                value,
-                l.t(hint),
+            Field::CallbackOnlyMe => self.b.checkbox(
+                l.t("form.callback_only_me"),
+                call.focus == field,
+                f.callback_only_me,
                 Target::Field(field),
-            );
-            problems(&mut b, field);
-        }
-    }
-    if f.asks_wellbeing() {
-        if f.asks_household {
-            let household: Vec<(String, bool)> = super::HOUSEHOLD
-                .iter()
-                .map(|alone| {
+            ),
+            Field::HospitalisedUntil => self.text(
+                field,
+                l.t("form.hospitalised_until"),
+                &f.hospitalised_until,
+                l.t("form.hint_date"),
+            ),
+            Field::Wellbeing => self.choices(
+                field,
+                "form.wellbeing",
+                Wellbeing::ALL.iter().map(|w| {
+                    (
+                        l.code_name("wellbeing", w.code()).to_string(),
+                        f.wellbeing == Some(*w),
+                    )
+                }),
+                call.wellbeing_cursor,
+            ),
+            Field::EmergencyServices => self.choices(
+                field,
+                "form.emergency_services",
+                ServicesCalled::ALL.iter().map(|s| {
+                    (
+                        l.code_name("services_called", s.code()).to_string(),
+                        f.emergency_services == Some(*s),
+                    )
+                }),
+                call.services_cursor,
+            ),
+            Field::EmergencyDecision => self.text(
+                field,
+                l.t("form.emergency_decision"),
+                &f.emergency_decision,
+                l.t("form.hint_decision"),
+            ),
+            Field::NoRequestReason => self.text(
+                field,
+                l.t("form.no_request_reason"),
+                &f.no_request_reason,
+                l.t("form.hint_no_request"),
+            ),
+            Field::LivesAlone => self.choices(
+                field,
+                "form.lives_alone",
+                super::HOUSEHOLD.iter().map(|alone| {
                     let key = if *alone {
                         "tenant.lives_alone"
                     } else {
                         "tenant.not_alone"
                     };
                     (l.t(key).to_string(), f.lives_alone == Some(*alone))
-                })
-                .collect();
-            b.grid(
-                l.t("form.lives_alone"),
-                focus == Field::LivesAlone,
-                false,
-                &household,
-                false,
+                }),
                 call.household_cursor,
-                Target::Field(Field::LivesAlone),
-                |i| Target::Choice(Field::LivesAlone, i),
-            );
+            ),
+            Field::Needs => {
+                let needs: Vec<(String, bool)> = NeedCategory::ALL
+                    .iter()
+                    .map(|c| {
+                        (
+                            l.code_name("need", c.code()).to_string(),
+                            f.need(*c).is_some_and(|n| n.checked),
+                        )
+                    })
+                    .collect();
+                self.b.grid(
+                    l.t("form.needs"),
+                    call.focus == field,
+                    self.has_problem(field),
+                    &needs,
+                    true,
+                    call.need_cursor,
+                    Target::Field(field),
+                    |i| Target::Choice(field, i),
+                );
+            }
+            Field::NeedDetails(category) => {
+                if let Some(need) = f.need(category) {
+                    let label = format!(" {}", l.code_name("need", category.code()));
+                    self.text(field, &label, &need.details, "");
+                }
+            }
+            Field::Notes => self.text(field, l.t("form.notes"), &f.notes, ""),
+            Field::Referral(i) => {
+                let Some(rf) = f.referrals.get(i) else {
+                    return;
+                };
+                let mut text = format!("• {}", service_name(self.services, rf.service_id, l));
+                if let Some(d) = rf.follow_up_on {
+                    text.push_str(&l.f(
+                        "card.follow_up",
+                        &[("date", &d.format("%d/%m").to_string())],
+                    ));
+                }
+                if !rf.note.is_empty() {
+                    text.push_str(" · ");
+                    text.push_str(&rf.note);
+                }
+                let label = if i == 0 { l.t("form.referrals") } else { "" };
+                self.b
+                    .item(label, &text, call.focus == field, Target::Field(field));
+            }
+            Field::AddReferral => {
+                let label = if f.referrals.is_empty() {
+                    l.t("form.referrals")
+                } else {
+                    ""
+                };
+                self.button(field, label, l.t("form.add_referral"));
+            }
+            Field::Intervention(i) => {
+                let Some(it) = f.interventions.get(i) else {
+                    return;
+                };
+                let mut text = format!(
+                    "• {} · {}",
+                    l.code_name("intervention_kind", it.kind.code()),
+                    l.code_name("urgency", it.urgency.code())
+                );
+                if let Some(at) = it.wanted_at {
+                    text.push_str(" · ");
+                    text.push_str(&self.ui.day_time(at));
+                }
+                if !it.details.is_empty() {
+                    text.push_str(" · ");
+                    text.push_str(&it.details);
+                }
+                let label = if i == 0 {
+                    l.t("form.interventions")
+                } else {
+                    ""
+                };
+                self.b
+                    .item(label, &text, call.focus == field, Target::Field(field));
+            }
+            Field::AddIntervention => {
+                let label = if f.interventions.is_empty() {
+                    l.t("form.interventions")
+                } else {
+                    ""
+                };
+                self.button(field, label, l.t("form.add_intervention"));
+            }
+            Field::Save => self.button(field, "", l.t("form.save_button")),
         }
+    }
 
-        let needs: Vec<(String, bool)> = NeedCategory::ALL
-            .iter()
-            .map(|c| {
-                (
-                    l.code_name("need", c.code()).to_string(),
-                    f.need(*c).is_some_and(|n| n.checked),
-                )
-            })
-            .collect();
-        b.grid(
-            l.t("form.needs"),
-            focus == Field::Needs,
+    fn has_problem(&self, field: Field) -> bool {
+        self.call.problems.iter().any(|(f, _)| *f == field)
+    }
+
+    /// One choice among a closed list, as a grid of its names.
+    fn choices(
+        &mut self,
+        field: Field,
+        label: &'static str,
+        options: impl Iterator<Item = (String, bool)>,
+        cursor: usize,
+    ) {
+        let options: Vec<(String, bool)> = options.collect();
+        self.b.grid(
+            self.ui.lang.t(label),
+            self.call.focus == field,
+            self.has_problem(field),
+            &options,
             false,
-            &needs,
-            true,
-            call.need_cursor,
-            Target::Field(Field::Needs),
-            |i| Target::Choice(Field::Needs, i),
+            cursor,
+            Target::Field(field),
+            |i| Target::Choice(field, i),
         );
-        for n in f.needs.iter().filter(|n| n.checked) {
-            let field = Field::NeedDetails(n.category);
-            b.text(
-                &format!(" {}", l.code_name("need", n.category.code())),
-                focus == field,
-                false,
-                &n.details,
-                "",
-                Target::Field(field),
-            );
-        }
     }
 
-    b.text(
-        l.t("form.notes"),
-        focus == Field::Notes,
-        false,
-        &f.notes,
-        "",
-        Target::Field(Field::Notes),
-    );
+    fn text(&mut self, field: Field, label: &str, value: &TextField, hint: &str) {
+        self.b.text(
+            label,
+            self.call.focus == field,
+            self.has_problem(field),
+            value,
+            hint,
+            Target::Field(field),
+        );
+    }
 
-    for (i, rf) in f.referrals.iter().enumerate() {
-        let mut text = format!("• {}", service_name(services, rf.service_id, l));
-        if let Some(d) = rf.follow_up_on {
-            text.push_str(&l.f(
-                "card.follow_up",
-                &[("date", &d.format("%d/%m").to_string())],
-            ));
-        }
-        if !rf.note.is_empty() {
-            text.push_str(" · ");
-            text.push_str(&rf.note);
-        }
-        let label = if i == 0 { l.t("form.referrals") } else { "" };
-        b.item(
-            label,
-            &text,
-            focus == Field::Referral(i),
-            Target::Field(Field::Referral(i)),
-        );
+    fn button(&mut self, field: Field, label: &str, text: &str) {
+        self.b
+            .button(label, text, self.call.focus == field, Target::Field(field));
     }
-    b.button(
-        if f.referrals.is_empty() {
-            l.t("form.referrals")
-        } else {
-            ""
-        },
-        l.t("form.add_referral"),
-        focus == Field::AddReferral,
-        Target::Field(Field::AddReferral),
-    );
-    for (i, it) in f.interventions.iter().enumerate() {
-        let mut text = format!(
-            "• {} · {}",
-            l.code_name("intervention_kind", it.kind.code()),
-            l.code_name("urgency", it.urgency.code())
-        );
-        if let Some(at) = it.wanted_at {
-            text.push_str(" · ");
-            text.push_str(&ui.day_time(at));
-        }
-        if !it.details.is_empty() {
-            text.push_str(" · ");
-            text.push_str(&it.details);
-        }
-        let label = if i == 0 {
-            l.t("form.interventions")
-        } else {
-            ""
-        };
-        b.item(
-            label,
-            &text,
-            focus == Field::Intervention(i),
-            Target::Field(Field::Intervention(i)),
-        );
-    }
-    b.button(
-        if f.interventions.is_empty() {
-            l.t("form.interventions")
-        } else {
-            ""
-        },
-        l.t("form.add_intervention"),
-        focus == Field::AddIntervention,
-        Target::Field(Field::AddIntervention),
-    );
-    b.button(
-        "",
-        l.t("form.save_button"),
-        focus == Field::Save,
-        Target::Field(Field::Save),
-    );
-    b.rows
 }
 
 fn service_name(services: &[Service], id: i64, lang: Lang) -> String {
