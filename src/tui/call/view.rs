@@ -615,27 +615,7 @@ impl FormView<'_> {
                 }),
                 call.household_cursor,
             ),
-            Field::Needs => {
-                let needs: Vec<(String, bool)> = NeedCategory::ALL
-                    .iter()
-                    .map(|c| {
-                        (
-                            l.code_name("need", c.code()).to_string(),
-                            f.need(*c).is_some_and(|n| n.checked),
-                        )
-                    })
-                    .collect();
-                self.b.grid(
-                    l.t("form.needs"),
-                    call.focus == field,
-                    self.has_problem(field),
-                    &needs,
-                    true,
-                    call.need_cursor,
-                    Target::Field(field),
-                    |i| Target::Choice(field, i),
-                );
-            }
+            Field::Needs => self.needs(),
             Field::NeedDetails(category) => {
                 if let Some(need) = f.need(category) {
                     let label = format!(" {}", l.code_name("need", category.code()));
@@ -643,25 +623,7 @@ impl FormView<'_> {
                 }
             }
             Field::Notes => self.text(field, l.t("form.notes"), &f.notes, ""),
-            Field::Referral(i) => {
-                let Some(rf) = f.referrals.get(i) else {
-                    return;
-                };
-                let mut text = format!("• {}", service_name(self.services, rf.service_id, l));
-                if let Some(d) = rf.follow_up_on {
-                    text.push_str(&l.f(
-                        "card.follow_up",
-                        &[("date", &d.format("%d/%m").to_string())],
-                    ));
-                }
-                if !rf.note.is_empty() {
-                    text.push_str(" · ");
-                    text.push_str(&rf.note);
-                }
-                let label = if i == 0 { l.t("form.referrals") } else { "" };
-                self.b
-                    .item(label, &text, call.focus == field, Target::Field(field));
-            }
+            Field::Referral(i) => self.referral(i),
             Field::AddReferral => {
                 let label = if f.referrals.is_empty() {
                     l.t("form.referrals")
@@ -670,31 +632,7 @@ impl FormView<'_> {
                 };
                 self.button(field, label, l.t("form.add_referral"));
             }
-            Field::Intervention(i) => {
-                let Some(it) = f.interventions.get(i) else {
-                    return;
-                };
-                let mut text = format!(
-                    "• {} · {}",
-                    l.code_name("intervention_kind", it.kind.code()),
-                    l.code_name("urgency", it.urgency.code())
-                );
-                if let Some(at) = it.wanted_at {
-                    text.push_str(" · ");
-                    text.push_str(&self.ui.day_time(at));
-                }
-                if !it.details.is_empty() {
-                    text.push_str(" · ");
-                    text.push_str(&it.details);
-                }
-                let label = if i == 0 {
-                    l.t("form.interventions")
-                } else {
-                    ""
-                };
-                self.b
-                    .item(label, &text, call.focus == field, Target::Field(field));
-            }
+            Field::Intervention(i) => self.intervention(i),
             Field::AddIntervention => {
                 let label = if f.interventions.is_empty() {
                     l.t("form.interventions")
@@ -705,6 +643,83 @@ impl FormView<'_> {
             }
             Field::Save => self.button(field, "", l.t("form.save_button")),
         }
+    }
+
+    /// The needs, several of which may be checked.
+    fn needs(&mut self) {
+        let l = self.ui.lang;
+        let (call, field) = (self.call, Field::Needs);
+        let needs: Vec<(String, bool)> = NeedCategory::ALL
+            .iter()
+            .map(|c| {
+                (
+                    l.code_name("need", c.code()).to_string(),
+                    call.form.need(*c).is_some_and(|n| n.checked),
+                )
+            })
+            .collect();
+        self.b.grid(
+            l.t("form.needs"),
+            call.focus == field,
+            self.has_problem(field),
+            &needs,
+            true,
+            call.need_cursor,
+            Target::Field(field),
+            |i| Target::Choice(field, i),
+        );
+    }
+
+    /// A referral made during the call: the service, its follow-up date and note.
+    fn referral(&mut self, i: usize) {
+        let l = self.ui.lang;
+        let Some(rf) = self.call.form.referrals.get(i) else {
+            return;
+        };
+        let mut text = format!("• {}", service_name(self.services, rf.service_id, l));
+        if let Some(d) = rf.follow_up_on {
+            text.push_str(&l.f(
+                "card.follow_up",
+                &[("date", &d.format("%d/%m").to_string())],
+            ));
+        }
+        if !rf.note.is_empty() {
+            text.push_str(" · ");
+            text.push_str(&rf.note);
+        }
+        let label = if i == 0 { l.t("form.referrals") } else { "" };
+        let field = Field::Referral(i);
+        self.b
+            .item(label, &text, self.call.focus == field, Target::Field(field));
+    }
+
+    /// An intervention request made during the call: what, how urgent, when, details.
+    fn intervention(&mut self, i: usize) {
+        let l = self.ui.lang;
+        let Some(it) = self.call.form.interventions.get(i) else {
+            return;
+        };
+        let mut text = format!(
+            "• {} · {}",
+            l.code_name("intervention_kind", it.kind.code()),
+            l.code_name("urgency", it.urgency.code())
+        );
+        if let Some(at) = it.wanted_at {
+            text.push_str(" · ");
+            text.push_str(&self.ui.day_time(at));
+        }
+        if !it.details.is_empty() {
+            text.push_str(" · ");
+            text.push_str(&it.details);
+        }
+        let label = if i == 0 {
+            l.t("form.interventions")
+        } else {
+            ""
+        };
+        let field = Field::Intervention(i);
+        self.b
+            .item(label, &text, self.call.focus == field, Target::Field(field));
     }
 
     fn has_problem(&self, field: Field) -> bool {
