@@ -13,6 +13,7 @@ use super::action::Action;
 use super::app::{App, Screen};
 use super::draft::Draft;
 use super::popup::{InterventionForm, Popup, ReferralForm};
+use super::text_field::TextField;
 use crate::domain::emergency::ServicesCalled;
 use crate::domain::{NeedCategory, Outcome, Rules, Wellbeing};
 use crate::store::{Claim, SavedCall, StoreError, TenantCard, new_save_id};
@@ -227,184 +228,126 @@ impl CallState {
     }
 
     /// Applies a form action: moving, choosing, typing. Returns what the app must do.
-    // One arm per kind of field; it shortens once the form's field list drives it.
-    #[allow(clippy::too_many_lines)]
     pub fn apply(&mut self, action: Action) -> Follow {
         let field = self.focus;
         let follow = match action {
-            Action::Up | Action::PrevField | Action::ScrollUp => {
-                self.move_focus(-1);
-                Follow::Nothing
-            }
-            Action::Down | Action::NextField | Action::ScrollDown => {
-                self.move_focus(1);
-                Follow::Nothing
-            }
-            Action::PageUp => {
-                self.move_focus(-5);
-                Follow::Nothing
-            }
-            Action::PageDown => {
-                self.move_focus(5);
-                Follow::Nothing
-            }
+            Action::Up | Action::PrevField | Action::ScrollUp => self.moved(-1),
+            Action::Down | Action::NextField | Action::ScrollDown => self.moved(1),
+            Action::PageUp => self.moved(-5),
+            Action::PageDown => self.moved(5),
             Action::Left | Action::Right => {
-                let step: isize = if action == Action::Left { -1 } else { 1 };
-                let bump =
-                    |c: usize, n: usize| (c as isize + step).clamp(0, n as isize - 1) as usize;
-                match field {
-                    Field::Outcome => {
-                        self.outcome_cursor = bump(self.outcome_cursor, Outcome::ALL.len());
-                    }
-                    Field::Wellbeing => {
-                        self.wellbeing_cursor = bump(self.wellbeing_cursor, Wellbeing::ALL.len());
-                    }
-                    Field::EmergencyServices => {
-                        self.services_cursor =
-                            bump(self.services_cursor, ServicesCalled::ALL.len());
-                    }
-                    Field::LivesAlone => {
-                        self.household_cursor = bump(self.household_cursor, HOUSEHOLD.len());
-                    }
-                    Field::Needs => {
-                        self.need_cursor = bump(self.need_cursor, NeedCategory::ALL.len());
-                    }
-                    _ => {
-                        if let Some(t) = self.form.text_mut(field) {
-                            if step < 0 { t.left() } else { t.right() }
-                        }
-                    }
-                }
-                Follow::Nothing
-            }
-            Action::Home | Action::End => {
-                if let Some(t) = self.form.text_mut(field) {
-                    if action == Action::Home {
-                        t.home();
+                let left = action == Action::Left;
+                if let Some((cursor, n)) = self.cursor_mut(field) {
+                    *cursor = if left {
+                        cursor.saturating_sub(1)
                     } else {
-                        t.end();
-                    }
-                }
-                Follow::Nothing
-            }
-            Action::Char(c) => {
-                if let Some(t) = self.form.text_mut(field) {
-                    t.insert(c);
-                }
-                Follow::Nothing
-            }
-            Action::Backspace => {
-                if let Some(t) = self.form.text_mut(field) {
-                    t.backspace();
-                }
-                Follow::Nothing
-            }
-            Action::ClearField => {
-                if let Some(t) = self.form.text_mut(field) {
-                    *t = super::text_field::TextField::default();
-                }
-                Follow::Nothing
-            }
-            Action::Delete => {
-                match field {
-                    Field::Referral(i) if i < self.form.referrals.len() => {
-                        self.form.referrals.remove(i);
-                    }
-                    Field::Intervention(i) if i < self.form.interventions.len() => {
-                        self.form.interventions.remove(i);
-                    }
-                    _ => {
-                        if let Some(t) = self.form.text_mut(field) {
-                            t.delete();
-                        }
-                    }
+                        (*cursor + 1).min(n - 1)
+                    };
+                } else if let Some(t) = self.form.text_mut(field) {
+                    if left { t.left() } else { t.right() }
                 }
                 Follow::Nothing
             }
             Action::Pick(n) => {
-                let i = usize::from(n.saturating_sub(1));
                 // A single choice picked by its digit moves on to the next field.
-                let chosen = match field {
-                    Field::Outcome => self.choose_outcome(i),
-                    Field::Wellbeing => self.choose_wellbeing(i),
-                    Field::EmergencyServices => self.choose_services(i),
-                    Field::LivesAlone => self.choose_household(i),
-                    Field::Needs => {
-                        self.toggle_need(i);
-                        false
-                    }
-                    _ => false,
-                };
-                if chosen {
+                if self.choose(field, usize::from(n.saturating_sub(1))) {
                     self.move_focus(1);
                 }
                 Follow::Nothing
             }
-            Action::Toggle | Action::Confirm => {
-                let enter = action == Action::Confirm;
-                match field {
-                    Field::Outcome => {
-                        self.choose_outcome(self.outcome_cursor);
-                        if enter {
-                            self.move_focus(1);
-                        }
-                        Follow::Nothing
-                    }
-                    Field::Wellbeing => {
-                        self.choose_wellbeing(self.wellbeing_cursor);
-                        if enter {
-                            self.move_focus(1);
-                        }
-                        Follow::Nothing
-                    }
-                    Field::EmergencyServices => {
-                        self.choose_services(self.services_cursor);
-                        if enter {
-                            self.move_focus(1);
-                        }
-                        Follow::Nothing
-                    }
-                    Field::LivesAlone => {
-                        if enter {
-                            self.move_focus(1);
-                        } else {
-                            self.choose_household(self.household_cursor);
-                        }
-                        Follow::Nothing
-                    }
-                    Field::Needs => {
-                        if enter {
-                            self.move_focus(1);
-                        } else {
-                            self.toggle_need(self.need_cursor);
-                        }
-                        Follow::Nothing
-                    }
-                    Field::CallbackOnlyMe => {
-                        if enter {
-                            self.move_focus(1);
-                        } else {
-                            self.form.callback_only_me = !self.form.callback_only_me;
-                        }
-                        Follow::Nothing
-                    }
-                    Field::Referral(i) => Follow::EditReferral(Some(i)),
-                    Field::AddReferral => Follow::EditReferral(None),
-                    Field::Intervention(i) => Follow::EditIntervention(Some(i)),
-                    Field::AddIntervention => Follow::EditIntervention(None),
-                    Field::Save => Follow::Save,
-                    _ => {
-                        if enter {
-                            self.move_focus(1);
-                        }
-                        Follow::Nothing
-                    }
+            Action::Toggle | Action::Confirm => self.toggle(field, action == Action::Confirm),
+            Action::Delete => match field {
+                Field::Referral(i) if i < self.form.referrals.len() => {
+                    self.form.referrals.remove(i);
+                    Follow::Nothing
                 }
-            }
+                Field::Intervention(i) if i < self.form.interventions.len() => {
+                    self.form.interventions.remove(i);
+                    Follow::Nothing
+                }
+                _ => self.edit_text(field, TextField::delete),
+            },
+            Action::Home => self.edit_text(field, TextField::home),
+            Action::End => self.edit_text(field, TextField::end),
+            Action::Backspace => self.edit_text(field, TextField::backspace),
+            Action::ClearField => self.edit_text(field, |t| *t = TextField::default()),
+            Action::Char(c) => self.edit_text(field, |t| t.insert(c)),
             _ => Follow::Nothing,
         };
         self.fix_focus();
         follow
+    }
+
+    fn moved(&mut self, by: isize) -> Follow {
+        self.move_focus(by);
+        Follow::Nothing
+    }
+
+    /// Changes the text of `field`, when it is a text field.
+    fn edit_text(&mut self, field: Field, edit: impl FnOnce(&mut TextField)) -> Follow {
+        if let Some(t) = self.form.text_mut(field) {
+            edit(t);
+        }
+        Follow::Nothing
+    }
+
+    /// The highlighted option of a choice field, and how many options it has.
+    fn cursor_mut(&mut self, field: Field) -> Option<(&mut usize, usize)> {
+        match field {
+            Field::Outcome => Some((&mut self.outcome_cursor, Outcome::ALL.len())),
+            Field::Wellbeing => Some((&mut self.wellbeing_cursor, Wellbeing::ALL.len())),
+            Field::EmergencyServices => {
+                Some((&mut self.services_cursor, ServicesCalled::ALL.len()))
+            }
+            Field::LivesAlone => Some((&mut self.household_cursor, HOUSEHOLD.len())),
+            Field::Needs => Some((&mut self.need_cursor, NeedCategory::ALL.len())),
+            _ => None,
+        }
+    }
+
+    /// Chooses option `i` of a choice field (needs: checks or unchecks it). True when
+    /// that makes a single choice, after which the form moves on.
+    fn choose(&mut self, field: Field, i: usize) -> bool {
+        match field {
+            Field::Outcome => self.choose_outcome(i),
+            Field::Wellbeing => self.choose_wellbeing(i),
+            Field::EmergencyServices => self.choose_services(i),
+            Field::LivesAlone => self.choose_household(i),
+            Field::Needs => {
+                self.toggle_need(i);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Space (`enter` false) or Enter on `field`.
+    fn toggle(&mut self, field: Field, enter: bool) -> Follow {
+        let cursor = self.cursor_mut(field).map_or(0, |(c, _)| *c);
+        match field {
+            Field::Referral(i) => return Follow::EditReferral(Some(i)),
+            Field::AddReferral => return Follow::EditReferral(None),
+            Field::Intervention(i) => return Follow::EditIntervention(Some(i)),
+            Field::AddIntervention => return Follow::EditIntervention(None),
+            Field::Save => return Follow::Save,
+            // Both choose the highlighted option; Enter then moves on.
+            Field::Outcome | Field::Wellbeing | Field::EmergencyServices => {
+                self.choose(field, cursor);
+            }
+            // Space checks or unchecks (chosen again, an answer is taken back); Enter
+            // moves on and leaves it as it is.
+            Field::LivesAlone | Field::Needs if !enter => {
+                self.choose(field, cursor);
+            }
+            Field::CallbackOnlyMe if !enter => {
+                self.form.callback_only_me = !self.form.callback_only_me;
+            }
+            _ => {}
+        }
+        if enter {
+            self.move_focus(1);
+        }
+        Follow::Nothing
     }
 
     /// Forgets the problems that the operator has fixed since the last save attempt.
