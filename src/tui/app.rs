@@ -305,6 +305,7 @@ impl App {
             Effect::Fail(e) => self.store_error(&e),
             Effect::EndShift => self.end_shift(self.now),
             Effect::TakeEmergency(id) => self.take_emergency(id),
+            Effect::Claim(tenant) => super::queue::claim(self, self.now, tenant),
             Effect::Then(effects) => effects.into_iter().for_each(|e| self.apply(e)),
         }
     }
@@ -363,6 +364,7 @@ impl App {
             pending_draft: self.pending_draft.as_ref(),
             ui: self.ui(),
             size: self.size,
+            clock: self.clock,
         }
     }
 
@@ -376,6 +378,7 @@ impl App {
             pending_draft: self.pending_draft.as_ref(),
             ui: self.ui(),
             size: self.size,
+            clock: self.clock,
         };
         let effect = match &mut self.screen {
             Screen::Queue(_) => Effect::Queue,

@@ -27,6 +27,8 @@ pub enum Effect {
     EndShift,
     /// The signed-in coordinator takes this emergency (the alert stops for everyone).
     TakeEmergency(i64),
+    /// Claim this tenant (or the next one due) and open the call.
+    Claim(Option<i64>),
     /// Several effects, in order.
     Then(Vec<Effect>),
 }
@@ -68,6 +70,8 @@ pub struct Ctx<'a> {
     pub ui: Ui,
     /// The terminal's size, for what scrolls by pages.
     pub size: ratatui::layout::Size,
+    /// The clock, for screens that read on a thread of their own (the board).
+    pub clock: crate::clock::Clock,
 }
 
 impl Ctx<'_> {

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
+use super::app::{App, Ui};
+use super::effect::{Ctx, Effect};
 use super::popup::Popup;
 use super::rows::{clip, pad, width};
 use super::widgets::tenant_card::{age_text, card_lines, household};
@@ -108,82 +109,64 @@ impl QueueState {
     }
 }
 
-pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    let size = app.size;
-    let pending = app.pending_draft.is_some();
-    let Screen::Queue(q) = &mut app.screen else {
-        return;
-    };
-    let list = list_rows(
-        super::view::body(size),
-        pending,
-        !q.handover_notes.is_empty(),
-    );
-    let per_page = (list.height as usize / ROW_HEIGHT).max(1);
-    let moved = match action {
-        Action::Up | Action::ScrollUp => Some(q.selected.saturating_sub(1)),
-        Action::Down | Action::ScrollDown => Some(q.selected + 1),
-        Action::PageUp => Some(q.selected.saturating_sub(per_page)),
-        Action::PageDown => Some(q.selected + per_page),
-        Action::Home => Some(0),
-        Action::End => Some(usize::MAX),
-        Action::Click { x, y } if list.contains(Position::new(x, y)) => {
-            let offset = scroll(q.selected, list.height as usize);
-            Some(offset + (y - list.y) as usize / ROW_HEIGHT).filter(|i| *i < q.entries.len())
-        }
-        _ => None,
-    };
-    if let Some(index) = moved {
-        if let Err(e) = q.select(index, &app.store) {
-            app.store_error(&e);
-        }
-        return;
-    }
-    // A call left unsaved is offered first: its draft is never overwritten by another.
-    let offer_draft = app.pending_draft.is_some()
-        && matches!(
-            action,
-            Action::Confirm | Action::ClaimNext | Action::ResumeDraft
+impl QueueState {
+    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let pending = ctx.pending_draft.is_some();
+        let list = list_rows(
+            super::view::body(ctx.size),
+            pending,
+            !self.handover_notes.is_empty(),
         );
-    if offer_draft {
-        app.popup = Some(Popup::ResumeDraft {
-            confirm_discard: false,
-        });
-        return;
-    }
-    match action {
-        Action::Confirm => {
-            if let Some(tenant) = q.selected_tenant() {
-                claim(app, now, Some(tenant));
+        let per_page = (list.height as usize / ROW_HEIGHT).max(1);
+        let moved = match action {
+            Action::Up | Action::ScrollUp => Some(self.selected.saturating_sub(1)),
+            Action::Down | Action::ScrollDown => Some(self.selected + 1),
+            Action::PageUp => Some(self.selected.saturating_sub(per_page)),
+            Action::PageDown => Some(self.selected + per_page),
+            Action::Home => Some(0),
+            Action::End => Some(usize::MAX),
+            Action::Click { x, y } if list.contains(Position::new(x, y)) => {
+                let offset = scroll(self.selected, list.height as usize);
+                Some(offset + (y - list.y) as usize / ROW_HEIGHT)
+                    .filter(|i| *i < self.entries.len())
             }
+            _ => None,
+        };
+        if let Some(index) = moved {
+            return Effect::fail_on(self.select(index, ctx.store));
         }
-        Action::ClaimNext => claim(app, now, None),
-        Action::Refresh => app.open_queue(now),
-        Action::EndShift | Action::Interrupt => {
-            let effect = super::summary::open(&app.ctx());
-            app.apply(effect);
+        // A call left unsaved is offered first: its draft is never overwritten by another.
+        if pending
+            && matches!(
+                action,
+                Action::Confirm | Action::ClaimNext | Action::ResumeDraft
+            )
+        {
+            return Effect::Popup(Popup::ResumeDraft {
+                confirm_discard: false,
+            });
         }
-        Action::HandoverNotes => {
-            app.popup = Some(Popup::HandoverNotes(super::popup::NotesView {
-                notes: q.handover_notes.clone(),
+        match action {
+            Action::Confirm => self
+                .selected_tenant()
+                .map_or(Effect::None, |tenant| Effect::Claim(Some(tenant))),
+            Action::ClaimNext => Effect::Claim(None),
+            Action::Refresh => Effect::Queue,
+            Action::EndShift | Action::Interrupt => super::summary::open(ctx),
+            Action::HandoverNotes => Effect::Popup(Popup::HandoverNotes(super::popup::NotesView {
+                notes: self.handover_notes.clone(),
                 scroll: 0,
-            }));
+            })),
+            Action::ProgramReport => super::report::open(ctx),
+            Action::OpenBoard => super::board::open(ctx, ctx.clock),
+            Action::TakeBreak => super::on_break::ask(ctx.ui.lang),
+            _ => Effect::None,
         }
-        Action::ProgramReport => {
-            let effect = super::report::open(&app.ctx());
-            app.apply(effect);
-        }
-        Action::OpenBoard => {
-            let effect = super::board::open(&app.ctx(), app.clock);
-            app.apply(effect);
-        }
-        Action::TakeBreak => app.apply(super::on_break::ask(app.lang)),
-        _ => {}
     }
 }
 
 /// Claims the chosen tenant (or the next due) and opens the call.
-fn claim(app: &mut App, now: DateTime<Utc>, tenant: Option<i64>) {
+pub(super) fn claim(app: &mut App, now: DateTime<Utc>, tenant: Option<i64>) {
     let Some(op) = app.session.as_ref().map(|s| s.operator.id) else {
         return;
     };

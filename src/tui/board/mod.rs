@@ -124,6 +124,7 @@ mod tests {
                 tz: rules.tz,
             },
             size: ratatui::layout::Size::new(80, 24),
+            clock: Clock::Fixed(now),
         };
 
         let started = Instant::now();
