@@ -306,6 +306,12 @@ impl App {
             Effect::EndShift => self.end_shift(self.now),
             Effect::TakeEmergency(id) => self.take_emergency(id),
             Effect::Claim(tenant) => super::queue::claim(self, self.now, tenant),
+            Effect::SignIn(operator) => {
+                if let Err(e) = self.sign_in(*operator, self.now) {
+                    self.store_error(&e);
+                }
+            }
+            Effect::Quit => self.quit = true,
             Effect::Then(effects) => effects.into_iter().for_each(|e| self.apply(e)),
         }
     }

@@ -29,6 +29,10 @@ pub enum Effect {
     TakeEmergency(i64),
     /// Claim this tenant (or the next one due) and open the call.
     Claim(Option<i64>),
+    /// Sign this operator in and open the queue.
+    SignIn(Box<crate::store::Operator>),
+    /// Leave the program (from the sign-in, where no shift is open).
+    Quit,
     /// Several effects, in order.
     Then(Vec<Effect>),
 }

@@ -1,15 +1,14 @@
 //! Sign-in: who is calling. The list of operators is filtered as the operator types
 //! (accents and case do not matter); the last operator on this machine is offered first.
 
-use chrono::DateTime;
-use chrono::Utc;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
+use super::app::Ui;
+use super::effect::{Ctx, Effect};
 use super::rows::{clip, pad};
 use super::text_field::TextField;
 use crate::domain::parse::fold;
@@ -73,51 +72,44 @@ impl SignInState {
     }
 }
 
-pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    let size = app.size;
-    let Screen::SignIn(state) = &mut app.screen else {
-        return;
-    };
-    let page = areas(super::view::body(size)).list.height.max(1) as isize;
-    match action {
-        Action::Char(_)
-        | Action::Backspace
-        | Action::Delete
-        | Action::ClearField
-        | Action::Left
-        | Action::Right
-        | Action::Home
-        | Action::End => {
-            // A new filter shows its list from the top.
-            let changed = state.filter.edit(action) == Some(true);
-            if changed {
-                state.selected = 0;
-            }
-        }
-        Action::Up | Action::ScrollUp | Action::PrevField => state.move_by(-1),
-        Action::Down | Action::ScrollDown | Action::NextField => state.move_by(1),
-        Action::PageUp => state.move_by(-page),
-        Action::PageDown => state.move_by(page),
-        Action::Back | Action::Interrupt => app.quit = true,
-        Action::Click { x, y } => {
-            let list = areas(super::view::body(size)).list;
-            if list.contains(Position::new(x, y)) {
-                let offset = scroll(state.selected, list.height as usize);
-                let row = offset + (y - list.y) as usize;
-                if row < state.matching().len() {
-                    state.selected = row;
+impl SignInState {
+    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let list = areas(super::view::body(ctx.size)).list;
+        let page = list.height.max(1) as isize;
+        match action {
+            Action::Char(_)
+            | Action::Backspace
+            | Action::Delete
+            | Action::ClearField
+            | Action::Left
+            | Action::Right
+            | Action::Home
+            | Action::End => {
+                // A new filter shows its list from the top.
+                let changed = self.filter.edit(action) == Some(true);
+                if changed {
+                    self.selected = 0;
                 }
             }
-        }
-        Action::Confirm => {
-            let Some(op) = state.selected_operator().cloned() else {
-                return;
-            };
-            if let Err(e) = app.sign_in(op, now) {
-                app.store_error(&e);
+            Action::Up | Action::ScrollUp | Action::PrevField => self.move_by(-1),
+            Action::Down | Action::ScrollDown | Action::NextField => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Back | Action::Interrupt => return Effect::Quit,
+            Action::Click { x, y } if list.contains(Position::new(x, y)) => {
+                let row = scroll(self.selected, list.height as usize) + (y - list.y) as usize;
+                if row < self.matching().len() {
+                    self.selected = row;
+                }
             }
+            Action::Confirm => {
+                if let Some(op) = self.selected_operator() {
+                    return Effect::SignIn(Box::new(op.clone()));
+                }
+            }
+            _ => {}
         }
-        _ => {}
+        Effect::None
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::action::Action;
 use super::app::{App, Screen};
 use super::effect::Ctx;
-use super::{call, dispatch, followup, on_break, popup, signin};
+use super::{call, dispatch, followup, on_break, popup};
 
 /// How often the queue is reloaded while it is shown.
 const QUEUE_REFRESH: i64 = 15;
@@ -77,6 +77,7 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         Screen::Queue(_) if action == Action::OpenFollowUp => followup::open(&ctx),
         Screen::Queue(_) if action == Action::OpenDispatch => dispatch::open(&ctx),
         Screen::Queue(q) => q.update(action, &ctx),
+        Screen::SignIn(s) => s.update(action, &ctx),
         Screen::FollowUp(f) => f.update(action, &ctx),
         Screen::Dispatch(d) => d.update(action, &ctx),
         Screen::Report(r) => r.update(action, &ctx),
@@ -90,9 +91,9 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
 /// The screens that still change the app themselves.
 fn screen_update(app: &mut App, action: Action, now: DateTime<Utc>) {
     match &app.screen {
-        Screen::SignIn(_) => signin::update(app, action, now),
         Screen::Call(_) => call::update(app, action, now),
-        Screen::Queue(_)
+        Screen::SignIn(_)
+        | Screen::Queue(_)
         | Screen::FollowUp(_)
         | Screen::Dispatch(_)
         | Screen::Report(_)
