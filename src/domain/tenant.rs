@@ -42,17 +42,52 @@ pub struct TenantName<'a> {
 /// The longest part of a name kept: longer is a paste gone wrong.
 pub const NAME_CHARS: usize = 100;
 
+/// Why a corrected name cannot be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    EmptyLastName,
+    /// A control character (an escape sequence pasted in) in this part.
+    ControlCharacter(&'static str),
+    /// This part is longer than `NAME_CHARS`.
+    TooLong(&'static str),
+}
+
+impl NameProblem {
+    /// The key of its text in `assets/i18n`, for the screens.
+    pub fn key(self) -> &'static str {
+        match self {
+            NameProblem::EmptyLastName => "name.empty",
+            NameProblem::ControlCharacter(_) => "name.control",
+            NameProblem::TooLong(_) => "name.too_long",
+        }
+    }
+}
+
+impl std::fmt::Display for NameProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameProblem::EmptyLastName => write!(f, "the last name cannot be empty"),
+            NameProblem::ControlCharacter(part) => {
+                write!(f, "the {part} holds a control character")
+            }
+            NameProblem::TooLong(part) => {
+                write!(f, "the {part} is longer than {NAME_CHARS} characters")
+            }
+        }
+    }
+}
+
 impl TenantName<'_> {
     /// The name trimmed, or why it cannot be a name: an empty last name, a control
     /// character, a part longer than `NAME_CHARS`.
-    pub fn checked(&self) -> Result<TenantName<'_>, String> {
+    pub fn checked(&self) -> Result<TenantName<'_>, NameProblem> {
         let name = TenantName {
             title: self.title.trim(),
             last_name: self.last_name.trim(),
             first_name: self.first_name.trim(),
         };
         if name.last_name.is_empty() {
-            return Err("the last name cannot be empty".into());
+            return Err(NameProblem::EmptyLastName);
         }
         for (part, text) in [
             ("title", name.title),
@@ -60,10 +95,10 @@ impl TenantName<'_> {
             ("first name", name.first_name),
         ] {
             if text.chars().any(char::is_control) {
-                return Err(format!("the {part} holds a control character"));
+                return Err(NameProblem::ControlCharacter(part));
             }
             if text.chars().count() > NAME_CHARS {
-                return Err(format!("the {part} is longer than {NAME_CHARS} characters"));
+                return Err(NameProblem::TooLong(part));
             }
         }
         Ok(name)
@@ -130,7 +165,17 @@ mod tests {
         assert!(name("  ").checked().is_err());
         assert!(name("Nguy\u{1b}[2Jn").checked().is_err());
         let long = "x".repeat(NAME_CHARS + 1);
-        assert!(name(&long).checked().unwrap_err().contains("100"));
+        assert_eq!(
+            name(&long).checked(),
+            Err(NameProblem::TooLong("last name"))
+        );
+        assert!(
+            name(&long)
+                .checked()
+                .unwrap_err()
+                .to_string()
+                .contains("100")
+        );
         assert!(name(&"y".repeat(NAME_CHARS)).checked().is_ok());
     }
 }

@@ -96,7 +96,9 @@ impl Store {
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let name = name.checked().map_err(StoreError::Invalid)?;
+        let name = name
+            .checked()
+            .map_err(|p| StoreError::Invalid(p.to_string()))?;
         let before = self.tenant(tenant)?;
         let changed: Vec<&str> = [
             ("title", before.title == name.title),

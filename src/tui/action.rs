@@ -79,6 +79,8 @@ pub enum Action {
     ClearField,
     /// Dispatch: take the oldest emergency waiting for a coordinator.
     TakeEmergency,
+    /// On a call, a coordinator: correct the tenant's name.
+    CorrectName,
     /// On a call: check the tenant's open referrals with them.
     CheckReferrals,
     /// End of shift: write the handover note for the next shift.

@@ -65,6 +65,8 @@ scopes! {
     Board            => BOARD,             "board.help";
     /// An operator on a break.
     Break            => BREAK,             "break.help";
+    /// A coordinator correcting a tenant's name.
+    NameForm         => NAME_FORM,         "help.popup";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,6 +260,7 @@ const CALL: &[Row] = &[
     help(&[(f(9), A::DialNumber), (Key::Ctrl('n'), A::DialNumber)],                "call.key_dial"),
     help(&[(f(6), A::QuickEntry), (Key::Ctrl('f'), A::QuickEntry)],                "quick.key"),
     help(&[(Key::Ctrl('r'), A::Reclaim)],                                           "keys.reclaim"),
+    help(&[(Key::Ctrl('e'), A::CorrectName)],                                       "name.key").coordinators(),
     Row::Shared(EVERYWHERE),
 ];
 
@@ -377,6 +380,15 @@ const BOARD: &[Row] = &[
 const BREAK: &[Row] = &[
     bar(&[(ENTER, A::Confirm), (ch('b'), A::Confirm), (ESC, A::Back)],              "break.key_end"),
     bar(&[(ch('q'), A::EndShift), (f(10), A::EndShift)],                            "keys.end_shift"),
+    Row::Shared(EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const NAME_FORM: &[Row] = &[
+    bar(&[(Key::Ctrl('s'), A::Save)],                                               "keys.save"),
+    bar(&[(ENTER, A::Confirm)],                                                     "name.key_next"),
+    bar(&[(ESC, A::Back)],                                                          "keys.cancel"),
+    help(&[(TAB, A::NextField), (BACKTAB, A::PrevField)],                           "keys.fields").shown("key.tab_backtab"),
     Row::Shared(EVERYWHERE),
 ];
 

@@ -389,6 +389,7 @@ pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc
 
 pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
     let size = app.size;
+    let coordinator = app.is_coordinator();
     let ui = app.ui();
     let rules = app.rules.clone();
     let Screen::Call(call) = &mut app.screen else {
@@ -414,6 +415,16 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
         Action::AddIntervention => Follow::EditIntervention(None),
         Action::Reclaim => {
             reclaim(app, now);
+            return;
+        }
+        // The role is checked here, where the action is handled, not only in the hints.
+        Action::CorrectName => {
+            if coordinator {
+                let form = super::popup::name::NameForm::new(&call.card.tenant);
+                app.popup = Some(Popup::Name(Box::new(form)));
+            } else {
+                app.error(app.lang.t("name.coordinators_only").to_string());
+            }
             return;
         }
         Action::CheckReferrals => {
@@ -680,4 +691,37 @@ pub fn save_no_answer(app: &mut App, now: DateTime<Utc>) {
     }
     app.write_draft();
     save(app, now);
+}
+
+/// Writes the name a coordinator corrected on the card; the card shows it at once. A
+/// refusal (an empty last name, a control character) goes back to the form with what
+/// was typed.
+pub fn correct_name(
+    app: &mut App,
+    mut form: Box<super::popup::name::NameForm>,
+    now: DateTime<Utc>,
+) {
+    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
+        return;
+    };
+    let name = crate::domain::tenant::TenantName {
+        title: form.title.value(),
+        last_name: form.last_name.value(),
+        first_name: form.first_name.value(),
+    };
+    if let Err(problem) = name.checked() {
+        form.refused(app.lang.t(problem.key()).to_string());
+        app.popup = Some(Popup::Name(form));
+        return;
+    }
+    match app.store.set_tenant_name(form.tenant, &name, by, now) {
+        Ok(()) => {
+            app.reload();
+            app.info(app.lang.t("name.saved").to_string());
+        }
+        Err(e) => {
+            form.refused(app.store_error_text(&e));
+            app.popup = Some(Popup::Name(form));
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod choice;
 mod confirm;
 pub mod handover;
 mod intervention;
+pub mod name;
 pub mod quick_entry;
 mod referral;
 
@@ -43,6 +44,8 @@ pub enum Popup {
     HandOver(HandOverPicker),
     /// Queue: the handover notes of the day.
     HandoverNotes(NotesView),
+    /// A coordinator corrects the tenant's name (call screen).
+    Name(Box<name::NameForm>),
 }
 
 /// What a popup form answers after an action: stay open, close, or close with a result.
@@ -66,6 +69,7 @@ impl Popup {
             Popup::HandoverNote(_) => (Scope::HandoverNote, true),
             Popup::HandOver(_) => (Scope::HandOver, true),
             Popup::HandoverNotes(_) => (Scope::HandoverNotes, false),
+            Popup::Name(_) => (Scope::NameForm, true),
         }
     }
 }
@@ -160,6 +164,11 @@ pub fn update(app: &mut App, popup: Popup, action: Action, now: DateTime<Utc>) {
             handover_reply(app, reply, Popup::HandOver(picker), now);
         }
         Popup::HandoverNotes(view) => handover::update_notes(app, view, action),
+        Popup::Name(mut form) => match form.apply(action) {
+            Reply::Keep => app.popup = Some(Popup::Name(form)),
+            Reply::Cancel => {}
+            Reply::Done(()) => super::call::correct_name(app, form, now),
+        },
     }
 }
 
@@ -255,6 +264,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Popup::HandoverNote(f) => handover::render_note(f, &ui, size, frame),
         Popup::HandOver(p) => handover::render_hand_over(p, &ui, size, frame),
         Popup::HandoverNotes(v) => handover::render_notes(v, &ui, size, frame),
+        Popup::Name(f) => f.render(&ui, size, frame),
     }
 }
 
