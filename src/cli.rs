@@ -197,13 +197,13 @@ pub struct JsonFlag {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Number of tenants to make.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 10_000)]
     pub tenants: usize,
     /// Seed of the generator: the same seed makes the same database.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Weeks of past calls, referrals and interventions to make.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 6)]
     pub weeks: u32,
     /// Only create the database; do not open the operator screen.
     #[arg(long)]

@@ -103,11 +103,20 @@ fn files_in(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// A default-size demo (2,000 tenants, 3 weeks) made at night.
+/// A default-size demo (10,000 tenants, 6 weeks) made at night.
 fn default_demo() -> (tempfile::TempDir, PathBuf) {
+    sized_demo(&[])
+}
+
+/// A demo of 2,000 tenants and 3 weeks made at night: people and schedules, quickly.
+fn small_demo() -> (tempfile::TempDir, PathBuf) {
+    sized_demo(&["--tenants", "2000", "--weeks", "3"])
+}
+
+fn sized_demo(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    demo(dir.path(), &db, &[]).success();
+    demo(dir.path(), &db, args).success();
     (dir, db)
 }
 
@@ -134,7 +143,7 @@ fn same_seed_and_moment_make_the_same_database() {
 
 #[test]
 fn every_phone_number_is_in_a_range_reserved_for_fiction() {
-    let (_dir, db) = default_demo();
+    let (_dir, db) = small_demo();
     let conn = read(&db);
     let fiction = |n: &str| {
         n.len() == 10
@@ -176,7 +185,7 @@ fn every_phone_number_is_in_a_range_reserved_for_fiction() {
 
 #[test]
 fn tenants_look_like_a_landlords_senior_tenants() {
-    let (_dir, db) = default_demo();
+    let (_dir, db) = small_demo();
     let conn = read(&db);
     assert_eq!(count(&conn, "SELECT count(*) FROM tenants"), 2000);
     let alone = count(&conn, "SELECT count(*) FROM tenants WHERE lives_alone = 1");
@@ -441,7 +450,7 @@ struct Schedule {
 
 #[test]
 fn schedules_are_what_the_rules_make_of_the_calls() {
-    let (_dir, db) = default_demo();
+    let (_dir, db) = small_demo();
     let store = Store::open(&db).unwrap();
     let rules = store.rules().unwrap();
     drop(store);
@@ -669,4 +678,89 @@ fn sizes_out_of_range_are_refused_in_plain_words() {
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("--weeks 500 is out of range"), "{stderr}");
     assert!(!db.exists());
+}
+
+/// The demo reads like the 2020 program it is calibrated on (docs/REPORT.md, "The
+/// demo"): about 5% of the seniors oriented to a service in ten weeks, health and food
+/// about equally and transport less, field interventions for 2-3% of those oriented, a
+/// second cohort taken on half-way, shifts of a few hours and calls of a few minutes;
+/// every emergency is recorded with its protocol.
+#[test]
+fn a_ten_week_demo_reads_like_the_2020_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    demo(dir.path(), &db, &["--tenants", "20000", "--weeks", "10"]).success();
+    let conn = read(&db);
+    let real = |sql: &str| -> f64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+
+    let oriented = count(&conn, "SELECT count(DISTINCT tenant_id) FROM referrals");
+    let share = oriented as f64 / 20_000.0;
+    assert!((0.035..0.065).contains(&share), "{share} oriented");
+    let referrals = |category: &str| {
+        count(
+            &conn,
+            &format!("SELECT count(*) FROM referrals WHERE category = '{category}'"),
+        ) as f64
+    };
+    let (health, food, transport) = (
+        referrals("health"),
+        referrals("food"),
+        referrals("transport"),
+    );
+    assert!(
+        (0.75..1.33).contains(&(health / food)),
+        "{health} health, {food} food"
+    );
+    assert!(transport < 0.6 * health.min(food), "{transport} transport");
+    let interventions = count(&conn, "SELECT count(*) FROM interventions") as f64;
+    let per_oriented = interventions / oriented as f64;
+    assert!(
+        (0.01..0.045).contains(&per_oriented),
+        "{interventions} interventions for {oriented} oriented"
+    );
+
+    let second_cohort_days =
+        real("SELECT julianday(max(starts_on)) - julianday(min(starts_on)) FROM cohorts");
+    assert!(
+        second_cohort_days >= 28.0,
+        "second cohort {second_cohort_days} days later"
+    );
+    let call_minutes = real(
+        "SELECT avg(julianday(ended_at) - julianday(started_at)) * 1440 FROM calls
+         WHERE outcome = 'reached'",
+    );
+    assert!(
+        (3.0..12.0).contains(&call_minutes),
+        "{call_minutes} min a call"
+    );
+    let shift_hours =
+        real("SELECT avg(julianday(ended_at) - julianday(started_at)) * 24 FROM shifts");
+    assert!((2.0..6.0).contains(&shift_hours), "{shift_hours} h a shift");
+
+    // Emergencies: each urgent call has its protocol; an emergency request leaves no
+    // "why no request"; the others say why.
+    assert!(count(&conn, "SELECT count(*) FROM emergencies") > 5);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM calls c WHERE wellbeing = 'urgent'
+               AND NOT EXISTS (SELECT 1 FROM emergencies e WHERE e.call_id = c.id)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM emergencies e WHERE e.decision = ''
+               OR (e.no_request_reason = '') <> EXISTS (SELECT 1 FROM interventions i
+                    WHERE i.call_id = e.call_id AND i.urgency = 'emergency')"
+        ),
+        0
+    );
+    // The program's own check of its records agrees.
+    veille(dir.path())
+        .args(["--db", db.to_str().unwrap(), "doctor"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ok   records"));
 }

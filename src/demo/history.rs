@@ -10,6 +10,7 @@ use std::collections::BinaryHeap;
 
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Timelike, Utc, Weekday};
 
+use crate::domain::emergency::ServicesCalled;
 use crate::domain::hours::local_instant;
 use crate::domain::schedule::{self, Attempts, CallResult, NextCall, ScheduleError};
 use crate::domain::{
@@ -18,8 +19,8 @@ use crate::domain::{
 };
 use crate::store::Service;
 use crate::store::bulk::{
-    Bulk, BulkCall, BulkCohort, BulkIntervention, BulkInterventionEvent, BulkNeed, BulkReferral,
-    BulkReferralEvent, BulkTenant,
+    Bulk, BulkCall, BulkCohort, BulkEmergency, BulkIntervention, BulkInterventionEvent, BulkNeed,
+    BulkReferral, BulkReferralEvent, BulkTenant,
 };
 use crate::store::demo::DEMO_SAVE_ID_PREFIX;
 
@@ -28,17 +29,46 @@ use super::people::team_for;
 use super::staffing::Staffing;
 
 /// Chance per reached call that each need is found (doubled when the operator is
-/// worried). Over three weekly calls, about 5% of the tenants have a health need and
-/// 5% a food need, as in the real program's first weeks.
+/// worried). Calibrated on the 2020 program's published figures (docs/REPORT.md, "The
+/// demo"): over ten weeks of weekly calls about 5% of the seniors were oriented to a
+/// service, health and food about equally, transport less often.
 const NEED_CHANCES: [(NeedCategory, f64); 8] = [
-    (NeedCategory::Health, 0.02),
-    (NeedCategory::Food, 0.02),
-    (NeedCategory::Transport, 0.01),
-    (NeedCategory::Isolation, 0.015),
-    (NeedCategory::Medication, 0.008),
-    (NeedCategory::Home, 0.01),
-    (NeedCategory::Financial, 0.005),
-    (NeedCategory::Other, 0.004),
+    (NeedCategory::Health, 0.0024),
+    (NeedCategory::Food, 0.0024),
+    (NeedCategory::Transport, 0.0010),
+    (NeedCategory::Isolation, 0.0012),
+    (NeedCategory::Medication, 0.0006),
+    (NeedCategory::Home, 0.0006),
+    (NeedCategory::Financial, 0.0003),
+    (NeedCategory::Other, 0.0003),
+];
+
+/// Wellbeing of a reached call, per 10,000: an emergency is rare (about one reached
+/// call in 5,000), a worry about one in ten.
+const WORRIED_FROM: u16 = 9_000;
+const URGENT_FROM: u16 = 9_998;
+
+/// Chances, in percent, that a need sends a field team (the rest is a referral or
+/// advice): field interventions were 2-3% of the seniors oriented in 2020.
+const ACCOMPANY_TRANSPORT: u8 = 4;
+const ACCOMPANY_HEALTH: u8 = 1;
+const DELIVER_FOOD: u8 = 1;
+
+/// Chance, in percent, that a welfare visit is asked for someone living alone after
+/// `MISSES_BEFORE_VISIT` unanswered calls (the ladder asks for most of the others).
+const VISIT_AFTER_MISSES: u8 = 1;
+
+/// What an operator decided during an emergency, and why no field team was asked.
+const EMERGENCY_DECISIONS: [&str; 4] = [
+    "SAMU appelé, arrivée annoncée dans 20 minutes",
+    "Pompiers prévenus, la gardienne ouvre la porte",
+    "Son médecin traitant passe dans l'heure",
+    "Sa fille l'emmène aux urgences",
+];
+const NO_REQUEST_REASONS: [&str; 3] = [
+    "Le SAMU se déplace",
+    "Sa fille est sur place",
+    "Le médecin passe, rappel dans l'heure",
 ];
 
 /// Rare outcomes, as chances per call; the rest is reached or unanswered.
@@ -181,10 +211,10 @@ fn call(
         .and_then(|op| on_duty.iter().find(|(o, _)| *o == op).copied())
         .unwrap_or_else(|| on_duty[rng.usize(..on_duty.len())]);
     let outcome = draw_outcome(track, tenant.callback_at.is_some(), rng);
-    let wellbeing = (outcome == Outcome::Reached).then(|| match rng.u16(0..1000) {
-        0..=879 => Wellbeing::Fine,
-        880..=994 => Wellbeing::Worried,
-        _ => Wellbeing::Urgent,
+    let wellbeing = (outcome == Outcome::Reached).then(|| match rng.u16(0..10_000) {
+        n if n >= URGENT_FROM => Wellbeing::Urgent,
+        n if n >= WORRIED_FROM => Wellbeing::Worried,
+        _ => Wellbeing::Fine,
     });
     let needs = if outcome == Outcome::Reached {
         draw_needs(
@@ -245,7 +275,10 @@ fn call(
         at: end,
     };
     follow_up_needs(world, tenant, track, &made, &needs, rng, bulk);
-    request_welfare_visits(world, tenant, track, &made, wellbeing, rng, bulk);
+    let asked_emergency = request_welfare_visits(world, tenant, track, &made, wellbeing, rng, bulk);
+    if wellbeing == Some(Wellbeing::Urgent) {
+        record_emergency(world, tenant, &made, asked_emergency, rng, bulk);
+    }
     apply_next_call(tenant, &next, outcome, end);
     Ok(next_call_moment(world, tenant, &next, outcome, end, rng))
 }
@@ -307,9 +340,13 @@ fn follow_up_needs(
             refer(world, tenant, track, made, *category, &details, rng, bulk);
         }
         let kind = match category {
-            NeedCategory::Transport if rng.u8(0..100) < 45 => Some(InterventionKind::Accompaniment),
-            NeedCategory::Health if rng.u8(0..100) < 8 => Some(InterventionKind::Accompaniment),
-            NeedCategory::Food if rng.u8(0..100) < 12 => Some(InterventionKind::Delivery),
+            NeedCategory::Transport if rng.u8(0..100) < ACCOMPANY_TRANSPORT => {
+                Some(InterventionKind::Accompaniment)
+            }
+            NeedCategory::Health if rng.u8(0..100) < ACCOMPANY_HEALTH => {
+                Some(InterventionKind::Accompaniment)
+            }
+            NeedCategory::Food if rng.u8(0..100) < DELIVER_FOOD => Some(InterventionKind::Delivery),
             _ => None,
         };
         if let Some(kind) = kind {
@@ -323,8 +360,8 @@ fn follow_up_needs(
     }
 }
 
-/// A tenant found in urgent need, or one living alone who keeps not answering, often
-/// gets a welfare visit.
+/// A tenant found in urgent need often gets a welfare visit, and one living alone who
+/// keeps not answering sometimes does. Returns whether an emergency visit was asked.
 #[allow(clippy::too_many_arguments)]
 fn request_welfare_visits(
     world: &World,
@@ -334,9 +371,12 @@ fn request_welfare_visits(
     wellbeing: Option<Wellbeing>,
     rng: &mut fastrand::Rng,
     bulk: &mut Bulk,
-) {
-    if wellbeing == Some(Wellbeing::Urgent) && rng.u8(0..100) < 60 {
+) -> bool {
+    let mut asked_emergency = false;
+    // The emergency services handle most emergencies; a field team goes to some.
+    if wellbeing == Some(Wellbeing::Urgent) && rng.u8(0..100) < 30 {
         let urgency = if rng.u8(0..100) < 40 {
+            asked_emergency = true;
             Urgency::Emergency
         } else {
             Urgency::Urgent
@@ -355,7 +395,7 @@ fn request_welfare_visits(
     if track.misses >= MISSES_BEFORE_VISIT
         && tenant.person.lives_alone == Some(true)
         && track.visit_open_until <= made.at
-        && rng.u8(0..100) < 60
+        && rng.u8(0..100) < VISIT_AFTER_MISSES
     {
         request(
             world,
@@ -368,6 +408,44 @@ fn request_welfare_visits(
             bulk,
         );
     }
+    asked_emergency
+}
+
+/// The emergency protocol of an urgent call, as the call screen asks it: most
+/// operators called the emergency services themselves or found them already called;
+/// a coordinator took it within the hour, except for some of the last day's, which
+/// still wait (the coordinators' alert shows in the demo).
+fn record_emergency(
+    world: &World,
+    tenant: &BulkTenant,
+    made: &Made,
+    asked_emergency: bool,
+    rng: &mut fastrand::Rng,
+    bulk: &mut Bulk,
+) {
+    let services = match rng.u8(0..100) {
+        0..=64 => ServicesCalled::ByOperator,
+        65..=84 => ServicesCalled::AlreadyCalled,
+        85..=94 => ServicesCalled::NotNeeded,
+        _ => ServicesCalled::Refused,
+    };
+    let taken_at = made.at + Duration::minutes(rng.i64(3..=50));
+    bulk.emergencies.push(BulkEmergency {
+        call_id: made.call_id,
+        tenant_id: tenant.id,
+        operator_id: made.operator,
+        at: made.at,
+        services,
+        decision: EMERGENCY_DECISIONS[rng.usize(..EMERGENCY_DECISIONS.len())].to_string(),
+        no_request_reason: if asked_emergency {
+            String::new()
+        } else {
+            NO_REQUEST_REASONS[rng.usize(..NO_REQUEST_REASONS.len())].to_string()
+        },
+        taken: (taken_at < world.end()
+            && (made.at < world.end() - Duration::hours(24) || rng.bool()))
+        .then_some((world.coordinator, taken_at)),
+    });
 }
 
 /// The tenant as the store leaves them after saving the call.

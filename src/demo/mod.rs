@@ -79,9 +79,10 @@ pub fn generate(params: &Params, rules: &Rules, services: &[Service]) -> anyhow:
 
     let mut phones = phones::Phones::new(&mut rng);
     let operators = people::operators(inputs, params.tenants, imported_at, &mut phones, &mut rng);
-    // Those who live with someone joined a week later, as in the real program.
+    // Those who live with someone joined half-way, as the 2020 program took its second
+    // cohort on after some weeks (a week later in a short demo).
     let second_start = if params.weeks >= 2 {
-        first_day + Days::new(7)
+        first_day + Days::new(7 * u64::from(params.weeks / 2))
     } else {
         first_day
     };

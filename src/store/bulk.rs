@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 
 use super::{NewTenant, Result, Store, StoreError, rows, time};
+use crate::domain::emergency::ServicesCalled;
 use crate::domain::schedule::Flag;
 use crate::domain::{
     InterventionKind, InterventionStatus, NeedCategory, Outcome, ReferralStatus, Role,
@@ -29,6 +30,7 @@ pub struct Bulk {
     pub referral_events: Vec<BulkReferralEvent>,
     pub interventions: Vec<BulkIntervention>,
     pub intervention_events: Vec<BulkInterventionEvent>,
+    pub emergencies: Vec<BulkEmergency>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +166,20 @@ pub struct BulkInterventionEvent {
     /// `None` when the field team recorded it.
     pub operator_id: Option<i64>,
     pub at: DateTime<Utc>,
+}
+
+/// A call saved under the emergency protocol, and the coordinator who took it, if one has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkEmergency {
+    pub call_id: i64,
+    pub tenant_id: i64,
+    pub operator_id: i64,
+    pub at: DateTime<Utc>,
+    pub services: ServicesCalled,
+    pub decision: String,
+    /// Empty when an emergency intervention was requested.
+    pub no_request_reason: String,
+    pub taken: Option<(i64, DateTime<Utc>)>,
 }
 
 impl Store {
@@ -361,7 +377,8 @@ fn insert_all(tx: &Transaction, b: &Bulk) -> Result<()> {
     insert_many(tx, &b.referrals)?;
     insert_many(tx, &b.referral_events)?;
     insert_many(tx, &b.interventions)?;
-    insert_many(tx, &b.intervention_events)
+    insert_many(tx, &b.intervention_events)?;
+    insert_many(tx, &b.emergencies)
 }
 
 /// Settings are few, and may replace the ones a new database starts with.
@@ -658,6 +675,33 @@ impl Rows for BulkIntervention {
         v.put(self.created_by)?;
         v.put(stamp(self.created_at))?;
         v.put(stamp(self.updated_at))
+    }
+}
+
+impl Rows for BulkEmergency {
+    const TABLE: &str = "emergencies";
+    const COLUMNS: &[&str] = &[
+        "call_id",
+        "tenant_id",
+        "operator_id",
+        "at",
+        "services",
+        "decision",
+        "no_request_reason",
+        "taken_by",
+        "taken_at",
+    ];
+
+    fn bind(&self, v: &mut Values) -> rusqlite::Result<()> {
+        v.put(self.call_id)?;
+        v.put(self.tenant_id)?;
+        v.put(self.operator_id)?;
+        v.put(stamp(self.at))?;
+        v.put(self.services.code())?;
+        v.put(&self.decision)?;
+        v.put(&self.no_request_reason)?;
+        v.put(self.taken.map(|(by, _)| by))?;
+        v.put(self.taken.map(|(_, at)| stamp(at)))
     }
 }
 
