@@ -98,7 +98,10 @@ pub fn set_cli_lang(lang: Lang) {
 }
 
 pub fn cli_lang() -> Lang {
-    CLI_LANG.get().copied().unwrap_or_default()
+    // The library's unit tests read the English texts, as the process tests do (they
+    // set LANG); a run of the program always sets the language first.
+    let unset = if cfg!(test) { Lang::En } else { Lang::Fr };
+    CLI_LANG.get().copied().unwrap_or(unset)
 }
 
 /// "1 ligne", "3 lignes" / "1 row", "3 rows", in the command line's language: a `tr!`

@@ -789,6 +789,19 @@ fn a_libreoffice_list_tells_the_letters_it_lost_and_a_corrected_name_stays() {
         ))
         .stdout(predicate::str::contains(
             "  ligne 4, colonne « Nom » : Nguy?n\n",
+        ))
+        .stdout(predicate::str::contains("  Réf → référence du locataire\n"))
+        .stdout(predicate::str::contains("Essai : rien n'a été écrit."));
+    // A bad row is told in French too, its reason included.
+    db.import("tenants", "tenants_titled_1252.csv")
+        .args(["--lang", "fr"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "ligne 6, colonne « Tél. » : « 01 23 » n'est pas un numéro français",
+        ))
+        .stderr(predicate::str::contains(
+            "rien n'a été importé : 1 ligne est fausse",
         ));
     let mut expected = vec![
         line(

@@ -306,7 +306,8 @@ fn a_killed_terminal_loses_nothing_typed() {
         0
     );
 
-    t.start(&fx, "--operator mdupont");
+    // Signed in again eight minutes later: the clock of the first run had moved on too.
+    t.start(&fx, "--now 2026-11-28T09:50:00Z --operator mdupont");
     // The resume offer shows the draft's content.
     t.wait_for_all(&[
         "Appel non enregistré",

@@ -13,8 +13,10 @@ use super::Context;
 use crate::access::Need;
 use crate::cli::{ImportArgs, ImportCommand};
 use crate::domain::parse::fold;
+use crate::i18n::count;
 use crate::import::{self, Layout, Problem};
 use crate::store::{Cohort, ImportCounts, Store};
+use crate::tr;
 
 /// Tenants of the database missing from the file that the report names.
 const ABSENT_SHOWN: usize = 10;
@@ -35,11 +37,14 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let rules = store.rules()?;
     let cohorts = store.cohorts()?;
     let Some(first) = cohorts.first() else {
-        bail!(
+        bail!(tr!(
+            "la base n'a pas encore de cohorte, et chaque locataire appartient à une : créez-en \
+             une avec `veille cohorts add NOM` (par exemple `veille cohorts add \"isolés 70+\"`), \
+             puis importez de nouveau",
             "the database has no cohort yet, and every tenant belongs to one: create one with \
              `veille cohorts add NAME` (for example `veille cohorts add \"isolated 70+\"`), then \
              import again"
-        );
+        ));
     };
     let chosen = match &args.cohort {
         Some(name) => Some(find_cohort(&cohorts, name)?),
@@ -75,14 +80,22 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ImportCounts::of(&done)
     };
     let mut where_to = match chosen {
-        Some(c) => format!("tenants are put in cohort '{}'", c.name),
-        None => format!(
+        Some(c) => tr!(
+            "les locataires sont mis dans la cohorte « {} »",
+            "tenants are put in cohort '{}'",
+            c.name
+        ),
+        None => tr!(
+            "les nouveaux locataires vont dans la cohorte « {} », ceux déjà connus gardent la leur",
             "new tenants go to cohort '{}', tenants already known keep theirs",
             new_cohort.name
         ),
     };
     if list.names_cohorts() {
-        where_to.push_str("; rows naming a cohort go to it");
+        where_to.push_str(&tr!(
+            " ; les lignes qui nomment une cohorte y vont",
+            "; rows naming a cohort go to it"
+        ));
     }
     run.print_counts(counts, &format!(" ({where_to})"));
     print_absent(&absent, args.dry_run);
@@ -91,7 +104,10 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
 
 fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
     if args.cohort.is_some() {
-        bail!("--cohort is for tenants: operators do not belong to a cohort");
+        bail!(tr!(
+            "--cohort sert aux locataires : les opérateurs n'appartiennent à aucune cohorte",
+            "--cohort is for tenants: operators do not belong to a cohort"
+        ));
     }
     let mut store = open_existing(ctx)?;
     let by = ctx.act(&store, args.by.operator.as_deref(), Need::Coordinator)?;
@@ -106,7 +122,10 @@ fn operators(ctx: &Context, args: &ImportArgs) -> Result<()> {
         .map(|r| format!("{} → {}", r.operator.name, r.operator.login))
         .collect();
     if !made.is_empty() {
-        say!("Logins made from the names (the file gives none):");
+        tell!(
+            "Identifiants faits à partir des noms (le fichier n'en donne pas) :",
+            "Logins made from the names (the file gives none):"
+        );
         for line in &made {
             say!("  {line}");
         }
@@ -146,12 +165,22 @@ impl Run {
     fn new(args: &ImportArgs, bad: usize, good: usize) -> Result<Run> {
         let stopped = bad > 0 && !args.skip_invalid;
         if stopped && !args.dry_run {
-            bail!(
+            bail!(tr!(
+                "rien n'a été importé : {} (voir plus haut). Corrigez le fichier et importez-le \
+                 de nouveau, ou ajoutez --skip-invalid pour importer {} et laisser les autres",
                 "nothing was imported: {} (listed above). Correct them in the file and import \
                  again, or add --skip-invalid to import the {} and leave those out",
-                rows(bad, "row is bad", "rows are bad"),
-                rows(good, "good row", "good rows")
-            );
+                count(
+                    bad,
+                    ["ligne est fausse", "lignes sont fausses"],
+                    ["row is bad", "rows are bad"]
+                ),
+                count(
+                    good,
+                    ["la bonne ligne", "les bonnes lignes"],
+                    ["good row", "good rows"]
+                )
+            ));
         }
         Ok(Run {
             bad,
@@ -164,21 +193,29 @@ impl Run {
     fn print_counts(&self, c: ImportCounts, about: &str) {
         say!();
         if self.dry_run {
-            say!("Dry run: nothing was written.");
+            tell!(
+                "Essai : rien n'a été écrit.",
+                "Dry run: nothing was written."
+            );
             // Bad rows would stop the import: say what leaving them out would do.
             let who = if self.stopped {
-                "With --skip-invalid, the import"
+                tr!(
+                    "Avec --skip-invalid, l'import",
+                    "With --skip-invalid, the import"
+                )
             } else {
-                "The import"
+                tr!("L'import", "The import")
             };
-            say!(
+            tell!(
+                "{who} ajouterait {}, mettrait à jour {} et laisserait {} inchangé(s){about}.",
                 "{who} would add {}, update {} and leave {} unchanged{about}.",
                 c.added,
                 c.updated,
                 c.unchanged
             );
         } else {
-            say!(
+            tell!(
+                "Importé : {} ajouté(s), {} mis à jour, {} inchangé(s){about}.",
                 "Imported: {} added, {} updated, {} unchanged{about}.",
                 c.added,
                 c.updated,
@@ -186,9 +223,14 @@ impl Run {
             );
         }
         if self.bad > 0 && !self.stopped {
-            say!(
+            tell!(
+                "{} de côté (voir plus haut).",
                 "{} left out (listed above).",
-                rows(self.bad, "bad row was", "bad rows were")
+                count(
+                    self.bad,
+                    ["ligne fausse laissée", "lignes fausses laissées"],
+                    ["bad row was", "bad rows were"]
+                )
             );
         }
     }
@@ -196,40 +238,55 @@ impl Run {
     /// The exit: an error when bad rows mean nothing is (or would be) written.
     fn end(&self) -> Result<()> {
         if self.stopped {
-            bail!(
+            bail!(tr!(
+                "tel quel, le fichier ne ferait rien écrire : {} (voir plus haut). Corrigez-les, \
+                 ou ajoutez --skip-invalid pour n'importer que les bonnes lignes",
                 "as the file stands, the import would write nothing: {} (listed above). \
                  Correct them, or add --skip-invalid to import the good rows only",
-                rows(self.bad, "row is bad", "rows are bad")
-            );
+                count(
+                    self.bad,
+                    ["ligne est fausse", "lignes sont fausses"],
+                    ["row is bad", "rows are bad"]
+                )
+            ));
         }
         if self.good == 0 && self.bad > 0 {
-            bail!("no row of the file can be imported: every row is bad (listed above)");
+            bail!(tr!(
+                "aucune ligne du fichier ne peut être importée : toutes sont fausses (voir plus haut)",
+                "no row of the file can be imported: every row is bad (listed above)"
+            ));
         }
         Ok(())
     }
 }
 
 /// The largest list read: 64 MiB, several times a landlord's whole list of tenants
-/// (100,000 rows are about 15 MiB). The file is read whole, so this bounds the memory an
-/// import takes (about five times the file at its peak).
+/// (100,000 rows are about 15 MiB). The file's text is kept while the import runs, so
+/// this bounds the memory an import takes (about one and a half times the file).
 const MAX_FILE: u64 = 64 << 20;
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let shown = super::printable(&path.display().to_string());
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("cannot read {shown}; check the file name"))?;
+    let file = std::fs::File::open(path).with_context(|| {
+        tr!(
+            "impossible de lire {shown} ; vérifiez le nom du fichier",
+            "cannot read {shown}; check the file name"
+        )
+    })?;
     let mut bytes = Vec::new();
     // Read one byte past the limit rather than trust the size a special file reports.
     file.take(MAX_FILE + 1)
         .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {shown}"))?;
+        .with_context(|| tr!("impossible de lire {shown}", "cannot read {shown}"))?;
     if bytes.len() as u64 > MAX_FILE {
-        bail!(
+        bail!(tr!(
+            "{shown} dépasse {} Mio, plus que toute liste de locataires ou d'opérateurs : est-ce \
+             le bon fichier ? Si oui, coupez-le en plusieurs fichiers",
             "{shown} is larger than {} MiB, more than any list of tenants or operators: is it \
              the right file? Split it into several files if it is",
             MAX_FILE >> 20
-        );
+        ));
     }
     Ok(bytes)
 }
@@ -242,10 +299,11 @@ fn file_error(path: &Path, e: &import::FileError) -> anyhow::Error {
 /// empty database and put the tenants there.
 fn open_existing(ctx: &Context) -> Result<Store> {
     if !ctx.db.exists() {
-        bail!(
+        bail!(tr!(
+            "il n'y a pas de base de données à {} ; créez-la avec `veille init` (ou vérifiez --db)",
             "there is no database at {}; create it with `veille init` (or check --db)",
             ctx.db.display()
-        );
+        ));
     }
     ctx.open()
 }
@@ -257,20 +315,34 @@ fn find_cohort<'c>(cohorts: &'c [Cohort], name: &str) -> Result<&'c Cohort> {
         return Ok(c);
     }
     let names: Vec<String> = cohorts.iter().map(|c| format!("'{}'", c.name)).collect();
-    bail!(
+    bail!(tr!(
+        "il n'y a pas de cohorte « {name} ». Les cohortes sont : {}. Donnez l'une d'elles à \
+         --cohort, ou ajoutez une cohorte avec `veille cohorts add NOM`",
         "there is no cohort named '{name}'. The cohorts are: {}. Give one of these to --cohort, \
          or add a cohort with `veille cohorts add NAME`",
         names.join(", ")
-    )
+    ))
+}
+
+/// What a column gives, in the user's language (the `import_field` table of
+/// assets/i18n, keyed by the field's English name).
+fn field_name(what: &str) -> &str {
+    crate::i18n::cli_lang()
+        .lookup(&format!(
+            "import_field.{}",
+            what.to_lowercase().replace(' ', "_")
+        ))
+        .unwrap_or(what)
 }
 
 fn print_layout(file: &Path, layout: &Layout) {
-    say!(
+    tell!(
+        "Lu {} : {}, colonnes séparées par {}, {}.",
         "Read {}: {}, columns separated by {}, {}.",
         file.display(),
         layout.encoding,
         layout.separator_name(),
-        rows(layout.rows, "row", "rows")
+        count(layout.rows, ["ligne", "lignes"], ["row", "rows"])
     );
     if !layout.title_lines.is_empty() {
         let titles: Vec<String> = layout
@@ -278,17 +350,19 @@ fn print_layout(file: &Path, layout: &Layout) {
             .iter()
             .map(|t| format!("\"{t}\""))
             .collect();
-        say!(
+        tell!(
+            "Lignes au-dessus des en-têtes, non importées : {}.",
             "Lines above the header, not imported: {}.",
             titles.join(", ")
         );
     }
-    say!("Columns read:");
+    tell!("Colonnes lues :", "Columns read:");
     for (header, what) in &layout.used {
-        say!("  {header} → {what}");
+        say!("  {header} → {}", field_name(what));
     }
     if !layout.ignored.is_empty() {
-        say!(
+        tell!(
+            "Colonnes ignorées (veille ne s'en sert pas) : {}.",
             "Columns ignored (veille does not use them): {}.",
             layout.ignored.join(", ")
         );
@@ -297,9 +371,19 @@ fn print_layout(file: &Path, layout: &Layout) {
         let repeated: Vec<String> = layout
             .repeated
             .iter()
-            .map(|(header, what)| format!("{header} (the {what} is read from another column)"))
+            .map(|(header, what)| {
+                let what = field_name(what);
+                tr!(
+                    "{header} (le champ « {what} » est lu dans une autre colonne)",
+                    "{header} (the {what} is read from another column)"
+                )
+            })
             .collect();
-        say!("Columns ignored: {}.", repeated.join(", "));
+        tell!(
+            "Colonnes ignorées : {}.",
+            "Columns ignored: {}.",
+            repeated.join(", ")
+        );
     }
 }
 
@@ -369,7 +453,12 @@ fn print_problems(problems: &[Problem], bad: usize) {
     // A wrong file can have a problem on every one of 100,000 rows: one buffered write.
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     let _ = writeln!(err);
-    let _ = writeln!(err, "{}:", rows(bad, "bad row", "bad rows"));
+    let bad = count(
+        bad,
+        ["ligne fausse", "lignes fausses"],
+        ["bad row", "bad rows"],
+    );
+    let _ = writeln!(err, "{}", tr!("{bad} :", "{bad}:"));
     for p in problems {
         let _ = writeln!(err, "  {p}");
     }
@@ -386,26 +475,28 @@ fn print_absent(absent: &[(String, String)], dry_run: bool) {
         .map(|(reference, name)| format!("{reference} {}", name.trim()))
         .collect();
     let more = absent.len().saturating_sub(ABSENT_SHOWN);
-    say!(
-        "{} in the database {} not in this file. {} kept (an import deletes nobody); change \
-         their status if they have moved or died:",
-        rows(absent.len(), "tenant", "tenants"),
-        if absent.len() == 1 { "is" } else { "are" },
-        if dry_run { "They would be" } else { "They are" }
-    );
+    let n = absent.len();
+    let text = match crate::i18n::cli_lang() {
+        crate::i18n::Lang::Fr => format!(
+            "{} de la base {} pas dans ce fichier. {} gardés (un import ne supprime personne) ; \
+             changez leur statut s'ils ont déménagé ou sont décédés :",
+            count(n, ["locataire", "locataires"], ["", ""]),
+            if n == 1 { "ne figure" } else { "ne figurent" },
+            if dry_run { "Ils seraient" } else { "Ils sont" }
+        ),
+        crate::i18n::Lang::En => format!(
+            "{} in the database {} not in this file. {} kept (an import deletes nobody); change \
+             their status if they have moved or died:",
+            count(n, ["", ""], ["tenant", "tenants"]),
+            if n == 1 { "is" } else { "are" },
+            if dry_run { "They would be" } else { "They are" }
+        ),
+    };
+    say!("{text}");
     for line in shown {
         say!("  {line}");
     }
     if more > 0 {
-        say!("  … and {more} more.");
-    }
-}
-
-/// "1 row", "3 rows".
-fn rows(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
+        tell!("  … et {more} de plus.", "  … and {more} more.");
     }
 }

@@ -9,7 +9,13 @@ pub fn date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     let t = t.split_whitespace().next().unwrap_or("");
     let t = t.split('T').next().unwrap_or("");
-    let refused = || format!("'{}' is not a date (expected dd/mm/yyyy)", text.trim());
+    let refused = || {
+        let text = text.trim();
+        crate::tr!(
+            "« {text} » n'est pas une date (attendu jj/mm/aaaa)",
+            "'{text}' is not a date (expected dd/mm/yyyy)"
+        )
+    };
     let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
     if parts.len() != 3
         || parts
@@ -57,7 +63,12 @@ pub fn time(text: &str) -> Result<NaiveTime, String> {
 /// A date and time as `dd/mm/yyyy hh:mm` or ISO `yyyy-mm-ddThh:mm`.
 pub fn date_time(text: &str) -> Result<NaiveDateTime, String> {
     let t = text.trim();
-    let refused = || format!("'{t}' is not a date and time (expected dd/mm/yyyy hh:mm)");
+    let refused = || {
+        crate::tr!(
+            "« {t} » n'est pas une date et une heure (attendu jj/mm/aaaa hh:mm)",
+            "'{t}' is not a date and time (expected dd/mm/yyyy hh:mm)"
+        )
+    };
     let (d, tm) = t.split_once(['T', ' ']).ok_or_else(refused)?;
     Ok(date(d)
         .map_err(|_| refused())?

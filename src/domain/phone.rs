@@ -63,7 +63,8 @@ impl Phone {
             None => digits,
         };
         if national.len() != 10 || !national.starts_with('0') || national.as_bytes()[1] == b'0' {
-            return Err(format!(
+            return Err(crate::tr!(
+                "« {trimmed} » n'est pas un numéro français (10 chiffres commençant par 0)",
                 "'{trimmed}' is not a French phone number (10 digits starting with 0)"
             ));
         }

@@ -28,14 +28,17 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.column.is_empty() {
-            write!(f, "line {}: {}", self.line, self.reason)
+        let (line, column, reason) = (self.line, &self.column, &self.reason);
+        if column.is_empty() {
+            f.write_str(&crate::tr!(
+                "ligne {line} : {reason}",
+                "line {line}: {reason}"
+            ))
         } else {
-            write!(
-                f,
-                "line {}, column \"{}\": {}",
-                self.line, self.column, self.reason
-            )
+            f.write_str(&crate::tr!(
+                "ligne {line}, colonne « {column} » : {reason}",
+                "line {line}, column \"{column}\": {reason}"
+            ))
         }
     }
 }
@@ -95,12 +98,12 @@ pub struct Layout {
 
 impl Layout {
     /// The separator as people call it.
-    pub fn separator_name(&self) -> &'static str {
+    pub fn separator_name(&self) -> String {
         match self.separator {
-            b';' => "';' (semicolon)",
-            b',' => "',' (comma)",
-            b'\t' => "tab",
-            _ => "a custom separator",
+            b';' => crate::tr!("« ; » (point-virgule)", "';' (semicolon)"),
+            b',' => crate::tr!("« , » (virgule)", "',' (comma)"),
+            b'\t' => crate::tr!("tabulation", "tab"),
+            _ => crate::tr!("un séparateur particulier", "a custom separator"),
         }
     }
 }

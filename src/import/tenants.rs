@@ -272,12 +272,16 @@ impl TenantList {
             if let Some(born) = r.tenant.birth_date {
                 let age = today.years_since(born);
                 if !age.is_some_and(|a| (low..=high).contains(&a)) {
-                    let age = age
-                        .map_or_else(|| "not yet born".to_string(), |a| format!("{a} years old"));
+                    let age = age.map_or_else(
+                        || crate::tr!("une naissance à venir", "not yet born"),
+                        |a| crate::tr!("{a} ans", "{a} years old"),
+                    );
                     refused.push(Problem {
                         line: r.line,
                         column: birth_column.clone(),
-                        reason: format!(
+                        reason: crate::tr!(
+                            "{} donne {age} : le programme appelle des personnes de {low} à \
+                             {high} ans (réglage import_ages)",
                             "{} gives {age}: the program calls people aged {low} to {high} \
                              (setting import_ages)",
                             born.format("%d/%m/%Y")
@@ -292,7 +296,8 @@ impl TenantList {
                 refused.push(Problem {
                     line: r.line,
                     column: cohort_column.clone(),
-                    reason: format!(
+                    reason: crate::tr!(
+                        "pas de cohorte « {name} » (les cohortes sont : {})",
                         "no cohort named '{name}' (the cohorts are: {})",
                         names.join(", ")
                     ),
@@ -469,7 +474,10 @@ impl Columns<'_, Field> {
         let before = problems.len();
         let reference = self.cell(row, Field::Reference);
         if reference.is_empty() {
-            let reason = "the tenant reference is missing".to_string();
+            let reason = crate::tr!(
+                "la référence du locataire manque",
+                "the tenant reference is missing"
+            );
             problems.push(self.problem(row, Field::Reference, reason));
         }
         let name_field = if self.has(Field::FullName) {
@@ -486,7 +494,7 @@ impl Columns<'_, Field> {
             )
         };
         if last_name.is_empty() {
-            let reason = "the last name is missing".to_string();
+            let reason = crate::tr!("le nom manque", "the last name is missing");
             problems.push(self.problem(row, name_field, reason));
         }
         let birth_date = match self.cell(row, Field::BirthDate) {
@@ -516,15 +524,20 @@ impl Columns<'_, Field> {
             problems.push(Problem {
                 line: row.line,
                 column: self.phone_headers(),
-                reason: "no phone number: a tenant must have one to be called".into(),
+                reason: crate::tr!(
+                    "pas de numéro de téléphone : il en faut un pour appeler le locataire",
+                    "no phone number: a tenant must have one to be called"
+                ),
             });
         } else if numbers.len() > 2 {
             problems.push(Problem {
                 line: row.line,
                 column: self.phone_headers(),
-                reason: "more than two phone numbers: veille keeps two, put the others in the \
-                         notes"
-                    .into(),
+                reason: crate::tr!(
+                    "plus de deux numéros : veille en garde deux, mettez les autres dans les \
+                     observations",
+                    "more than two phone numbers: veille keeps two, put the others in the notes"
+                ),
             });
         }
         let postcode = postcode(self.cell(row, Field::Postcode))
@@ -648,7 +661,10 @@ pub fn read(bytes: impl Into<Vec<u8>>) -> Result<TenantList, FileError> {
                 problems.push(Problem {
                     line,
                     column: column.to_string(),
-                    reason: format!("the reference '{reference}' is also on line {other}"),
+                    reason: crate::tr!(
+                        "la référence « {reference} » est aussi ligne {other}",
+                        "the reference '{reference}' is also on line {other}"
+                    ),
                 });
             }
         }

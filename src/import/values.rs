@@ -23,7 +23,7 @@ pub fn birth_date(text: &str) -> Result<NaiveDate, String> {
     if two_digit_year && date.year() >= 2000 {
         return date
             .with_year(date.year() - 100)
-            .ok_or_else(|| format!("'{text}' is not a date"));
+            .ok_or_else(|| crate::tr!("« {text} » n'est pas une date", "'{text}' is not a date"));
     }
     Ok(date)
 }
@@ -33,7 +33,7 @@ fn spreadsheet_date(text: &str) -> Result<NaiveDate, String> {
     if text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit()) {
         let days: i64 = text
             .parse()
-            .map_err(|_| format!("'{text}' is not a date"))?;
+            .map_err(|_| crate::tr!("« {text} » n'est pas une date", "'{text}' is not a date"))?;
         let origin = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
         if days > 0 {
             return Ok(origin + chrono::Duration::days(days));
@@ -73,12 +73,18 @@ pub fn phones(text: &str) -> Result<[Option<Phone>; 2], String> {
 pub fn postcode(text: &str) -> Result<String, String> {
     let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("'{text}' is not a postcode (5 digits)"));
+        return Err(crate::tr!(
+            "« {text} » n'est pas un code postal (5 chiffres)",
+            "'{text}' is not a postcode (5 digits)"
+        ));
     }
     match digits.len() {
         0 | 5 => Ok(digits),
         4 => Ok(format!("0{digits}")),
-        _ => Err(format!("'{text}' is not a postcode (5 digits)")),
+        _ => Err(crate::tr!(
+            "« {text} » n'est pas un code postal (5 chiffres)",
+            "'{text}' is not a postcode (5 digits)"
+        )),
     }
 }
 
@@ -101,7 +107,8 @@ pub fn household_alone(text: &str) -> Result<bool, String> {
     match parse::fold(text).as_str() {
         "seul" | "seule" | "personneseule" | "alone" | "single" => Ok(true),
         "couple" | "famille" | "family" => Ok(false),
-        _ => Err(format!(
+        _ => Err(crate::tr!(
+            "« {text} » n'est pas un nombre de personnes au foyer",
             "'{text}' is not a number of people in the household"
         )),
     }
@@ -155,7 +162,12 @@ pub fn language(text: &str) -> Result<&'static str, String> {
         .find(|(code, names)| *code == key || names.contains(&key.as_str()))
         .map(|(code, _)| *code)
         .ok_or_else(|| {
-            format!("'{text}' is not a language veille knows (write its name, like français or arabe, or its code, like fr or ar)")
+            crate::tr!(
+                "« {text} » n'est pas une langue que veille connaît (écrivez son nom, comme \
+                 français ou arabe, ou son code, comme fr ou ar)",
+                "'{text}' is not a language veille knows (write its name, like français or \
+                 arabe, or its code, like fr or ar)"
+            )
         })
 }
 
