@@ -762,5 +762,7 @@ fn a_ten_week_demo_reads_like_the_2020_program() {
         .args(["--db", db.to_str().unwrap(), "doctor"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("ok   records"));
+        .stdout(predicates::str::contains(
+            "ok   records      every call holds only the fields of its outcome",
+        ));
 }
