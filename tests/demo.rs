@@ -730,12 +730,29 @@ fn a_ten_week_demo_reads_like_the_2020_program() {
          WHERE outcome = 'reached'",
     );
     assert!(
-        (3.0..12.0).contains(&call_minutes),
+        (3.0..7.0).contains(&call_minutes),
         "{call_minutes} min a call"
     );
+    let short = real(
+        "SELECT avg(julianday(ended_at) - julianday(started_at) <= 8.0 / 1440) FROM calls
+         WHERE outcome = 'reached'",
+    );
+    assert!(short > 0.8, "{short} of the reached calls within 8 minutes");
     let shift_hours =
         real("SELECT avg(julianday(ended_at) - julianday(started_at)) * 24 FROM shifts");
     assert!((2.0..6.0).contains(&shift_hours), "{shift_hours} h a shift");
+    // About 400 volunteers for 40,000 seniors, each giving a few half-days a week.
+    let operators = count(
+        &conn,
+        "SELECT count(*) FROM operators WHERE role = 'operator'",
+    );
+    assert!((180..=220).contains(&operators), "{operators} operators");
+    let shifts_a_week =
+        count(&conn, "SELECT count(*) FROM shifts") as f64 / operators as f64 / 10.0;
+    assert!(
+        (2.0..3.5).contains(&shifts_a_week),
+        "{shifts_a_week} shifts a week per operator"
+    );
 
     // Emergencies: each urgent call has its protocol; an emergency request leaves no
     // "why no request"; the others say why.

@@ -283,10 +283,27 @@ fn call(
     Ok(next_call_moment(world, tenant, &next, outcome, end, rng))
 }
 
+/// How long a reached call lasts, in seconds: most a few minutes, one in
+/// `LONG_TALK_ONE_IN` a long talk with someone alone, and two more minutes for each need;
+/// never more than `LONGEST_CALL`, so that a call started before the last quarter of an
+/// hour of a shift ends inside it (`staffing`).
+const REACHED_SECONDS: std::ops::RangeInclusive<i64> = 120..=420;
+const LONG_TALK_SECONDS: std::ops::RangeInclusive<i64> = 600..=780;
+const LONG_TALK_ONE_IN: u8 = 10;
+const SECONDS_PER_NEED: i64 = 120;
+const LONGEST_CALL: i64 = 14 * 60;
+
 /// How long the call lasts, in seconds: a reached call is longer for each need.
 fn draw_seconds(outcome: Outcome, needs: usize, rng: &mut fastrand::Rng) -> i64 {
     match outcome {
-        Outcome::Reached => (rng.i64(180..=720) + 120 * needs as i64).min(840),
+        Outcome::Reached => {
+            let talk = if rng.u8(0..LONG_TALK_ONE_IN) == 0 {
+                rng.i64(LONG_TALK_SECONDS)
+            } else {
+                rng.i64(REACHED_SECONDS)
+            };
+            (talk + SECONDS_PER_NEED * needs as i64).min(LONGEST_CALL)
+        }
         Outcome::CallbackRequested => rng.i64(60..=180),
         o if o.is_unanswered() => rng.i64(25..=90),
         _ => rng.i64(120..=480),

@@ -14,8 +14,10 @@ use crate::store::bulk::{BulkFieldTeam, BulkOperator};
 use super::inputs::{Inputs, for_person, pick};
 use super::phones::{Phones, spoken};
 
-/// One operator for about this many tenants (the real program had 400 for 40,000).
-const TENANTS_PER_OPERATOR: usize = 200;
+/// One operator for this many tenants: the 2020 program called its 40,000 seniors a week
+/// with about 400 volunteers (docs/REPORT.md, "The demo"), each giving a few half-days a
+/// week (`staffing`).
+const TENANTS_PER_OPERATOR: usize = 100;
 
 /// Senior tenants per building, on average.
 const TENANTS_PER_BUILDING: usize = 12;
