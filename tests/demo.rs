@@ -10,6 +10,7 @@ use assert_cmd::Command;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OpenFlags};
 use veille::domain::Outcome;
+use veille::domain::emergency::follow_up_call;
 use veille::domain::schedule::{Attempts, CallResult, next_call};
 use veille::store::Store;
 
@@ -457,19 +458,21 @@ fn schedules_are_what_the_rules_make_of_the_calls() {
     let conn = read(&db);
     let ts = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
 
-    type CallRow = (String, String, Option<String>, Option<String>);
+    /// A call's end, outcome, callback, hospital date, and whether it was an emergency.
+    type CallRow = (String, String, Option<String>, Option<String>, bool);
     let mut calls: HashMap<i64, Vec<CallRow>> = HashMap::new();
     let mut stmt = conn
         .prepare(
-            "SELECT tenant_id, ended_at, outcome, callback_at, hospitalised_until FROM calls
-             ORDER BY tenant_id, ended_at",
+            "SELECT tenant_id, ended_at, outcome, callback_at, hospitalised_until,
+                    EXISTS (SELECT 1 FROM emergencies e WHERE e.call_id = calls.id)
+             FROM calls ORDER BY tenant_id, ended_at",
         )
         .unwrap();
     let rows = stmt
         .query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
             ))
         })
         .unwrap();
@@ -525,10 +528,10 @@ fn schedules_are_what_the_rules_make_of_the_calls() {
             flag: None,
         };
         let mut attempts: Option<Attempts> = None;
-        for (ended, outcome, callback_at, until) in calls.get(id).into_iter().flatten() {
+        for (ended, outcome, callback_at, until, emergency) in calls.get(id).into_iter().flatten() {
             let end = utc(ended);
             let outcome = Outcome::from_code(outcome).unwrap();
-            let next = next_call(
+            let mut next = next_call(
                 &rules,
                 end,
                 *cadence,
@@ -541,6 +544,10 @@ fn schedules_are_what_the_rules_make_of_the_calls() {
                 },
             )
             .unwrap();
+            if *emergency && next.due_at.is_some() {
+                // An emergency is called again the same day.
+                next.due_at = Some(follow_up_call(next.due_at, end, rules.emergency_callback));
+            }
             attempts = next.attempts;
             expected = Schedule {
                 status: next.status.code().into(),

@@ -10,7 +10,7 @@ use std::collections::BinaryHeap;
 
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Timelike, Utc, Weekday};
 
-use crate::domain::emergency::ServicesCalled;
+use crate::domain::emergency::{self, ServicesCalled};
 use crate::domain::hours::local_instant;
 use crate::domain::schedule::{self, Attempts, CallResult, NextCall, ScheduleError};
 use crate::domain::{
@@ -244,7 +244,16 @@ fn call(
         hospitalised_until,
     };
     let cadence = world.cohort(tenant.cohort_id).cadence_days;
-    let next = schedule::next_call(world.rules, end, cadence, previous, &result)?;
+    let mut next = schedule::next_call(world.rules, end, cadence, previous, &result)?;
+    // An emergency is called again the same day, as the store schedules it on saving.
+    let urgent = wellbeing == Some(Wellbeing::Urgent);
+    if urgent && next.due_at.is_some() {
+        next.due_at = Some(emergency::follow_up_call(
+            next.due_at,
+            end,
+            world.rules.emergency_callback,
+        ));
+    }
 
     let notes_list = notes_for(&world.inputs.texts, outcome, wellbeing, rng);
     let call_id = bulk.calls.len() as i64 + 1;
@@ -280,6 +289,11 @@ fn call(
         record_emergency(world, tenant, &made, asked_emergency, rng, bulk);
     }
     apply_next_call(tenant, &next, outcome, end);
+    if urgent {
+        return Ok(next
+            .due_at
+            .and_then(|due| world.staffing.resume_at_or_after(due, rng)));
+    }
     Ok(next_call_moment(world, tenant, &next, outcome, end, rng))
 }
 
