@@ -781,6 +781,21 @@ fn a_ten_week_demo_reads_like_the_2020_program() {
         ),
         0
     );
+    // A coordinator took each, within the hour, but for at most two of the last two days.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM emergencies WHERE taken_at IS NOT NULL
+               AND (taken_by IS NULL OR taken_at < at
+                    OR (julianday(taken_at) - julianday(at)) * 24 > 1)"
+        ),
+        0
+    );
+    let waiting = texts(&conn, "SELECT at FROM emergencies WHERE taken_at IS NULL");
+    assert!(
+        waiting.len() <= 2 && waiting.iter().all(|at| at.as_str() >= "2026-11-25"),
+        "{waiting:?}"
+    );
     // The program's own check of its records agrees.
     veille(dir.path())
         .args(["--db", db.to_str().unwrap(), "doctor"])

@@ -71,6 +71,10 @@ const NO_REQUEST_REASONS: [&str; 3] = [
     "Le médecin passe, rappel dans l'heure",
 ];
 
+/// Emergencies of the last days still waiting for a coordinator when the story ends: a
+/// few, so that a trainee sees the coordinators' alert; the others were taken.
+const WAITING_EMERGENCIES: usize = 2;
+
 /// Rare outcomes, as chances per call; the rest is reached or unanswered.
 const DECEASED: f64 = 0.0005;
 const REFUSED: f64 = 0.003;
@@ -165,6 +169,8 @@ pub fn play(
             queue.push(planned(next, i));
         }
     }
+    // Calls were played in time order: so were their emergencies.
+    leave_recent_emergencies_waiting(world, &mut bulk.emergencies);
     Ok(())
 }
 
@@ -444,8 +450,7 @@ fn request_welfare_visits(
 
 /// The emergency protocol of an urgent call, as the call screen asks it: most
 /// operators called the emergency services themselves or found them already called;
-/// a coordinator took it within the hour, except for some of the last day's, which
-/// still wait (the coordinators' alert shows in the demo).
+/// a coordinator took it within the hour (but see `leave_recent_emergencies_waiting`).
 fn record_emergency(
     world: &World,
     tenant: &BulkTenant,
@@ -473,10 +478,22 @@ fn record_emergency(
         } else {
             NO_REQUEST_REASONS[rng.usize(..NO_REQUEST_REASONS.len())].to_string()
         },
-        taken: (taken_at < world.end()
-            && (made.at < world.end() - Duration::hours(24) || rng.bool()))
-        .then_some((world.coordinator, taken_at)),
+        taken: (taken_at < world.end()).then_some((world.coordinator, taken_at)),
     });
+}
+
+/// The last `WAITING_EMERGENCIES` emergencies of the story's last two days wait for a
+/// coordinator, so that the coordinators' alert shows in the demo.
+fn leave_recent_emergencies_waiting(world: &World, emergencies: &mut [BulkEmergency]) {
+    let recent = world.end() - Duration::days(2);
+    for e in emergencies
+        .iter_mut()
+        .rev()
+        .take(WAITING_EMERGENCIES)
+        .filter(|e| e.at >= recent)
+    {
+        e.taken = None;
+    }
 }
 
 /// The tenant as the store leaves them after saving the call.
