@@ -50,6 +50,7 @@ fn demo_file(tenants: usize) -> PathBuf {
             weeks: WEEKS,
             seed: 7,
             now: now(),
+            lang: veille::i18n::Lang::En,
         };
         let mut store = Store::open(&tmp).unwrap();
         for (k, v) in veille::demo::settings(&params) {

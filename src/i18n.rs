@@ -62,6 +62,12 @@ impl Lang {
         )
     }
 
+    /// The program's two cohorts as `veille init` and the demo name them: isolated
+    /// seniors, then those who live with someone.
+    pub fn cohort_names(self) -> [&'static str; 2] {
+        [self.t("cohort.isolated"), self.t("cohort.not_isolated")]
+    }
+
     /// The text of `key`; the key itself when missing (a test keeps both files complete).
     pub fn t(self, key: &'static str) -> &'static str {
         self.lookup(key).unwrap_or(key)

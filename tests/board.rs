@@ -422,4 +422,20 @@ fn emergencies_wait_on_the_board_until_a_coordinator_takes_them() {
     // The JSON a wall display reads carries them too.
     let json = serde_json::to_value(&board).unwrap();
     assert_eq!(json["emergencies_waiting"].as_array().unwrap().len(), 1);
+    // And so does `veille board` for a wall display.
+    let out = common::veille()
+        .arg("--db")
+        .arg(&path)
+        .args(["--now", "2026-11-28T10:00:00Z", "board"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("emergencies to take      1"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "    ! {} · call by {op1_name} · waiting",
+            name("T00002")
+        )),
+        "{text}"
+    );
 }

@@ -805,3 +805,15 @@ fn a_ten_week_demo_reads_like_the_2020_program() {
             "ok   records      every call holds only the fields of its outcome",
         ));
 }
+
+/// The demo names its cohorts in the program's language, as `veille init` does.
+#[test]
+fn a_french_demo_names_its_cohorts_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    demo(dir.path(), &db, &["--tenants", "50", "--lang", "fr"]).success();
+    assert_eq!(
+        texts(&read(&db), "SELECT name FROM cohorts ORDER BY priority"),
+        ["isolés 70+", "non isolés 70+"]
+    );
+}

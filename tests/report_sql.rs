@@ -48,6 +48,7 @@ fn program(dir: &Path) -> PathBuf {
         weeks: 10,
         seed: 11,
         now: now(),
+        lang: veille::i18n::Lang::En,
     };
     let mut store = Store::open(&path).unwrap();
     for (k, v) in veille::demo::settings(&params) {

@@ -75,6 +75,20 @@ fn render(b: &Board, tz: Tz) -> String {
             .map(|d| format!(" (oldest {})", d.format("%d/%m")))
             .unwrap_or_default()
     );
+    let _ = writeln!(
+        out,
+        "  emergencies to take      {}",
+        b.emergencies_waiting.len()
+    );
+    for e in &b.emergencies_waiting {
+        let _ = writeln!(
+            out,
+            "    ! {} · call by {} · waiting {}",
+            printable(&e.tenant_name),
+            printable(&e.operator),
+            elapsed(e.at, now)
+        );
+    }
     let _ = writeln!(out, "  urgent requests unassigned {}", b.unassigned.len());
     for r in &b.unassigned {
         let _ = writeln!(

@@ -76,6 +76,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
         weeks: args.weeks,
         seed: args.seed,
         now: demo::anchor(ctx.clock.now()),
+        lang: ctx.language(),
     };
     let summary = build(&path, &params)?;
     print_summary(&path, own_file, &params, &summary, started.elapsed());

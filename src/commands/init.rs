@@ -30,10 +30,7 @@ pub fn run(ctx: &Context) -> Result<()> {
 pub fn default_cohorts(store: &mut Store, ctx: &Context) -> Result<()> {
     let now = ctx.clock.now();
     let today = store.rules()?.local_date(now);
-    let names = match ctx.language() {
-        crate::i18n::Lang::Fr => ["isolés 70+", "non isolés 70+"],
-        crate::i18n::Lang::En => ["isolated 70+", "non-isolated 70+"],
-    };
+    let names = ctx.language().cohort_names();
     for (name, priority) in names.into_iter().zip([1, 2]) {
         store.add_cohort(
             &crate::store::NewCohort {

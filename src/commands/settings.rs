@@ -37,6 +37,11 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
                 "emergency_callback_minutes {}",
                 r.emergency_callback.num_minutes()
             );
+            say!(
+                "import_ages            {}-{}",
+                r.import_ages.0,
+                r.import_ages.1
+            );
         }
         SettingsCommand::Set { key, value, by } => {
             let by = ctx.act(&store, by.operator.as_deref(), Need::Coordinator)?;

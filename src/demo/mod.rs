@@ -26,10 +26,6 @@ use crate::store::bulk::{Bulk, BulkCohort, BulkTenant};
 pub const MAX_TENANTS: usize = 1_000_000;
 pub const MAX_WEEKS: u32 = 52;
 
-/// The cohorts of the program, as `veille init` names them.
-pub const ISOLATED: &str = "isolated 70+";
-pub const NOT_ISOLATED: &str = "non-isolated 70+";
-
 /// What to make.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Params {
@@ -38,6 +34,8 @@ pub struct Params {
     pub seed: u64,
     /// The moment the story is told from; see `anchor`.
     pub now: DateTime<Utc>,
+    /// The language the program's cohorts are named in, as `veille init` names them.
+    pub lang: crate::i18n::Lang,
 }
 
 /// The moment a demo is made at: the current minute. A clock started with `--now`
@@ -86,9 +84,10 @@ pub fn generate(params: &Params, rules: &Rules, services: &[Service]) -> anyhow:
     } else {
         first_day
     };
+    let [isolated, not_isolated] = params.lang.cohort_names();
     let cohorts = vec![
-        cohort(1, ISOLATED, first_day, imported_at),
-        cohort(2, NOT_ISOLATED, second_start, imported_at),
+        cohort(1, isolated, first_day, imported_at),
+        cohort(2, not_isolated, second_start, imported_at),
     ];
     let mut tenants: Vec<BulkTenant> =
         people::tenants(inputs, params.tenants, today, &mut phones, &mut rng)
@@ -284,6 +283,7 @@ mod tests {
             weeks,
             seed,
             now: utc(now),
+            lang: crate::i18n::Lang::En,
         };
         generate(&params, &demo_rules(), &services()).unwrap()
     }
@@ -352,6 +352,7 @@ mod tests {
             weeks: 3,
             seed: 1,
             now: utc("2026-11-28T02:00:00Z"),
+            lang: crate::i18n::Lang::En,
         };
         let err = generate(&params, &demo_rules(), &[]).unwrap_err();
         assert!(err.to_string().contains("between 1 and"), "{err}");

@@ -312,6 +312,9 @@ impl App {
                 }
             }
             Effect::Quit => self.quit = true,
+            Effect::SaveCall => super::call::save(self, self.now),
+            Effect::Dial => super::call::dial(self),
+            Effect::Reclaim => super::call::reclaim(self, self.now),
             Effect::Then(effects) => effects.into_iter().for_each(|e| self.apply(e)),
         }
     }
@@ -371,6 +374,7 @@ impl App {
             ui: self.ui(),
             size: self.size,
             clock: self.clock,
+            services: &self.services,
         }
     }
 
@@ -385,6 +389,7 @@ impl App {
             ui: self.ui(),
             size: self.size,
             clock: self.clock,
+            services: &self.services,
         };
         let effect = match &mut self.screen {
             Screen::Queue(_) => Effect::Queue,

@@ -33,6 +33,12 @@ pub enum Effect {
     SignIn(Box<crate::store::Operator>),
     /// Leave the program (from the sign-in, where no shift is open).
     Quit,
+    /// Check and save the call on the screen (a busy database keeps it waiting).
+    SaveCall,
+    /// Copy the number of the call on the screen, and run the dial command if any.
+    Dial,
+    /// Take the tenant of the call back after its claim was lost.
+    Reclaim,
     /// Several effects, in order.
     Then(Vec<Effect>),
 }
@@ -76,6 +82,8 @@ pub struct Ctx<'a> {
     pub size: ratatui::layout::Size,
     /// The clock, for screens that read on a thread of their own (the board).
     pub clock: crate::clock::Clock,
+    /// The catalogue of services, for the referral form.
+    pub services: &'a [crate::store::Service],
 }
 
 impl Ctx<'_> {

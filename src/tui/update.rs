@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
 use super::app::{App, Screen};
-use super::effect::Ctx;
+use super::effect::{Ctx, Effect};
 use super::{call, dispatch, followup, on_break, popup};
 
 /// How often the queue is reloaded while it is shown.
@@ -72,35 +72,23 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         ui: app.ui(),
         size: app.size,
         clock: app.clock,
+        services: &app.services,
     };
     let effect = match &mut app.screen {
         Screen::Queue(_) if action == Action::OpenFollowUp => followup::open(&ctx),
         Screen::Queue(_) if action == Action::OpenDispatch => dispatch::open(&ctx),
         Screen::Queue(q) => q.update(action, &ctx),
         Screen::SignIn(s) => s.update(action, &ctx),
+        Screen::Call(c) => c.update(action, &ctx),
         Screen::FollowUp(f) => f.update(action, &ctx),
         Screen::Dispatch(d) => d.update(action, &ctx),
         Screen::Report(r) => r.update(action, &ctx),
         Screen::Board(b) => b.update(action, &ctx),
         Screen::Summary(s) => s.update(action, &ctx),
-        _ => return screen_update(app, action, now),
+        // Handled above, before the context is made.
+        Screen::Break(_) => Effect::None,
     };
     app.apply(effect);
-}
-
-/// The screens that still change the app themselves.
-fn screen_update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    match &app.screen {
-        Screen::Call(_) => call::update(app, action, now),
-        Screen::SignIn(_)
-        | Screen::Queue(_)
-        | Screen::FollowUp(_)
-        | Screen::Dispatch(_)
-        | Screen::Report(_)
-        | Screen::Summary(_)
-        | Screen::Board(_)
-        | Screen::Break(_) => {}
-    }
 }
 
 fn tick(app: &mut App, now: DateTime<Utc>) {

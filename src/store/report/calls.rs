@@ -363,6 +363,7 @@ mod tests {
             weeks,
             seed,
             now: "2026-11-28T09:00:00Z".parse().unwrap(),
+            lang: crate::i18n::Lang::En,
         };
         let mut store = Store::open(path).unwrap();
         for (k, v) in crate::demo::settings(&params) {

@@ -125,6 +125,7 @@ mod tests {
             },
             size: ratatui::layout::Size::new(80, 24),
             clock: Clock::Fixed(now),
+            services: &[],
         };
 
         let started = Instant::now();

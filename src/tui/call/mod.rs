@@ -12,6 +12,7 @@ use self::form::{CallForm, Field, Problem};
 use super::action::Action;
 use super::app::{App, Screen};
 use super::draft::Draft;
+use super::effect::{Ctx, Effect};
 use super::popup::{InterventionForm, Popup, ReferralForm};
 use super::text_field::TextField;
 use crate::domain::emergency::ServicesCalled;
@@ -387,91 +388,77 @@ pub fn open(app: &mut App, claim: Claim, draft: Option<Draft>, now: DateTime<Utc
     super::referral_check::load_past_needs(app, now);
 }
 
-pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) {
-    let size = app.size;
-    let coordinator = app.is_coordinator();
-    let ui = app.ui();
-    let rules = app.rules.clone();
-    let Screen::Call(call) = &mut app.screen else {
-        return;
-    };
-    let follow = match action {
-        Action::Save => Follow::Save,
-        Action::Back | Action::Interrupt => {
-            app.popup = Some(Popup::LeaveCall {
-                entered: !call.form.is_empty(),
-            });
-            return;
-        }
-        Action::ToggleHistory => {
-            call.show_history = !call.show_history;
-            return;
-        }
-        Action::DialNumber => {
-            dial(app);
-            return;
-        }
-        Action::AddReferral => Follow::EditReferral(None),
-        Action::AddIntervention => Follow::EditIntervention(None),
-        Action::Reclaim => {
-            reclaim(app, now);
-            return;
-        }
-        // The role is checked here, where the action is handled, not only in the hints.
-        Action::CorrectName => {
-            if coordinator {
-                let form = super::popup::name::NameForm::new(&call.card.tenant);
-                app.popup = Some(Popup::Name(Box::new(form)));
-            } else {
-                app.error(app.lang.t("name.coordinators_only").to_string());
+impl CallState {
+    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let follow = match action {
+            Action::Save => Follow::Save,
+            Action::Back | Action::Interrupt => {
+                return Effect::Popup(Popup::LeaveCall {
+                    entered: !self.form.is_empty(),
+                });
             }
-            return;
+            Action::ToggleHistory => {
+                self.show_history = !self.show_history;
+                return Effect::None;
+            }
+            Action::DialNumber => return Effect::Dial,
+            Action::AddReferral => Follow::EditReferral(None),
+            Action::AddIntervention => Follow::EditIntervention(None),
+            Action::Reclaim => return Effect::Reclaim,
+            // The role is checked here, where the action is handled, not only in the hints.
+            Action::CorrectName => {
+                return if ctx.who().is_some_and(|(_, coordinator)| coordinator) {
+                    let form = super::popup::name::NameForm::new(&self.card.tenant);
+                    Effect::Popup(Popup::Name(Box::new(form)))
+                } else {
+                    Effect::Error(ctx.ui.lang.t("name.coordinators_only").to_string())
+                };
+            }
+            Action::CheckReferrals => {
+                let open = self.card.open_referrals.iter().map(|r| r.0).collect();
+                return super::referral_check::start(open, ctx);
+            }
+            Action::Click { x, y } => self.click(x, y, ctx),
+            other => self.apply(other),
+        };
+        self.recheck(ctx.ui.now, ctx.rules);
+        match follow {
+            Follow::Nothing => Effect::None,
+            Follow::Save => Effect::SaveCall,
+            Follow::EditReferral(i) => Effect::Popup(Popup::Referral(ReferralForm::new(
+                self,
+                ctx.services,
+                i,
+                ctx.ui.today(),
+            ))),
+            Follow::EditIntervention(i) => {
+                Effect::Popup(Popup::Intervention(InterventionForm::new(self, i, &ctx.ui)))
+            }
         }
-        Action::CheckReferrals => {
-            let open = call.card.open_referrals.iter().map(|r| r.0).collect();
-            let effect = super::referral_check::start(open, &app.ctx());
-            app.apply(effect);
-            return;
-        }
-        Action::Click { x, y } => match view::hit(call, &ui, &app.services, size, x, y) {
+    }
+
+    /// A click on a field focuses it (a button is pressed); on an option, chooses it.
+    fn click(&mut self, x: u16, y: u16, ctx: &Ctx) -> Follow {
+        match view::hit(self, &ctx.ui, ctx.services, ctx.size, x, y) {
             Some(view::Target::Field(f)) => {
-                call.focus_on(f);
+                self.focus_on(f);
                 match f {
                     Field::AddReferral
                     | Field::Referral(_)
                     | Field::AddIntervention
                     | Field::Intervention(_)
-                    | Field::Save => call.apply(Action::Confirm),
+                    | Field::Save => self.apply(Action::Confirm),
                     _ => Follow::Nothing,
                 }
             }
             Some(view::Target::Choice(f, i)) => {
-                call.focus_on(f);
-                match f {
-                    Field::Outcome => call.outcome_cursor = i,
-                    Field::Wellbeing => call.wellbeing_cursor = i,
-                    Field::EmergencyServices => call.services_cursor = i,
-                    Field::LivesAlone => call.household_cursor = i,
-                    Field::Needs => call.need_cursor = i,
-                    _ => {}
+                self.focus_on(f);
+                if let Some((cursor, _)) = self.cursor_mut(f) {
+                    *cursor = i;
                 }
-                call.apply(Action::Toggle)
+                self.apply(Action::Toggle)
             }
             None => Follow::Nothing,
-        },
-        other => call.apply(other),
-    };
-    call.recheck(now, &rules);
-    match follow {
-        Follow::Nothing => {}
-        Follow::Save => save(app, now),
-        Follow::EditReferral(i) => {
-            let form = ReferralForm::new(call, &app.services, i, ui.today());
-            app.popup = Some(Popup::Referral(form));
-        }
-        Follow::EditIntervention(i) => {
-            let form = InterventionForm::new(call, i, &ui);
-            app.popup = Some(Popup::Intervention(form));
         }
     }
 }
@@ -616,7 +603,7 @@ pub fn open_incoming(app: &mut App, tenant: i64, now: DateTime<Utc>) {
 
 /// Copies the number to dial to the operator's clipboard and, when this machine has a
 /// softphone command, dials it.
-fn dial(app: &mut App) {
+pub(super) fn dial(app: &mut App) {
     let Screen::Call(call) = &app.screen else {
         return;
     };
@@ -646,7 +633,7 @@ fn dial(app: &mut App) {
 }
 
 /// Takes the tenant back after the claim was lost, so that the form can be saved.
-fn reclaim(app: &mut App, now: DateTime<Utc>) {
+pub(super) fn reclaim(app: &mut App, now: DateTime<Utc>) {
     let Some(op) = app.session.as_ref().map(|s| s.operator.id) else {
         return;
     };
