@@ -235,4 +235,37 @@ fn doctor_counts_calls_written_before_that_contradict_their_outcome() {
         "{}",
         found.detail
     );
+
+    // An urgent call saved without its emergency protocol, as another writer could.
+    conn.execute_batch("UPDATE calls SET outcome = 'reached', wellbeing = 'urgent';")
+        .unwrap();
+    let found = records(&store);
+    assert!(found.ok, "reported, not a fault of the file");
+    assert!(
+        found.detail.ends_with(
+            "them: 1 emergencies without their protocol (kept as they are; the figures count them)"
+        ),
+        "{}",
+        found.detail
+    );
+    // With its protocol it is clean again; the protocol of a call judged fine is not.
+    conn.execute_batch(
+        "INSERT INTO emergencies (call_id, tenant_id, operator_id, at, services, decision)
+         SELECT id, tenant_id, operator_id, ended_at, 'by_operator', 'SAMU appelé' FROM calls;",
+    )
+    .unwrap();
+    assert_eq!(
+        records(&store).detail,
+        "every call holds only the fields of its outcome"
+    );
+    conn.execute_batch("UPDATE calls SET wellbeing = 'fine';")
+        .unwrap();
+    let found = records(&store);
+    assert!(
+        found
+            .detail
+            .contains("1 emergency protocols on calls that are no emergency"),
+        "{}",
+        found.detail
+    );
 }

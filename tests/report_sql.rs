@@ -38,7 +38,9 @@ fn ts(t: DateTime<Utc>) -> String {
 /// A demo of 300 tenants over ten weeks (summer time ends inside it), made varied:
 /// the second cohort is called fortnightly, a third every three weeks holds some
 /// tenants, a fourth starts in the last week, some tenants paused until a date,
-/// some objected, some added during the last week, some not known to live alone or not.
+/// some objected, some added during the last week, some not known to live alone or not;
+/// and field requests of every kind, urgency and status on some calls (at the demo's
+/// real rates, 300 tenants have almost none).
 fn program(dir: &Path) -> PathBuf {
     let path = dir.join("veille.db");
     let params = veille::demo::Params {
@@ -71,7 +73,17 @@ fn program(dir: &Path) -> PathBuf {
          UPDATE tenants SET status = 'paused', paused_until = NULL WHERE id % 17 = 3;
          UPDATE tenants SET objection_at = '2026-11-01T10:00:00.000Z' WHERE id % 19 = 4;
          UPDATE tenants SET created_at = '2026-11-25T10:00:00.000Z' WHERE id % 23 = 5;
-         UPDATE tenants SET lives_alone = NULL WHERE id % 5 = 2;",
+         UPDATE tenants SET lives_alone = NULL WHERE id % 5 = 2;
+         INSERT INTO interventions (tenant_id, call_id, kind, urgency, status, wanted_at,
+                                    details, created_by, created_at, updated_at)
+           SELECT tenant_id, id,
+                  CASE id % 3 WHEN 0 THEN 'accompaniment' WHEN 1 THEN 'delivery'
+                              ELSE 'welfare_visit' END,
+                  CASE id % 4 WHEN 0 THEN 'urgent' ELSE 'routine' END,
+                  CASE id % 5 WHEN 0 THEN 'done' WHEN 1 THEN 'assigned' WHEN 2 THEN 'cancelled'
+                              ELSE 'requested' END,
+                  ended_at, 'Courses', operator_id, ended_at, ended_at
+           FROM calls WHERE outcome = 'reached' AND id % 61 = 0;",
     )
     .unwrap();
     path

@@ -10,7 +10,7 @@ use std::collections::BinaryHeap;
 
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Timelike, Utc, Weekday};
 
-use crate::domain::emergency::ServicesCalled;
+use crate::domain::emergency::{self, ServicesCalled};
 use crate::domain::hours::local_instant;
 use crate::domain::schedule::{self, Attempts, CallResult, NextCall, ScheduleError};
 use crate::domain::{
@@ -70,6 +70,10 @@ const NO_REQUEST_REASONS: [&str; 3] = [
     "Sa fille est sur place",
     "Le médecin passe, rappel dans l'heure",
 ];
+
+/// Emergencies of the last days still waiting for a coordinator when the story ends: a
+/// few, so that a trainee sees the coordinators' alert; the others were taken.
+const WAITING_EMERGENCIES: usize = 2;
 
 /// Rare outcomes, as chances per call; the rest is reached or unanswered.
 const DECEASED: f64 = 0.0005;
@@ -165,6 +169,8 @@ pub fn play(
             queue.push(planned(next, i));
         }
     }
+    // Calls were played in time order: so were their emergencies.
+    leave_recent_emergencies_waiting(world, &mut bulk.emergencies);
     Ok(())
 }
 
@@ -244,7 +250,16 @@ fn call(
         hospitalised_until,
     };
     let cadence = world.cohort(tenant.cohort_id).cadence_days;
-    let next = schedule::next_call(world.rules, end, cadence, previous, &result)?;
+    let mut next = schedule::next_call(world.rules, end, cadence, previous, &result)?;
+    // An emergency is called again the same day, as the store schedules it on saving.
+    let urgent = wellbeing == Some(Wellbeing::Urgent);
+    if urgent && next.due_at.is_some() {
+        next.due_at = Some(emergency::follow_up_call(
+            next.due_at,
+            end,
+            world.rules.emergency_callback,
+        ));
+    }
 
     let notes_list = notes_for(&world.inputs.texts, outcome, wellbeing, rng);
     let call_id = bulk.calls.len() as i64 + 1;
@@ -280,13 +295,35 @@ fn call(
         record_emergency(world, tenant, &made, asked_emergency, rng, bulk);
     }
     apply_next_call(tenant, &next, outcome, end);
+    if urgent {
+        return Ok(next
+            .due_at
+            .and_then(|due| world.staffing.resume_at_or_after(due, rng)));
+    }
     Ok(next_call_moment(world, tenant, &next, outcome, end, rng))
 }
+
+/// How long a reached call lasts, in seconds: most a few minutes, one in
+/// `LONG_TALK_ONE_IN` a long talk with someone alone, and two more minutes for each need;
+/// never more than `LONGEST_CALL`, so that a call started before the last quarter of an
+/// hour of a shift ends inside it (`staffing`).
+const REACHED_SECONDS: std::ops::RangeInclusive<i64> = 120..=420;
+const LONG_TALK_SECONDS: std::ops::RangeInclusive<i64> = 600..=780;
+const LONG_TALK_ONE_IN: u8 = 10;
+const SECONDS_PER_NEED: i64 = 120;
+const LONGEST_CALL: i64 = 14 * 60;
 
 /// How long the call lasts, in seconds: a reached call is longer for each need.
 fn draw_seconds(outcome: Outcome, needs: usize, rng: &mut fastrand::Rng) -> i64 {
     match outcome {
-        Outcome::Reached => (rng.i64(180..=720) + 120 * needs as i64).min(840),
+        Outcome::Reached => {
+            let talk = if rng.u8(0..LONG_TALK_ONE_IN) == 0 {
+                rng.i64(LONG_TALK_SECONDS)
+            } else {
+                rng.i64(REACHED_SECONDS)
+            };
+            (talk + SECONDS_PER_NEED * needs as i64).min(LONGEST_CALL)
+        }
         Outcome::CallbackRequested => rng.i64(60..=180),
         o if o.is_unanswered() => rng.i64(25..=90),
         _ => rng.i64(120..=480),
@@ -413,8 +450,7 @@ fn request_welfare_visits(
 
 /// The emergency protocol of an urgent call, as the call screen asks it: most
 /// operators called the emergency services themselves or found them already called;
-/// a coordinator took it within the hour, except for some of the last day's, which
-/// still wait (the coordinators' alert shows in the demo).
+/// a coordinator took it within the hour (but see `leave_recent_emergencies_waiting`).
 fn record_emergency(
     world: &World,
     tenant: &BulkTenant,
@@ -442,10 +478,22 @@ fn record_emergency(
         } else {
             NO_REQUEST_REASONS[rng.usize(..NO_REQUEST_REASONS.len())].to_string()
         },
-        taken: (taken_at < world.end()
-            && (made.at < world.end() - Duration::hours(24) || rng.bool()))
-        .then_some((world.coordinator, taken_at)),
+        taken: (taken_at < world.end()).then_some((world.coordinator, taken_at)),
     });
+}
+
+/// The last `WAITING_EMERGENCIES` emergencies of the story's last two days wait for a
+/// coordinator, so that the coordinators' alert shows in the demo.
+fn leave_recent_emergencies_waiting(world: &World, emergencies: &mut [BulkEmergency]) {
+    let recent = world.end() - Duration::days(2);
+    for e in emergencies
+        .iter_mut()
+        .rev()
+        .take(WAITING_EMERGENCIES)
+        .filter(|e| e.at >= recent)
+    {
+        e.taken = None;
+    }
 }
 
 /// The tenant as the store leaves them after saving the call.

@@ -17,6 +17,14 @@ use super::inputs::{Inputs, pick};
 /// Local opening and closing minutes of the two daily shifts.
 const SHIFT_HOURS: [(u16, u16); 2] = [(9 * 60, 13 * 60), (14 * 60, 18 * 60 + 30)];
 
+/// Days a week an operator works: volunteers, as in the 2020 program, gave two or three
+/// half-days a week, so that 400 of them called 40,000 seniors (docs/REPORT.md, "The demo").
+const DAYS_A_WEEK: std::ops::RangeInclusive<usize> = 2..=3;
+
+/// Percent of operators who work both shifts of their days; the others take the morning or
+/// the afternoon.
+const WHOLE_DAYS: u8 = 10;
+
 /// No call starts in the last minutes of a shift, so that every call ends inside it.
 const LAST_CALL_BEFORE_END: i64 = 15;
 
@@ -57,7 +65,7 @@ impl Staffing {
         shifts: &mut Vec<BulkShift>,
     ) -> Staffing {
         let tz = rules.tz;
-        // Each operator works three to five days a week, mornings, afternoons or both.
+        // Each volunteer gives a few half-days a week, on days of their own.
         let rota: Vec<(Vec<Weekday>, [bool; 2])> = operators
             .iter()
             .map(|_| {
@@ -70,11 +78,11 @@ impl Staffing {
                     Weekday::Sat,
                 ];
                 rng.shuffle(&mut days);
-                days.truncate(rng.usize(3..=5));
-                let halves = match rng.u8(0..10) {
-                    0..=3 => [true, false],
-                    4..=7 => [false, true],
-                    _ => [true, true],
+                days.truncate(rng.usize(DAYS_A_WEEK));
+                let halves = match rng.u8(0..100) {
+                    n if n < WHOLE_DAYS => [true, true],
+                    n if n % 2 == 0 => [true, false],
+                    _ => [false, true],
                 };
                 (days, halves)
             })

@@ -111,9 +111,11 @@ impl Store {
         Ok(checks)
     }
 
-    /// Calls and requests written before schema version 15 that contradict themselves:
-    /// counted for the coordinators to review, not a fault of the file. An emergency's
-    /// details are not looked at: erasure and purges blank them on purpose.
+    /// Calls and requests written before schema version 15 that contradict themselves,
+    /// and emergencies without their protocol (or protocols without an emergency) written
+    /// before version 17 or by another writer: counted for the coordinators to review, not
+    /// a fault of the file. An emergency's details and protocol texts are not looked at:
+    /// erasure and purges blank them on purpose.
     fn records_check(&self) -> Result<Check> {
         let (wellbeing, needs, callback, emergency): (i64, i64, i64, i64) = self.read().query_row(
             "SELECT
@@ -127,11 +129,31 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
+        // An emergency is an urgent wellbeing or an emergency request made during the call
+        // (src/domain/consistency.rs); its protocol is its row of `emergencies`.
+        let (unrecorded, unfounded): (i64, i64) = self.read().query_row(
+            "SELECT
+               (SELECT count(*) FROM (SELECT id FROM calls WHERE wellbeing = 'urgent'
+                                      UNION SELECT call_id FROM interventions
+                                      WHERE urgency = 'emergency' AND call_id IS NOT NULL) u
+                WHERE NOT EXISTS (SELECT 1 FROM emergencies e WHERE e.call_id = u.id)),
+               (SELECT count(*) FROM emergencies e JOIN calls c ON c.id = e.call_id
+                WHERE c.wellbeing IS NOT 'urgent'
+                  AND NOT EXISTS (SELECT 1 FROM interventions i
+                                  WHERE i.call_id = e.call_id AND i.urgency = 'emergency'))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let parts: Vec<String> = [
             (wellbeing, "with a wellbeing though nobody was reached"),
             (needs, "with needs though nobody was reached"),
             (callback, "callbacks without a time"),
             (emergency, "emergency requests without a time"),
+            (unrecorded, "emergencies without their protocol"),
+            (
+                unfounded,
+                "emergency protocols on calls that are no emergency",
+            ),
         ]
         .iter()
         .filter(|(n, _)| *n > 0)
