@@ -80,42 +80,94 @@ impl Actor {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+/// Why an action is refused to whoever runs veille, told in their language.
+#[derive(Debug)]
 pub enum AccessError {
-    #[error(
-        "the account '{account}' is not linked to any operator of this program, so veille \
-         does not know who you are. Ask a coordinator{coordinators} to link it: \
-         veille operators link LOGIN {account}"
-    )]
     Unlinked {
         account: String,
         coordinators: String,
     },
-    #[error(
-        "this computer account ('{account}') is {name} ({login}) in the program: veille acts \
-         only as {login}, not as '{named}'"
-    )]
     NotYou {
         account: String,
         name: String,
         login: String,
         named: String,
     },
-    #[error(
-        "this is a coordinator's work and {name} ({login}) is an operator: ask a \
-         coordinator{coordinators}"
-    )]
     NotCoordinator {
         name: String,
         login: String,
         coordinators: String,
     },
-    #[error("{login} sees their own work; only a coordinator reads {subject}'s")]
-    NotYours { login: String, subject: String },
-    #[error("say which operator does this: --operator LOGIN (see `veille operators`)")]
+    NotYours {
+        login: String,
+        subject: String,
+    },
     NameOperator,
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for AccessError {
+    fn from(e: StoreError) -> Self {
+        AccessError::Store(e)
+    }
+}
+
+impl std::error::Error for AccessError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AccessError::Store(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for AccessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            AccessError::Unlinked {
+                account,
+                coordinators,
+            } => crate::tr!(
+                "le compte « {account} » n'est lié à aucun opérateur du programme : veille ne \
+                 sait pas qui vous êtes. Demandez à un coordinateur{coordinators} de le lier : \
+                 veille operators link IDENTIFIANT {account}",
+                "the account '{account}' is not linked to any operator of this program, so \
+                 veille does not know who you are. Ask a coordinator{coordinators} to link it: \
+                 veille operators link LOGIN {account}"
+            ),
+            AccessError::NotYou {
+                account,
+                name,
+                login,
+                named,
+            } => crate::tr!(
+                "ce compte (« {account} ») est {name} ({login}) dans le programme : veille agit \
+                 seulement en tant que {login}, pas en tant que « {named} »",
+                "this computer account ('{account}') is {name} ({login}) in the program: veille \
+                 acts only as {login}, not as '{named}'"
+            ),
+            AccessError::NotCoordinator {
+                name,
+                login,
+                coordinators,
+            } => crate::tr!(
+                "c'est le travail d'un coordinateur et {name} ({login}) est opérateur : \
+                 demandez à un coordinateur{coordinators}",
+                "this is a coordinator's work and {name} ({login}) is an operator: ask a \
+                 coordinator{coordinators}"
+            ),
+            AccessError::NotYours { login, subject } => crate::tr!(
+                "{login} voit son propre travail ; seul un coordinateur lit celui de {subject}",
+                "{login} sees their own work; only a coordinator reads {subject}'s"
+            ),
+            AccessError::NameOperator => crate::tr!(
+                "dites quel opérateur fait ceci : --operator IDENTIFIANT (voir `veille operators`)",
+                "say which operator does this: --operator LOGIN (see `veille operators`)"
+            ),
+            AccessError::Store(e) => return e.fmt(f),
+        };
+        f.write_str(&text)
+    }
 }
 
 /// Where `caller` stands on the database `store` opened from `path`.
