@@ -38,7 +38,7 @@ fn init_creates_the_database_with_two_cohorts_and_doctor_approves() {
         .env("HOME", dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("Database created"));
+        .stdout(predicate::str::contains("Base de données créée"));
     veille()
         .arg("--db")
         .arg(&db)

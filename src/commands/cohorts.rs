@@ -7,6 +7,7 @@ use crate::access::Need;
 use crate::cli::CohortsCommand;
 use crate::domain::parse;
 use crate::store::NewCohort;
+use crate::tr;
 
 pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
     let mut store = ctx.open()?;
@@ -25,27 +26,12 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
             if flag.json {
                 println!("{}", serde_json::to_string_pretty(&cohorts)?);
             } else if cohorts.is_empty() {
-                say!("No cohort yet: add one with `veille cohorts add NAME`.");
-            } else {
-                say!(
-                    "{:>8}  {:<24} {:>8} {:>10} {:>8}  state",
-                    "priority",
-                    "name",
-                    "cadence",
-                    "from",
-                    "tenants"
+                tell!(
+                    "Pas encore de cohorte : ajoutez-en une avec `veille cohorts add NOM`.",
+                    "No cohort yet: add one with `veille cohorts add NAME`."
                 );
-                for c in cohorts {
-                    say!(
-                        "{:>8}  {:<24} {:>7}d {:>10} {:>8}  {}",
-                        c.priority,
-                        c.name,
-                        c.cadence_days,
-                        c.starts_on.format("%d/%m/%Y"),
-                        c.tenants,
-                        if c.active { "called" } else { "paused" }
-                    );
-                }
+            } else {
+                print_cohorts(&cohorts);
             }
         }
         CohortsCommand::Add {
@@ -79,7 +65,9 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
                 by.id(),
                 now,
             )?;
-            say!(
+            tell!(
+                "Cohorte « {name} » ajoutée : priorité {priority}, tous les {cadence} jours, \
+                 appelée à partir du {}.",
                 "Cohort '{name}' added: priority {priority}, every {cadence} days, called from {}.",
                 starts_on.format("%d/%m/%Y")
             );
@@ -110,15 +98,46 @@ pub fn run(ctx: &Context, cmd: &CohortsCommand) -> Result<()> {
                 by.id(),
                 now,
             )?;
-            say!(
+            tell!(
+                "Cohorte « {} » : priorité {}, tous les {} jours, à partir du {}, {}.",
                 "Cohort '{}': priority {}, every {} days, from {}, {}.",
                 c.name,
                 c.priority,
                 c.cadence_days,
                 c.starts_on.format("%d/%m/%Y"),
-                if c.active { "called" } else { "paused" }
+                called(c.active)
             );
         }
     }
     Ok(())
+}
+
+/// Whether a cohort is called, in the user's language.
+fn called(active: bool) -> String {
+    if active {
+        tr!("appelée", "called")
+    } else {
+        tr!("en pause", "paused")
+    }
+}
+
+/// The cohorts as a table, headers in the user's language.
+fn print_cohorts(cohorts: &[crate::store::Cohort]) {
+    let [priority, name, cadence, from, tenants, state] = match crate::i18n::cli_lang() {
+        crate::i18n::Lang::Fr => ["priorité", "nom", "rythme", "depuis", "locataires", "état"],
+        crate::i18n::Lang::En => ["priority", "name", "cadence", "from", "tenants", "state"],
+    };
+    say!("{priority:>8}  {name:<24} {cadence:>8} {from:>10} {tenants:>10}  {state}");
+    for c in cohorts {
+        say!(
+            "{:>8}  {:<24} {:>7}{} {:>10} {:>10}  {}",
+            c.priority,
+            c.name,
+            c.cadence_days,
+            tr!("j", "d"),
+            c.starts_on.format("%d/%m/%Y"),
+            c.tenants,
+            called(c.active)
+        );
+    }
 }

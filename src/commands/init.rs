@@ -11,15 +11,24 @@ pub fn run(ctx: &Context) -> Result<()> {
     if store.cohorts()?.is_empty() {
         default_cohorts(&mut store, ctx)?;
     }
-    let verb = if existed { "checked" } else { "created" };
-    say!(
-        "Database {verb}: {} (schema version {})",
-        ctx.db.display(),
-        store.schema_version()?
-    );
+    let (path, version) = (ctx.db.display(), store.schema_version()?);
+    if existed {
+        tell!(
+            "Base de données vérifiée : {path} (schéma version {version})",
+            "Database checked: {path} (schema version {version})"
+        );
+    } else {
+        tell!(
+            "Base de données créée : {path} (schéma version {version})",
+            "Database created: {path} (schema version {version})"
+        );
+    }
     if store.operators()?.is_empty() {
-        say!(
-            "Next: import operators and tenants (veille import operators FILE, veille import tenants FILE)."
+        tell!(
+            "Ensuite : importez les opérateurs et les locataires (veille import operators \
+             FICHIER, veille import tenants FICHIER).",
+            "Next: import operators and tenants (veille import operators FILE, veille import \
+             tenants FILE)."
         );
     }
     Ok(())

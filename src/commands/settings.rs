@@ -50,10 +50,11 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
                     .iter()
                     .map(|(k, h)| format!("  {k}: {h}"))
                     .collect();
-                anyhow::bail!(
+                anyhow::bail!(crate::tr!(
+                    "le réglage « {key} » n'existe pas. Les réglages sont :\n{}",
                     "unknown setting '{key}'. The settings are:\n{}",
                     keys.join("\n")
-                );
+                ));
             }
             // Check the value before keeping it, so a typo never stops the program.
             let mut rules = store.rules()?;
