@@ -300,3 +300,33 @@ fn an_emergency_is_listed_as_flagged_until_a_coordinator_takes_it() {
     store.take_emergency(emergency, op3, utc(NOW)).unwrap();
     assert!(!flagged(false).contains("EMERGENCY"));
 }
+
+/// A coordinator who reads French is answered in French, refusals included.
+#[test]
+fn a_french_coordinator_is_answered_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::fixture(dir.path(), 3, 2);
+    let run = |args: &[&str]| {
+        veille()
+            .arg("--db")
+            .arg(&db)
+            .args(["--lang", "fr"])
+            .args(args)
+            .assert()
+    };
+    run(&["tenants", "flagged"])
+        .success()
+        .stdout(predicate::str::contains(
+            "Aucun locataire n'attend un coordinateur.",
+        ));
+    run(&["tenants", "reopen", "T00001", "--operator", "op3"])
+        .success()
+        .stdout(predicate::str::contains(
+            "est de retour dans la file, à appeler maintenant.",
+        ));
+    run(&["tenants", "reopen", "T00001", "--operator", "op1"])
+        .failure()
+        .stderr(predicate::str::contains(
+            "c'est le travail d'un coordinateur et Opérateur 1 (op1) est opérateur",
+        ));
+}

@@ -48,7 +48,11 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
         TenantsCommand::Reopen { reference, by } => {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             store.reopen_tenant(t.id, by, now)?;
-            say!("{} is back in the queue, due now.", t.full_name());
+            tell!(
+                "{} est de retour dans la file, à appeler maintenant.",
+                "{} is back in the queue, due now.",
+                t.full_name()
+            );
         }
         TenantsCommand::Phone {
             reference,
@@ -58,7 +62,12 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
             let phone = Phone::parse(number).map_err(anyhow::Error::msg)?;
             store.set_tenant_phone(t.id, phone.as_str(), by, now)?;
-            say!("{}: phone {}.", t.full_name(), phone.display());
+            tell!(
+                "{} : téléphone {}.",
+                "{}: phone {}.",
+                t.full_name(),
+                phone.display()
+            );
         }
         TenantsCommand::Name {
             reference,
@@ -94,24 +103,7 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             by,
         } => {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
-            if *withdraw {
-                store.withdraw_objection(t.id, by, now)?;
-                say!(
-                    "{}: objection withdrawn, back in the queue. Their name, phones and address \
-                     were wiped with the objection: import the landlord's list again before \
-                     they are called.",
-                    t.full_name()
-                );
-            } else {
-                let erased =
-                    store.erase_tenant(t.id, Erasure::Objection, Some(by), *dry_run, now)?;
-                tell_erased(
-                    &t,
-                    &erased,
-                    *dry_run,
-                    "the landlord's reference and the objection",
-                );
-            }
+            object(&mut store, &t, *withdraw, *dry_run, by, now)?;
         }
         TenantsCommand::Erase {
             reference,
@@ -119,38 +111,96 @@ pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
             by,
         } => {
             let (t, by) = (store.find_tenant(reference)?, coordinator(ctx, &store, by)?);
-            let erased = store.erase_tenant(t.id, Erasure::Erase, Some(by), *dry_run, now)?;
-            tell_erased(&t, &erased, *dry_run, "the counts of calls, with no name");
-            if !dry_run {
-                say!(
-                    "Remove them from the landlord's list too: an import of a list that still \
-                     names them adds them again as a new tenant."
-                );
-            }
+            erase(&mut store, &t, *dry_run, by, now)?;
         }
+    }
+    Ok(())
+}
+
+/// Records an objection (everything but the reference wiped), or withdraws it.
+fn object(
+    store: &mut Store,
+    t: &Tenant,
+    withdraw: bool,
+    dry_run: bool,
+    by: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    if withdraw {
+        store.withdraw_objection(t.id, by, now)?;
+        tell!(
+            "{} : opposition retirée, de retour dans la file. Nom, téléphones et adresse ont \
+             été effacés avec l'opposition : importez de nouveau la liste du bailleur avant de \
+             l'appeler.",
+            "{}: objection withdrawn, back in the queue. Their name, phones and address were \
+             wiped with the objection: import the landlord's list again before they are called.",
+            t.full_name()
+        );
+    } else {
+        let erased = store.erase_tenant(t.id, Erasure::Objection, Some(by), dry_run, now)?;
+        let kept = crate::tr!(
+            "la référence du bailleur et l'opposition",
+            "the landlord's reference and the objection"
+        );
+        tell_erased(t, &erased, dry_run, &kept);
+    }
+    Ok(())
+}
+
+/// Erases a tenant: nothing but anonymous counts is kept.
+fn erase(
+    store: &mut Store,
+    t: &Tenant,
+    dry_run: bool,
+    by: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let erased = store.erase_tenant(t.id, Erasure::Erase, Some(by), dry_run, now)?;
+    let kept = crate::tr!(
+        "le nombre d'appels, sans nom",
+        "the counts of calls, with no name"
+    );
+    tell_erased(t, &erased, dry_run, &kept);
+    if !dry_run {
+        tell!(
+            "Retirez-le aussi de la liste du bailleur : importer une liste qui le nomme encore \
+             l'ajouterait de nouveau comme un nouveau locataire.",
+            "Remove them from the landlord's list too: an import of a list that still names \
+             them adds them again as a new tenant."
+        );
     }
     Ok(())
 }
 
 /// Says what an objection or an erasure wiped, or would wipe.
 fn tell_erased(t: &Tenant, e: &Erased, dry_run: bool, kept: &str) {
-    let texts = format!(
+    let texts = crate::tr!(
+        "{} notes d'appel, {} détails de besoin, {} notes d'orientation, {} détails de demande, \
+         {} notes d'historique",
         "{} call notes, {} need details, {} referral notes, {} request details, {} history notes",
-        e.calls, e.needs, e.referrals, e.interventions, e.history_notes
+        e.calls,
+        e.needs,
+        e.referrals,
+        e.interventions,
+        e.history_notes
     );
     if dry_run {
-        say!(
+        tell!(
+            "{} : effacerait nom, téléphones, adresse et {texts} ; rien n'a été changé (essai).",
             "{}: would wipe their name, phones, address and {texts}; nothing was changed (dry run).",
             t.full_name()
         );
         return;
     }
-    say!(
+    tell!(
+        "Effacés : nom, téléphones et adresse de {}, et {texts}. Gardés : {kept}.",
         "Wiped: the name, phones and address of {}, and {texts}. Kept: {kept}.",
         t.full_name()
     );
     if !e.journal_emptied {
-        say!(
+        tell!(
+            "Les textes ne sont plus dans le fichier, mais son journal (le fichier -wal) n'a pas \
+             pu être vidé tant qu'un autre programme le lit : voir docs/DEPLOY.md, Retention.",
             "The texts are gone from the file, but its journal (the -wal file) could not be \
              emptied while another program reads it: follow docs/DEPLOY.md, Retention."
         );
@@ -220,7 +270,10 @@ fn print_flagged(store: &Store, json: bool) -> Result<()> {
         );
     }
     if list.is_empty() && emergencies.is_empty() {
-        say!("No tenant waits for a coordinator.");
+        tell!(
+            "Aucun locataire n'attend un coordinateur.",
+            "No tenant waits for a coordinator."
+        );
     } else {
         for t in &list {
             let why = t
@@ -256,7 +309,11 @@ fn correct_name(
     };
     store.set_tenant_name(t.id, &name, by, now)?;
     let t = store.tenant(t.id)?;
-    say!("{reference}: name corrected to {}.", t.full_name());
+    tell!(
+        "{reference} : nom corrigé en {}.",
+        "{reference}: name corrected to {}.",
+        t.full_name()
+    );
     Ok(())
 }
 
