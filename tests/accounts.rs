@@ -156,6 +156,8 @@ impl Program {
     fn by(&self, user: &str, args: &[&str]) -> Outcome {
         Outcome(
             Command::new("runuser")
+                // Messages in English, as the assertions read them.
+                .env("LANG", "en_GB.UTF-8")
                 .args(["-u", user, "--"])
                 .arg(&self.bin)
                 .arg("--db")
@@ -375,6 +377,8 @@ fn the_clock_of_a_program_cannot_be_set_by_anyone() {
     ])
     .refused("sets the clock only on a demo database");
     let out = Command::new("runuser")
+        // Messages in English, as the assertions read them.
+        .env("LANG", "en_GB.UTF-8")
         .args(["-u", accounts.user("alice"), "--"])
         .arg(&p.bin)
         .arg("--db")
@@ -566,6 +570,8 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
     // Alice works through veille, with no --db: the system's configuration names the file.
     let queue = Outcome(
         Command::new("runuser")
+            // Messages in English, as the assertions read them.
+            .env("LANG", "en_GB.UTF-8")
             .args(["-u", alice, "--"])
             .arg(&p.bin)
             .arg("queue")
@@ -579,6 +585,8 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
     assert!(queue.contains("Lef"), "{queue}");
     let referral = Outcome(
         Command::new("runuser")
+            // Messages in English, as the assertions read them.
+            .env("LANG", "en_GB.UTF-8")
             .args(["-u", alice, "--"])
             .arg(&p.bin)
             .args(["refer", "--tenant", "T1", "--service", "social_services"])
@@ -591,6 +599,8 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
 
     // Without veille she reaches nothing: not the file, not its folder.
     let direct = Command::new("runuser")
+        // Messages in English, as the assertions read them.
+        .env("LANG", "en_GB.UTF-8")
         .args(["-u", alice, "--", "cat"])
         .arg(&p.db)
         .output()
@@ -603,6 +613,8 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
     );
     if Command::new("sqlite3").arg("-version").output().is_ok() {
         let sql = Command::new("runuser")
+            // Messages in English, as the assertions read them.
+            .env("LANG", "en_GB.UTF-8")
             .args(["-u", alice, "--", "sqlite3"])
             .arg(&p.db)
             .arg("SELECT count(*) FROM referrals")
@@ -621,6 +633,8 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
     let runs = |user: &str, args: &[&str]| {
         Outcome(
             Command::new("runuser")
+                // Messages in English, as the assertions read them.
+                .env("LANG", "en_GB.UTF-8")
                 .args(["-u", user, "--"])
                 .arg(&p.bin)
                 .args(args)
