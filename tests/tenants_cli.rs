@@ -324,6 +324,10 @@ fn a_french_coordinator_is_answered_in_french() {
         .stdout(predicate::str::contains(
             "est de retour dans la file, à appeler maintenant.",
         ));
+    run(&["tenants", "show", "T00001", "--operator", "op3"])
+        .success()
+        .stdout(predicate::str::contains("  statut    actif\n"))
+        .stdout(predicate::str::contains("  foyer     vit avec quelqu'un\n"));
     run(&["tenants", "reopen", "T00001", "--operator", "op1"])
         .failure()
         .stderr(predicate::str::contains(

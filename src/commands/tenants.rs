@@ -8,6 +8,7 @@ use crate::cli::{ActingCoordinator, TenantsCommand};
 use crate::domain::tenant::TenantName;
 use crate::domain::{Rules, TenantStatus, parse, phone::Phone};
 use crate::store::{Erased, Erasure, PastNeed, Store, Tenant, TenantCard};
+use crate::tr;
 
 pub fn run(ctx: &Context, cmd: &TenantsCommand) -> Result<()> {
     let mut store = ctx.open()?;
@@ -348,44 +349,85 @@ fn print_tenant(t: &Tenant, rules: &crate::domain::Rules) {
             .format("%d/%m/%Y %H:%M")
             .to_string()
     };
+    let lang = crate::i18n::cli_lang();
+    // Codes are shown as they are in English (docs/SCHEMA.md), by their names in French.
+    let name = |kind: &str, code: &str| match lang {
+        crate::i18n::Lang::Fr => lang.code_name(kind, code).to_string(),
+        crate::i18n::Lang::En => code.to_string(),
+    };
+    let none = tr!("sans référence", "no reference");
     say!(
         "{} ({})",
         t.full_name(),
-        t.external_ref.as_deref().unwrap_or("no reference")
+        t.external_ref.as_deref().unwrap_or(&none)
     );
     let phones: Vec<String> = [&t.phone, &t.phone_alt]
         .into_iter()
         .flatten()
         .map(|p| Phone::from_stored(p).display())
         .collect();
-    say!("  phone     {}", phones.join(" / "));
-    say!("  address   {}", address(t));
+    let [
+        phone,
+        home,
+        household,
+        cohort,
+        status,
+        objected,
+        next,
+        notes,
+    ] = match lang {
+        crate::i18n::Lang::Fr => [
+            "téléphone",
+            "adresse",
+            "foyer",
+            "cohorte",
+            "statut",
+            "opposé",
+            "prochain",
+            "notes",
+        ],
+        crate::i18n::Lang::En => [
+            "phone",
+            "address",
+            "household",
+            "cohort",
+            "status",
+            "objected",
+            "next",
+            "notes",
+        ],
+    };
+    say!("  {phone:<9} {}", phones.join(" / "));
+    say!("  {home:<9} {}", address(t));
+    let lives = match t.lives_alone {
+        Some(true) => tr!("vit seul·e", "lives alone"),
+        Some(false) => tr!("vit avec quelqu'un", "lives with someone"),
+        None => tr!(
+            "on ne sait pas si la personne vit seule",
+            "not known whether they live alone"
+        ),
+    };
+    say!("  {household:<9} {lives}");
+    say!("  {cohort:<9} {}", t.cohort);
+    let flag = t
+        .flag
+        .as_deref()
+        .map(|f| tr!(" (signalé : {})", " (flag: {})", name("outcome", f)))
+        .unwrap_or_default();
     say!(
-        "  household {}",
-        match t.lives_alone {
-            Some(true) => "lives alone",
-            Some(false) => "lives with someone",
-            None => "not known whether they live alone",
-        }
-    );
-    say!("  cohort    {}", t.cohort);
-    say!(
-        "  status    {}{}",
-        t.status,
-        t.flag
-            .as_deref()
-            .map(|f| format!(" (flag: {f})"))
-            .unwrap_or_default()
+        "  {status:<9} {}{flag}",
+        name("tenant_status", t.status.code())
     );
     if let Some(o) = t.objection_at {
-        say!("  objected  {}", local(o));
+        say!("  {objected:<9} {}", local(o));
     }
-    match (t.callback_at, t.due_at) {
-        (Some(c), _) => say!("  next      callback {}", local(c)),
-        (None, Some(d)) => say!("  next      due {}", local(d)),
-        (None, None) => say!("  next      not scheduled"),
-    }
+    let when = match (t.callback_at, t.due_at) {
+        (Some(c), _) => tr!("rappel {}", "callback {}", local(c)),
+        (None, Some(d)) => tr!("à appeler le {}", "due {}", local(d)),
+        (None, None) => tr!("pas prévu", "not scheduled"),
+    };
+    say!("  {next:<9} {when}");
     if !t.notes.is_empty() {
-        say!("  notes     {}", t.notes);
+        say!("  {notes:<9} {}", t.notes);
     }
 }
