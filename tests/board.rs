@@ -285,7 +285,7 @@ fn veille_board_prints_text_and_json() {
         text.contains("1 signed in: 0 on a call, 1 between calls, 0 on a break"),
         "{text}"
     );
-    assert!(text.contains("due now                 6"), "{text}");
+    assert_eq!(figure(&text, "due now"), "6", "{text}");
     assert!(text.contains("Opérateur 1"), "{text}");
     assert!(text.contains("Forecast to Sunday 29/11"), "{text}");
 }
@@ -430,7 +430,7 @@ fn emergencies_wait_on_the_board_until_a_coordinator_takes_them() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("emergencies to take      1"), "{text}");
+    assert_eq!(figure(&text, "emergencies to take"), "1", "{text}");
     assert!(
         text.contains(&format!(
             "    ! {} · call by {op1_name} · waiting",
@@ -438,4 +438,11 @@ fn emergencies_wait_on_the_board_until_a_coordinator_takes_them() {
         )),
         "{text}"
     );
+}
+
+/// The value of one figure of `veille board`'s text: what follows its name on its line.
+fn figure<'a>(text: &'a str, name: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.trim_start().strip_prefix(name))
+        .map_or("(missing)", str::trim)
 }

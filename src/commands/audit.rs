@@ -36,7 +36,10 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
         return Ok(());
     }
     if entries.is_empty() {
-        say!("Nothing in the audit log for this selection.");
+        tell!(
+            "Rien dans le journal d'audit pour cette sélection.",
+            "Nothing in the audit log for this selection."
+        );
     }
     for e in entries {
         let line = format!(

@@ -11,9 +11,10 @@ use super::Context;
 use super::report::{print, render_forecast};
 use crate::access::Need;
 use crate::cli::{BoardArgs, TextOrJson};
-use crate::commands::printable;
+use crate::commands::{named, printable};
 use crate::domain::shift::Activity;
 use crate::store::Board;
+use crate::tr;
 
 pub fn run(ctx: &Context, args: &BoardArgs) -> Result<()> {
     let store = ctx.open()?;
@@ -36,6 +37,11 @@ pub fn run(ctx: &Context, args: &BoardArgs) -> Result<()> {
     }
 }
 
+fn line(out: &mut String, text: String) {
+    out.push_str(&text);
+    out.push('\n');
+}
+
 /// "1 h 05" or "12 min": how long someone has been in their state.
 fn elapsed(from: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let minutes = (now - from).num_minutes().max(0);
@@ -49,78 +55,139 @@ fn elapsed(from: DateTime<Utc>, now: DateTime<Utc>) -> String {
 fn render(b: &Board, tz: Tz) -> String {
     let mut out = String::new();
     let now = b.made_at;
-    let _ = writeln!(
-        out,
-        "Board at {} (docs/REPORT.md)",
-        now.with_timezone(&tz).format("%d/%m/%Y %H:%M")
+    let at = now.with_timezone(&tz).format("%d/%m/%Y %H:%M");
+    line(
+        &mut out,
+        tr!(
+            "Tableau de bord à {at} (docs/REPORT.md)",
+            "Board at {at} (docs/REPORT.md)"
+        ),
     );
     let on = |f: fn(&Activity) -> bool| b.operators.iter().filter(|o| f(&o.activity)).count();
-    let _ = writeln!(
-        out,
-        "  {} signed in: {} on a call, {} between calls, {} on a break",
+    let (n, calling, between, resting) = (
         b.operators.len(),
         on(|a| matches!(a, Activity::OnCall { .. })),
         on(|a| matches!(a, Activity::BetweenCalls { .. })),
         on(|a| matches!(a, Activity::OnBreak { .. })),
     );
-    let _ = writeln!(out, "  calls in progress       {}", b.calls_in_progress);
-    let _ = writeln!(out, "  due now                 {}", b.due_now);
-    let _ = writeln!(out, "  due later today         {}", b.due_later_today);
-    let _ = writeln!(out, "  callbacks late          {}", b.callbacks_late);
-    let _ = writeln!(
-        out,
-        "  referrals past follow-up {}{}",
-        b.referrals_overdue,
-        b.oldest_follow_up
-            .map(|d| format!(" (oldest {})", d.format("%d/%m")))
-            .unwrap_or_default()
+    line(
+        &mut out,
+        tr!(
+            "  {n} connecté(s) : {calling} en appel, {between} entre deux appels, {resting} en pause",
+            "  {n} signed in: {calling} on a call, {between} between calls, {resting} on a break"
+        ),
     );
-    let _ = writeln!(
-        out,
-        "  emergencies to take      {}",
-        b.emergencies_waiting.len()
+    let figure = |out: &mut String, fr: &str, en: &str, n: String| {
+        let what = tr!("{fr}", "{en}");
+        let _ = writeln!(out, "  {what:<32} {n}");
+    };
+    figure(
+        &mut out,
+        "appels en cours",
+        "calls in progress",
+        b.calls_in_progress.to_string(),
+    );
+    figure(
+        &mut out,
+        "à appeler maintenant",
+        "due now",
+        b.due_now.to_string(),
+    );
+    figure(
+        &mut out,
+        "plus tard aujourd'hui",
+        "due later today",
+        b.due_later_today.to_string(),
+    );
+    figure(
+        &mut out,
+        "rappels en retard",
+        "callbacks late",
+        b.callbacks_late.to_string(),
+    );
+    let oldest = b
+        .oldest_follow_up
+        .map(|d| d.format("%d/%m").to_string())
+        .map(|d| tr!(" (le plus ancien {d})", " (oldest {d})"))
+        .unwrap_or_default();
+    figure(
+        &mut out,
+        "orientations à suivre en retard",
+        "referrals past follow-up",
+        format!("{}{oldest}", b.referrals_overdue),
+    );
+    figure(
+        &mut out,
+        "urgences à prendre en charge",
+        "emergencies to take",
+        b.emergencies_waiting.len().to_string(),
     );
     for e in &b.emergencies_waiting {
-        let _ = writeln!(
-            out,
-            "    ! {} · call by {} · waiting {}",
+        let (tenant, by, waiting) = (
             printable(&e.tenant_name),
             printable(&e.operator),
-            elapsed(e.at, now)
+            elapsed(e.at, now),
+        );
+        line(
+            &mut out,
+            tr!(
+                "    ! {tenant} · appel de {by} · attend depuis {waiting}",
+                "    ! {tenant} · call by {by} · waiting {waiting}"
+            ),
         );
     }
-    let _ = writeln!(out, "  urgent requests unassigned {}", b.unassigned.len());
+    figure(
+        &mut out,
+        "demandes urgentes sans équipe",
+        "urgent requests unassigned",
+        b.unassigned.len().to_string(),
+    );
     for r in &b.unassigned {
-        let _ = writeln!(
-            out,
-            "    {}#{} {} · {} · {} · waiting {}",
+        let (alert, id, urgency, kind, tenant, waiting) = (
             if r.alert { "! " } else { "" },
             r.id,
-            r.urgency,
-            r.kind,
+            named("urgency", r.urgency.code()),
+            named("intervention_kind", r.kind.code()),
             printable(&r.tenant_name),
-            elapsed(r.created_at, now)
+            elapsed(r.created_at, now),
+        );
+        line(
+            &mut out,
+            tr!(
+                "    {alert}#{id} {urgency} · {kind} · {tenant} · attend depuis {waiting}",
+                "    {alert}#{id} {urgency} · {kind} · {tenant} · waiting {waiting}"
+            ),
         );
     }
     if !b.operators.is_empty() {
-        let _ = writeln!(out, "\nOperators");
+        line(&mut out, tr!("\nOpérateurs", "\nOperators"));
     }
     for o in &b.operators {
         let doing = match o.activity {
-            Activity::OnCall { since } => format!("on a call for {}", elapsed(since, now)),
+            Activity::OnCall { since } => {
+                let t = elapsed(since, now);
+                tr!("en appel depuis {t}", "on a call for {t}")
+            }
             Activity::BetweenCalls { since } => {
-                format!("between calls for {}", elapsed(since, now))
+                let t = elapsed(since, now);
+                tr!("entre deux appels depuis {t}", "between calls for {t}")
             }
             Activity::OnBreak { since, reason } => {
-                format!("on a break ({reason}) for {}", elapsed(since, now))
+                let (t, why) = (elapsed(since, now), named("break_reason", reason.code()));
+                tr!("en pause ({why}) depuis {t}", "on a break ({why}) for {t}")
             }
         };
-        let _ = writeln!(
-            out,
-            "  {:<24} {doing}; {} calls since {}",
+        let (name, calls, start) = (
             printable(&o.name),
             o.calls,
-            o.shift_started_at.with_timezone(&tz).format("%H:%M")
+            o.shift_started_at.with_timezone(&tz).format("%H:%M"),
+        );
+        line(
+            &mut out,
+            tr!(
+                "  {name:<24} {doing} ; {calls} appel(s) depuis {start}",
+                "  {name:<24} {doing}; {calls} calls since {start}"
+            ),
         );
     }
     out

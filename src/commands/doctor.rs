@@ -10,6 +10,7 @@ use crate::cli::DoctorArgs;
 use crate::replication::Litestream;
 use crate::store::Store;
 use crate::store::doctor::Check;
+use crate::tr;
 
 /// How far the file may run ahead of its replica before replication counts as stopped:
 /// Litestream ships every second, and a busy minute is already a minute of calls at risk.
@@ -31,24 +32,40 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {
-        say!(
-            "Database: {}",
-            super::printable(&ctx.db.display().to_string())
-        );
+        let db = super::printable(&ctx.db.display().to_string());
+        tell!("Base : {db}", "Database: {db}");
         for c in &checks {
-            say!(
-                "{} {:<12} {}",
-                if c.ok { "ok  " } else { "FAIL" },
-                c.name,
-                c.detail
-            );
+            say!("{}", line(c));
         }
     }
     if checks.iter().all(|c| c.ok) {
         Ok(())
     } else {
-        anyhow::bail!("some checks failed (see above)")
+        anyhow::bail!(tr!(
+            "des vérifications ont échoué (voir ci-dessus)",
+            "some checks failed (see above)"
+        ))
     }
+}
+
+/// "ok   integrity    ok", a check's name in the user's language; JSON keeps the code.
+pub(super) fn line(c: &Check) -> String {
+    let name = match (crate::i18n::cli_lang(), c.name) {
+        (crate::i18n::Lang::En, name) => name,
+        (_, "integrity") => "intégrité",
+        (_, "schema") => "schéma",
+        (_, "file system") => "fichiers",
+        (_, "free disk") => "disque libre",
+        (_, "backup") => "sauvegarde",
+        (_, "records") => "fiches",
+        (_, "access") => "accès",
+        (_, name) => name,
+    };
+    let mark = match c.ok {
+        true => "ok  ",
+        false => &tr!("ÉCHEC", "FAIL"),
+    };
+    format!("{mark} {name:<12} {}", c.detail)
 }
 
 /// Whether operators reach the file only through veille: in the recommended deployment
@@ -62,13 +79,23 @@ fn access(db: &Path, store: &Store) -> Check {
     };
     let file = match std::fs::metadata(db) {
         Ok(m) => m,
-        Err(e) => return check(false, format!("the database cannot be examined: {e}")),
+        Err(e) => {
+            return check(
+                false,
+                tr!(
+                    "la base ne peut pas être examinée : {e}",
+                    "the database cannot be examined: {e}"
+                ),
+            );
+        }
     };
     if file.mode() & 0o007 != 0 {
         return check(
             false,
-            "every account on the server can read the database: chmod 660 it (docs/DEPLOY.md)"
-                .into(),
+            tr!(
+                "tous les comptes du serveur peuvent lire la base : faites-lui chmod 660 (docs/DEPLOY.md)",
+                "every account on the server can read the database: chmod 660 it (docs/DEPLOY.md)"
+            ),
         );
     }
     let binary = std::env::current_exe().and_then(std::fs::metadata);
@@ -79,9 +106,12 @@ fn access(db: &Path, store: &Store) -> Check {
     else {
         return check(
             true,
-            "operators in the database's group can read and change it without veille \
-             (sqlite3): install veille setgid to a group of its own (docs/DEPLOY.md)"
-                .into(),
+            tr!(
+                "les opérateurs du groupe de la base peuvent la lire et la changer sans veille \
+                 (sqlite3) : installez veille setgid sur un groupe à lui (docs/DEPLOY.md)",
+                "operators in the database's group can read and change it without veille \
+                 (sqlite3): install veille setgid to a group of its own (docs/DEPLOY.md)"
+            ),
         );
     };
     let name = group_name(group);
@@ -91,7 +121,8 @@ fn access(db: &Path, store: &Store) -> Check {
         _ => {
             return check(
                 false,
-                format!(
+                tr!(
+                    "le dossier de la base doit être en mode 2770 et du groupe {name} (docs/DEPLOY.md)",
                     "the database's folder must be mode 2770 and group {name} (docs/DEPLOY.md)"
                 ),
             );
@@ -105,7 +136,8 @@ fn access(db: &Path, store: &Store) -> Check {
         {
             return check(
                 false,
-                format!(
+                tr!(
+                    "{} doit être du groupe {name} et illisible des autres (chgrp {name}, chmod 660)",
                     "{} must be group {name} and unreadable by others (chgrp {name}, chmod 660)",
                     super::printable(&Path::new(&path).display().to_string())
                 ),
@@ -125,7 +157,9 @@ fn access(db: &Path, store: &Store) -> Check {
     if !inside.is_empty() {
         return check(
             false,
-            format!(
+            tr!(
+                "des opérateurs du groupe {name} ouvrent le fichier sans veille : {} ; retirez-les \
+                 du groupe (gpasswd -d COMPTE {name})",
                 "operators in the group {name} open the file without veille: {}; take them out \
                  of it (gpasswd -d ACCOUNT {name})",
                 super::printable(&inside.join(", "))
@@ -134,7 +168,10 @@ fn access(db: &Path, store: &Store) -> Check {
     }
     check(
         true,
-        format!("operators reach the database only through veille (setgid to {name})"),
+        tr!(
+            "les opérateurs n'atteignent la base que par veille (setgid sur {name})",
+            "operators reach the database only through veille (setgid to {name})"
+        ),
     )
 }
 
@@ -171,7 +208,9 @@ fn replication(db: &Path, changed: Option<DateTime<Utc>>, litestream: &Litestrea
         if let Some(config) = &litestream.config {
             return check(
                 false,
-                format!(
+                tr!(
+                    "{} est donné, mais Litestream n'a jamais répliqué ce fichier : le service \
+                     litestream tourne-t-il, et sa configuration nomme-t-elle ce fichier ?",
                     "{} is given, but Litestream has never replicated this file: is the \
                      litestream service running, and does its configuration name this file?",
                     super::printable(&config.display().to_string())
@@ -180,9 +219,12 @@ fn replication(db: &Path, changed: Option<DateTime<Utc>>, litestream: &Litestrea
         }
         return check(
             true,
-            "not replicated: a lost disk would lose every save since the last backup; \
-             replicate the file with Litestream (docs/DEPLOY.md)"
-                .into(),
+            tr!(
+                "non répliquée : un disque perdu perdrait tout ce qui a été enregistré depuis la \
+                 dernière sauvegarde ; répliquez le fichier avec Litestream (docs/DEPLOY.md)",
+                "not replicated: a lost disk would lose every save since the last backup; \
+                 replicate the file with Litestream (docs/DEPLOY.md)"
+            ),
         );
     }
     let db = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
@@ -191,27 +233,38 @@ fn replication(db: &Path, changed: Option<DateTime<Utc>>, litestream: &Litestrea
         Ok(None) => {
             return check(
                 false,
-                "Litestream has replicated this file but its replica holds nothing: is the \
-                 litestream service running (systemctl status litestream)?"
-                    .into(),
+                tr!(
+                    "Litestream a répliqué ce fichier mais sa réplique ne contient rien : le \
+                     service litestream tourne-t-il (systemctl status litestream) ?",
+                    "Litestream has replicated this file but its replica holds nothing: is the \
+                     litestream service running (systemctl status litestream)?"
+                ),
             );
         }
         Err(e) => {
             return check(
                 false,
-                format!("Litestream has replicated this file but its replica cannot be read: {e}"),
+                tr!(
+                    "Litestream a répliqué ce fichier mais sa réplique ne peut pas être lue : {e}",
+                    "Litestream has replicated this file but its replica cannot be read: {e}"
+                ),
             );
         }
     };
-    let newest = format!(
-        "the replica's newest change was written at {} UTC (transaction {})",
+    let (at, txid) = (
         position.at.format("%d/%m/%Y %H:%M:%S"),
-        position.txid.trim_start_matches('0')
+        position.txid.trim_start_matches('0'),
+    );
+    let newest = tr!(
+        "le changement le plus récent de la réplique a été écrit le {at} UTC (transaction {txid})",
+        "the replica's newest change was written at {at} UTC (transaction {txid})"
     );
     match changed.map(|changed| changed - position.at) {
         Some(behind) if behind > REPLICA_LAG_LIMIT => check(
             false,
-            format!(
+            tr!(
+                "la réplication s'est arrêtée : le fichier a changé {} s après que {newest} ; \
+                 démarrez le service litestream (systemctl status litestream) et vérifiez sa réplique",
                 "replication has stopped: the file changed {} s after {newest}; start the \
                  litestream service (systemctl status litestream) and check its replica",
                 behind.num_seconds()
@@ -219,14 +272,18 @@ fn replication(db: &Path, changed: Option<DateTime<Utc>>, litestream: &Litestrea
         ),
         Some(behind) if behind > chrono::Duration::zero() => check(
             true,
-            format!(
+            tr!(
+                "répliquée par Litestream, {} s derrière le fichier : {newest}",
                 "replicated by Litestream, {} s behind the file: {newest}",
                 behind.num_seconds()
             ),
         ),
         _ => check(
             true,
-            format!("replicated by Litestream, up to date: {newest}"),
+            tr!(
+                "répliquée par Litestream, à jour : {newest}",
+                "replicated by Litestream, up to date: {newest}"
+            ),
         ),
     }
 }

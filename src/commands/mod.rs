@@ -94,6 +94,30 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// The name of a domain code in the command line's language: `named("urgency",
+/// "emergency")` is "Urgence" or "Emergency".
+pub(crate) fn named(kind: &str, code: &str) -> &'static str {
+    crate::i18n::cli_lang().code_name(kind, code)
+}
+
+/// "lun." or "Mon": a day's short name in the command line's language.
+pub(crate) fn weekday(day: chrono::NaiveDate) -> &'static str {
+    use chrono::Datelike;
+    let i = day.weekday().num_days_from_monday() as usize;
+    match crate::i18n::cli_lang() {
+        crate::i18n::Lang::Fr => ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."][i],
+        crate::i18n::Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+/// "oui"/"non" or "yes"/"no".
+pub(crate) fn yes_no(yes: bool) -> String {
+    match yes {
+        true => crate::tr!("oui", "yes"),
+        false => crate::tr!("non", "no"),
+    }
+}
+
 /// Text from a path, a file or another program as a terminal may show it on one line: a
 /// control character (the start of an escape sequence) or a bidirectional override becomes
 /// `?`.

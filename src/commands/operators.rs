@@ -31,7 +31,10 @@ fn list(ctx: &Context, args: &JsonFlag) -> Result<()> {
         return Ok(());
     }
     if ops.is_empty() {
-        say!("No operator yet: import them with `veille import operators FILE`.");
+        tell!(
+            "Aucun opérateur pour l'instant : importez-les avec `veille import operators FICHIER`.",
+            "No operator yet: import them with `veille import operators FILE`."
+        );
     }
     for o in ops {
         let line = format!(
@@ -55,20 +58,25 @@ fn link(ctx: &Context, login: &str, account: Option<&str>, by: Option<&str>) -> 
     if let Some(account) = account
         && !crate::import::operators::is_account(account)
     {
-        anyhow::bail!(
+        anyhow::bail!(crate::tr!(
+            "« {} » n'est pas un nom de compte Unix (lettres, chiffres, '.', '_', '-')",
             "'{}' is not a Unix account name (letters, digits, '.', '_', '-')",
             printable(account)
-        );
+        ));
     }
     store.link_account(op.id, account, by.id(), ctx.clock.now())?;
     let line = match account {
-        Some(a) => format!(
+        Some(a) => crate::tr!(
+            "{} ({}) est lié·e au compte « {a} » : veille agit en son nom pour ce compte seulement.",
             "{} ({}) is linked to the account '{a}': veille acts as them for that account only.",
-            op.name, op.login
+            op.name,
+            op.login
         ),
-        None => format!(
+        None => crate::tr!(
+            "{} ({}) n'est plus lié·e à un compte.",
             "{} ({}) is no longer linked to an account.",
-            op.name, op.login
+            op.name,
+            op.login
         ),
     };
     say!("{}", printable(&line));

@@ -1,10 +1,8 @@
 //! `veille plan`: the operator-hours the coming week needs, day by day, at the pace the
 //! program measured, and what a new cohort would cost — figures to send to volunteers.
 
-use std::fmt::Write as _;
-
 use anyhow::{Result, bail};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::Context;
@@ -13,6 +11,7 @@ use crate::access::Need;
 use crate::cli::{PlanArgs, TextOrJson};
 use crate::domain::period::{self, Period};
 use crate::store::{PACE_DAYS, USUAL_WEEKS};
+use crate::tr;
 
 #[derive(Debug, Serialize)]
 struct Plan {
@@ -56,10 +55,12 @@ pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
     let now = ctx.clock.now();
     let today = rules.local_date(now);
     let Some(per_hour) = store.week_forecast(now, rules.tz)?.reached_per_hour else {
-        bail!(
+        bail!(tr!(
+            "pas encore de rythme : personne n'a été joint pendant un service ces {PACE_DAYS} \
+             derniers jours, donc veille ne peut pas dire combien d'heures prend une semaine",
             "no pace yet: nobody was reached in a recorded shift in the last {PACE_DAYS} days, \
              so veille cannot say how many hours a week takes"
-        );
+        ));
     };
     let monday = period::week_monday(today) + Days::new(7);
     let in_program = store.program_report(Period::day(today), None, now, rules.tz)?;
@@ -119,53 +120,58 @@ pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
 
 fn render(p: &Plan) -> String {
     let mut out = String::new();
-    let day = |d: NaiveDate| {
-        let name = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-            [d.weekday().num_days_from_monday() as usize];
-        format!("{name} {}", d.format("%d/%m"))
+    let day = |d: NaiveDate| format!("{} {}", super::weekday(d), d.format("%d/%m"));
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
     };
-    let _ = writeln!(
-        out,
-        "Plan for the week of {} to {}",
-        day(p.week_start),
-        day(p.week_end)
-    );
-    let _ = writeln!(
-        out,
-        "At the pace of the last {PACE_DAYS} days: {:.1} people reached per operator-hour.\n",
-        p.reached_per_hour
-    );
+    let (from, to, pace) = (day(p.week_start), day(p.week_end), p.reached_per_hour);
+    line(tr!(
+        "Plan de la semaine du {from} au {to}",
+        "Plan for the week of {from} to {to}"
+    ));
+    line(tr!(
+        "Au rythme des {PACE_DAYS} derniers jours : {pace:.1} personnes jointes par heure d'opérateur.\n",
+        "At the pace of the last {PACE_DAYS} days: {pace:.1} people reached per operator-hour.\n"
+    ));
     for c in &p.cohorts {
-        let _ = writeln!(
-            out,
+        line(tr!(
+            "  {:<24} {} locataires, appelés tous les {} jours : {:.0} à joindre, {:.0} heures d'opérateurs",
             "  {:<24} {} tenants, called every {} days: {:.0} to reach, {:.0} operator-hours",
-            c.name, c.tenants_in_program, c.cadence_days, c.to_reach, c.hours
-        );
+            c.name,
+            c.tenants_in_program,
+            c.cadence_days,
+            c.to_reach,
+            c.hours
+        ));
     }
-    let _ = writeln!(
-        out,
+    line(tr!(
+        "\nHeures d'opérateurs nécessaires chaque jour (réparties comme ces {USUAL_WEEKS} dernières semaines) :",
         "\nOperator-hours needed each day (spread like the last {USUAL_WEEKS} weeks):"
-    );
+    ));
     for d in &p.hours_per_day {
-        let _ = writeln!(out, "  {}  {:>6.0} h", day(d.day), d.hours);
+        line(format!("  {}  {:>6.0} h", day(d.day), d.hours));
     }
-    let _ = writeln!(
-        out,
-        "\nIn all {:.0} operator-hours for the week; a usual week lately had {:.0}{}.",
-        p.hours_needed,
-        p.hours_usual,
-        match p.hours_needed - p.hours_usual {
-            gap if gap >= 0.5 => format!(": {gap:.0} more are needed"),
-            gap if gap <= -0.5 => format!(": {:.0} to spare", -gap),
-            _ => String::new(),
-        }
-    );
+    let (needed, usual) = (p.hours_needed, p.hours_usual);
+    let gap = match needed - usual {
+        gap if gap >= 0.5 => tr!(
+            " : il en faut {gap:.0} de plus",
+            ": {gap:.0} more are needed"
+        ),
+        gap if gap <= -0.5 => tr!(" : {:.0} de marge", ": {:.0} to spare", -gap),
+        _ => String::new(),
+    };
+    line(tr!(
+        "\nEn tout {needed:.0} heures d'opérateurs pour la semaine ; une semaine habituelle en a eu récemment {usual:.0}{gap}.",
+        "\nIn all {needed:.0} operator-hours for the week; a usual week lately had {usual:.0}{gap}."
+    ));
     if let Some(a) = &p.added {
-        let _ = writeln!(
-            out,
+        line(tr!(
+            "Ajouter {} locataires appelés chaque semaine : +{:.0} heures d'opérateurs par semaine.",
             "Adding {} tenants called every week: +{:.0} operator-hours a week.",
-            a.tenants, a.hours_per_week
-        );
+            a.tenants,
+            a.hours_per_week
+        ));
     }
     out
 }

@@ -81,14 +81,19 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
     if lines.is_empty() {
         if rules.hours.is_open(now, rules.tz) {
             match store.next_due_at(now)? {
-                Some(t) => say!(
+                Some(t) => tell!(
+                    "Personne à appeler maintenant : tout le monde a été appelé pour ce tour. Prochain appel prévu le {}.",
                     "Nobody to call now: everyone has been called this round. Next due {}.",
                     local(t)
                 ),
-                None => say!("Nobody to call: no tenant is scheduled."),
+                None => tell!(
+                    "Personne à appeler : aucun locataire n'est prévu.",
+                    "Nobody to call: no tenant is scheduled."
+                ),
             }
         } else {
-            say!(
+            tell!(
+                "Personne à appeler : hors des heures d'appel ({}). Les appels reprennent le {}.",
                 "Nobody to call: outside calling hours ({}). Calls resume at {}.",
                 rules.hours.display(),
                 local(rules.hours.next_open(now, rules.tz))
@@ -96,18 +101,19 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
         }
         return Ok(());
     }
-    say!(
+    tell!(
+        "{:>3}  {:<28} {:>3}  {:<18} {:<5} {:<15} prévu / rappel",
         "{:>3}  {:<28} {:>3}  {:<18} {:<5} {:<15} due / callback",
         "#",
-        "name",
+        crate::tr!("nom", "name"),
         "age",
-        "cohort",
-        "alone",
-        "phone"
+        crate::tr!("cohorte", "cohort"),
+        crate::tr!("seul", "alone"),
+        crate::tr!("téléphone", "phone")
     );
     for l in &lines {
         let when = match &l.callback_at {
-            Some(c) => format!("callback {c}"),
+            Some(c) => crate::tr!("rappel {c}", "callback {c}"),
             None => l.due_at.clone().unwrap_or_default(),
         };
         say!(
@@ -116,11 +122,7 @@ pub fn run(ctx: &Context, args: &QueueArgs) -> Result<()> {
             truncate(&l.name, 28),
             l.age.map(|a| a.to_string()).unwrap_or_default(),
             truncate(&l.cohort, 18),
-            match l.lives_alone {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "?",
-            },
+            l.lives_alone.map_or_else(|| "?".into(), super::yes_no),
             l.phone.clone().unwrap_or_default(),
             when
         );

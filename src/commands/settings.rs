@@ -23,11 +23,7 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
             say!("ladder_days            {}", r.ladder.days);
             say!(
                 "unknown_lives_alone_counts_as_alone {}",
-                if r.ladder.unknown_counts_as_alone {
-                    "yes"
-                } else {
-                    "no"
-                }
+                super::yes_no(r.ladder.unknown_counts_as_alone)
             );
             say!(
                 "emergency_alert_minutes {}",

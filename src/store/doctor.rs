@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::{Result, SCHEMA_VERSION, Store};
+use crate::tr;
 
 /// One line of the doctor's report.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -49,9 +50,15 @@ impl Store {
             name: "schema",
             ok: version == SCHEMA_VERSION,
             detail: match version.cmp(&SCHEMA_VERSION) {
-                std::cmp::Ordering::Equal => format!("version {version} (current)"),
-                std::cmp::Ordering::Less => format!("version {version}, this veille writes {SCHEMA_VERSION}: it is upgraded on the next `veille init` or start"),
-                std::cmp::Ordering::Greater => format!("version {version} is newer than this veille ({SCHEMA_VERSION}): update veille"),
+                std::cmp::Ordering::Equal => tr!("version {version} (à jour)", "version {version} (current)"),
+                std::cmp::Ordering::Less => tr!(
+                    "version {version}, ce veille écrit la {SCHEMA_VERSION} : elle est mise à jour au prochain `veille init` ou démarrage",
+                    "version {version}, this veille writes {SCHEMA_VERSION}: it is upgraded on the next `veille init` or start"
+                ),
+                std::cmp::Ordering::Greater => tr!(
+                    "la version {version} est plus récente que ce veille ({SCHEMA_VERSION}) : mettez veille à jour",
+                    "version {version} is newer than this veille ({SCHEMA_VERSION}): update veille"
+                ),
             },
         });
         let mode: String = self
@@ -60,7 +67,10 @@ impl Store {
         checks.push(Check {
             name: "journal",
             ok: mode.eq_ignore_ascii_case("wal"),
-            detail: format!("{mode} (veille uses wal so that readers never wait for a save)"),
+            detail: tr!(
+                "{mode} (veille utilise wal pour qu'aucune lecture n'attende un enregistrement)",
+                "{mode} (veille uses wal so that readers never wait for a save)"
+            ),
         });
         let fs = filesystem_of(self.path());
         let network = fs
@@ -70,41 +80,55 @@ impl Store {
             name: "file system",
             ok: !network,
             detail: match (&fs, network) {
-                (Some(f), true) => format!("{f} is a network file system: SQLite's WAL locking does not work there and the file can be corrupted; keep the database on a local disk of the server and let operators connect to that server"),
-                (Some(f), false) => format!("{f} (local)"),
-                (None, _) => "unknown".into(),
+                (Some(f), true) => tr!(
+                    "{f} est un système de fichiers en réseau : le verrouillage WAL de SQLite n'y marche pas et le fichier peut être abîmé ; gardez la base sur un disque local du serveur et faites se connecter les opérateurs à ce serveur",
+                    "{f} is a network file system: SQLite's WAL locking does not work there and the file can be corrupted; keep the database on a local disk of the server and let operators connect to that server"
+                ),
+                (Some(f), false) => tr!("{f} (local)", "{f} (local)"),
+                (None, _) => tr!("inconnu", "unknown"),
             },
         });
         checks.push(match free_space(self.path()) {
             Some(bytes) => Check {
                 name: "free disk",
                 ok: bytes > 200 * 1024 * 1024,
-                detail: format!(
-                    "{} MiB free{}",
-                    bytes / (1024 * 1024),
+                detail: {
+                    let mib = bytes / (1024 * 1024);
                     if bytes > 200 * 1024 * 1024 {
-                        ""
+                        tr!("{mib} Mio libres", "{mib} MiB free")
                     } else {
-                        ": free some space soon, saves fail when the disk is full"
+                        tr!(
+                            "{mib} Mio libres : libérez vite de la place, les enregistrements échouent quand le disque est plein",
+                            "{mib} MiB free: free some space soon, saves fail when the disk is full"
+                        )
                     }
-                ),
+                },
             },
             None => Check {
                 name: "free disk",
                 ok: true,
-                detail: "unknown".into(),
+                detail: tr!("inconnu", "unknown"),
             },
         });
         checks.push(match self.last_backup()? {
             Some((at, path)) => Check {
                 name: "backup",
                 ok: true,
-                detail: format!("last made {} UTC to {path}", at.format("%d/%m/%Y %H:%M")),
+                detail: {
+                    let at = at.format("%d/%m/%Y %H:%M");
+                    tr!(
+                        "dernière faite le {at} UTC dans {path}",
+                        "last made {at} UTC to {path}"
+                    )
+                },
             },
             None => Check {
                 name: "backup",
                 ok: true,
-                detail: "never made: run `veille backup FILE` every day (e.g. from cron)".into(),
+                detail: tr!(
+                    "jamais faite : lancez `veille backup FICHIER` chaque jour (par exemple depuis cron)",
+                    "never made: run `veille backup FILE` every day (e.g. from cron)"
+                ),
             },
         });
         checks.push(self.records_check()?);
@@ -145,14 +169,44 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let parts: Vec<String> = [
-            (wellbeing, "with a wellbeing though nobody was reached"),
-            (needs, "with needs though nobody was reached"),
-            (callback, "callbacks without a time"),
-            (emergency, "emergency requests without a time"),
-            (unrecorded, "emergencies without their protocol"),
+            (
+                wellbeing,
+                tr!(
+                    "avec un état alors que personne n'a été joint",
+                    "with a wellbeing though nobody was reached"
+                ),
+            ),
+            (
+                needs,
+                tr!(
+                    "avec des besoins alors que personne n'a été joint",
+                    "with needs though nobody was reached"
+                ),
+            ),
+            (
+                callback,
+                tr!("rappels sans heure", "callbacks without a time"),
+            ),
+            (
+                emergency,
+                tr!(
+                    "demandes en urgence sans heure",
+                    "emergency requests without a time"
+                ),
+            ),
+            (
+                unrecorded,
+                tr!(
+                    "urgences sans leur protocole",
+                    "emergencies without their protocol"
+                ),
+            ),
             (
                 unfounded,
-                "emergency protocols on calls that are no emergency",
+                tr!(
+                    "protocoles d'urgence sur des appels qui ne sont pas une urgence",
+                    "emergency protocols on calls that are no emergency"
+                ),
             ),
         ]
         .iter()
@@ -163,9 +217,13 @@ impl Store {
             name: "records",
             ok: true,
             detail: if parts.is_empty() {
-                "every call holds only the fields of its outcome".into()
+                tr!(
+                    "chaque appel n'a que les champs de son résultat",
+                    "every call holds only the fields of its outcome"
+                )
             } else {
-                format!(
+                tr!(
+                    "écrits avant que veille ne les refuse : {} (gardés tels quels ; les chiffres les comptent)",
                     "written before veille refused them: {} (kept as they are; the figures count them)",
                     parts.join(", ")
                 )
