@@ -159,8 +159,15 @@ fn render(b: &Board, tz: Tz) -> String {
             ),
         );
     }
+    write_operators(&mut out, b, tz);
+    out
+}
+
+/// Who is signed in, what each is doing and for how long.
+fn write_operators(out: &mut String, b: &Board, tz: Tz) {
+    let now = b.made_at;
     if !b.operators.is_empty() {
-        line(&mut out, tr!("\nOpérateurs", "\nOperators"));
+        line(out, tr!("\nOpérateurs", "\nOperators"));
     }
     for o in &b.operators {
         let doing = match o.activity {
@@ -183,12 +190,11 @@ fn render(b: &Board, tz: Tz) -> String {
             o.shift_started_at.with_timezone(&tz).format("%H:%M"),
         );
         line(
-            &mut out,
+            out,
             tr!(
                 "  {name:<24} {doing} ; {calls} appel(s) depuis {start}",
                 "  {name:<24} {doing}; {calls} calls since {start}"
             ),
         );
     }
-    out
 }

@@ -61,10 +61,7 @@ pub(super) fn line(c: &Check) -> String {
         (_, "access") => "accès",
         (_, name) => name,
     };
-    let mark = match c.ok {
-        true => "ok  ",
-        false => &tr!("ÉCHEC", "FAIL"),
-    };
+    let mark = if c.ok { "ok  " } else { &tr!("ÉCHEC", "FAIL") };
     format!("{mark} {name:<12} {}", c.detail)
 }
 

@@ -112,9 +112,10 @@ pub(crate) fn weekday(day: chrono::NaiveDate) -> &'static str {
 
 /// "oui"/"non" or "yes"/"no".
 pub(crate) fn yes_no(yes: bool) -> String {
-    match yes {
-        true => crate::tr!("oui", "yes"),
-        false => crate::tr!("non", "no"),
+    if yes {
+        crate::tr!("oui", "yes")
+    } else {
+        crate::tr!("non", "no")
     }
 }
 
