@@ -292,7 +292,7 @@ fn the_report_command_prints_text_and_json_with_the_same_figures() {
                     "Tenants oriented (people)          3",
                 ))
                 .and(predicate::str::contains(
-                    "  health              2  (2 people)",
+                    "  Health              2  (2 people)",
                 ))
                 .and(predicate::str::contains(
                     "Average call length                4 min 20 s (reached calls: 5 min 00 s)",

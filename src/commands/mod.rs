@@ -19,6 +19,14 @@ macro_rules! tell {
     };
 }
 
+/// Appends a line in the user's language (see `tr!`) to a `String`.
+macro_rules! put {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&$crate::tr!($($arg)*));
+        $out.push('\n');
+    }};
+}
+
 mod audit;
 mod backup;
 mod board;
@@ -108,6 +116,16 @@ pub(crate) fn weekday(day: chrono::NaiveDate) -> &'static str {
         crate::i18n::Lang::Fr => ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."][i],
         crate::i18n::Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
     }
+}
+
+/// A figure's line: its name, in the user's language, in a column `width` wide, then its
+/// value.
+pub(crate) fn figure(out: &mut String, width: usize, [fr, en]: [&str; 2], value: &str) {
+    let what = match crate::i18n::cli_lang() {
+        crate::i18n::Lang::Fr => fr,
+        crate::i18n::Lang::En => en,
+    };
+    out.push_str(&format!("{what:<width$}{value}\n"));
 }
 
 /// "oui"/"non" or "yes"/"no".

@@ -6,12 +6,13 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use super::Context;
+use super::{Context, named};
 use crate::access::Need;
 use crate::cli::{ReportArgs, TextOrJson};
 use crate::domain::period::Period;
 use crate::domain::{InterventionStatus, parse};
 use crate::store::{PACE_DAYS, ProgramReport, USUAL_WEEKS, WeekForecast};
+use crate::tr;
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     let store = ctx.open()?;
@@ -55,44 +56,54 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
 /// "Will everyone be reached by Sunday?", cohort by cohort, then for the program.
 pub(super) fn render_forecast(f: &WeekForecast) -> String {
     let mut out = String::new();
-    let _ = writeln!(
+    let sunday = f.week_end.format("%d/%m");
+    put!(
         out,
-        "\nForecast to Sunday {} (docs/REPORT.md)",
-        f.week_end.format("%d/%m")
+        "\nPrévision à dimanche {sunday} (docs/REPORT.md)",
+        "\nForecast to Sunday {sunday} (docs/REPORT.md)"
     );
     let Some(per_hour) = f.reached_per_hour else {
-        let _ = writeln!(
+        put!(
             out,
+            "  pas encore de rythme : personne n'a été joint pendant un service ces {PACE_DAYS} derniers jours",
             "  no pace yet: nobody was reached in a recorded shift in the last {PACE_DAYS} days"
         );
         return out;
     };
-    let _ = writeln!(
+    let (reached, hours, left) = (f.pace.reached, f.pace.operator_hours, f.hours_left);
+    put!(
         out,
-        "  pace {per_hour:.1} people reached per operator-hour (last {PACE_DAYS} days: {} reached \
-         in {:.0} h); usual operator-hours left this week {:.0} (same weekdays, last \
-         {USUAL_WEEKS} weeks)",
-        f.pace.reached, f.pace.operator_hours, f.hours_left
+        "  rythme {per_hour:.1} personnes jointes par heure d'opérateur ({PACE_DAYS} derniers \
+         jours : {reached} jointes en {hours:.0} h) ; heures d'opérateurs habituelles restant \
+         cette semaine {left:.0} (mêmes jours, {USUAL_WEEKS} dernières semaines)",
+        "  pace {per_hour:.1} people reached per operator-hour (last {PACE_DAYS} days: {reached} reached \
+         in {hours:.0} h); usual operator-hours left this week {left:.0} (same weekdays, last \
+         {USUAL_WEEKS} weeks)"
     );
     for c in &f.cohorts {
         let name = if c.name.is_empty() {
-            "whole program"
+            tr!("tout le programme", "whole program")
         } else {
-            &c.name
+            c.name.clone()
         };
         let by_sunday = c.reached_by_sunday.unwrap_or(c.reached);
         let verdict = match (c.hours_missing, f.cohorts.last() == Some(c)) {
-            (Some(m), _) if m >= 0.5 => format!("{m:.0} operator-hours missing"),
-            (_, true) => format!(
+            (Some(m), _) if m >= 0.5 => tr!(
+                "il manque {m:.0} heures d'opérateurs",
+                "{m:.0} operator-hours missing"
+            ),
+            (_, true) => tr!(
+                "tout le monde joint, {:.0} heures d'opérateurs de marge",
                 "everyone reached, {:.0} operator-hours spare",
                 f.cohorts.last().and_then(|p| p.hours_spare).unwrap_or(0.0)
             ),
-            _ => "everyone reached".into(),
+            _ => tr!("tout le monde joint", "everyone reached"),
         };
-        let _ = writeln!(
+        let (reached, due) = (c.reached, c.due);
+        put!(
             out,
-            "  {name:<32} {} of {} reached, {by_sunday} by Sunday: {verdict}",
-            c.reached, c.due
+            "  {name:<32} {reached} joints sur {due}, {by_sunday} d'ici dimanche : {verdict}",
+            "  {name:<32} {reached} of {due} reached, {by_sunday} by Sunday: {verdict}"
         );
     }
     out
@@ -112,7 +123,12 @@ pub(super) fn print(text: &str) -> Result<()> {
 pub(super) fn day_arg(flag: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
     text.map(|t| parse::date(t).map_err(anyhow::Error::msg))
         .transpose()
-        .with_context(|| format!("{flag} expects a day like 28/11/2026"))
+        .with_context(|| {
+            tr!(
+                "{flag} attend un jour comme 28/11/2026",
+                "{flag} expects a day like 28/11/2026"
+            )
+        })
 }
 
 /// "28/11/2026 10:06" in the program's time zone.
@@ -129,24 +145,19 @@ pub(super) fn hours_minutes(minutes: i64) -> String {
     }
 }
 
-/// A code as words: `no_answer` → "no answer".
-pub(super) fn label(code: &str) -> String {
-    code.replace('_', " ")
-}
-
 fn people(n: u64) -> String {
-    if n == 1 {
-        "1 person".into()
-    } else {
-        format!("{n} people")
-    }
+    crate::i18n::count(
+        usize::try_from(n).unwrap_or(usize::MAX),
+        ["personne", "personnes"],
+        ["person", "people"],
+    )
 }
 
 fn seconds(s: Option<i64>) -> String {
     match s {
         Some(s) if s >= 60 => format!("{} min {:02} s", s / 60, s % 60),
         Some(s) => format!("{s} s"),
-        None => "no calls".into(),
+        None => tr!("aucun appel", "no calls"),
     }
 }
 
@@ -165,47 +176,59 @@ pub fn render(r: &ProgramReport, tz: Tz) -> String {
 }
 
 /// One figure of the report: its name in a column, then its value.
-fn figure(out: &mut String, what: &str, n: String) {
-    let _ = writeln!(out, "{what:<34} {n}");
+fn figure(out: &mut String, what: [&str; 2], n: String) {
+    super::figure(out, 35, what, &n);
 }
 
 fn write_title(out: &mut String, r: &ProgramReport, tz: Tz) {
     let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
-    let _ = writeln!(
+    let (since, until, made) = (day(r.since), day(r.until), local_time(r.made_at, tz));
+    let cohorts = match &r.cohort {
+        Some(c) => tr!("cohorte « {c} »", "cohort '{c}'"),
+        None => tr!("toutes les cohortes", "all cohorts"),
+    };
+    put!(
         out,
-        "Program report {} – {}, {}",
-        day(r.since),
-        day(r.until),
-        match &r.cohort {
-            Some(c) => format!("cohort '{c}'"),
-            None => "all cohorts".into(),
-        }
+        "Bilan du programme {since} – {until}, {cohorts}",
+        "Program report {since} – {until}, {cohorts}"
     );
-    let _ = writeln!(out, "Made {}\n", local_time(r.made_at, tz));
+    put!(out, "Fait le {made}\n", "Made {made}\n");
 }
 
 fn write_cohorts(out: &mut String, r: &ProgramReport) {
-    let _ = writeln!(out, "Tenants by cohort (as they stand now)");
+    put!(
+        out,
+        "Locataires par cohorte (tels qu'ils sont maintenant)",
+        "Tenants by cohort (as they stand now)"
+    );
     let _ = writeln!(
         out,
-        "  {:<24} {:>8} {:>11} {:>9} {:>14}",
-        "cohort", "tenants", "in program", "objected", "alone unknown"
+        "  {:<24} {:>11} {:>12} {:>9} {:>14}",
+        tr!("cohorte", "cohort"),
+        tr!("locataires", "tenants"),
+        tr!("au programme", "in program"),
+        tr!("opposés", "objected"),
+        tr!("seul ? inconnu", "alone unknown")
     );
     for c in &r.cohorts {
         let _ = writeln!(
             out,
-            "  {:<24} {:>8} {:>11} {:>9} {:>14}{}",
+            "  {:<24} {:>11} {:>12} {:>9} {:>14}{}",
             c.name,
             c.tenants_total,
             c.tenants_in_program,
             c.tenants_objected,
             c.tenants_household_unknown,
-            if c.active { "" } else { "  (paused)" }
+            if c.active {
+                String::new()
+            } else {
+                tr!("  (en pause)", "  (paused)")
+            }
         );
     }
     let _ = writeln!(
         out,
-        "  {:<24} {:>8} {:>11} {:>9} {:>14}\n",
+        "  {:<24} {:>11} {:>12} {:>9} {:>14}\n",
         "total", r.tenants_total, r.tenants_in_program, "", r.tenants_household_unknown
     );
 }
@@ -214,12 +237,12 @@ fn write_cohorts(out: &mut String, r: &ProgramReport) {
 fn write_reach(out: &mut String, r: &ProgramReport) {
     figure(
         out,
-        "Tenants called (people)",
+        ["Locataires appelés (personnes)", "Tenants called (people)"],
         r.tenants_called_unique.to_string(),
     );
     figure(
         out,
-        "Tenants reached (people)",
+        ["Locataires joints (personnes)", "Tenants reached (people)"],
         r.tenants_reached_unique.to_string(),
     );
     let w = &r.week;
@@ -227,17 +250,21 @@ fn write_reach(out: &mut String, r: &ProgramReport) {
         .checked_div(w.tenants_due_unique)
         .map(|p| format!(" ({p} %)"))
         .unwrap_or_default();
+    let (week, from, to) = (
+        &w.iso_week,
+        w.week_start.format("%d/%m"),
+        w.week_end.format("%d/%m"),
+    );
+    let (reached, due) = (w.tenants_reached_unique, w.tenants_due_unique);
     figure(
         out,
-        &format!(
-            "Week {} ({}–{})",
-            w.iso_week,
-            w.week_start.format("%d/%m"),
-            w.week_end.format("%d/%m")
-        ),
-        format!(
-            "{} reached of {} due{share}",
-            w.tenants_reached_unique, w.tenants_due_unique
+        [
+            &format!("Semaine {week} ({from}–{to})"),
+            &format!("Week {week} ({from}–{to})"),
+        ],
+        tr!(
+            "{reached} joints sur {due} prévus{share}",
+            "{reached} reached of {due} due{share}"
         ),
     );
 }
@@ -245,15 +272,22 @@ fn write_reach(out: &mut String, r: &ProgramReport) {
 fn write_referrals(out: &mut String, r: &ProgramReport) {
     figure(
         out,
-        "Tenants oriented (people)",
+        [
+            "Locataires orientés (personnes)",
+            "Tenants oriented (people)",
+        ],
         r.tenants_oriented_unique.to_string(),
     );
-    figure(out, "Referrals", r.referrals_total.to_string());
+    figure(
+        out,
+        ["Orientations", "Referrals"],
+        r.referrals_total.to_string(),
+    );
     for (category, f) in &r.referrals_by_category {
         let _ = writeln!(
             out,
             "  {:<14} {:>6}  ({})",
-            label(category.code()),
+            named("need", category.code()),
             f.referrals,
             people(f.tenants_unique)
         );
@@ -262,19 +296,23 @@ fn write_referrals(out: &mut String, r: &ProgramReport) {
 
 /// Emergencies (calls saved with the protocol), by whether help was called.
 fn write_emergencies(out: &mut String, r: &ProgramReport) {
-    figure(out, "Emergencies", r.emergencies.total.to_string());
+    figure(
+        out,
+        ["Urgences", "Emergencies"],
+        r.emergencies.total.to_string(),
+    );
     if r.emergencies.total > 0 {
         let parts: Vec<String> = r
             .emergencies
             .by_services
             .iter()
-            .map(|(s, n)| format!("{} {n}", label(s.code())))
+            .map(|(s, n)| format!("{} {n}", named("services_called", s.code())))
             .collect();
-        let _ = writeln!(
+        let (parts, waiting) = (parts.join(" · "), r.emergencies.waiting);
+        put!(
             out,
-            "  {} · waiting for a coordinator {}",
-            parts.join(" · "),
-            r.emergencies.waiting
+            "  {parts} · attendent un coordinateur {waiting}",
+            "  {parts} · waiting for a coordinator {waiting}"
         );
     }
 }
@@ -283,16 +321,16 @@ fn write_emergencies(out: &mut String, r: &ProgramReport) {
 fn write_interventions(out: &mut String, r: &ProgramReport) {
     figure(
         out,
-        "Intervention requests",
+        ["Demandes d'intervention", "Intervention requests"],
         r.interventions_total.to_string(),
     );
-    let _ = write!(out, "  {:<14}", "");
+    let _ = write!(out, "  {:<20}", "");
     for s in InterventionStatus::ALL {
-        let _ = write!(out, " {:>10}", label(s.code()));
+        let _ = write!(out, " {:>10}", named("intervention_status", s.code()));
     }
     out.push('\n');
     for (kind, statuses) in &r.interventions_by_kind_and_status {
-        let _ = write!(out, "  {:<14}", label(kind.code()));
+        let _ = write!(out, "  {:<20}", named("intervention_kind", kind.code()));
         for s in InterventionStatus::ALL {
             let _ = write!(out, " {:>10}", statuses.get(s).copied().unwrap_or(0));
         }
@@ -301,41 +339,54 @@ fn write_interventions(out: &mut String, r: &ProgramReport) {
     let urgency: Vec<String> = r
         .interventions_by_urgency
         .iter()
-        .map(|(u, n)| format!("{} {n}", label(u.code())))
+        .map(|(u, n)| format!("{} {n}", named("urgency", u.code())))
         .collect();
-    let _ = writeln!(out, "  by urgency: {}", urgency.join(" · "));
+    let urgency = urgency.join(" · ");
+    put!(out, "  par urgence : {urgency}", "  by urgency: {urgency}");
 }
 
 fn write_calls(out: &mut String, r: &ProgramReport) {
-    figure(out, "Calls", r.calls_total.to_string());
+    figure(out, ["Appels", "Calls"], r.calls_total.to_string());
     let outcomes: Vec<String> = r
         .calls_by_outcome
         .iter()
-        .map(|(o, n)| format!("{} {n}", label(o.code())))
+        .map(|(o, n)| format!("{} {n}", named("outcome", o.code())))
         .collect();
     for chunk in outcomes.chunks(5) {
         let _ = writeln!(out, "  {}", chunk.join(" · "));
     }
-    let _ = writeln!(out, "  incoming (tenants who called) {}", r.calls_incoming);
-    figure(
+    let incoming = r.calls_incoming;
+    put!(
         out,
-        "Operators active",
-        r.operators_active_unique.to_string(),
+        "  entrants (locataires qui ont appelé) {incoming}",
+        "  incoming (tenants who called) {incoming}"
     );
     figure(
         out,
-        "Average call length",
-        format!(
-            "{} (reached calls: {})",
-            seconds(r.average_call_seconds),
-            seconds(r.average_reached_call_seconds)
+        ["Opérateurs actifs", "Operators active"],
+        r.operators_active_unique.to_string(),
+    );
+    let (all, reached) = (
+        seconds(r.average_call_seconds),
+        seconds(r.average_reached_call_seconds),
+    );
+    figure(
+        out,
+        ["Durée moyenne d'un appel", "Average call length"],
+        tr!(
+            "{all} (appels où la personne est jointe : {reached})",
+            "{all} (reached calls: {reached})"
         ),
     );
 }
 
 /// A bar per day, the busiest day 40 characters long.
 fn write_reached_per_day(out: &mut String, r: &ProgramReport) {
-    let _ = writeln!(out, "\nTenants reached per day");
+    put!(
+        out,
+        "\nLocataires joints par jour",
+        "\nTenants reached per day"
+    );
     let most = r
         .reached_per_day
         .iter()
@@ -347,8 +398,9 @@ fn write_reached_per_day(out: &mut String, r: &ProgramReport) {
         let bar = (d.tenants_reached_unique * 40).div_ceil(most) as usize;
         let _ = writeln!(
             out,
-            "  {} {:>6} {}",
-            d.day.format("%a %d/%m"),
+            "  {} {} {:>6} {}",
+            super::weekday(d.day),
+            d.day.format("%d/%m"),
             d.tenants_reached_unique,
             "#".repeat(bar)
         );

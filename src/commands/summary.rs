@@ -7,12 +7,14 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::Context;
-use super::report::{day_arg, hours_minutes, label, local_time, print};
+use super::named;
+use super::report::{day_arg, hours_minutes, local_time, print};
 use crate::access::Need;
 use crate::cli::{SummaryArgs, TextOrJson};
 use crate::domain::period::Period;
 use crate::domain::{Outcome, Urgency, Wellbeing};
 use crate::store::{ShiftSummary, Store};
+use crate::tr;
 
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let store = ctx.open()?;
@@ -30,18 +32,22 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
     let shift = match args.shift.as_deref().map(str::trim) {
         None | Some("last") => None,
         Some(text) => Some(text.parse::<i64>().map_err(|_| {
-            anyhow::anyhow!("--shift takes `last` or a shift number, not '{text}'")
+            anyhow::anyhow!(tr!(
+                "--shift prend `last` ou un numéro de service, pas « {text} »",
+                "--shift takes `last` or a shift number, not '{text}'"
+            ))
         })?),
     };
     let summary = if let Some(shift) = shift {
         let s = store.shift_summary(shift, now)?;
         if let Some(op) = operator.as_ref().filter(|op| op.id != s.operator_id) {
-            bail!(
+            bail!(tr!(
+                "le service {shift} est celui de {} ({}), pas de {}",
                 "shift {shift} is {} ({})'s, not {}'s",
                 s.operator_name,
                 s.operator_login,
                 op.login
-            );
+            ));
         }
         s
     } else {
@@ -57,22 +63,19 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
         } else {
             match store.last_shift(operator.id)? {
                 Some(shift) => store.shift_summary(shift, now)?,
-                None => bail!(
+                None => bail!(tr!(
+                    "{} ({}) n'a aucun service enregistré ; demandez plutôt des jours : --since DATE --until DATE",
                     "{} ({}) has no shift on record; ask for days instead: --since DATE --until DATE",
                     operator.name,
                     operator.login
-                ),
+                )),
             }
         }
     };
     me.may_read_work_of(&summary.operator_login)?;
     match args.format {
         TextOrJson::Json => print(&format!("{}\n", serde_json::to_string_pretty(&summary)?)),
-        TextOrJson::Text => print(&super::printable_lines(&render(
-            &summary,
-            rules.tz,
-            ctx.lang.as_deref(),
-        ))),
+        TextOrJson::Text => print(&super::printable_lines(&render(&summary, rules.tz))),
     }
 }
 
@@ -80,7 +83,10 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<()> {
 fn signed_in_last(store: &Store) -> Result<crate::store::Operator> {
     match crate::config::Config::load().last_operator {
         Some(login) => Ok(store.operator(&login)?),
-        None => bail!("say whose summary: --operator ID (see `veille operators`)"),
+        None => bail!(tr!(
+            "dites de qui est le résumé : --operator ID (voir `veille operators`)",
+            "say whose summary: --operator ID (see `veille operators`)"
+        )),
     }
 }
 
@@ -93,14 +99,19 @@ const ALWAYS_SHOWN: &[Outcome] = &[
     Outcome::Refused,
 ];
 
+/// A figure of the summary: its name in a column, then its value.
+fn line(out: &mut String, name: [&str; 2], value: &str) {
+    super::figure(out, 24, name, value);
+}
+
 /// The summary as text for a terminal.
-pub fn render(s: &ShiftSummary, tz: Tz, lang: Option<&str>) -> String {
+pub fn render(s: &ShiftSummary, tz: Tz) -> String {
     let mut out = String::new();
     write_heading(&mut out, s, tz);
     out.push('\n');
     write_calls(&mut out, s);
     write_callbacks_promised(&mut out, s, tz);
-    write_needs_and_referrals(&mut out, s, lang);
+    write_needs_and_referrals(&mut out, s);
     write_interventions(&mut out, s);
     write_concern(&mut out, s, tz);
     out.push('\n');
@@ -114,10 +125,14 @@ fn write_heading(out: &mut String, s: &ShiftSummary, tz: Tz) {
     let at = |t: DateTime<Utc>| local_time(t, tz);
     let who = format!("{} ({})", s.operator_name, s.operator_login);
     if let (Some(id), Some(shift)) = (s.shift_id, s.shifts.first()) {
-        let _ = writeln!(out, "Summary of {who}, shift {id}");
+        put!(
+            out,
+            "Résumé de {who}, service {id}",
+            "Summary of {who}, shift {id}"
+        );
         let start = at(shift.started_at);
         let length = hours_minutes(shift.minutes);
-        let _ = match shift.ended_at {
+        match shift.ended_at {
             Some(end) => {
                 let same_day = end.with_timezone(&tz).date_naive()
                     == shift.started_at.with_timezone(&tz).date_naive();
@@ -126,57 +141,77 @@ fn write_heading(out: &mut String, s: &ShiftSummary, tz: Tz) {
                 } else {
                     at(end)
                 };
-                writeln!(out, "  {start} – {end} ({length})")
+                let _ = writeln!(out, "  {start} – {end} ({length})");
             }
-            None => writeln!(out, "  from {start}, still open ({length} so far)"),
-        };
+            None => put!(
+                out,
+                "  depuis {start}, toujours ouvert ({length} jusqu'ici)",
+                "  from {start}, still open ({length} so far)"
+            ),
+        }
     } else {
         let last = s.to - chrono::Duration::milliseconds(1);
-        let _ = writeln!(
-            out,
-            "Summary of {who}, {} – {}",
+        let (from, to) = (
             s.from.with_timezone(&tz).format("%d/%m/%Y"),
-            last.with_timezone(&tz).format("%d/%m/%Y")
+            last.with_timezone(&tz).format("%d/%m/%Y"),
         );
-        let _ = writeln!(
+        put!(
             out,
-            "  {} shift(s), {} worked",
-            s.shifts.len(),
-            hours_minutes(s.worked_minutes)
+            "Résumé de {who}, {from} – {to}",
+            "Summary of {who}, {from} – {to}"
+        );
+        let (n, worked) = (s.shifts.len(), hours_minutes(s.worked_minutes));
+        put!(
+            out,
+            "  {n} service(s), {worked} de travail",
+            "  {n} shift(s), {worked} worked"
         );
     }
 }
 
 fn write_calls(out: &mut String, s: &ShiftSummary) {
-    let _ = writeln!(out, "Calls made              {}", s.calls_made);
-    let _ = writeln!(out, "  incoming              {}", s.calls_incoming);
-    let _ = writeln!(
+    let people = |n: u64| tr!("{n} (personnes)", "{n} (people)");
+    line(
         out,
-        "Tenants called          {} (people)",
-        s.tenants_called_unique
+        ["Appels passés", "Calls made"],
+        &s.calls_made.to_string(),
     );
-    let _ = writeln!(
+    line(
         out,
-        "Tenants reached         {} (people)",
-        s.tenants_reached_unique
+        ["  entrants", "  incoming"],
+        &s.calls_incoming.to_string(),
+    );
+    line(
+        out,
+        ["Locataires appelés", "Tenants called"],
+        &people(s.tenants_called_unique),
+    );
+    line(
+        out,
+        ["Locataires joints", "Tenants reached"],
+        &people(s.tenants_reached_unique),
     );
     let outcomes: Vec<String> = s
         .calls_by_outcome
         .iter()
         .filter(|(o, n)| **n > 0 || ALWAYS_SHOWN.contains(o))
-        .map(|(o, n)| format!("{} {n}", label(o.code())))
+        .map(|(o, n)| format!("{} {n}", named("outcome", o.code())))
         .collect();
-    let _ = writeln!(out, "Outcomes                {}", outcomes.join(" · "));
+    line(out, ["Résultats", "Outcomes"], &outcomes.join(" · "));
 }
 
 fn write_callbacks_promised(out: &mut String, s: &ShiftSummary, tz: Tz) {
-    let _ = writeln!(
+    line(
         out,
-        "Callbacks promised      {}",
-        s.callbacks_promised.len()
+        ["Rappels promis", "Callbacks promised"],
+        &s.callbacks_promised.len().to_string(),
     );
     for c in &s.callbacks_promised {
-        let mine = if c.only_me { " (kept for you)" } else { "" };
+        let mine = if c.only_me {
+            tr!(" (gardé pour vous)", " (kept for you)")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "  {}  {}{mine}",
@@ -186,33 +221,33 @@ fn write_callbacks_promised(out: &mut String, s: &ShiftSummary, tz: Tz) {
     }
 }
 
-fn write_needs_and_referrals(out: &mut String, s: &ShiftSummary, lang: Option<&str>) {
+fn write_needs_and_referrals(out: &mut String, s: &ShiftSummary) {
     let needs: Vec<String> = s
         .needs_by_category
         .iter()
         .filter(|(_, n)| **n > 0)
-        .map(|(c, n)| format!("{} {n}", label(c.code())))
+        .map(|(c, n)| format!("{} {n}", named("need", c.code())))
         .collect();
-    let _ = writeln!(
+    let needs = if needs.is_empty() {
+        tr!("aucun", "none")
+    } else {
+        needs.join(" · ")
+    };
+    line(out, ["Besoins repérés", "Needs found"], &needs);
+    line(
         out,
-        "Needs found             {}",
-        if needs.is_empty() {
-            "none".into()
-        } else {
-            needs.join(" · ")
-        }
+        ["Orientations faites", "Referrals made"],
+        &s.referrals_made.to_string(),
     );
-    let _ = writeln!(out, "Referrals made          {}", s.referrals_made);
     for r in &s.referrals_by_service {
-        let name = if lang == Some("en") {
-            &r.service_name_en
-        } else {
-            &r.service_name_fr
+        let name = match crate::i18n::cli_lang() {
+            crate::i18n::Lang::En => &r.service_name_en,
+            crate::i18n::Lang::Fr => &r.service_name_fr,
         };
         let _ = writeln!(
             out,
             "  {:<11} {:<44} {}",
-            label(r.category.code()),
+            named("need", r.category.code()),
             name,
             r.referrals
         );
@@ -220,24 +255,24 @@ fn write_needs_and_referrals(out: &mut String, s: &ShiftSummary, lang: Option<&s
 }
 
 fn write_interventions(out: &mut String, s: &ShiftSummary) {
-    let _ = writeln!(out, "Emergencies             {}", s.emergencies);
-    let _ = writeln!(
+    line(out, ["Urgences", "Emergencies"], &s.emergencies.to_string());
+    line(
         out,
-        "Intervention requests   {}",
-        s.interventions_requested.len()
+        ["Demandes d'intervention", "Intervention requests"],
+        &s.interventions_requested.len().to_string(),
     );
     for i in &s.interventions_requested {
         let urgency = match i.urgency {
-            Urgency::Routine => "routine".to_string(),
-            u => label(u.code()).to_uppercase(),
+            Urgency::Routine => named("urgency", i.urgency.code()).to_lowercase(),
+            u => named("urgency", u.code()).to_uppercase(),
         };
         let _ = writeln!(
             out,
-            "  {:<9} {:<14} {}  ({})",
+            "  {:<9} {:<20} {}  ({})",
             urgency,
-            label(i.kind.code()),
+            named("intervention_kind", i.kind.code()),
             i.tenant_name,
-            label(i.status.code())
+            named("intervention_status", i.status.code())
         );
     }
 }
@@ -246,17 +281,17 @@ fn write_concern(out: &mut String, s: &ShiftSummary, tz: Tz) {
     if s.tenants_of_concern.is_empty() {
         return;
     }
-    let _ = writeln!(out, "Tenants to worry about");
+    put!(out, "Locataires qui inquiètent", "Tenants to worry about");
     for c in &s.tenants_of_concern {
         let how = match c.wellbeing {
-            Wellbeing::Urgent => "URGENT ",
-            _ => "worried",
+            Wellbeing::Urgent => tr!("URGENT  ", "URGENT "),
+            _ => tr!("inquiète", "worried"),
         };
-        let _ = writeln!(
+        let (name, at) = (&c.tenant_name, local_time(c.call_ended_at, tz));
+        put!(
             out,
-            "  {how}  {} (call {})",
-            c.tenant_name,
-            local_time(c.call_ended_at, tz)
+            "  {how}  {name} (appel du {at})",
+            "  {how}  {name} (call {at})"
         );
     }
 }
@@ -266,32 +301,37 @@ fn write_concern(out: &mut String, s: &ShiftSummary, tz: Tz) {
 fn write_loose_ends(out: &mut String, s: &ShiftSummary, tz: Tz) {
     let at = |t: DateTime<Utc>| local_time(t, tz);
     if !s.has_loose_ends() {
-        let _ = writeln!(out, "Nothing left open.");
+        put!(out, "Rien ne reste ouvert.", "Nothing left open.");
     }
     if !s.tenants_still_claimed.is_empty() {
-        let _ = writeln!(
+        put!(
             out,
+            "Encore pris par vous (vos collègues ne peuvent pas les appeler tant que vous ne les libérez pas) :",
             "Still held by you (colleagues cannot call them until you let them go):"
         );
         for c in &s.tenants_still_claimed {
-            let _ = writeln!(
+            let (name, since, until) = (&c.tenant_name, at(c.claimed_at), at(c.expires_at));
+            put!(
                 out,
-                "  {} (since {}, until {})",
-                c.tenant_name,
-                at(c.claimed_at),
-                at(c.expires_at)
+                "  {name} (depuis {since}, jusqu'à {until})",
+                "  {name} (since {since}, until {until})"
             );
         }
     }
     if !s.unsaved_drafts.is_empty() {
-        let _ = writeln!(out, "Calls typed but not saved:");
+        put!(
+            out,
+            "Appels saisis mais pas enregistrés :",
+            "Calls typed but not saved:"
+        );
         for d in &s.unsaved_drafts {
             let _ = writeln!(out, "  {}", d.tenant_name);
         }
     }
     if !s.callbacks_kept_for_operator.is_empty() {
-        let _ = writeln!(
+        put!(
             out,
+            "Rappels gardés pour vous (confiez-les à l'équipe avant de partir) :",
             "Callbacks kept for you (hand them to the team before leaving):"
         );
         for c in &s.callbacks_kept_for_operator {
@@ -310,7 +350,7 @@ fn write_handover_notes(out: &mut String, s: &ShiftSummary) {
     if notes.is_empty() {
         return;
     }
-    let _ = writeln!(out, "Handover note:");
+    put!(out, "Note de passation :", "Handover note:");
     for n in notes {
         for line in n.lines() {
             let _ = writeln!(out, "  {line}");
