@@ -38,7 +38,7 @@ fn a_referral_goes_from_proposed_to_done_with_its_history_kept() {
     )
     .success()
     .stdout(
-        predicate::str::contains("Referral 1").and(predicate::str::contains("Portage de repas")),
+        predicate::str::contains("Referral 1").and(predicate::str::contains("Meal delivery")),
     );
     run(
         &db,
@@ -104,7 +104,7 @@ fn a_referral_goes_from_proposed_to_done_with_its_history_kept() {
     run(&db, &["referrals", "history", "1"]).success().stdout(
         predicate::str::contains("proposed")
             .and(predicate::str::contains("Opérateur 1"))
-            .and(predicate::str::contains("in_progress"))
+            .and(predicate::str::contains("in progress"))
             .and(predicate::str::contains("repas livrés depuis lundi")),
     );
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -261,7 +261,7 @@ fn an_emergency_is_listed_first_highlighted_when_left_then_dispatched_and_closed
     };
     let fresh = list(NOW);
     assert!(
-        fresh.lines().next().unwrap().contains("emergency"),
+        fresh.lines().next().unwrap().contains("Emergency"),
         "{fresh}"
     );
     assert!(!fresh.contains("UNASSIGNED TOO LONG"));

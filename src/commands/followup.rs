@@ -4,13 +4,22 @@
 use anyhow::{Result, bail};
 use chrono::{DateTime, Timelike, Utc};
 
-use super::Context;
 use super::tenants::coordinator;
+use super::{Context, named};
 use crate::access::{self, Need};
 use crate::cli::{InterveneArgs, InterventionsCommand, ReferArgs, ReferralsCommand, TeamsCommand};
 use crate::domain::lifecycle::{self, InterventionOutcome};
 use crate::domain::{Rules, hours, parse};
 use crate::store::{InterventionFilter, ReferralFilter, Store};
+use crate::tr;
+
+/// A service's name in the user's language.
+fn service_name(s: &crate::store::Service) -> &str {
+    match crate::i18n::cli_lang() {
+        crate::i18n::Lang::Fr => &s.name_fr,
+        crate::i18n::Lang::En => &s.name_en,
+    }
+}
 
 fn msg(e: String) -> anyhow::Error {
     anyhow::Error::msg(e)
@@ -43,11 +52,12 @@ pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
         .find(|s| s.code == a.service.trim() || s.id.to_string() == a.service.trim())
     else {
         let codes: Vec<&str> = services.iter().map(|s| s.code.as_str()).collect();
-        bail!(
+        bail!(tr!(
+            "aucun service « {} » (les services sont : {})",
             "no service '{}' (the services are: {})",
             a.service,
             codes.join(", ")
-        );
+        ));
     };
     let follow_up = a
         .follow_up
@@ -63,10 +73,10 @@ pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
         by.id,
         ctx.clock.now(),
     )?;
-    say!(
-        "Referral {id}: {} oriented to {}.",
-        tenant.full_name(),
-        service.name_fr
+    let (who, to) = (tenant.full_name(), service_name(service));
+    tell!(
+        "Orientation {id} : {who} orienté·e vers {to}.",
+        "Referral {id}: {who} oriented to {to}."
     );
     Ok(())
 }
@@ -94,12 +104,20 @@ pub fn intervene(ctx: &Context, a: &InterveneArgs) -> Result<()> {
         by.id,
         ctx.clock.now(),
     )?;
-    say!(
-        "Intervention request {id}: {kind} for {} ({urgency}).",
-        tenant.full_name()
+    let (what, who, how) = (
+        named("intervention_kind", kind.code()),
+        tenant.full_name(),
+        named("urgency", urgency.code()),
+    );
+    tell!(
+        "Demande d'intervention {id} : {what} pour {who} ({how}).",
+        "Intervention request {id}: {what} for {who} ({how})."
     );
     if urgency == crate::domain::Urgency::Emergency {
-        say!("EMERGENCY: call the emergency number now (15 or 112) if it has not been done.");
+        tell!(
+            "URGENCE : appelez maintenant le numéro d'urgence (15 ou 112) si ce n'est pas fait.",
+            "EMERGENCY: call the emergency number now (15 or 112) if it has not been done."
+        );
     }
     Ok(())
 }
@@ -141,24 +159,28 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
                 return Ok(());
             }
             if list.is_empty() {
-                say!("No referral to follow up.");
+                tell!("Aucune orientation à suivre.", "No referral to follow up.");
             }
             for r in list {
                 let due = r
                     .follow_up_on
                     .map_or_else(|| "-".into(), |d| d.format("%d/%m/%Y").to_string());
                 let late = if r.follow_up_on.is_some_and(|d| d < today) {
-                    "OVERDUE"
+                    tr!("EN RETARD", "OVERDUE")
                 } else {
-                    ""
+                    String::new()
+                };
+                let service = match crate::i18n::cli_lang() {
+                    crate::i18n::Lang::Fr => &r.service_fr,
+                    crate::i18n::Lang::En => &r.service_en,
                 };
                 say!(
                     "{:>5}  {:<8} {:<12} {:<26} {:<36} {:>10} {late}",
                     r.id,
                     r.tenant_ref.as_deref().unwrap_or("-"),
-                    r.status,
+                    named("referral_status", r.status.code()),
                     r.tenant_name,
-                    r.service_fr,
+                    service,
                     due
                 );
             }
@@ -174,31 +196,45 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
             let by = by.operator()?;
             let current = store.referral(*id)?;
             if !access::may_coordinate(by) && current.created_by_id != by.id {
-                bail!(
+                bail!(tr!(
+                    "{} ne peut suivre que ses propres orientations ; un coordinateur peut changer celle-ci",
                     "{} may only follow up their own referrals; a coordinator can change this one",
                     by.name
-                );
+                ));
             }
             let to = status.parse().map_err(msg)?;
             store.set_referral_status(*id, to, note, by.id, now)?;
             if let Some(d) = follow_up {
                 store.set_referral_follow_up(*id, Some(parse::date(d).map_err(msg)?), now)?;
             }
-            say!("Referral {id}: {} → {to}.", current.status);
+            let (from, to) = (
+                named("referral_status", current.status.code()),
+                named("referral_status", to.code()),
+            );
+            tell!(
+                "Orientation {id} : {from} → {to}.",
+                "Referral {id}: {from} → {to}."
+            );
         }
         ReferralsCommand::History { id } => {
             let r = store.referral(*id)?;
-            say!(
-                "Referral {id}: {} → {} ({})",
-                r.tenant_name,
-                r.service_fr,
-                r.status
+            let (who, to, status) = (
+                &r.tenant_name,
+                match crate::i18n::cli_lang() {
+                    crate::i18n::Lang::Fr => &r.service_fr,
+                    crate::i18n::Lang::En => &r.service_en,
+                },
+                named("referral_status", r.status.code()),
+            );
+            tell!(
+                "Orientation {id} : {who} → {to} ({status})",
+                "Referral {id}: {who} → {to} ({status})"
             );
             for e in store.referral_history(*id)? {
                 say!(
                     "  {}  {:<12} {:<20} {}",
                     local(e.at, &rules),
-                    e.status,
+                    named("referral_status", &e.status),
                     e.operator.unwrap_or_default(),
                     e.note
                 );
@@ -206,7 +242,12 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
         }
         ReferralsCommand::Services => {
             for s in store.services()? {
-                say!("{:<20} {:<10} {}", s.code, s.category, s.name_fr);
+                say!(
+                    "{:<20} {:<10} {}",
+                    s.code,
+                    named("need", s.category.code()),
+                    service_name(&s)
+                );
             }
         }
     }
@@ -239,7 +280,10 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
                 return Ok(());
             }
             if list.is_empty() {
-                say!("No intervention request open.");
+                tell!(
+                    "Aucune demande d'intervention ouverte.",
+                    "No intervention request open."
+                );
             }
             for i in list {
                 let waiting = lifecycle::emergency_waiting_too_long(
@@ -254,15 +298,19 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
                     .or(i.wanted_at)
                     .map_or_else(|| "-".into(), |t| local(t, &rules));
                 say!(
-                    "{:>5}  {:<9} {:<13} {:<9} {:<26} {:<16} {:<12} {}",
+                    "{:>5}  {:<9} {:<20} {:<9} {:<26} {:<16} {:<12} {}",
                     i.id,
-                    i.urgency,
-                    i.kind,
-                    i.status,
+                    named("urgency", i.urgency.code()),
+                    named("intervention_kind", i.kind.code()),
+                    named("intervention_status", i.status.code()),
                     i.tenant_name,
                     when,
                     i.team.as_deref().unwrap_or("-"),
-                    if waiting { "UNASSIGNED TOO LONG" } else { "" }
+                    if waiting {
+                        tr!("SANS ÉQUIPE DEPUIS TROP LONGTEMPS", "UNASSIGNED TOO LONG")
+                    } else {
+                        String::new()
+                    }
                 );
             }
         }
@@ -271,7 +319,11 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
             let team = store.field_team(team)?;
             let at = at.as_deref().map(|t| local_time(t, &rules)).transpose()?;
             store.assign_intervention(*id, team.id, at, by, now)?;
-            say!("Intervention request {id} assigned to {}.", team.name);
+            let team = &team.name;
+            tell!(
+                "Demande d'intervention {id} confiée à {team}.",
+                "Intervention request {id} assigned to {team}."
+            );
         }
         InterventionsCommand::Close {
             id,
@@ -282,22 +334,29 @@ pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
             let by = coordinator(ctx, &store, by)?;
             let outcome: InterventionOutcome = outcome.parse().map_err(msg)?;
             store.close_intervention(*id, outcome, note, by, now)?;
-            say!("Intervention request {id} closed: {outcome}.");
+            let how = named("intervention_outcome", outcome.code());
+            tell!(
+                "Demande d'intervention {id} close : {how}.",
+                "Intervention request {id} closed: {how}."
+            );
         }
         InterventionsCommand::History { id } => {
             let i = store.intervention(*id)?;
-            say!(
-                "Intervention request {id}: {} for {} ({}, {})",
-                i.kind,
-                i.tenant_name,
-                i.urgency,
-                i.status
+            let (what, who, how, status) = (
+                named("intervention_kind", i.kind.code()),
+                &i.tenant_name,
+                named("urgency", i.urgency.code()),
+                named("intervention_status", i.status.code()),
+            );
+            tell!(
+                "Demande d'intervention {id} : {what} pour {who} ({how}, {status})",
+                "Intervention request {id}: {what} for {who} ({how}, {status})"
             );
             for e in store.intervention_history(*id)? {
                 say!(
                     "  {}  {:<10} {:<20} {}",
                     local(e.at, &rules),
-                    e.status,
+                    named("intervention_status", &e.status),
                     e.operator.unwrap_or_default(),
                     e.note
                 );
@@ -314,7 +373,8 @@ pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
             ctx.act(&store, None, Need::Operator)?;
             let teams = store.field_teams()?;
             if teams.is_empty() {
-                say!(
+                tell!(
+                    "Aucune équipe de terrain pour l'instant : ajoutez-en une avec `veille teams set NOM --members \"...\" --operator ID`.",
                     "No field team yet: add one with `veille teams set NAME --members \"...\" --operator ID`."
                 );
             }
@@ -322,7 +382,11 @@ pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
                 say!(
                     "{:<24} {:<8} {}",
                     t.name,
-                    if t.active { "active" } else { "inactive" },
+                    if t.active {
+                        tr!("active", "active")
+                    } else {
+                        tr!("inactive", "inactive")
+                    },
                     t.members
                 );
             }
@@ -343,7 +407,11 @@ pub fn teams(ctx: &Context, cmd: &TeamsCommand) -> Result<()> {
                 None
             };
             store.upsert_field_team(name, members.as_deref(), active, Some(by), ctx.clock.now())?;
-            say!("Field team '{}' saved.", name.trim());
+            let name = name.trim();
+            tell!(
+                "Équipe de terrain « {name} » enregistrée.",
+                "Field team '{name}' saved."
+            );
         }
     }
     Ok(())

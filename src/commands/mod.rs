@@ -103,9 +103,12 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// The name of a domain code in the command line's language: `named("urgency",
-/// "emergency")` is "Urgence" or "Emergency".
-pub(crate) fn named(kind: &str, code: &str) -> &'static str {
-    crate::i18n::cli_lang().code_name(kind, code)
+/// "emergency")` is "Urgence" or "Emergency". A code without a name (written by a later
+/// veille) is shown as it is.
+pub(crate) fn named<'a>(kind: &str, code: &'a str) -> &'a str {
+    crate::i18n::cli_lang()
+        .lookup(&format!("{kind}.{code}"))
+        .unwrap_or(code)
 }
 
 /// "lun." or "Mon": a day's short name in the command line's language.
@@ -121,11 +124,12 @@ pub(crate) fn weekday(day: chrono::NaiveDate) -> &'static str {
 /// A figure's line: its name, in the user's language, in a column `width` wide, then its
 /// value.
 pub(crate) fn figure(out: &mut String, width: usize, [fr, en]: [&str; 2], value: &str) {
+    use std::fmt::Write as _;
     let what = match crate::i18n::cli_lang() {
         crate::i18n::Lang::Fr => fr,
         crate::i18n::Lang::En => en,
     };
-    out.push_str(&format!("{what:<width$}{value}\n"));
+    let _ = writeln!(out, "{what:<width$}{value}");
 }
 
 /// "oui"/"non" or "yes"/"no".
