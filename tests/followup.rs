@@ -37,9 +37,7 @@ fn a_referral_goes_from_proposed_to_done_with_its_history_kept() {
         ],
     )
     .success()
-    .stdout(
-        predicate::str::contains("Referral 1").and(predicate::str::contains("Meal delivery")),
-    );
+    .stdout(predicate::str::contains("Referral 1").and(predicate::str::contains("Meal delivery")));
     run(
         &db,
         &[

@@ -161,28 +161,8 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
             if list.is_empty() {
                 tell!("Aucune orientation à suivre.", "No referral to follow up.");
             }
-            for r in list {
-                let due = r
-                    .follow_up_on
-                    .map_or_else(|| "-".into(), |d| d.format("%d/%m/%Y").to_string());
-                let late = if r.follow_up_on.is_some_and(|d| d < today) {
-                    tr!("EN RETARD", "OVERDUE")
-                } else {
-                    String::new()
-                };
-                let service = match crate::i18n::cli_lang() {
-                    crate::i18n::Lang::Fr => &r.service_fr,
-                    crate::i18n::Lang::En => &r.service_en,
-                };
-                say!(
-                    "{:>5}  {:<8} {:<12} {:<26} {:<36} {:>10} {late}",
-                    r.id,
-                    r.tenant_ref.as_deref().unwrap_or("-"),
-                    named("referral_status", r.status.code()),
-                    r.tenant_name,
-                    service,
-                    due
-                );
+            for r in &list {
+                print_referral(r, today);
             }
         }
         ReferralsCommand::Set {
@@ -252,6 +232,31 @@ pub fn referrals(ctx: &Context, cmd: &ReferralsCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// One referral of `veille referrals list`, flagged when its follow-up is late.
+fn print_referral(r: &crate::store::ReferralRow, today: chrono::NaiveDate) {
+    let due = r
+        .follow_up_on
+        .map_or_else(|| "-".into(), |d| d.format("%d/%m/%Y").to_string());
+    let late = if r.follow_up_on.is_some_and(|d| d < today) {
+        tr!("EN RETARD", "OVERDUE")
+    } else {
+        String::new()
+    };
+    let service = match crate::i18n::cli_lang() {
+        crate::i18n::Lang::Fr => &r.service_fr,
+        crate::i18n::Lang::En => &r.service_en,
+    };
+    say!(
+        "{:>5}  {:<8} {:<12} {:<26} {:<36} {:>10} {late}",
+        r.id,
+        r.tenant_ref.as_deref().unwrap_or("-"),
+        named("referral_status", r.status.code()),
+        r.tenant_name,
+        service,
+        due
+    );
 }
 
 pub fn interventions(ctx: &Context, cmd: &InterventionsCommand) -> Result<()> {
