@@ -22,21 +22,24 @@ use crate::cli::DemoArgs;
 use crate::demo::{self, Params, Summary};
 use crate::store::Store;
 use crate::store::demo::{DemoFile, DemoWork, inspect_demo_file};
+use crate::tr;
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
     if args.tenants == 0 || args.tenants > demo::MAX_TENANTS {
-        anyhow::bail!(
+        anyhow::bail!(tr!(
+            "--tenants {} est hors limites : une démo a entre 1 et {} locataires",
             "--tenants {} is out of range: a demo has between 1 and {} tenants",
             args.tenants,
             demo::MAX_TENANTS
-        );
+        ));
     }
     if args.weeks > demo::MAX_WEEKS {
-        anyhow::bail!(
+        anyhow::bail!(tr!(
+            "--weeks {} est hors limites : une démo a au plus {} semaines d'historique",
             "--weeks {} is out of range: a demo has at most {} weeks of history",
             args.weeks,
             demo::MAX_WEEKS
-        );
+        ));
     }
     // Never the program's file: the default database, or the one a setgid veille serves.
     let own_file = ctx.setgid || ctx.db == crate::config::default_db_path();
@@ -52,15 +55,18 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
 
     if path.exists() {
         match inspect_demo_file(&path)? {
-            DemoFile::NotDemo => anyhow::bail!(
+            DemoFile::NotDemo => anyhow::bail!(tr!(
+                "{} n'est pas une base de démonstration, donc veille demo la laisse telle quelle : \
+                 il ne remplace que les bases qu'il a faites lui-même. Donnez un autre fichier avec --db.",
                 "{} is not a demo database, so veille demo leaves it as it is: it only \
                  replaces databases it made itself. Give another file with --db.",
-                path.display()
-            ),
+                shown(&path)
+            )),
             DemoFile::Demo(work) if !work.is_empty() && std::io::stdin().is_terminal() => {
                 if !confirm_replace(&path, work, !args.no_tui)? {
                     if args.no_tui {
-                        println!("Kept {} as it is.", path.display());
+                        let path = shown(&path);
+                        tell!("{path} est gardé tel quel.", "Kept {path} as it is.");
                         return Ok(());
                     }
                     return crate::tui::run(&demo_ctx, args.operator.as_deref());
@@ -90,21 +96,33 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
 fn confirm_replace(path: &Path, work: DemoWork, opens: bool) -> Result<bool> {
     let mut done = Vec::new();
     if work.calls > 0 {
-        done.push(counted(work.calls, "call saved", "calls saved"));
+        done.push(counted(
+            work.calls,
+            ["appel enregistré", "appels enregistrés"],
+            ["call saved", "calls saved"],
+        ));
     }
     if work.claims > 0 {
-        done.push(counted(work.claims, "tenant taken", "tenants taken"));
+        done.push(counted(
+            work.claims,
+            ["locataire pris", "locataires pris"],
+            ["tenant taken", "tenants taken"],
+        ));
     }
     let otherwise = if opens {
-        "open it as it is"
+        tr!("l'ouvrir telle quelle", "open it as it is")
     } else {
-        "keep it as it is"
+        tr!("la garder telle quelle", "keep it as it is")
     };
+    let (path, done) = (shown(path), done.join(", "));
     print!(
-        "{} holds work done since the demo was made ({}).\n\
-         Replace it with a fresh demo? Answer n to {otherwise}. [y/N] ",
-        path.display(),
-        done.join(", "),
+        "{}",
+        tr!(
+            "{path} contient du travail fait depuis que la démo a été faite ({done}).\n\
+             La remplacer par une nouvelle démo ? Répondez n pour {otherwise}. [o/N] ",
+            "{path} holds work done since the demo was made ({done}).\n\
+             Replace it with a fresh demo? Answer n to {otherwise}. [y/N] "
+        )
     );
     std::io::stdout().flush()?;
     let mut answer = String::new();
@@ -112,8 +130,13 @@ fn confirm_replace(path: &Path, work: DemoWork, opens: bool) -> Result<bool> {
     Ok(crate::domain::parse::yes_no(&answer).unwrap_or(false))
 }
 
-fn counted(n: i64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+fn counted(n: i64, fr: [&str; 2], en: [&str; 2]) -> String {
+    crate::i18n::count(usize::try_from(n).unwrap_or(0), fr, en)
+}
+
+/// A path as the terminal may show it.
+fn shown(path: &Path) -> String {
+    super::printable(&path.display().to_string())
 }
 
 /// Makes the demo in a new file beside `path`, then puts it in place of `path`: if
@@ -128,16 +151,23 @@ fn build(path: &Path, params: &Params) -> Result<Summary> {
     let placed = made.and_then(|summary| {
         // Someone may have put another database here meanwhile: check again.
         if path.exists() && inspect_demo_file(path)? == DemoFile::NotDemo {
-            anyhow::bail!(
+            anyhow::bail!(tr!(
+                "{} a été remplacé par une base qui n'est pas une démo pendant que la démo se \
+                 faisait ; il est laissé tel quel",
                 "{} was replaced by a database that is not a demo while the demo was being \
                  made; it is left as it is",
-                path.display()
-            );
+                shown(path)
+            ));
         }
         // The old demo's journal files belong to the old file: remove them with it.
         remove_database_files(path)?;
-        std::fs::rename(&building, path)
-            .with_context(|| format!("cannot put the demo database at {}", path.display()))?;
+        std::fs::rename(&building, path).with_context(|| {
+            tr!(
+                "impossible de mettre la base de démonstration à {}",
+                "cannot put the demo database at {}",
+                shown(path)
+            )
+        })?;
         // Companions left under the building name go too.
         remove_database_files(&building)?;
         Ok(summary)
@@ -171,7 +201,13 @@ fn remove_database_files(path: &Path) -> Result<()> {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(e).with_context(|| format!("cannot remove {}", file.display()));
+                return Err(e).with_context(|| {
+                    tr!(
+                        "impossible de supprimer {}",
+                        "cannot remove {}",
+                        shown(&file)
+                    )
+                });
             }
         }
     }
@@ -185,59 +221,122 @@ fn print_summary(
     s: &Summary,
     took: std::time::Duration,
 ) {
-    let n = |count: usize, one: &str, many: &str| counted(count as i64, one, many);
-    println!("Demo database made: {}", path.display());
+    let n = |count: usize, fr, en| counted(count as i64, fr, en);
+    let file = shown(path);
+    tell!(
+        "Base de démonstration faite : {file}",
+        "Demo database made: {file}"
+    );
     if own_file {
-        println!("  (a file of its own: the demo never touches the program's database)");
+        tell!(
+            "  (un fichier à elle : la démo ne touche jamais à la base du programme)",
+            "  (a file of its own: the demo never touches the program's database)"
+        );
     }
-    println!(
-        "  {} in {} of Paris ({} living alone), 2 cohorts",
-        n(s.tenants, "tenant", "tenants"),
-        n(s.arrondissements, "arrondissement", "arrondissements"),
-        s.living_alone
+    let (tenants, places, alone) = (
+        n(
+            s.tenants,
+            ["locataire", "locataires"],
+            ["tenant", "tenants"],
+        ),
+        n(
+            s.arrondissements,
+            ["arrondissement", "arrondissements"],
+            ["arrondissement", "arrondissements"],
+        ),
+        s.living_alone,
     );
-    println!(
+    tell!(
+        "  {tenants} dans {places} de Paris ({alone} vivant seuls), 2 cohortes",
+        "  {tenants} in {places} of Paris ({alone} living alone), 2 cohorts"
+    );
+    say!(
         "  {}, {}, {}",
-        n(s.logins.len(), "operator", "operators"),
-        n(s.coordinators.len(), "coordinator", "coordinators"),
-        n(s.field_teams, "field team", "field teams")
+        n(
+            s.logins.len(),
+            ["opérateur", "opérateurs"],
+            ["operator", "operators"]
+        ),
+        n(
+            s.coordinators.len(),
+            ["coordinateur", "coordinateurs"],
+            ["coordinator", "coordinators"]
+        ),
+        n(
+            s.field_teams,
+            ["équipe de terrain", "équipes de terrain"],
+            ["field team", "field teams"]
+        )
     );
-    println!(
-        "  {} of history: {} ({} reached), {},",
-        n(params.weeks as usize, "week", "weeks"),
-        n(s.calls, "call", "calls"),
+    let (weeks, calls, reached, shifts) = (
+        n(
+            params.weeks as usize,
+            ["semaine", "semaines"],
+            ["week", "weeks"],
+        ),
+        n(s.calls, ["appel", "appels"], ["call", "calls"]),
         s.reached,
-        n(s.shifts, "shift", "shifts")
+        n(s.shifts, ["service", "services"], ["shift", "shifts"]),
     );
-    println!(
-        "    {} ({} open), {} ({} open)",
-        n(s.referrals, "referral", "referrals"),
+    tell!(
+        "  {weeks} d'historique : {calls} ({reached} joints), {shifts},",
+        "  {weeks} of history: {calls} ({reached} reached), {shifts},"
+    );
+    let (referrals, open_referrals, requests, open_requests) = (
+        n(
+            s.referrals,
+            ["orientation", "orientations"],
+            ["referral", "referrals"],
+        ),
         s.open_referrals,
         n(
             s.interventions,
-            "intervention request",
-            "intervention requests"
+            ["demande d'intervention", "demandes d'intervention"],
+            ["intervention request", "intervention requests"],
         ),
-        s.open_interventions
+        s.open_interventions,
     );
-    println!(
-        "  Now: {} due, {} due today (calls allowed at any hour)",
-        n(s.due_now, "tenant", "tenants"),
-        n(s.callbacks_today, "callback", "callbacks")
+    tell!(
+        "    {referrals} ({open_referrals} ouvertes), {requests} ({open_requests} ouvertes)",
+        "    {referrals} ({open_referrals} open), {requests} ({open_requests} open)"
+    );
+    let (due, callbacks) = (
+        n(
+            s.due_now,
+            ["locataire", "locataires"],
+            ["tenant", "tenants"],
+        ),
+        n(
+            s.callbacks_today,
+            ["rappel", "rappels"],
+            ["callback", "callbacks"],
+        ),
+    );
+    tell!(
+        "  Maintenant : {due} à appeler, {callbacks} prévus aujourd'hui (appels permis à toute heure)",
+        "  Now: {due} due, {callbacks} due today (calls allowed at any hour)"
     );
     let mut logins: Vec<&str> = s.logins.iter().take(3).map(String::as_str).collect();
     if s.logins.len() > 3 {
         logins.push("…");
     }
+    let logins = logins.join(", ");
     match s.coordinators.first() {
-        Some(c) => println!("  Sign in as {c} (coordinator) or {}", logins.join(", ")),
-        None => println!("  Sign in as {}", logins.join(", ")),
+        Some(c) => tell!(
+            "  Connectez-vous comme {c} (coordinateur) ou {logins}",
+            "  Sign in as {c} (coordinator) or {logins}"
+        ),
+        None => tell!("  Connectez-vous comme {logins}", "  Sign in as {logins}"),
     }
-    println!("Open it with: veille --db {}", shell_quoted(path));
-    println!(
-        "Made in {:.1} s from seed {}. Running veille demo again replaces it with a fresh one.",
-        took.as_secs_f64(),
-        params.seed
+    let open = shell_quoted(path);
+    tell!(
+        "Pour l'ouvrir : veille --db {open}",
+        "Open it with: veille --db {open}"
+    );
+    let (took, seed) = (took.as_secs_f64(), params.seed);
+    tell!(
+        "Faite en {took:.1} s avec la graine {seed}. Relancer veille demo la remplace par une nouvelle.",
+        "Made in {took:.1} s from seed {seed}. Running veille demo again replaces it with a fresh one."
     );
 }
 

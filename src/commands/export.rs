@@ -33,9 +33,10 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     // Exports are a coordinator's: rows about many people leave veille.
     let by = ctx.act(&store, args.operator.as_deref(), Need::Coordinator)?;
     if args.include_health && by.operator.is_none() {
-        bail!(
+        bail!(crate::tr!(
+            "--include-health demande --operator ID : qui exporte des données de santé est écrit dans le journal d'audit",
             "--include-health needs --operator ID: who exports health details is written in the audit log"
-        );
+        ));
     }
     let since = day_arg("--since", args.since.as_deref())?;
     let until = day_arg("--until", args.until.as_deref())?;
@@ -48,9 +49,10 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     let writer = match args.format {
         ExportFormat::Json => {
             if args.plain || args.separator.is_some() || args.encoding.is_some() {
-                bail!(
+                bail!(crate::tr!(
+                    "--plain, --separator et --encoding sont pour le CSV ; le JSON est toujours en UTF-8 avec des dates ISO",
                     "--plain, --separator and --encoding are for CSV; JSON is always UTF-8 with ISO dates"
-                );
+                ));
             }
             Writer::Json { first: true }
         }
@@ -99,14 +101,31 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     };
     if replaced > 0 {
         eprintln!(
-            "veille: {replaced} character(s) have no Windows-1252 form and were written as '?'; \
-             use --encoding utf8-bom to keep them"
+            "veille: {}",
+            crate::tr!(
+                "{replaced} caractère(s) n'existent pas en Windows-1252 et ont été écrits « ? » ; \
+                 utilisez --encoding utf8-bom pour les garder",
+                "{replaced} character(s) have no Windows-1252 form and were written as '?'; \
+                 use --encoding utf8-bom to keep them"
+            )
         );
     }
     if let Some(path) = &args.output {
-        println!("{rows} {} written to {}.", what.code(), path.display());
+        let path = super::printable(&path.display().to_string());
+        let what = match (crate::i18n::cli_lang(), what) {
+            (Lang::En, what) => what.code(),
+            (Lang::Fr, Export::Referrals) => "orientations",
+            (Lang::Fr, Export::Interventions) => "interventions",
+            (Lang::Fr, Export::Calls) => "appels",
+            (Lang::Fr, Export::Tenants) => "locataires",
+        };
+        tell!(
+            "{rows} {what} écrits dans {path}.",
+            "{rows} {what} written to {path}."
+        );
         if args.include_health {
-            println!(
+            tell!(
+                "Il contient des données de santé : gardez-le en lieu sûr. L'export est inscrit au journal d'audit.",
                 "It holds health details: keep it safe. The export is recorded in the audit log."
             );
         }
@@ -123,9 +142,13 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// into place once complete: a failed export never leaves half a file.
 fn write_file<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
     use std::os::unix::fs::OpenOptionsExt;
-    let name = path
-        .file_name()
-        .with_context(|| format!("--output {} is not a file name", path.display()))?;
+    let name = path.file_name().with_context(|| {
+        crate::tr!(
+            "--output {} n'est pas un nom de fichier",
+            "--output {} is not a file name",
+            super::printable(&path.display().to_string())
+        )
+    })?;
     let mut part_name = name.to_os_string();
     part_name.push(".part");
     let part: PathBuf = path.with_file_name(part_name);
@@ -135,7 +158,7 @@ fn write_file<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Re
         .truncate(true)
         .mode(0o600)
         .open(&part)
-        .with_context(|| format!("cannot write {}", part.display()))?;
+        .with_context(|| cannot_write(&part))?;
     let mut out = BufWriter::new(file);
     let result = f(&mut out).and_then(|v| {
         out.flush()?;
@@ -145,8 +168,7 @@ fn write_file<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Re
     drop(out);
     match result {
         Ok(v) => {
-            std::fs::rename(&part, path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::rename(&part, path).with_context(|| cannot_write(path))?;
             Ok(v)
         }
         Err(e) => {
@@ -154,6 +176,11 @@ fn write_file<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Re
             Err(e)
         }
     }
+}
+
+fn cannot_write(path: &Path) -> String {
+    let path = super::printable(&path.display().to_string());
+    crate::tr!("impossible d'écrire {path}", "cannot write {path}")
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -178,7 +205,10 @@ fn write_all(
     });
     let rows = rows.map_err(|e| match e {
         ExportError::Store(e) => anyhow::Error::from(e),
-        ExportError::Io(e) => anyhow::Error::from(e).context("the export could not be written"),
+        ExportError::Io(e) => anyhow::Error::from(e).context(crate::tr!(
+            "l'export n'a pas pu être écrit",
+            "the export could not be written"
+        )),
     })?;
     writer.finish(out)?;
     Ok((rows, replaced))
@@ -224,7 +254,10 @@ impl CsvStyle {
             Some(",") => b',',
             Some("|") => b'|',
             Some("tab" | "\t" | "\\t") => b'\t',
-            Some(other) => bail!("--separator '{other}' is not one of ';' ',' 'tab' '|'"),
+            Some(other) => bail!(crate::tr!(
+                "--separator « {other} » n'est pas l'un de ';' ',' 'tab' '|'",
+                "--separator '{other}' is not one of ';' ',' 'tab' '|'"
+            )),
         };
         let encoding = args.encoding.unwrap_or(if args.plain {
             CsvEncoding::Utf8
