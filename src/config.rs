@@ -29,29 +29,36 @@ pub struct SystemConfig {
 pub fn system_config() -> anyhow::Result<SystemConfig> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(SYSTEM_CONFIG).map_err(|e| {
-        anyhow::anyhow!(
+        anyhow::anyhow!(crate::tr!(
+            "ce veille est installé pour un programme (setgid) et lit sa base dans \
+             {SYSTEM_CONFIG}, qui ne peut pas être lu ({e}) ; demandez à l'administrateur du serveur",
             "this veille is installed for a program (setgid) and reads its database from \
              {SYSTEM_CONFIG}, which cannot be read ({e}); ask the server's administrator"
-        )
+        ))
     })?;
     if meta.uid() != 0 || meta.mode() & 0o022 != 0 {
-        anyhow::bail!(
+        anyhow::bail!(crate::tr!(
+            "{SYSTEM_CONFIG} doit appartenir à root et n'être modifiable que par root ; \
+             demandez à l'administrateur du serveur",
             "{SYSTEM_CONFIG} must belong to root and be writable by root only; ask the \
              server's administrator"
-        );
+        ));
     }
     let text = std::fs::read_to_string(SYSTEM_CONFIG)?;
     let config: SystemConfig = toml::from_str(&text).map_err(|_| {
-        anyhow::anyhow!(
+        anyhow::anyhow!(crate::tr!(
+            "{SYSTEM_CONFIG} doit contenir database = \"/srv/veille/veille.db\" et peut contenir \
+             backups = \"/srv/veille/backups\"",
             "{SYSTEM_CONFIG} must hold database = \"/srv/veille/veille.db\" and may hold \
              backups = \"/srv/veille/backups\""
-        )
+        ))
     })?;
     let absolute = |p: &PathBuf| p.is_absolute();
     if !absolute(&config.database) || !config.backups.as_ref().is_none_or(absolute) {
-        anyhow::bail!(
+        anyhow::bail!(crate::tr!(
+            "{SYSTEM_CONFIG} : la base et le dossier des sauvegardes doivent être des chemins absolus",
             "{SYSTEM_CONFIG}: the database and the backups folder must be absolute paths"
-        );
+        ));
     }
     Ok(config)
 }

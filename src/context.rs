@@ -34,7 +34,10 @@ impl Context {
         let clock = match &global.now {
             Some(text) => {
                 let start = chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
-                    format!("--now '{text}' is not a time like 2026-11-28T09:00:00Z")
+                    crate::tr!(
+                        "--now « {text} » n'est pas une heure comme 2026-11-28T09:00:00Z",
+                        "--now '{text}' is not a time like 2026-11-28T09:00:00Z"
+                    )
                 })?;
                 Clock::starting_at(start.with_timezone(&chrono::Utc))
             }
@@ -63,13 +66,14 @@ impl Context {
     /// configuration, on the system clock: the group's rights are for that file alone.
     fn setgid(global: &Global) -> Result<Context> {
         if global.db.is_some() {
-            bail!(
+            bail!(crate::tr!(
+                "ce veille travaille sur la base du programme, fixée dans {} : --db n'est pas accepté",
                 "this veille works on the program's database, set in {}: --db is not accepted",
                 crate::config::SYSTEM_CONFIG
-            );
+            ));
         }
         if global.now.is_some() {
-            bail!(CLOCK_ON_PROGRAM);
+            bail!(clock_on_program());
         }
         let system = crate::config::system_config()?;
         Ok(Context {
@@ -86,17 +90,23 @@ impl Context {
     /// Opens (creating or upgrading) the database.
     pub fn open(&self) -> Result<Store> {
         if self.clock_set && !self.db.exists() {
-            bail!(CLOCK_ON_PROGRAM);
+            bail!(clock_on_program());
         }
         let store = self.checked(Store::open(&self.db)?)?;
-        crate::process::drop_group_rights().context("giving up the group's rights")?;
+        crate::process::drop_group_rights().context(crate::tr!(
+            "en rendant les droits du groupe",
+            "giving up the group's rights"
+        ))?;
         Ok(store)
     }
 
     /// Opens a database that must exist already.
     pub fn open_existing(&self) -> Result<Store> {
         let store = self.open_keeping_group()?;
-        crate::process::drop_group_rights().context("giving up the group's rights")?;
+        crate::process::drop_group_rights().context(crate::tr!(
+            "en rendant les droits du groupe",
+            "giving up the group's rights"
+        ))?;
         Ok(store)
     }
 
@@ -118,7 +128,7 @@ impl Context {
         // A read opens the journal (WAL) and its shared memory, while the rights last.
         let demo = store.is_demo()?;
         if self.clock_set && !demo {
-            bail!(CLOCK_ON_PROGRAM);
+            bail!(clock_on_program());
         }
         Ok(store)
     }
@@ -142,5 +152,11 @@ impl Context {
     }
 }
 
-const CLOCK_ON_PROGRAM: &str = "--now (or VEILLE_NOW) sets the clock only on a demo database \
-     (veille demo); a program's database always runs on the system clock";
+fn clock_on_program() -> String {
+    crate::tr!(
+        "--now (ou VEILLE_NOW) ne règle l'horloge que sur une base de démonstration \
+         (veille demo) ; la base d'un programme suit toujours l'horloge du système",
+        "--now (or VEILLE_NOW) sets the clock only on a demo database \
+         (veille demo); a program's database always runs on the system clock"
+    )
+}

@@ -58,7 +58,7 @@ fn db() -> (tempfile::TempDir, std::path::PathBuf) {
 fn every_setting_is_shown_and_a_bad_value_is_refused_with_nothing_kept() {
     let (_dir, db) = db();
     let shown = show(&db);
-    for (key, _) in SETTINGS_HELP {
+    for (key, _, _) in SETTINGS_HELP {
         assert!(
             shown.lines().any(|l| l.starts_with(&format!("{key} "))),
             "{key} is not shown:\n{shown}"

@@ -41,10 +41,10 @@ pub fn run(ctx: &Context, cmd: &SettingsCommand) -> Result<()> {
         }
         SettingsCommand::Set { key, value, by } => {
             let by = ctx.act(&store, by.operator.as_deref(), Need::Coordinator)?;
-            if !SETTINGS_HELP.iter().any(|(k, _)| k == key) {
+            if !SETTINGS_HELP.iter().any(|(k, _, _)| k == key) {
                 let keys: Vec<String> = SETTINGS_HELP
                     .iter()
-                    .map(|(k, h)| format!("  {k}: {h}"))
+                    .map(|(k, fr, en)| crate::tr!("  {k} : {fr}", "  {k}: {en}"))
                     .collect();
                 anyhow::bail!(crate::tr!(
                     "le réglage « {key} » n'existe pas. Les réglages sont :\n{}",

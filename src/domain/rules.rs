@@ -4,6 +4,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 
 use super::CallingHours;
+use crate::tr;
 
 /// Parameters of the queue and scheduling rules. Stored in the database's
 /// `settings` table so that every operator process applies the same ones.
@@ -57,7 +58,12 @@ impl Rules {
     /// Changes one rule from its stored setting. Unknown keys are ignored (they may be
     /// other settings); a bad value is refused with the key, the value and what is expected.
     pub fn apply(&mut self, key: &str, value: &str) -> Result<(), String> {
-        let bad = |expected: &str| format!("setting {key} = '{value}' is not valid: {expected}");
+        let bad = |expected: String| {
+            tr!(
+                "le réglage {key} = « {value} » n'est pas valable : {expected}",
+                "setting {key} = '{value}' is not valid: {expected}"
+            )
+        };
         let minutes = || {
             value
                 .trim()
@@ -65,7 +71,12 @@ impl Rules {
                 .ok()
                 .filter(|m| (1..=MAX_MINUTES).contains(m))
                 .map(Duration::minutes)
-                .ok_or_else(|| bad(&format!("expected minutes from 1 to {MAX_MINUTES}")))
+                .ok_or_else(|| {
+                    bad(tr!(
+                        "attendu des minutes de 1 à {MAX_MINUTES}",
+                        "expected minutes from 1 to {MAX_MINUTES}"
+                    ))
+                })
         };
         let count = || {
             value
@@ -73,16 +84,23 @@ impl Rules {
                 .parse::<u32>()
                 .ok()
                 .filter(|n| *n > 0)
-                .ok_or_else(|| bad("expected a whole number from 1"))
+                .ok_or_else(|| {
+                    bad(tr!(
+                        "attendu un nombre entier à partir de 1",
+                        "expected a whole number from 1"
+                    ))
+                })
         };
         match key {
             "timezone" => {
-                self.tz = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| bad("expected a time zone such as Europe/Paris"))?;
+                self.tz = value.trim().parse().map_err(|_| {
+                    bad(tr!(
+                        "attendu un fuseau horaire comme Europe/Paris",
+                        "expected a time zone such as Europe/Paris"
+                    ))
+                })?;
             }
-            "calling_hours" => self.hours = CallingHours::parse(value).map_err(|e| bad(&e))?,
+            "calling_hours" => self.hours = CallingHours::parse(value).map_err(bad)?,
             "lease_minutes" => self.lease = minutes()?,
             "retry_minutes" => self.retry_after = minutes()?,
             "callback_grace_minutes" => self.callback_grace = minutes()?,
@@ -91,7 +109,10 @@ impl Rules {
                 // Within the day: the point is to hear from the person again today.
                 let m = minutes()?;
                 if m > Duration::hours(12) {
-                    return Err(bad("expected minutes from 1 to 720 (the same day)"));
+                    return Err(bad(tr!(
+                        "attendu des minutes de 1 à 720 (le jour même)",
+                        "expected minutes from 1 to 720 (the same day)"
+                    )));
                 }
                 self.emergency_callback = m;
             }
@@ -100,12 +121,18 @@ impl Rules {
             "max_attempts_per_day" => self.max_attempts_per_day = count()?,
             "unknown_lives_alone_counts_as_alone" => {
                 self.ladder.unknown_counts_as_alone = match value.trim() {
-                    "" => return Err(bad("expected yes or no")),
-                    v => super::parse::yes_no(v).map_err(|_| bad("expected yes or no"))?,
+                    "" => return Err(bad(tr!("attendu oui ou non", "expected yes or no"))),
+                    v => super::parse::yes_no(v)
+                        .map_err(|_| bad(tr!("attendu oui ou non", "expected yes or no")))?,
                 };
             }
             "import_ages" => {
-                let expected = || bad("expected two ages such as 60-120, the first the smaller");
+                let expected = || {
+                    bad(tr!(
+                        "attendu deux âges comme 60-120, le premier le plus petit",
+                        "expected two ages such as 60-120, the first the smaller"
+                    ))
+                };
                 let (low, high) = value.trim().split_once('-').ok_or_else(expected)?;
                 let age = |t: &str| t.trim().parse::<u32>().ok().filter(|a| *a <= 150);
                 match (age(low), age(high)) {
@@ -124,52 +151,67 @@ impl Rules {
     }
 }
 
-/// The settings keys a coordinator may change, with what they mean.
-pub const SETTINGS_HELP: &[(&str, &str)] = &[
+/// The settings keys a coordinator may change, with what they mean in French and English.
+pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
     (
         "calling_hours",
+        "heures locales où les locataires peuvent être appelés, par exemple 09:00-19:00",
         "local hours when tenants may be called, e.g. 09:00-19:00",
     ),
-    ("timezone", "the program's time zone, e.g. Europe/Paris"),
+    (
+        "timezone",
+        "le fuseau horaire du programme, par exemple Europe/Paris",
+        "the program's time zone, e.g. Europe/Paris",
+    ),
     (
         "lease_minutes",
+        "combien de temps dure une prise en charge sans renouvellement (20)",
         "how long a claim lasts without renewal (20)",
     ),
     (
         "retry_minutes",
+        "attente avant de réessayer après une absence de réponse (120)",
         "wait before trying again after no answer (120)",
     ),
     (
         "max_attempts_per_day",
+        "tentatives sans réponse par jour avant de passer au lendemain (3)",
         "unanswered attempts a day before the next day (3)",
     ),
     (
         "callback_grace_minutes",
+        "combien de temps un rappel personnel attend son opérateur (15)",
         "how long a personal callback waits for its operator (15)",
     ),
     (
         "ladder_attempts_per_day",
+        "tentatives sans réponse par jour qui comptent pour une visite de contrôle (3)",
         "unanswered attempts a day that count toward a welfare visit (3)",
     ),
     (
         "ladder_days",
+        "jours de suite avec de telles tentatives avant de demander une visite de contrôle (2)",
         "consecutive days of such attempts before a welfare visit is asked (2)",
     ),
     (
         "unknown_lives_alone_counts_as_alone",
+        "si un locataire dont on ne sait pas s'il vit seul est suivi par l'échelle des visites de contrôle comme quelqu'un qui vit seul (oui)",
         "whether a tenant not known to live alone or not is watched by the welfare-visit \
          ladder as one who lives alone (yes)",
     ),
     (
         "emergency_alert_minutes",
+        "combien de temps une urgence peut attendre une équipe avant d'être mise en évidence (15)",
         "how long an emergency may wait for a team before it is highlighted (15)",
     ),
     (
         "emergency_callback_minutes",
+        "dans combien de temps un locataire est rappelé après un appel d'urgence, le jour même (60)",
         "how soon a tenant is called again after an emergency call, the same day (60)",
     ),
     (
         "import_ages",
+        "les âges que peut donner une date de naissance dans une liste importée, par exemple 60-120",
         "the ages a birth date in an imported list may give, e.g. 60-120",
     ),
 ];
@@ -485,12 +527,12 @@ mod tests {
             ("emergency_callback_minutes", "60"),
             ("import_ages", "60-120"),
         ];
-        let keys: Vec<&str> = SETTINGS_HELP.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<&str> = SETTINGS_HELP.iter().map(|(k, _, _)| *k).collect();
         assert_eq!(keys, defaults.map(|(k, _)| k));
         for (key, value) in defaults {
             assert!(Rules::default().apply(key, "nonsense").is_err(), "{key}");
             assert_eq!(with(key, value), Rules::default(), "{key}");
-            let (_, help) = SETTINGS_HELP.iter().find(|(k, _)| *k == key).unwrap();
+            let (_, fr, help) = SETTINGS_HELP.iter().find(|(k, _, _)| *k == key).unwrap();
             let shown =
                 if key.ends_with("_minutes") || key.contains("attempts") || key == "ladder_days" {
                     format!("({value})")
@@ -498,6 +540,7 @@ mod tests {
                     String::new()
                 };
             assert!(help.contains(&shown), "{key}: {help}");
+            assert!(fr.contains(&shown), "{key}: {fr}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Cohorts: groups of tenants with their own priority and cadence.
 
+use crate::tr;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -62,7 +63,8 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| {
-                StoreError::NotFound(format!(
+                StoreError::NotFound(tr!(
+                    "aucune cohorte nommée « {name} » (voir `veille cohorts list`)",
                     "no cohort named '{name}' (see `veille cohorts list`)"
                 ))
             })

@@ -4,58 +4,116 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
 
-#[derive(Debug, thiserror::Error)]
+use crate::tr;
+
+/// What went wrong, said in the user's language (`Display`) where it reaches the command
+/// line; the screens name each case from their own texts (`tui::app`).
+#[derive(Debug)]
 pub enum StoreError {
-    #[error("the database is busy: another operator is saving; try again in a moment")]
     Busy,
-    #[error(
-        "the database {0} cannot be written (read-only file or folder); ask whoever manages the server to give you write access"
-    )]
     ReadOnly(PathBuf),
-    #[error("{0} is not a veille database (not a SQLite file); check the --db path")]
     NotADatabase(PathBuf),
-    #[error(
-        "{path} was written by a newer version of veille (schema {found}, this version knows up to {supported}); update veille"
-    )]
     TooNew {
         path: PathBuf,
         found: i64,
         supported: i64,
     },
-    #[error("there is no database at {0}; create it with `veille init`")]
     Missing(PathBuf),
-    #[error("the folder {path} cannot be used: {source}")]
     Folder {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the disk holding the database is full; free some space, nothing was saved")]
     DiskFull,
-    #[error(
-        "the disk holding {0} could not be written (input/output error); nothing was saved; run `veille doctor` and tell whoever manages the server"
-    )]
     DiskIo(PathBuf),
-    #[error(
-        "the disk holding {0} did not confirm that the change was written (input/output error); what was typed is kept: try again, and run `veille doctor`"
-    )]
     NotSynced(PathBuf),
-    #[error(
-        "your claim on this tenant was lost (it expired and another operator took the tenant); what you typed is kept"
-    )]
     ClaimLost,
-    #[error("{0} is calling this tenant right now")]
     HeldBy(String),
-    #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
     Invalid(String),
     /// A call or request whose fields contradict each other (its outcome, its urgency).
-    #[error("{0}; nothing was saved")]
     Inconsistent(crate::domain::consistency::Contradiction),
-    #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
-    #[error("{0}")]
     Other(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Control characters are taken out where the error is printed (`main`).
+        let shown = |p: &Path| p.display().to_string();
+        let text = match self {
+            StoreError::Busy => tr!(
+                "la base est occupée : un autre opérateur enregistre ; réessayez dans un instant",
+                "the database is busy: another operator is saving; try again in a moment"
+            ),
+            StoreError::ReadOnly(p) => tr!(
+                "la base {} ne peut pas être écrite (fichier ou dossier en lecture seule) ; demandez à qui gère le serveur de vous donner le droit d'écrire",
+                "the database {} cannot be written (read-only file or folder); ask whoever manages the server to give you write access",
+                shown(p)
+            ),
+            StoreError::NotADatabase(p) => tr!(
+                "{} n'est pas une base veille (pas un fichier SQLite) ; vérifiez le chemin donné à --db",
+                "{} is not a veille database (not a SQLite file); check the --db path",
+                shown(p)
+            ),
+            StoreError::TooNew {
+                path,
+                found,
+                supported,
+            } => tr!(
+                "{} a été écrite par une version plus récente de veille (schéma {found}, cette version connaît jusqu'au {supported}) ; mettez veille à jour",
+                "{} was written by a newer version of veille (schema {found}, this version knows up to {supported}); update veille",
+                shown(path)
+            ),
+            StoreError::Missing(p) => tr!(
+                "il n'y a pas de base à {} ; créez-la avec `veille init`",
+                "there is no database at {}; create it with `veille init`",
+                shown(p)
+            ),
+            StoreError::Folder { path, source } => tr!(
+                "le dossier {} ne peut pas être utilisé : {source}",
+                "the folder {} cannot be used: {source}",
+                shown(path)
+            ),
+            StoreError::DiskFull => tr!(
+                "le disque qui porte la base est plein ; libérez de la place, rien n'a été enregistré",
+                "the disk holding the database is full; free some space, nothing was saved"
+            ),
+            StoreError::DiskIo(p) => tr!(
+                "le disque qui porte {} n'a pas pu être écrit (erreur d'entrée-sortie) ; rien n'a été enregistré ; lancez `veille doctor` et prévenez qui gère le serveur",
+                "the disk holding {} could not be written (input/output error); nothing was saved; run `veille doctor` and tell whoever manages the server",
+                shown(p)
+            ),
+            StoreError::NotSynced(p) => tr!(
+                "le disque qui porte {} n'a pas confirmé que le changement était écrit (erreur d'entrée-sortie) ; ce qui a été saisi est gardé : réessayez, et lancez `veille doctor`",
+                "the disk holding {} did not confirm that the change was written (input/output error); what was typed is kept: try again, and run `veille doctor`",
+                shown(p)
+            ),
+            StoreError::ClaimLost => tr!(
+                "votre prise en charge de ce locataire est perdue (elle a expiré et un autre opérateur l'a pris) ; ce que vous avez saisi est gardé",
+                "your claim on this tenant was lost (it expired and another operator took the tenant); what you typed is kept"
+            ),
+            StoreError::HeldBy(name) => tr!(
+                "{name} appelle ce locataire en ce moment",
+                "{name} is calling this tenant right now"
+            ),
+            StoreError::NotFound(m) | StoreError::Invalid(m) | StoreError::Other(m) => m.clone(),
+            StoreError::Inconsistent(c) => {
+                tr!("{c} ; rien n'a été enregistré", "{c}; nothing was saved")
+            }
+            StoreError::Sqlite(e) => tr!("erreur de la base : {e}", "database error: {e}"),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Folder { source, .. } => Some(source),
+            StoreError::Sqlite(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl StoreError {

@@ -2,6 +2,7 @@
 //! a call, moving them through their lifecycle (history kept in the *_events tables),
 //! listing the open ones, and the field teams.
 
+use crate::tr;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -161,7 +162,12 @@ fn referral_status(tx: &Transaction, id: i64) -> Result<ReferralStatus> {
         })
         .optional()?;
     s.and_then(|s| ReferralStatus::from_code(&s))
-        .ok_or_else(|| StoreError::NotFound(format!("no referral number {id}")))
+        .ok_or_else(|| {
+            StoreError::NotFound(tr!(
+                "aucune orientation numéro {id}",
+                "no referral number {id}"
+            ))
+        })
 }
 
 fn intervention_state(tx: &Transaction, id: i64) -> Result<(InterventionStatus, Option<i64>)> {
@@ -173,7 +179,12 @@ fn intervention_state(tx: &Transaction, id: i64) -> Result<(InterventionStatus, 
         )
         .optional()?;
     s.and_then(|(s, team)| InterventionStatus::from_code(&s).map(|s| (s, team)))
-        .ok_or_else(|| StoreError::NotFound(format!("no intervention request number {id}")))
+        .ok_or_else(|| {
+            StoreError::NotFound(tr!(
+                "aucune demande d'intervention numéro {id}",
+                "no intervention request number {id}"
+            ))
+        })
 }
 
 impl Store {
@@ -191,7 +202,10 @@ impl Store {
             let category: String = tx
                 .query_row("SELECT category FROM services WHERE id = ?1", [service], |r| r.get(0))
                 .optional()?
-                .ok_or_else(|| StoreError::Invalid(format!("no service number {service}")))?;
+                .ok_or_else(|| StoreError::Invalid(tr!(
+                    "aucun service numéro {service}",
+                    "no service number {service}"
+                )))?;
             let now_s = time::ts(now);
             tx.execute(
                 "INSERT INTO referrals (tenant_id, service_id, category, note, follow_up_on, created_by, created_at, updated_at)
@@ -278,7 +292,10 @@ impl Store {
                 params![id, on.map(time::day), time::ts(now)],
             )?;
             if n == 0 {
-                return Err(StoreError::NotFound(format!("no referral number {id}")));
+                return Err(StoreError::NotFound(tr!(
+                    "aucune orientation numéro {id}",
+                    "no referral number {id}"
+                )));
             }
             Ok(())
         })
@@ -292,7 +309,12 @@ impl Store {
                 referral_from_row,
             )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("no referral number {id}")))
+            .ok_or_else(|| {
+                StoreError::NotFound(tr!(
+                    "aucune orientation numéro {id}",
+                    "no referral number {id}"
+                ))
+            })
     }
 
     /// Referrals by follow-up date (those without a date last), then age.
@@ -337,7 +359,10 @@ impl Store {
             let name: String = tx
                 .query_row("SELECT name FROM field_teams WHERE id = ?1", [team], |r| r.get(0))
                 .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("no field team number {team}")))?;
+                .ok_or_else(|| StoreError::NotFound(tr!(
+                    "aucune équipe de terrain numéro {team}",
+                    "no field team number {team}"
+                )))?;
             let now_s = time::ts(now);
             tx.execute(
                 "UPDATE interventions SET status = 'assigned', team_id = ?2, planned_at = ?3, updated_at = ?4 WHERE id = ?1",
@@ -385,7 +410,12 @@ impl Store {
                 intervention_from_row,
             )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("no intervention request number {id}")))
+            .ok_or_else(|| {
+                StoreError::NotFound(tr!(
+                    "aucune demande d'intervention numéro {id}",
+                    "no intervention request number {id}"
+                ))
+            })
     }
 
     /// Intervention requests, emergencies first, then urgent, then by the time wanted.
@@ -442,7 +472,10 @@ impl Store {
             .into_iter()
             .find(|t| fold(&t.name) == fold(name) || t.id.to_string() == name.trim())
             .ok_or_else(|| {
-                StoreError::NotFound(format!("no field team '{name}' (see `veille teams list`)"))
+                StoreError::NotFound(tr!(
+                    "aucune équipe de terrain « {name} » (voir `veille teams list`)",
+                    "no field team '{name}' (see `veille teams list`)"
+                ))
             })
     }
 
@@ -456,7 +489,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         if name.trim().is_empty() {
-            return Err(StoreError::Invalid("a field team needs a name".into()));
+            return Err(StoreError::Invalid(tr!(
+                "une équipe de terrain a besoin d'un nom",
+                "a field team needs a name"
+            )));
         }
         self.write(|tx| {
             tx.execute(

@@ -1,5 +1,6 @@
 //! Operators and coordinators.
 
+use crate::tr;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -68,7 +69,8 @@ impl Store {
             )
             .optional()?;
         found.ok_or_else(|| {
-            StoreError::NotFound(format!(
+            StoreError::NotFound(tr!(
+                "aucun opérateur « {login_or_id} » (voir la liste avec `veille operators`)",
                 "no operator '{login_or_id}' (see the list with `veille operators`)"
             ))
         })

@@ -13,6 +13,7 @@ pub(crate) mod ids;
 mod lengths;
 mod run;
 
+use crate::tr;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -177,7 +178,12 @@ impl Store {
                     |r| r.get::<_, String>(0),
                 )?
                 .pop()
-                .ok_or_else(|| StoreError::NotFound(format!("there is no cohort {id}")))?,
+                .ok_or_else(|| {
+                    StoreError::NotFound(tr!(
+                        "il n'y a pas de cohorte {id}",
+                        "there is no cohort {id}"
+                    ))
+                })?,
             ),
             None => None,
         };

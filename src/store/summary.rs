@@ -5,6 +5,7 @@
 //! `shifts_operator`), so a summary costs what the operator did, not what the
 //! program holds. Definitions are in docs/REPORT.md.
 
+use crate::tr;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -272,7 +273,12 @@ impl Store {
             )
             .optional()?;
         let (operator_id, started_at, ended_at, handover_note, next_start) =
-            found.ok_or_else(|| StoreError::NotFound(format!("there is no shift {shift}")))?;
+            found.ok_or_else(|| {
+                StoreError::NotFound(tr!(
+                    "il n'y a pas de service {shift}",
+                    "there is no shift {shift}"
+                ))
+            })?;
         // The end counts (a call saved as the shift ends is the shift's), except when it
         // is the next shift's start.
         let (end, window_end) = match (ended_at, next_start) {
@@ -378,10 +384,11 @@ impl Store {
                 .optional()?;
             match owner {
                 None => {
-                    return Err(StoreError::NotFound(format!("there is no shift {shift}")));
+                    return Err(StoreError::NotFound(tr!("il n'y a pas de service {shift}", "there is no shift {shift}")));
                 }
                 Some(o) if o != operator => {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::Invalid(tr!(
+                        "le service {shift} est celui d'un collègue : seul son opérateur écrit sa note de passation",
                         "shift {shift} is a colleague's: only its operator writes its handover note"
                     )));
                 }
@@ -439,9 +446,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>> {
         if to == Some(operator) {
-            return Err(StoreError::Invalid(
-                "these callbacks are already yours: choose a colleague or the whole team".into(),
-            ));
+            return Err(StoreError::Invalid(tr!(
+                "ces rappels sont déjà les vôtres : choisissez un collègue ou toute l'équipe",
+                "these callbacks are already yours: choose a colleague or the whole team"
+            )));
         }
         self.write(|tx| {
             let to_login = match to {
@@ -454,7 +462,8 @@ impl Store {
                     )
                     .optional()?
                     .ok_or_else(|| {
-                        StoreError::NotFound(format!(
+                        StoreError::NotFound(tr!(
+                            "il n'y a pas d'opérateur actif {id} à qui confier les rappels",
                             "there is no active operator {id} to hand the callbacks to"
                         ))
                     })?,
@@ -500,7 +509,12 @@ fn operator_names(conn: &Connection, operator: i64) -> Result<(String, String)> 
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .optional()?
-    .ok_or_else(|| StoreError::NotFound(format!("there is no operator {operator}")))
+    .ok_or_else(|| {
+        StoreError::NotFound(tr!(
+            "il n'y a pas d'opérateur {operator}",
+            "there is no operator {operator}"
+        ))
+    })
 }
 
 /// A call of the window, with the callback its tenant waits for now.

@@ -1,6 +1,7 @@
 //! What a coordinator changes on a tenant: re-open after a refusal, fix a wrong number,
 //! confirm a status, record an objection. Each change is one transaction and audited.
 
+use crate::tr;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 
@@ -35,7 +36,8 @@ impl Store {
         }
         match id {
             Some(id) => self.tenant(id),
-            None => Err(StoreError::NotFound(format!(
+            None => Err(StoreError::NotFound(tr!(
+                "aucun locataire de référence « {r} »",
                 "no tenant with reference '{r}'"
             ))),
         }

@@ -1,5 +1,6 @@
 //! Tenants: who they are, and their card as an operator sees it.
 
+use crate::tr;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row};
 
@@ -175,7 +176,7 @@ impl Store {
                 tenant_from_row,
             )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("no tenant with id {id}")))
+            .ok_or_else(|| StoreError::NotFound(tr!("aucun locataire numéro {id}", "no tenant with id {id}")))
     }
 
     pub fn tenant_count(&self) -> Result<i64> {
