@@ -817,3 +817,98 @@ fn a_french_demo_names_its_cohorts_in_french() {
         ["isolés 70+", "non isolés 70+"]
     );
 }
+
+/// A coordinator whose system speaks French reads every command in French: the words
+/// of each output, the names of outcomes, needs and statuses, and none of the English.
+#[test]
+fn every_command_answers_in_french_when_the_system_speaks_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    demo(dir.path(), &db, &["--tenants", "400", "--weeks", "2"]).success();
+    let login: String = read(&db)
+        .query_row(
+            "SELECT o.login FROM operators o JOIN shifts s ON s.operator_id = o.id
+             GROUP BY o.id ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let export = dir.path().join("orientations.csv");
+    let export = export.to_str().unwrap();
+    let commands: [(&[&str], &[&str]); 13] = [
+        (
+            &["report"],
+            &["Bilan du programme", "Locataires joints", "Pas de réponse"],
+        ),
+        (
+            &["board"],
+            &[
+                "Tableau de bord",
+                "à appeler maintenant",
+                "Prévision à dimanche",
+            ],
+        ),
+        (&["plan"], &["Plan de la semaine", "heures d'opérateurs"]),
+        (
+            &["summary", "--operator", &login],
+            &["Résumé de", "Appels passés", "Résultats"],
+        ),
+        (&["queue"], &["prévu / rappel", "cohorte"]),
+        (&["doctor"], &["Base :", "intégrité", "sauvegarde"]),
+        (&["audit", "--limit", "3"], &[]),
+        (&["referrals", "list"], &[]),
+        (&["interventions", "list"], &[]),
+        (&["operators"], &["coordinator"]),
+        (&["teams", "list"], &["active"]),
+        (
+            &["settings", "show"],
+            &["unknown_lives_alone_counts_as_alone oui"],
+        ),
+        (
+            &["export", "referrals", "--output", export],
+            &["orientations écrits dans"],
+        ),
+    ];
+    // Words of the English outputs, one or more per command.
+    let english = [
+        "Program report",
+        "Tenants reached",
+        "No answer",
+        "Board at",
+        "due now",
+        "Forecast",
+        "Plan for the week",
+        "Summary of",
+        "Calls made",
+        "Outcomes",
+        "Nobody to call",
+        "Database:",
+        "integrity",
+        "OVERDUE",
+        "requested",
+        "signed in",
+        " yes",
+        "written to",
+    ];
+    for (args, french) in commands {
+        let out = veille(dir.path())
+            .env("LANG", "fr_FR.UTF-8")
+            .args(["--db", db.to_str().unwrap(), "--now", NIGHT])
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() || args == ["doctor"],
+            "{args:?}: {err}"
+        );
+        for words in french {
+            assert!(text.contains(words), "{args:?} lacks {words:?}:\n{text}");
+        }
+        for words in english {
+            assert!(!text.contains(words), "{args:?} says {words:?}:\n{text}");
+        }
+        assert!(!text.is_empty(), "{args:?} printed nothing");
+    }
+}
