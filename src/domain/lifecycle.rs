@@ -5,23 +5,45 @@ use super::call::coded_enum;
 use super::{InterventionStatus, ReferralStatus};
 
 /// Why a status change is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionError {
-    #[error("a referral cannot go from {from} to {to}")]
     Referral {
         from: ReferralStatus,
         to: ReferralStatus,
     },
-    #[error("an intervention request cannot go from {from} to {to}")]
     Intervention {
         from: InterventionStatus,
         to: InterventionStatus,
     },
-    #[error("closing ({0}) needs a note saying how it ended")]
     NoteRequired(&'static str),
-    #[error("assigning needs a field team")]
     TeamRequired,
 }
+
+impl std::fmt::Display for TransitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            TransitionError::Referral { from, to } => crate::tr!(
+                "une orientation ne peut pas passer de {from} à {to}",
+                "a referral cannot go from {from} to {to}"
+            ),
+            TransitionError::Intervention { from, to } => crate::tr!(
+                "une demande d'intervention ne peut pas passer de {from} à {to}",
+                "an intervention request cannot go from {from} to {to}"
+            ),
+            TransitionError::NoteRequired(what) => crate::tr!(
+                "clore ({what}) demande une note qui dit comment cela s'est fini",
+                "closing ({what}) needs a note saying how it ended"
+            ),
+            TransitionError::TeamRequired => crate::tr!(
+                "confier demande une équipe de terrain",
+                "assigning needs a field team"
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for TransitionError {}
 
 /// proposed → sent → in progress → done, and declined from any open status. A step may
 /// be skipped forward (a service can start the day it is asked), never backward.

@@ -44,21 +44,42 @@ impl std::fmt::Display for Problem {
 }
 
 /// Why a whole file cannot be read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum FileError {
-    #[error("the file is empty: its first line should hold the column names")]
     Empty,
-    #[error(
-        "the file has no column for {what} (accepted names: {accepted}). The columns on its first line are: {found}. Rename the column in the file, or check that the first line holds the column names"
-    )]
     MissingColumn {
         what: &'static str,
         accepted: &'static str,
         found: String,
     },
-    #[error("the file cannot be read as CSV: {0}")]
     Csv(String),
 }
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            FileError::Empty => crate::tr!(
+                "le fichier est vide : sa première ligne devrait porter les noms des colonnes",
+                "the file is empty: its first line should hold the column names"
+            ),
+            FileError::MissingColumn {
+                what,
+                accepted,
+                found,
+            } => crate::tr!(
+                "le fichier n'a pas de colonne pour {what} (noms acceptés : {accepted}). Les colonnes de sa première ligne sont : {found}. Renommez la colonne dans le fichier, ou vérifiez que la première ligne porte les noms des colonnes",
+                "the file has no column for {what} (accepted names: {accepted}). The columns on its first line are: {found}. Rename the column in the file, or check that the first line holds the column names"
+            ),
+            FileError::Csv(e) => crate::tr!(
+                "le fichier ne peut pas être lu comme un CSV : {e}",
+                "the file cannot be read as CSV: {e}"
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for FileError {}
 
 impl FileError {
     fn missing(what: &'static str, accepted: &'static str, headers: &[String]) -> FileError {
