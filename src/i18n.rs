@@ -90,7 +90,7 @@ impl Lang {
 }
 
 /// The language of the command line's messages, chosen once per run from `--lang`, the
-/// preferences file and `LANG` (see `Context::from_cli`). French until then.
+/// preferences file and `LANG` (see `commands::run`). English until then.
 static CLI_LANG: OnceLock<Lang> = OnceLock::new();
 
 pub fn set_cli_lang(lang: Lang) {
@@ -98,10 +98,9 @@ pub fn set_cli_lang(lang: Lang) {
 }
 
 pub fn cli_lang() -> Lang {
-    // The library's unit tests read the English texts, as the process tests do (they
-    // set LANG); a run of the program always sets the language first.
-    let unset = if cfg!(test) { Lang::En } else { Lang::Fr };
-    CLI_LANG.get().copied().unwrap_or(unset)
+    // A run of the program always says its language first (`commands::run`); the
+    // library used on its own (its tests, a tool built on it) speaks English.
+    CLI_LANG.get().copied().unwrap_or(Lang::En)
 }
 
 /// "1 ligne", "3 lignes" / "1 row", "3 rows", in the command line's language: a `tr!`

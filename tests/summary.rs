@@ -407,15 +407,15 @@ fn the_summary_command_shows_the_last_shift_as_text_and_json() {
                     "Tenants reached         2 (people)",
                 ))
                 .and(predicate::str::contains(
-                    "no answer 1 · busy 1 · voicemail 0",
+                    "No answer 1 · Busy 1 · Voicemail 0",
                 ))
                 .and(predicate::str::contains(
                     "28/11/2026 16:00  Hélène Locataire2 (kept for you)",
                 ))
-                .and(predicate::str::contains("EMERGENCY welfare visit"))
+                .and(predicate::str::contains("EMERGENCY Welfare visit"))
                 .and(predicate::str::contains("URGENT   Hélène Locataire3"))
                 .and(predicate::str::contains("Still held by you"))
-                .and(predicate::str::contains("Portage de repas à domicile")),
+                .and(predicate::str::contains("Meal delivery at home")),
         );
     let out = summary(&s)
         .args([

@@ -133,6 +133,32 @@ pub fn emergency_contradiction(
 mod tests {
     use super::*;
 
+    const ALL: [Contradiction; 7] = [
+        Contradiction::WellbeingWithoutReached,
+        Contradiction::NeedsWithoutReached,
+        Contradiction::CallbackWithoutTime,
+        Contradiction::EmergencyWithoutDetails,
+        Contradiction::EmergencyWithoutProtocol,
+        Contradiction::ProtocolWithoutEmergency,
+        Contradiction::ProtocolIncomplete,
+    ];
+
+    /// The screens and the command line tell each contradiction by its code's text, in
+    /// both languages; the English description is the last resort.
+    #[test]
+    fn every_contradiction_is_told_in_both_languages() {
+        use crate::i18n::Lang;
+        let codes: std::collections::BTreeSet<&str> = ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), ALL.len(), "two contradictions share a code");
+        for c in ALL {
+            assert!(c.to_string().len() > 20, "{c:?}: {c}");
+            for lang in [Lang::Fr, Lang::En] {
+                let key = format!("errors.inconsistent_{}", c.code());
+                assert!(lang.lookup(&key).is_some(), "{lang:?} lacks {key}");
+            }
+        }
+    }
+
     fn fields(outcome: Outcome) -> CallFields {
         CallFields {
             outcome,

@@ -115,6 +115,19 @@ fn reached_in(hours: f64, per_hour: f64) -> u32 {
 mod tests {
     use super::*;
 
+    /// Hours worked without reaching anyone give no pace yet, not a pace of zero (which
+    /// would forecast that nobody is ever reached).
+    #[test]
+    fn there_is_no_pace_until_someone_is_reached() {
+        let pace = |reached, operator_hours| Pace {
+            reached,
+            operator_hours,
+        };
+        assert_eq!(pace(0, 12.0).per_hour(), None);
+        assert_eq!(pace(5, 0.0).per_hour(), None);
+        assert_eq!(pace(30, 12.0).per_hour(), Some(2.5));
+    }
+
     fn cohort(name: &str, priority: i64, due: u32, reached: u32) -> CohortWeek {
         CohortWeek {
             name: name.into(),

@@ -97,9 +97,13 @@ impl std::fmt::Display for StoreError {
                 "{name} is calling this tenant right now"
             ),
             StoreError::NotFound(m) | StoreError::Invalid(m) | StoreError::Other(m) => m.clone(),
-            StoreError::Inconsistent(c) => {
-                tr!("{c} ; rien n'a été enregistré", "{c}; nothing was saved")
-            }
+            StoreError::Inconsistent(c) => match crate::i18n::cli_lang() {
+                // The screens' own sentence, which says nothing was saved.
+                crate::i18n::Lang::Fr => crate::i18n::Lang::Fr
+                    .lookup(&format!("errors.inconsistent_{}", c.code()))
+                    .map_or_else(|| format!("{c} ; rien n'a été enregistré"), str::to_string),
+                crate::i18n::Lang::En => format!("{c}; nothing was saved"),
+            },
             StoreError::Sqlite(e) => tr!("erreur de la base : {e}", "database error: {e}"),
         };
         f.write_str(&text)
