@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod cli;
+pub mod cli_help;
 pub mod clock;
 pub mod commands;
 pub mod config;

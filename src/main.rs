@@ -1,13 +1,11 @@
 #![forbid(unsafe_code)]
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
     veille::process::keep_freed_memory();
     if veille::process::is_setgid() {
         veille::process::harden_setgid();
     }
-    let cli = veille::cli::Cli::parse();
+    let cli = veille::cli_help::parse();
     match veille::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

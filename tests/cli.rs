@@ -24,6 +24,44 @@ fn help_lists_the_commands() {
         .stdout(predicate::str::contains("--priority"));
 }
 
+/// The help reads in the user's language: French from the system's `LANG`, English when
+/// `--lang en` says so, whatever comes first on the line.
+#[test]
+fn help_speaks_the_users_language() {
+    let help = |args: &[&str]| {
+        let out = veille()
+            .env("LANG", "fr_FR.UTF-8")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let top = help(&["--help"]);
+    for words in [
+        "Commandes",
+        "Utilisation : veille",
+        "Importer la liste des locataires",
+        "Afficher l'aide",
+    ] {
+        assert!(top.contains(words), "{words}:\n{top}");
+    }
+    let import = help(&["import", "tenants", "--help"]);
+    for words in [
+        "Réimporter met à jour",
+        "Le fichier CSV",
+        "Le fichier de la base",
+    ] {
+        assert!(import.contains(words), "{words}:\n{import}");
+    }
+    assert!(!import.contains("The CSV file"), "{import}");
+    let english = help(&["report", "--help", "--lang", "en"]);
+    assert!(english.contains("Program-wide figures"), "{english}");
+    let english = help(&["--lang=en", "report", "-h"]);
+    assert!(english.contains("Program-wide figures"), "{english}");
+    assert!(help(&["-V"]).starts_with("veille "));
+}
+
 #[test]
 fn init_creates_the_database_with_two_cohorts_and_doctor_approves() {
     let dir = tempfile::tempdir().unwrap();
