@@ -42,6 +42,10 @@ fn lang_asked(args: &[std::ffi::OsString]) -> Option<String> {
 /// The command line with its help in French. The global options (--db, --lang) are
 /// translated where they are defined and reach the commands as they are; each command's
 /// `--help` is made here, as clap's own would be, with a French text.
+///
+/// # Panics
+///
+/// If `assets/i18n/help_fr.toml`, built into the program, is not TOML (a unit test reads it).
 pub fn french(cmd: Command) -> Command {
     let table: toml::Table = toml::from_str(HELP_FR).expect("assets/i18n/help_fr.toml is valid");
     translate(cmd, &table, &["veille"])
