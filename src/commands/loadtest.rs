@@ -140,61 +140,95 @@ fn coordinate(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        let p = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(0.0);
-        let (c, s) = (&summary["claim_ms"], &summary["save_ms"]);
-        println!(
-            "{} operator processes for {elapsed:.1} s (think time {} ms, started over {} s)",
-            args.operators, args.think_ms, args.ramp_up
-        );
-        println!(
-            "claims {}   saves {}   {save_rate:.0} saves/s",
-            total.claims, total.saves
-        );
-        println!(
-            "claim latency ms  p50 {:.2}  p99 {:.2}  max {:.2}",
-            p(c, "p50"),
-            p(c, "p99"),
-            p(c, "max")
-        );
-        println!(
-            "save latency ms   p50 {:.2}  p99 {:.2}  max {:.2}",
-            p(s, "p50"),
-            p(s, "p99"),
-            p(s, "max")
-        );
-        println!(
-            "busy retries {}   errors reaching an operator {}",
-            total.busy_retries,
-            total.errors.len()
-        );
-        for e in total.errors.iter().take(5) {
-            println!("  error: {e}");
-        }
-        println!(
-            "check: overlapping claims {}, claims with several calls {}, acknowledged saves missing {}, integrity {}",
-            check.overlapping_claims.len(),
-            check.claims_with_several_calls.len(),
-            check.missing_saves.len(),
-            check.integrity
-        );
-        let yes = |b: bool| if b { "met" } else { "NOT MET" };
-        match quick {
-            Some(quick) => println!(
-                "targets at the program's pace: claim p99 < {CLAIM_P99_MS} ms and save p99 < \
-                 {SAVE_P99_MS} ms: {}; no error, nothing lost: {}",
-                yes(quick),
-                yes(safe)
-            ),
-            None => println!(
-                "target under stress (think time under 5 s): no error, nothing lost: {}",
-                yes(safe)
-            ),
-        }
+        print_text(&summary, quick, safe);
     }
     if !safe {
-        bail!("the load test found problems (see above)");
+        bail!(crate::tr!(
+            "l'essai de charge a trouvé des problèmes (voir ci-dessus)",
+            "the load test found problems (see above)"
+        ));
     }
     Ok(())
+}
+
+/// The run's figures as text: what was measured, what the checks found, the targets.
+fn print_text(summary: &serde_json::Value, quick: Option<bool>, safe: bool) {
+    let figure = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(0.0);
+    let (operators, think, ramp) = (
+        &summary["operators"],
+        &summary["think_ms"],
+        &summary["ramp_up_seconds"],
+    );
+    let elapsed = figure(summary, "seconds");
+    let save_rate = figure(summary, "saves_per_second");
+    tell!(
+        "{operators} processus d'opérateurs pendant {elapsed:.1} s (temps au téléphone {think} ms, démarrés en {ramp} s)",
+        "{operators} operator processes for {elapsed:.1} s (think time {think} ms, started over {ramp} s)"
+    );
+    let (claims, saves) = (&summary["claims"], &summary["saves"]);
+    tell!(
+        "prises en charge {claims}   enregistrements {saves}   {save_rate:.0} enregistrements/s",
+        "claims {claims}   saves {saves}   {save_rate:.0} saves/s"
+    );
+    let latency = |v| {
+        format!(
+            "p50 {:.2}  p99 {:.2}  max {:.2}",
+            figure(v, "p50"),
+            figure(v, "p99"),
+            figure(v, "max")
+        )
+    };
+    let (claims_ms, saves_ms) = (latency(&summary["claim_ms"]), latency(&summary["save_ms"]));
+    tell!(
+        "délai de prise en charge ms  {claims_ms}",
+        "claim latency ms  {claims_ms}"
+    );
+    tell!(
+        "délai d'enregistrement ms    {saves_ms}",
+        "save latency ms   {saves_ms}"
+    );
+    let (busy, errors) = (&summary["busy_retries"], &summary["errors"]);
+    tell!(
+        "nouvelles tentatives (base occupée) {busy}   erreurs montrées à un opérateur {errors}",
+        "busy retries {busy}   errors reaching an operator {errors}"
+    );
+    for e in summary["first_errors"].as_array().into_iter().flatten() {
+        let e = e.as_str().unwrap_or_default();
+        tell!("  erreur : {e}", "  error: {e}");
+    }
+    let (overlapping, several, missing, integrity) = (
+        &summary["overlapping_claims"],
+        &summary["claims_with_several_calls"],
+        &summary["acknowledged_saves_missing"],
+        summary["integrity"].as_str().unwrap_or("?"),
+    );
+    tell!(
+        "vérification : prises en charge qui se chevauchent {overlapping}, prises en charge à plusieurs appels {several}, enregistrements confirmés manquants {missing}, intégrité {integrity}",
+        "check: overlapping claims {overlapping}, claims with several calls {several}, acknowledged saves missing {missing}, integrity {integrity}"
+    );
+    let yes = |b: bool| {
+        if b {
+            crate::tr!("atteint", "met")
+        } else {
+            crate::tr!("NON ATTEINT", "NOT MET")
+        }
+    };
+    let safe_said = yes(safe);
+    match quick {
+        Some(quick) => {
+            let quick = yes(quick);
+            tell!(
+                "objectifs au rythme du programme : p99 de prise en charge < {CLAIM_P99_MS} ms et \
+                 p99 d'enregistrement < {SAVE_P99_MS} ms : {quick} ; aucune erreur, rien de perdu : {safe_said}",
+                "targets at the program's pace: claim p99 < {CLAIM_P99_MS} ms and save p99 < \
+                 {SAVE_P99_MS} ms: {quick}; no error, nothing lost: {safe_said}"
+            );
+        }
+        None => tell!(
+            "objectif sous contrainte (temps au téléphone de moins de 5 s) : aucune erreur, rien de perdu : {safe_said}",
+            "target under stress (think time under 5 s): no error, nothing lost: {safe_said}"
+        ),
+    }
 }
 
 /// The targets of docs/PERFORMANCE.md for operators at the program's pace: minutes on
@@ -212,18 +246,27 @@ fn at_program_pace(think_ms: u64) -> bool {
 /// worker, and one per replacement of a killed worker.
 fn sign_in_operators(ctx: &Context, args: &LoadtestArgs) -> Result<()> {
     if args.operators == 0 {
-        bail!("--operators must be at least 1");
+        bail!(crate::tr!(
+            "--operators vaut au moins 1",
+            "--operators must be at least 1"
+        ));
     }
     let mut store = Store::open(&ctx.db)?;
     if !store.is_demo()? {
-        bail!(
+        bail!(crate::tr!(
+            "{} n'est pas une base de démonstration : l'essai de charge écrit des appels inventés, \
+             il ne tourne donc que sur une base faite par `veille demo` (par exemple `veille demo --no-tui --db /tmp/load.db`)",
             "{} is not a demo database: the load test writes invented calls, so it only runs on a \
              database made by `veille demo` (e.g. `veille demo --no-tui --db /tmp/load.db`)",
             ctx.db.display()
-        );
+        ));
     }
     if store.tenant_count()? == 0 {
-        bail!("{} has no tenants to call", ctx.db.display());
+        bail!(crate::tr!(
+            "{} n'a aucun locataire à appeler",
+            "{} has no tenants to call",
+            ctx.db.display()
+        ));
     }
     let now = ctx.clock.now();
     // Replacements of killed workers sign in as new operators, so the claims the killed
