@@ -17,8 +17,64 @@ pub fn parse() -> crate::cli::Cli {
     if lang == crate::i18n::Lang::Fr {
         cmd = french(cmd);
     }
-    let matches = cmd.get_matches_from(args);
-    crate::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let matches = cmd
+        .try_get_matches_from(args)
+        .and_then(|m| crate::cli::Cli::from_arg_matches(&m));
+    match matches {
+        Ok(cli) => cli,
+        Err(e) => match french_error(&e).filter(|_| lang == crate::i18n::Lang::Fr) {
+            Some(text) => {
+                eprintln!("erreur : {text}\n\nPour en savoir plus, essayez « --help ».");
+                std::process::exit(2);
+            }
+            None => e.exit(),
+        },
+    }
+}
+
+/// A refused command line said in French, for the refusals people meet (an unknown
+/// option or command, a bad or missing value); `None` leaves clap's own words (the help
+/// and the version are not refusals).
+fn french_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let said = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) if !v.is_empty() => Some(v.join(" », « ")),
+        _ => None,
+    };
+    let arg = said(ContextKind::InvalidArg).unwrap_or_default();
+    let hint = said(ContextKind::SuggestedArg)
+        .or_else(|| said(ContextKind::SuggestedSubcommand))
+        .map(|s| format!(" ; vouliez-vous dire « {s} » ?"))
+        .unwrap_or_default();
+    Some(match e.kind() {
+        ErrorKind::UnknownArgument => format!("option inconnue « {arg} »{hint}"),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} »{hint}",
+            said(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = said(ContextKind::InvalidValue).unwrap_or_default();
+            let valid = said(ContextKind::ValidValue)
+                .map(|v| format!(" (valeurs possibles : « {v} »)"))
+                .unwrap_or_default();
+            if value.is_empty() {
+                format!("{arg} attend une valeur{valid}")
+            } else {
+                format!("« {value} » n'est pas une valeur possible pour {arg}{valid}")
+            }
+        }
+        ErrorKind::MissingRequiredArgument => format!("il manque : {arg}"),
+        ErrorKind::MissingSubcommand => "il manque la commande (voir --help)".to_owned(),
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} ne va pas avec {}",
+            said(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("{arg} : mauvais nombre de valeurs")
+        }
+        _ => return None,
+    })
 }
 
 /// The `--lang` of the command line, read before the rest is parsed (the help depends

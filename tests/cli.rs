@@ -62,6 +62,28 @@ fn help_speaks_the_users_language() {
     assert!(help(&["-V"]).starts_with("veille "));
 }
 
+/// A mistyped command line is refused in the user's language, with the exit code of a
+/// usage error.
+#[test]
+fn a_mistyped_command_is_refused_in_the_users_language() {
+    let refused = |lang: &str, args: &[&str]| {
+        let out = veille().env("LANG", lang).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let text = refused("fr_FR.UTF-8", &["raport"]);
+    assert!(text.contains("commande inconnue « raport »"), "{text}");
+    assert!(text.contains("« report »"), "{text}");
+    let text = refused("fr_FR.UTF-8", &["report", "--format", "xml"]);
+    assert!(text.contains("« xml » n'est pas une valeur possible"), "{text}");
+    let text = refused("fr_FR.UTF-8", &["tenants", "show"]);
+    assert!(text.contains("il manque : <REFERENCE>"), "{text}");
+    let text = refused("fr_FR.UTF-8", &["--bogus"]);
+    assert!(text.contains("option inconnue « --bogus »"), "{text}");
+    let text = refused("en_GB.UTF-8", &["raport"]);
+    assert!(text.contains("unrecognized subcommand 'raport'"), "{text}");
+}
+
 #[test]
 fn init_creates_the_database_with_two_cohorts_and_doctor_approves() {
     let dir = tempfile::tempdir().unwrap();
