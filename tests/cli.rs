@@ -75,7 +75,10 @@ fn a_mistyped_command_is_refused_in_the_users_language() {
     assert!(text.contains("commande inconnue « raport »"), "{text}");
     assert!(text.contains("« report »"), "{text}");
     let text = refused("fr_FR.UTF-8", &["report", "--format", "xml"]);
-    assert!(text.contains("« xml » n'est pas une valeur possible"), "{text}");
+    assert!(
+        text.contains("« xml » n'est pas une valeur possible"),
+        "{text}"
+    );
     let text = refused("fr_FR.UTF-8", &["tenants", "show"]);
     assert!(text.contains("il manque : <REFERENCE>"), "{text}");
     let text = refused("fr_FR.UTF-8", &["--bogus"]);

@@ -226,6 +226,23 @@ fn a_french_excel_export_in_windows_1252_is_imported_right() {
     );
 }
 
+/// A list given through a pipe (`… | veille import tenants /dev/stdin`) rather than a file
+/// that can be read again is read once and gives the same tenants.
+#[test]
+fn a_list_given_through_a_pipe_is_imported_like_the_file() {
+    let db = Db::new();
+    db.veille()
+        .args(["import", "tenants", "/dev/stdin"])
+        .write_stdin(std::fs::read(fixture("tenants_excel_fr_1252.csv")).unwrap())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Windows-1252"))
+        .stdout(predicate::str::contains(
+            "Imported: 6 added, 0 updated, 0 unchanged",
+        ));
+    assert_eq!(db.tenants(), excel_export_rows());
+}
+
 #[test]
 fn the_same_export_in_utf8_with_a_bom_gives_the_same_tenants() {
     let db = Db::new();

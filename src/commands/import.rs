@@ -31,9 +31,10 @@ pub fn run(ctx: &Context, cmd: &ImportCommand) -> Result<()> {
 fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut store = open_existing(ctx)?;
     let by = ctx.act(&store, args.by.operator.as_deref(), Need::Coordinator)?;
-    let bytes = read_file(&args.file)?;
-    // The list keeps the file's text (the bytes themselves when they are UTF-8).
-    let mut list = import::tenants::read(bytes).map_err(|e| file_error(&args.file, &e))?;
+    // The list reads the file again for each pass over its rows: an import holds a row
+    // at a time, whatever the file's size.
+    let input = open_file(&args.file)?;
+    let mut list = import::tenants::read_from(input).map_err(|e| file_error(&args.file, &e))?;
     let rules = store.rules()?;
     let cohorts = store.cohorts()?;
     let Some(first) = cohorts.first() else {
@@ -261,12 +262,13 @@ impl Run {
 }
 
 /// The largest list read: 64 MiB, several times a landlord's whole list of tenants
-/// (100,000 rows are about 15 MiB). The file's text is kept while the import runs, so
-/// this bounds the memory an import takes (about one and a half times the file).
+/// (100,000 rows are about 15 MiB). A bigger file is not what the user meant to give.
 const MAX_FILE: u64 = 64 << 20;
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
+/// The file to import, opened with the user's own rights. A regular file is read again
+/// for each pass; anything else (a pipe, a device) is read once into memory, up to
+/// `MAX_FILE`.
+fn open_file(path: &Path) -> Result<import::Input> {
     let shown = super::printable(&path.display().to_string());
     let file = std::fs::File::open(path).with_context(|| {
         tr!(
@@ -274,21 +276,50 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
             "cannot read {shown}; check the file name"
         )
     })?;
+    let meta = file
+        .metadata()
+        .with_context(|| tr!("impossible de lire {shown}", "cannot read {shown}"))?;
+    if !meta.is_file() {
+        return Ok(import::Input::Bytes(read_bounded(file, &shown)?));
+    }
+    if meta.len() > MAX_FILE {
+        bail!(too_big(&shown));
+    }
+    Ok(import::Input::File(file))
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let shown = super::printable(&path.display().to_string());
+    let file = std::fs::File::open(path).with_context(|| {
+        tr!(
+            "impossible de lire {shown} ; vérifiez le nom du fichier",
+            "cannot read {shown}; check the file name"
+        )
+    })?;
+    read_bounded(file, &shown)
+}
+
+/// Reads one byte past the limit rather than trust the size a special file reports.
+fn read_bounded(file: std::fs::File, shown: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
     let mut bytes = Vec::new();
-    // Read one byte past the limit rather than trust the size a special file reports.
     file.take(MAX_FILE + 1)
         .read_to_end(&mut bytes)
         .with_context(|| tr!("impossible de lire {shown}", "cannot read {shown}"))?;
     if bytes.len() as u64 > MAX_FILE {
-        bail!(tr!(
-            "{shown} dépasse {} Mio, plus que toute liste de locataires ou d'opérateurs : est-ce \
-             le bon fichier ? Si oui, coupez-le en plusieurs fichiers",
-            "{shown} is larger than {} MiB, more than any list of tenants or operators: is it \
-             the right file? Split it into several files if it is",
-            MAX_FILE >> 20
-        ));
+        bail!(too_big(shown));
     }
     Ok(bytes)
+}
+
+fn too_big(shown: &str) -> String {
+    tr!(
+        "{shown} dépasse {} Mio, plus que toute liste de locataires ou d'opérateurs : est-ce \
+         le bon fichier ? Si oui, coupez-le en plusieurs fichiers",
+        "{shown} is larger than {} MiB, more than any list of tenants or operators: is it \
+         the right file? Split it into several files if it is",
+        MAX_FILE >> 20
+    )
 }
 
 fn file_error(path: &Path, e: &import::FileError) -> anyhow::Error {

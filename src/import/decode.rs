@@ -1,5 +1,7 @@
 //! Turning a spreadsheet export's bytes into text, and finding its separator.
 
+use std::io::Read;
+
 /// The character encoding a file was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -20,50 +22,172 @@ impl std::fmt::Display for Encoding {
     }
 }
 
-/// Decodes a file: a byte-order mark decides (UTF-8, or UTF-16 as Excel's "Unicode
-/// text" writes it); otherwise valid UTF-8 is UTF-8, and anything else is read as
-/// Windows-1252, what Excel writes for "CSV (séparateur: point-virgule)" in France.
-/// Old Mac files ending lines with a lone CR get LF line ends so lines can be counted.
-pub fn decode(mut bytes: Vec<u8>) -> (String, Encoding) {
-    // A UTF-8 file becomes the text without a copy: a file of 60 MiB is held once.
-    let (mut text, encoding) = match encoding_rs::Encoding::for_bom(&bytes) {
-        Some((enc, bom)) if enc == encoding_rs::UTF_8 => {
-            bytes.drain(..bom);
-            let text = String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            (text, Encoding::Utf8Bom)
+/// How a file's bytes become text: found by `detect`, applied by `decoded` each time the
+/// file is read, so that the text is never held whole.
+#[derive(Debug, Clone, Copy)]
+pub struct Decoding {
+    pub encoding: Encoding,
+    codec: &'static encoding_rs::Encoding,
+    /// Bytes of a byte-order mark to pass over.
+    skip: u64,
+    /// Old Mac files end lines with a lone CR: they are read with LF line ends.
+    lone_cr: bool,
+}
+
+/// Finds how to read a file: a byte-order mark decides (UTF-8, or UTF-16 as Excel's
+/// "Unicode text" writes it); otherwise valid UTF-8 is UTF-8, and anything else is read
+/// as Windows-1252, what Excel writes for "CSV (séparateur: point-virgule)" in France.
+/// One pass over the file, a block at a time.
+pub fn detect(mut raw: impl Read) -> std::io::Result<Decoding> {
+    let mut block = vec![0u8; 64 * 1024];
+    let mut first = true;
+    let mut marked: Option<Decoding> = None;
+    let (mut lf, mut cr) = (false, false);
+    let mut utf8 = Utf8Tally::default();
+    loop {
+        let n = read_full(&mut raw, &mut block)?;
+        let bytes = &block[..n];
+        if first {
+            first = false;
+            marked = by_mark(bytes);
         }
-        Some((enc, bom)) => (
-            enc.decode_without_bom_handling(&bytes[bom..])
-                .0
-                .into_owned(),
-            Encoding::Utf16,
-        ),
-        None if let Some(enc) = utf16_without_bom(&bytes) => (
-            enc.decode_without_bom_handling(&bytes).0.into_owned(),
-            Encoding::Utf16,
-        ),
-        None => match String::from_utf8(bytes) {
-            Ok(text) => (text, Encoding::Utf8),
+        lf |= memchr::memchr(b'\n', bytes).is_some();
+        cr |= memchr::memchr(b'\r', bytes).is_some();
+        if marked.is_none() {
+            utf8.add(bytes, n < block.len());
+        }
+        if n < block.len() {
+            break;
+        }
+    }
+    let mut decoding = marked.unwrap_or_else(|| {
+        let encoding = if utf8.damaged == 0 || utf8.encoded > utf8.damaged {
             // A UTF-8 file with a damaged byte or two: its lines are read as UTF-8, the
             // damage shows as U+FFFD and the rows holding it are refused on their line.
-            Err(e) if mostly_utf8(e.as_bytes()) => (
-                String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                Encoding::Utf8,
-            ),
-            Err(e) => (
-                encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(e.as_bytes())
-                    .0
-                    .into_owned(),
-                Encoding::Windows1252,
-            ),
-        },
+            (Encoding::Utf8, encoding_rs::UTF_8)
+        } else {
+            (Encoding::Windows1252, encoding_rs::WINDOWS_1252)
+        };
+        Decoding {
+            encoding: encoding.0,
+            codec: encoding.1,
+            skip: 0,
+            lone_cr: false,
+        }
+    });
+    decoding.lone_cr = cr && !lf;
+    Ok(decoding)
+}
+
+/// The decoding a byte-order mark, or UTF-16's zero bytes, name at the start of a file.
+fn by_mark(start: &[u8]) -> Option<Decoding> {
+    let (encoding, codec, skip) = match encoding_rs::Encoding::for_bom(start) {
+        Some((codec, bom)) if codec == encoding_rs::UTF_8 => (Encoding::Utf8Bom, codec, bom),
+        Some((codec, bom)) => (Encoding::Utf16, codec, bom),
+        None => (Encoding::Utf16, utf16_without_bom(start)?, 0),
     };
-    if text.contains('\r') && !text.contains('\n') {
-        text = text.replace('\r', "\n");
+    Some(Decoding {
+        encoding,
+        codec,
+        skip: skip as u64,
+        lone_cr: false,
+    })
+}
+
+/// Fills `block` from `raw` unless the end comes first; how many bytes were read.
+fn read_full(raw: &mut impl Read, block: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < block.len() {
+        match raw.read(&mut block[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    (text, encoding)
+    Ok(n)
+}
+
+/// The text of a file as `decoding` reads it, a block at a time: valid UTF-8, with
+/// U+FFFD where a byte could not be read.
+pub fn decoded<'a>(
+    mut raw: Box<dyn Read + 'a>,
+    decoding: Decoding,
+) -> std::io::Result<Box<dyn Read + 'a>> {
+    std::io::copy(&mut raw.by_ref().take(decoding.skip), &mut std::io::sink())?;
+    let text = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(decoding.codec))
+        .build(raw);
+    Ok(if decoding.lone_cr {
+        Box::new(LineEnds(text))
+    } else {
+        Box::new(text)
+    })
+}
+
+/// A lone CR read as LF.
+struct LineEnds<R>(R);
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Whether bytes that are not all UTF-8 still are UTF-8 with a few damaged bytes: more
+/// characters written the UTF-8 way (two to four bytes) than bytes UTF-8 cannot read.
+/// Windows-1252 text with accents has nearly none of the first: its "é" is one byte.
+#[derive(Default)]
+struct Utf8Tally {
+    encoded: usize,
+    damaged: usize,
+    /// The start of a character cut by the end of the last block.
+    carry: Vec<u8>,
+}
+
+impl Utf8Tally {
+    fn add(&mut self, block: &[u8], last: bool) {
+        let mut data = std::mem::take(&mut self.carry);
+        data.extend_from_slice(block);
+        let mut rest = &data[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.encoded += non_ascii(text);
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // `valid_up_to` bytes are UTF-8 by definition.
+                    self.encoded += non_ascii(std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        Some(bad) => {
+                            self.damaged += 1;
+                            rest = &after[bad..];
+                        }
+                        None if !last => {
+                            self.carry = after.to_vec();
+                            break;
+                        }
+                        None => {
+                            self.damaged += 1;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn non_ascii(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_ascii()).count()
 }
 
 /// UTF-16 written without a byte-order mark, as some tools do: a zero byte beside every
@@ -88,18 +212,6 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     } else {
         None
     }
-}
-
-/// Whether bytes that are not all UTF-8 still are UTF-8 with a few damaged bytes: more
-/// characters written the UTF-8 way (two to four bytes) than bytes UTF-8 cannot read.
-/// Windows-1252 text with accents has nearly none of the first: its "é" is one byte.
-fn mostly_utf8(bytes: &[u8]) -> bool {
-    let (mut encoded, mut damaged) = (0usize, 0usize);
-    for chunk in bytes.utf8_chunks() {
-        encoded += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
-        damaged += usize::from(!chunk.invalid().is_empty());
-    }
-    encoded > damaged
 }
 
 /// Lines looked at for the separator and the header: title lines a spreadsheet puts
@@ -169,6 +281,38 @@ pub fn sep_line(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file's whole text as the import reads it.
+    fn decode(bytes: Vec<u8>) -> (String, Encoding) {
+        let decoding = detect(&bytes[..]).unwrap();
+        let mut text = String::new();
+        decoded(Box::new(&bytes[..]), decoding)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        (text, decoding.encoding)
+    }
+
+    #[test]
+    fn a_damaged_byte_in_utf8_reads_as_a_replacement_character() {
+        let (text, enc) =
+            decode(b"Nom;Pr\xc3\xa9nom\nRoy;Ren\xe9e\nL\xc3\xa9a;\xc3\xa9\n".to_vec());
+        assert_eq!(enc, Encoding::Utf8);
+        assert_eq!(text, "Nom;Prénom\nRoy;Ren\u{FFFD}e\nLéa;é\n");
+    }
+
+    /// A character cut by the end of a block is not damage: a big UTF-8 file with
+    /// accents everywhere is UTF-8, however its blocks fall.
+    #[test]
+    fn characters_cut_by_a_block_end_are_whole() {
+        let mut bytes = Vec::new();
+        while bytes.len() < 300_000 {
+            bytes.extend_from_slice("Hélène;Lœuillet;€\n".as_bytes());
+        }
+        let (text, enc) = decode(bytes.clone());
+        assert_eq!(enc, Encoding::Utf8);
+        assert_eq!(text.as_bytes(), &bytes[..]);
+    }
 
     #[test]
     fn windows_1252_bytes_are_decoded() {

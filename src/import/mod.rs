@@ -16,6 +16,7 @@ mod values;
 
 pub use decode::Encoding;
 pub use names::{NameOrder, login_from, split_name};
+pub use sheet::Input;
 
 /// A bad row: the physical line of the file (the header is line 1), the column as
 /// its header is written in the file (empty when the whole row is wrong), and why.

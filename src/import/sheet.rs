@@ -1,13 +1,42 @@
 //! A CSV file as spreadsheets write it: the header line, then the rows, each with the
-//! physical line it starts on (a quoted value may span lines).
+//! physical line it starts on (a quoted value may span lines). The file is read again,
+//! a block at a time, each time its rows are gone through: an import holds a row, not
+//! the file.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{Read, Seek};
+use std::rc::Rc;
 
 use csv::StringRecord;
 
 use super::FileError;
-use super::decode::{Encoding, TOP_LINES, decode, sep_line, separator};
+use super::decode::{Decoding, Encoding, TOP_LINES, decoded, detect, sep_line, separator};
+
+/// Where a list is read from: a file, read again for each pass (it stays open, so it is
+/// the file the user could read when it was opened), or bytes already in memory.
+pub enum Input {
+    File(std::fs::File),
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    /// The bytes from the start.
+    fn raw(&self) -> std::io::Result<Box<dyn Read + '_>> {
+        Ok(match self {
+            Input::File(file) => {
+                let mut file: &std::fs::File = file;
+                file.rewind()?;
+                Box::new(std::io::BufReader::with_capacity(64 * 1024, file))
+            }
+            Input::Bytes(bytes) => Box::new(&bytes[..]),
+        })
+    }
+}
 
 pub struct Sheet {
-    text: String,
+    input: Input,
+    decoding: Decoding,
     pub encoding: Encoding,
     pub separator: u8,
     /// The column names as written on the header line, trimmed.
@@ -62,17 +91,24 @@ impl Sheet {
     /// the first lines, the header is the first one filling at least half as many cells
     /// as the fullest. A title fills one or two cells; the header and the rows, all.
     pub fn read(bytes: impl Into<Vec<u8>>) -> Result<Sheet, FileError> {
-        let (text, encoding) = decode(bytes.into());
-        let separator = separator(&text);
+        Sheet::open(Input::Bytes(bytes.into()))
+    }
+
+    /// As `read`, from a file or bytes.
+    pub fn open(input: Input) -> Result<Sheet, FileError> {
+        let decoding = detect(input.raw().map_err(io_error)?).map_err(io_error)?;
+        let top = top_text(&input, decoding).map_err(io_error)?;
         let mut sheet = Sheet {
-            skip: usize::from(sep_line(&text).is_some()),
-            text,
-            encoding,
-            separator,
+            skip: usize::from(sep_line(&top).is_some()),
+            separator: separator(&top),
+            input,
+            decoding,
+            encoding: decoding.encoding,
             headers: Vec::new(),
             title_lines: Vec::new(),
         };
-        let mut reader = sheet.reader();
+        drop(top);
+        let (mut reader, _) = sheet.reader()?;
         let mut record = StringRecord::new();
         for _ in 0..sheet.skip {
             reader.read_record(&mut record).map_err(|e| csv_error(&e))?;
@@ -110,44 +146,123 @@ impl Sheet {
         Ok(sheet)
     }
 
-    fn reader(&self) -> csv::Reader<&[u8]> {
-        csv::ReaderBuilder::new()
+    /// A CSV reader over the file's text from its start, with the line breaks it has
+    /// passed (see `Breaks`).
+    fn reader(&self) -> Result<(csv::Reader<Box<dyn Read + '_>>, Breaks), FileError> {
+        let raw = self.input.raw().map_err(io_error)?;
+        let text = decoded(raw, self.decoding).map_err(io_error)?;
+        let breaks = Breaks::default();
+        let counted: Box<dyn Read + '_> = Box::new(Counted {
+            inner: text,
+            at: 0,
+            breaks: breaks.clone(),
+        });
+        let reader = csv::ReaderBuilder::new()
             .delimiter(self.separator)
             .has_headers(false)
             .flexible(true)
-            .from_reader(self.text.as_bytes())
+            .from_reader(counted);
+        Ok((reader, breaks))
     }
 
     /// Calls `f` with each row after the header, skipping blank rows and rows of
     /// separators only. One record is reused for the whole file.
     pub fn for_each_row(&self, mut f: impl FnMut(&Row)) -> Result<(), FileError> {
-        let mut reader = self.reader();
+        let (mut reader, breaks) = self.reader()?;
         let mut record = StringRecord::new();
         for _ in 0..self.skip {
             reader.read_record(&mut record).map_err(|e| csv_error(&e))?;
         }
-        // The reader's own line count lags by one after a CRLF, so lines are counted
-        // here from the byte where each record starts.
-        let bytes = self.text.as_bytes();
-        let (mut line, mut counted) = (1u64, 0usize);
         while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
             if blank(&record) {
                 continue;
             }
-            let mut start = record.position().map_or(0, |p| p.byte() as usize);
-            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-                start += 1;
-            }
-            let start = start.max(counted);
-            line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
-            counted = start;
+            let start = record.position().map_or(0, csv::Position::byte);
             f(&Row {
-                line,
+                line: breaks.line_at(start),
                 record: &record,
             });
         }
         Ok(())
     }
+}
+
+/// The line breaks read so far and not yet passed by a record, for the line a record
+/// starts on. The reader's own line count lags by one after a CRLF, and a record's
+/// position may be the line end before it, so lines are counted here.
+#[derive(Clone, Default)]
+struct Breaks(Rc<RefCell<BreaksSeen>>);
+
+#[derive(Default)]
+struct BreaksSeen {
+    /// The offsets of CR and LF bytes read ahead of the last record, with which.
+    pending: VecDeque<(u64, u8)>,
+    /// LF bytes before the last record.
+    lines: u64,
+}
+
+impl Breaks {
+    /// The line of a record whose position is `start`: line ends at its position (the
+    /// previous line's) are passed over.
+    fn line_at(&self, start: u64) -> u64 {
+        let mut seen = self.0.borrow_mut();
+        let mut at = start;
+        while let Some(&(offset, byte)) = seen.pending.front() {
+            if offset > at {
+                break;
+            }
+            if offset == at {
+                at += 1;
+            }
+            seen.lines += u64::from(byte == b'\n');
+            seen.pending.pop_front();
+        }
+        seen.lines + 1
+    }
+}
+
+/// A reader that notes where the line breaks are in what it reads.
+struct Counted<R> {
+    inner: R,
+    at: u64,
+    breaks: Breaks,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut seen = self.breaks.0.borrow_mut();
+        for i in memchr::memchr2_iter(b'\r', b'\n', &buf[..n]) {
+            seen.pending.push_back((self.at + i as u64, buf[i]));
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// The top of the file's text, where the separator and the header are looked for: up to
+/// `TOP_LINES` lines outside quotes, and at most 1 MiB.
+fn top_text(input: &Input, decoding: Decoding) -> std::io::Result<String> {
+    let text = decoded(input.raw()?, decoding)?;
+    let mut top = Vec::new();
+    let (mut lines, mut quoted) = (0, false);
+    for byte in std::io::BufReader::new(text).bytes() {
+        let byte = byte?;
+        top.push(byte);
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => lines += 1,
+            _ => {}
+        }
+        if lines > TOP_LINES || top.len() >= 1 << 20 {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&top).into_owned())
+}
+
+fn io_error(e: std::io::Error) -> FileError {
+    FileError::Csv(e.to_string())
 }
 
 fn csv_error(e: &csv::Error) -> FileError {

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::columns::{self, Columns, Field as _, Place};
 use super::names::{NameOrder, split_name};
-use super::sheet::{Row, Sheet, header_key};
+use super::sheet::{Input, Row, Sheet, header_key};
 use super::values::{birth_date, household_alone, household_unknown, language, phones, postcode};
 use super::{FileError, Layout, Problem};
 use crate::domain::parse;
@@ -597,7 +597,12 @@ impl Columns<'_, Field> {
 /// Reads a tenant list. File-level faults (no header, a required column missing)
 /// are errors; everything wrong in a row is a `Problem` of that row.
 pub fn read(bytes: impl Into<Vec<u8>>) -> Result<TenantList, FileError> {
-    let sheet = Sheet::read(bytes)?;
+    read_from(Input::Bytes(bytes.into()))
+}
+
+/// As `read`, from a file (read again for each pass, never held whole) or bytes.
+pub fn read_from(input: Input) -> Result<TenantList, FileError> {
+    let sheet = Sheet::open(input)?;
     let (columns, mut layout) = map(&sheet);
     if !columns.has(Field::Reference) {
         return Err(FileError::missing(
