@@ -189,3 +189,37 @@ fn empty_queue_says_why() {
         );
     }
 }
+
+/// A queue longer than the screen: the selected tenant stays in view, and a scrollbar on
+/// the list's right edge shows that more tenants lie below, then above.
+#[test]
+fn a_long_queue_shows_a_scrollbar() {
+    let fx = fixture();
+    let conn = fx.conn();
+    let columns: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM pragma_table_info('tenants')
+             WHERE name NOT IN ('id', 'external_ref', 'last_name')",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let columns = columns.join(", ");
+    for i in 0..20 {
+        conn.execute(
+            &format!(
+                "INSERT INTO tenants (external_ref, last_name, {columns})
+                 SELECT ?1, ?2, {columns} FROM tenants WHERE last_name = 'Petit'"
+            ),
+            rusqlite::params![format!("Q-{i:02}"), format!("Petit-{i:02}")],
+        )
+        .unwrap();
+    }
+    let mut app = signed_in(&fx, Lang::Fr, "mdupont");
+    assert_snapshot!("queue_long_top_fr_80x24", draw(&mut app, 80, 24).backend());
+    press(&mut app, &[KeyCode::End]);
+    let bottom = screen(&mut app, 80, 24);
+    assert_snapshot!("queue_long_bottom_fr_80x24", bottom);
+}

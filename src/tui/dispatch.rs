@@ -9,6 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use super::widgets::list::ListView;
 use super::action::Action;
 use super::app::{App, Screen, Ui, store_error_text};
 use super::effect::{Ctx, Effect};
@@ -313,10 +314,9 @@ pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
     }
     let alert_word = l.t("dispatch.alert");
     let alert_w = alert_word.chars().count();
-    let per = 2;
-    let room = (inner.height as usize / per).max(1);
-    let offset = (d.selected + 1).saturating_sub(room);
-    for (n, i) in d.items.iter().enumerate().skip(offset).take(room) {
+    let view = ListView::new(inner, d.items.len(), d.selected, 2);
+    let w = view.width();
+    for (n, i) in d.items.iter().enumerate().skip(view.first).take(view.room) {
         let selected = n == d.selected;
         let alert =
             emergency_waiting_too_long(i.urgency, i.status, i.created_at, ui.now, &app.rules);
@@ -364,7 +364,8 @@ pub fn render(d: &DispatchState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
         let second = format!("    {when} · {status} · {phone} · {address}");
         lines.push(Line::from(Span::styled(pad(&clip(&second, w), w), style)));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines), view.text);
+    view.render_scrollbar(frame);
     render_side(d, ui, side, frame);
 }
 

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use std::fmt::Write as _;
 
+use super::widgets::list::ListView;
 use super::action::Action;
 use super::app::{App, Screen, Ui, store_error_text};
 use super::effect::{Ctx, Effect};
@@ -535,11 +536,15 @@ pub fn render(f: &FollowUpState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
             th.bold(),
         )));
     }
-    let room = (inner.height as usize).saturating_sub(1).max(1);
-    let offset = (f.selected + 1).saturating_sub(room);
+    // The filter line, then the items.
+    let mut items_area = inner;
+    items_area.y += 1;
+    items_area.height = items_area.height.saturating_sub(1);
+    let view = ListView::new(items_area, f.items.len(), f.selected, 1);
+    let w = view.width();
     let late_word = l.t("followup.overdue");
     let late_w = late_word.chars().count();
-    for (i, item) in f.items.iter().enumerate().skip(offset).take(room) {
+    for (i, item) in f.items.iter().enumerate().skip(view.first).take(view.room) {
         let selected = i == f.selected;
         let late = item.overdue(ui.now, &app.rules);
         let marker = if selected { "▶" } else { " " };
@@ -566,6 +571,7 @@ pub fn render(f: &FollowUpState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    view.render_scrollbar(frame);
     render_history(f, app, ui, side, frame);
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -13,6 +13,7 @@ use super::effect::{Ctx, Effect};
 use super::popup::Popup;
 use super::rows::{clip, pad, width};
 use super::widgets::tenant_card::{age_text, card_lines, household};
+use super::widgets::list::ListView;
 use crate::domain::Rules;
 use crate::domain::period::Period;
 use crate::store::{Claim, HandoverNote, QueueEntry, Store, StoreError, TenantCard};
@@ -117,7 +118,8 @@ impl QueueState {
             pending,
             !self.handover_notes.is_empty(),
         );
-        let per_page = (list.height as usize / ROW_HEIGHT).max(1);
+        let view = ListView::new(list, self.entries.len(), self.selected, ROW_HEIGHT);
+        let per_page = view.room;
         let moved = match action {
             Action::Up | Action::ScrollUp => Some(self.selected.saturating_sub(1)),
             Action::Down | Action::ScrollDown => Some(self.selected + 1),
@@ -125,11 +127,7 @@ impl QueueState {
             Action::PageDown => Some(self.selected + per_page),
             Action::Home => Some(0),
             Action::End => Some(usize::MAX),
-            Action::Click { x, y } if list.contains(Position::new(x, y)) => {
-                let offset = scroll(self.selected, list.height as usize);
-                Some(offset + (y - list.y) as usize / ROW_HEIGHT)
-                    .filter(|i| *i < self.entries.len())
-            }
+            Action::Click { x, y } => view.hit(x, y),
             _ => None,
         };
         if let Some(index) = moved {
@@ -214,11 +212,6 @@ fn list_rows(body: Rect, pending: bool, notes: bool) -> Rect {
         }
     }
     list
-}
-
-fn scroll(selected: usize, height: usize) -> usize {
-    let per_page = (height / ROW_HEIGHT).max(1);
-    (selected + 1).saturating_sub(per_page)
 }
 
 /// The second line of a queue row: what matters for this call, most important first.
@@ -333,15 +326,15 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), list);
     } else {
-        let offset = scroll(q.selected, list.height as usize);
-        let w = list.width as usize;
+        let view = ListView::new(list, q.entries.len(), q.selected, ROW_HEIGHT);
+        let w = view.width();
         let mut lines = Vec::new();
         for (i, e) in q
             .entries
             .iter()
             .enumerate()
-            .skip(offset)
-            .take((list.height as usize / ROW_HEIGHT).max(1))
+            .skip(view.first)
+            .take(view.room)
         {
             let selected = i == q.selected;
             let style = if selected { t.focus() } else { t.normal() };
@@ -365,14 +358,12 @@ pub fn render(q: &QueueState, pending: Option<&str>, ui: &Ui, body: Rect, frame:
                 pad(&format!("  {}", details(ui, e)), w),
                 style,
             )));
-            if selected {
-                frame.set_cursor_position(Position::new(
-                    list.x,
-                    list.y + ((i - offset) * ROW_HEIGHT) as u16,
-                ));
+            if let Some(at) = view.position(i).filter(|_| selected) {
+                frame.set_cursor_position(at);
             }
         }
-        frame.render_widget(Paragraph::new(lines), list);
+        frame.render_widget(Paragraph::new(lines), view.text);
+        view.render_scrollbar(frame);
     }
 
     let block =

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use super::widgets::list::ListView;
 use super::action::Action;
 use super::app::Ui;
 use super::effect::{Ctx, Effect};
@@ -96,9 +97,9 @@ impl SignInState {
             Action::PageUp => self.move_by(-page),
             Action::PageDown => self.move_by(page),
             Action::Back | Action::Interrupt => return Effect::Quit,
-            Action::Click { x, y } if list.contains(Position::new(x, y)) => {
-                let row = scroll(self.selected, list.height as usize) + (y - list.y) as usize;
-                if row < self.matching().len() {
+            Action::Click { x, y } => {
+                let view = ListView::new(list, self.matching().len(), self.selected, 1);
+                if let Some(row) = view.hit(x, y) {
                     self.selected = row;
                 }
             }
@@ -147,11 +148,6 @@ fn areas(body: Rect) -> Areas {
     }
 }
 
-/// First row shown so that the selected row is visible.
-fn scroll(selected: usize, height: usize) -> usize {
-    (selected + 1).saturating_sub(height.max(1))
-}
-
 pub fn render(state: &SignInState, ui: &Ui, body: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let t = ui.theme;
@@ -194,13 +190,14 @@ pub fn render(state: &SignInState, ui: &Ui, body: Rect, frame: &mut Frame) {
     } else if matching.is_empty() {
         frame.render_widget(Paragraph::new(l.t("signin.no_match")), list);
     } else {
-        let offset = scroll(state.selected, list.height as usize);
-        let name_w = (list.width as usize).saturating_sub(4) * 5 / 10;
+        let view = ListView::new(list, matching.len(), state.selected, 1);
+        let width = view.width();
+        let name_w = width.saturating_sub(4) * 5 / 10;
         let lines: Vec<Line> = matching
             .iter()
             .enumerate()
-            .skip(offset)
-            .take(list.height as usize)
+            .skip(view.first)
+            .take(view.room)
             .map(|(i, o)| {
                 let selected = i == state.selected;
                 let marker = if selected { "▶ " } else { "  " };
@@ -212,13 +209,14 @@ pub fn render(state: &SignInState, ui: &Ui, body: Rect, frame: &mut Frame) {
                 let text = format!(
                     "{marker}{} {}",
                     pad(&o.name, name_w),
-                    clip(&detail, (list.width as usize).saturating_sub(name_w + 3))
+                    clip(&detail, width.saturating_sub(name_w + 3))
                 );
                 let style = if selected { t.focus() } else { t.normal() };
-                Line::from(Span::styled(pad(&text, list.width as usize), style))
+                Line::from(Span::styled(pad(&text, width), style))
             })
             .collect();
-        frame.render_widget(Paragraph::new(lines), list);
+        frame.render_widget(Paragraph::new(lines), view.text);
+        view.render_scrollbar(frame);
     }
 
     let remembered = state

@@ -6,6 +6,7 @@ use ratatui::layout::{Position, Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::super::widgets::list::ListView;
 use super::{Popup, Reply, centered, frame_box};
 use crate::domain::parse::fold;
 use crate::store::{HandoverNote, Operator};
@@ -159,7 +160,6 @@ pub fn render_hand_over(picker: &HandOverPicker, ui: &Ui, size: Size, frame: &mu
     let th = ui.theme;
     let area = centered(size, 64, size.height.saturating_sub(4).min(18));
     let inner = frame_box(ui, l.t("handover.pick_title"), area, frame);
-    let w = inner.width as usize;
     let mut lines = vec![
         Line::from(l.f(
             "handover.pick_intro",
@@ -181,9 +181,9 @@ pub fn render_hand_over(picker: &HandOverPicker, ui: &Ui, size: Size, frame: &mu
         ..inner
     };
     let rows = picker.rows();
-    let per_page = list.height.max(1) as usize;
-    let offset = (picker.selected + 1).saturating_sub(per_page);
-    for (i, row) in rows.iter().enumerate().skip(offset).take(per_page) {
+    let view = ListView::new(list, rows.len(), picker.selected, 1);
+    let w = view.width();
+    for (i, row) in rows.iter().enumerate().skip(view.first).take(view.room) {
         let selected = i == picker.selected;
         let text = match row {
             None => l.t("handover.whole_team").to_string(),
@@ -196,6 +196,7 @@ pub fn render_hand_over(picker: &HandOverPicker, ui: &Ui, size: Size, frame: &mu
         )));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    view.render_scrollbar(frame);
     frame.set_cursor_position(Position::new(
         cursor_x.min(inner.right().saturating_sub(1)),
         filter_y,

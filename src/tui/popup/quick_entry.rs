@@ -11,6 +11,7 @@ use ratatui::layout::{Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::super::widgets::list::ListView;
 use super::{InterventionForm, Popup, ReferralForm, Reply, centered, frame_box};
 use crate::domain::Urgency;
 use crate::domain::search::TenantIndex;
@@ -224,13 +225,8 @@ pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTi
                     selected = (selected + 1).min(hits.len().saturating_sub(1));
                 }
                 Action::Click { x, y } => {
-                    let list = results_area(size);
-                    if let Some(i) = y
-                        .checked_sub(list.y)
-                        .map(usize::from)
-                        .map(|i| i + list_offset(selected))
-                        .filter(|i| *i < hits.len() && list.x <= x && x < list.right())
-                    {
+                    let view = ListView::new(results_area(size), hits.len(), selected, 1);
+                    if let Some(i) = view.hit(x, y) {
                         selected = i;
                     }
                 }
@@ -407,11 +403,6 @@ fn place_of(t: &Tenant, ui: &Ui) -> String {
 }
 
 /// The search box: the query line, then the results.
-/// The first result shown: the list scrolls to keep the selected one in view.
-fn list_offset(selected: usize) -> usize {
-    (selected + 1).saturating_sub(SHOWN)
-}
-
 fn search_area(size: Size) -> Rect {
     centered(size, 84, SHOWN as u16 + 6)
 }
@@ -460,17 +451,19 @@ pub fn render(q: &QuickEntry, app: &App, ui: &Ui, size: Size, frame: &mut Frame)
                     th.bold(),
                 )));
             }
-            let offset = list_offset(*selected);
-            for (i, h) in hits.iter().enumerate().skip(offset).take(SHOWN) {
+            let view = ListView::new(list, hits.len(), *selected, 1);
+            let item_w = view.width();
+            for (i, h) in hits.iter().enumerate().skip(view.first).take(view.room) {
                 let chosen = i == *selected;
                 let marker = if chosen { "▶ " } else { "  " };
                 let style = if chosen { th.focus() } else { th.normal() };
                 lines.push(Line::from(Span::styled(
-                    pad(&clip(&format!("{marker}{}", h.line(ui)), w), w),
+                    pad(&clip(&format!("{marker}{}", h.line(ui)), item_w), item_w),
                     style,
                 )));
             }
             frame.render_widget(Paragraph::new(lines), list);
+            view.render_scrollbar(frame);
             // How many were found, all of them: more than the box shows scrolls, more
             // than the list holds asks for more letters.
             let matched = app.quick_index.as_ref().map_or(0, |i| i.matched);
