@@ -9,7 +9,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::widgets::list::ListView;
 use super::action::Action;
 use super::app::{App, Screen, Ui, store_error_text};
 use super::effect::{Ctx, Effect};
@@ -18,6 +17,7 @@ use super::popup::Popup;
 use super::popup::choice::{Answer, ChoiceForm, Purpose};
 use super::rows::{clip, pad, wrap};
 use super::when;
+use super::widgets::list::ListView;
 use crate::domain::InterventionStatus;
 use crate::domain::lifecycle::emergency_waiting_too_long;
 use crate::i18n::Lang;

@@ -10,13 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use std::fmt::Write as _;
 
-use super::widgets::list::ListView;
 use super::action::Action;
 use super::app::{App, Screen, Ui, store_error_text};
 use super::effect::{Ctx, Effect};
 use super::popup::Popup;
 use super::popup::choice::{Answer, ChoiceForm, Purpose};
 use super::rows::{clip, pad};
+use super::widgets::list::ListView;
 use crate::domain::lifecycle::{
     InterventionOutcome, TransitionError, emergency_waiting_too_long, referral_step,
 };

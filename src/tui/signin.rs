@@ -6,12 +6,12 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::widgets::list::ListView;
 use super::action::Action;
 use super::app::Ui;
 use super::effect::{Ctx, Effect};
 use super::rows::{clip, pad};
 use super::text_field::TextField;
+use super::widgets::list::ListView;
 use crate::domain::parse::fold;
 use crate::store::Operator;
 

@@ -612,6 +612,56 @@ mod tests {
         hits.into_iter().map(|h| h.tenant_id).collect()
     }
 
+    /// Among equal scores, tenants come by last name then first name, also for names
+    /// added after a search ranked the ones before.
+    #[test]
+    fn names_added_later_are_ranked_with_the_others() {
+        let mut i = index();
+        assert_eq!(ids(i.search("lefevre", 5))[0], 1);
+        let row = |id, last: &str, first: &str| SearchRow {
+            tenant_id: id,
+            reference: format!("LOC-{id:05}"),
+            last_name: last.into(),
+            first_name: first.into(),
+            phones: vec![],
+            address: String::new(),
+            postcode: String::new(),
+            city: String::new(),
+        };
+        // A new first name, the last name known: Anne comes before Hélène.
+        i.push(&row(5, "Lefèvre", "Anne")).unwrap();
+        assert_eq!(ids(i.search("lefevre", 5))[..2], [5, 1]);
+        // A new last name, the first name known: Dubois before Dupont.
+        i.push(&row(6, "Dubois", "Marie")).unwrap();
+        assert_eq!(ids(i.search("marie", 5))[..2], [6, 2]);
+    }
+
+    /// The best results are kept, best first, whatever order they are offered in.
+    #[test]
+    fn the_best_results_are_kept_in_order() {
+        let kept = |offers: &[u32]| {
+            let mut best = Best::new(2);
+            for (n, &score) in offers.iter().enumerate() {
+                best.offer(score, (0, 0, n));
+            }
+            best.hits.iter().map(|(s, _)| *s).collect::<Vec<_>>()
+        };
+        assert_eq!(kept(&[10, 9, 1]), [10, 9]);
+        assert_eq!(kept(&[1, 2, 10]), [10, 2]);
+        assert_eq!(kept(&[5, 7, 6]), [7, 6]);
+    }
+
+    /// "33…" is a French number written internationally only after "+" or "00".
+    #[test]
+    fn a_number_starting_with_33_is_international_only_with_its_prefix() {
+        assert_eq!(phone_digits("33 61 22 44").as_deref(), Some("33612244"));
+        assert_eq!(
+            phone_digits("+33 6 12 24 48").as_deref(),
+            Some("06122448")
+        );
+        assert_eq!(phone_digits("0033 1 99 00").as_deref(), Some("019900"));
+    }
+
     #[test]
     fn names_with_or_without_accents() {
         let mut i = index();

@@ -106,7 +106,11 @@ mod tests {
         // A click on the second line of the item shown second is that item.
         assert_eq!(long.hit(4, 6), Some(6));
         assert_eq!(long.hit(21, 6), None, "the bar's column is no item");
-        assert_eq!(ListView::new(area, 2, 0, 2).hit(4, 8), None, "below the last item");
+        assert_eq!(
+            ListView::new(area, 2, 0, 2).hit(4, 8),
+            None,
+            "below the last item"
+        );
     }
 
     #[test]
