@@ -636,6 +636,33 @@ mod tests {
         assert_eq!(ids(i.search("marie", 5))[..2], [6, 2]);
     }
 
+    /// The count told under the results is every match, not only those returned.
+    #[test]
+    fn every_match_is_counted_beyond_the_limit() {
+        let mut i = index();
+        assert_eq!(ids(i.search("lefe", 1)).len(), 1);
+        assert_eq!(i.last_matched(), 2);
+    }
+
+    /// A word of three letters or more is scored by how well it matches: the name it
+    /// begins comes before one where its letters lie apart, whatever the alphabet says.
+    #[test]
+    fn a_three_letter_word_prefers_the_name_it_begins() {
+        let mut i = index();
+        let dutheil = SearchRow {
+            tenant_id: 9,
+            reference: "LOC-00009".into(),
+            last_name: "Dutheil".into(),
+            first_name: "Paul".into(),
+            phones: vec![],
+            address: String::new(),
+            postcode: String::new(),
+            city: String::new(),
+        };
+        i.push(&dutheil).unwrap();
+        assert_eq!(ids(i.search("dut", 5)), [9, 2], "Dutheil, then Dupont");
+    }
+
     /// The best results are kept, best first, whatever order they are offered in.
     #[test]
     fn the_best_results_are_kept_in_order() {
@@ -655,10 +682,7 @@ mod tests {
     #[test]
     fn a_number_starting_with_33_is_international_only_with_its_prefix() {
         assert_eq!(phone_digits("33 61 22 44").as_deref(), Some("33612244"));
-        assert_eq!(
-            phone_digits("+33 6 12 24 48").as_deref(),
-            Some("06122448")
-        );
+        assert_eq!(phone_digits("+33 6 12 24 48").as_deref(), Some("06122448"));
         assert_eq!(phone_digits("0033 1 99 00").as_deref(), Some("019900"));
     }
 
