@@ -315,6 +315,15 @@ impl App {
             Effect::SaveCall => super::call::save(self, self.now),
             Effect::Dial => super::call::dial(self),
             Effect::Reclaim => super::call::reclaim(self, self.now),
+            Effect::EndBreak(then) => {
+                let Some(operator) = self.session.as_ref().map(|s| s.operator.id) else {
+                    return;
+                };
+                match self.store.end_break(operator, self.now) {
+                    Ok(()) => self.apply(*then),
+                    Err(e) => self.store_error(&e),
+                }
+            }
             Effect::Then(effects) => effects.into_iter().for_each(|e| self.apply(e)),
         }
     }

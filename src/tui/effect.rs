@@ -39,6 +39,8 @@ pub enum Effect {
     Dial,
     /// Take the tenant of the call back after its claim was lost.
     Reclaim,
+    /// End the signed-in operator's break, then this.
+    EndBreak(Box<Effect>),
     /// Several effects, in order.
     Then(Vec<Effect>),
 }

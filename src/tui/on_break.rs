@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::action::Action;
-use super::app::{App, Screen, Ui};
-use super::effect::Effect;
+use super::app::{Screen, Ui};
+use super::effect::{Ctx, Effect};
 use super::popup::Popup;
 use super::popup::choice::{Answer, ChoiceForm, Purpose};
 use crate::domain::shift::BreakReason;
@@ -63,19 +63,13 @@ pub fn answer(
 
 /// Enter (or Esc) ends the break and goes back to the queue; ending the shift from a
 /// break ends the break first, so that nobody reads as on a break after leaving.
-pub fn update(app: &mut App, action: Action) -> Effect {
-    let Some(operator) = app.session.as_ref().map(|s| s.operator.id) else {
-        return Effect::None;
-    };
-    let back = match action {
+pub fn update(action: Action, ctx: &Ctx) -> Effect {
+    let then = match action {
         Action::Confirm | Action::Back => Effect::Queue,
-        Action::EndShift | Action::Interrupt => super::summary::open(&app.ctx()),
+        Action::EndShift | Action::Interrupt => super::summary::open(ctx),
         _ => return Effect::None,
     };
-    match app.store.end_break(operator, app.now) {
-        Ok(()) => back,
-        Err(e) => Effect::Fail(e),
-    }
+    Effect::EndBreak(Box::new(then))
 }
 
 pub fn render(s: &BreakState, ui: &Ui, body: Rect, frame: &mut Frame) {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::action::Action;
 use super::app::{App, Screen};
-use super::effect::{Ctx, Effect};
+use super::effect::Ctx;
 use super::{call, dispatch, followup, on_break, popup};
 
 /// How often the queue is reloaded while it is shown.
@@ -59,11 +59,6 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         popup::quick_entry::open(app);
         return;
     }
-    if let Screen::Break(_) = &app.screen {
-        let effect = on_break::update(app, action);
-        app.apply(effect);
-        return;
-    }
     let ctx = Ctx {
         store: &app.store,
         rules: &app.rules,
@@ -86,7 +81,7 @@ fn dispatch(app: &mut App, action: Action, now: DateTime<Utc>) {
         Screen::Board(b) => b.update(action, &ctx),
         Screen::Summary(s) => s.update(action, &ctx),
         // Handled above, before the context is made.
-        Screen::Break(_) => Effect::None,
+        Screen::Break(_) => on_break::update(action, &ctx),
     };
     app.apply(effect);
 }
