@@ -18,6 +18,7 @@ use crate::domain::search::TenantIndex;
 use crate::store::{StoreError, Tenant};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Ui};
+use crate::tui::call::form::{InterventionEntry, ReferralEntry};
 use crate::tui::keys::Scope;
 use crate::tui::rows::{clip, pad};
 use crate::tui::text_field::TextField;
@@ -191,150 +192,205 @@ pub fn open(app: &mut App) {
     app.popup = Some(Popup::Quick(Box::default()));
 }
 
-/// Applies `action` to the quick entry taken out of `app` (put back unless it closes).
-// One arm per step of the entry (search, kind, form); each could return an effect.
-#[allow(clippy::too_many_lines)]
+/// What the quick entry asks the app to record once a form is done.
+pub enum Record {
+    Referral(Found, ReferralEntry),
+    Intervention(Found, InterventionEntry),
+    /// A call the tenant makes to the program: the call screen opens on them.
+    Incoming(i64),
+}
+
+/// What a step of the quick entry reads: the store, the search index, the catalogue.
+struct Reads<'a> {
+    store: &'a crate::store::Store,
+    index: Option<&'a mut QuickIndex>,
+    services: &'a [crate::store::Service],
+    rules: &'a crate::domain::Rules,
+    ui: Ui,
+    size: Size,
+}
+
+/// Applies `action` to the quick entry taken out of `app`: put back while it stays
+/// open; what its forms report is recorded here, and a form whose record failed stays
+/// open with what was typed.
 pub fn update(app: &mut App, mut q: Box<QuickEntry>, action: Action, now: DateTime<Utc>) {
     let ui = app.ui();
-    let size = app.size;
-    let stage = std::mem::replace(
-        &mut q.stage,
-        Stage::Kind {
-            tenant: Found::from_tenant(&Tenant::default()),
-        },
-    );
-    q.stage = match stage {
-        Stage::Search {
-            mut query,
-            mut hits,
-            mut selected,
-        } => {
-            let mut changed = false;
-            match action {
-                Action::Back | Action::Interrupt => return,
-                Action::Char(_)
-                | Action::Backspace
-                | Action::Delete
-                | Action::ClearField
-                | Action::Left
-                | Action::Right
-                | Action::Home
-                | Action::End => changed = query.edit(action) == Some(true),
-                Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
-                Action::Down | Action::ScrollDown | Action::NextField => {
-                    selected = (selected + 1).min(hits.len().saturating_sub(1));
-                }
-                Action::Click { x, y } => {
-                    let view = ListView::new(results_area(size), hits.len(), selected, 1);
-                    if let Some(i) = view.hit(x, y) {
-                        selected = i;
-                    }
-                }
-                _ => {}
-            }
-            if changed {
-                hits = app
-                    .quick_index
-                    .as_mut()
-                    .map(|i| i.search(&app.store, query.value()))
-                    .unwrap_or_default();
-                selected = 0;
-            }
-            match (action, hits.get(selected)) {
-                (Action::Confirm, Some(t)) => Stage::Kind { tenant: t.clone() },
-                _ => Stage::Search {
-                    query,
-                    hits,
-                    selected,
-                },
-            }
-        }
-        Stage::Kind { tenant } => match action {
-            Action::Back => Stage::Search {
-                query: TextField::new(""),
-                hits: Vec::new(),
-                selected: 0,
-            },
-            Action::Interrupt => return,
-            Action::AddReferral | Action::Pick(1) => Stage::Referral {
-                form: referral_form(&ui),
-                tenant,
-            },
-            Action::AddIntervention | Action::Pick(2) => {
-                let place = app
-                    .store
-                    .tenant(tenant.tenant_id)
-                    .map_or_else(|_| tenant.address.clone(), |t| place_of(&t, &ui));
-                Stage::Intervention {
-                    form: intervention_form(place),
-                    tenant,
-                }
-            }
-            Action::IncomingCall | Action::Pick(3) => {
-                app.popup = None;
-                crate::tui::call::open_incoming(app, tenant.tenant_id, now);
-                return;
-            }
-            _ => Stage::Kind { tenant },
-        },
-        Stage::Referral { tenant, mut form } => {
-            let area = form.area(&app.services, &ui, size);
-            match form.apply(action, &app.services, ui.today(), area, ui) {
-                Reply::Keep => Stage::Referral { tenant, form },
-                Reply::Cancel => Stage::Kind { tenant },
-                Reply::Done(entry) => {
-                    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
-                        return;
-                    };
-                    let result = app.store.create_referral(
-                        tenant.tenant_id,
-                        entry.service_id,
-                        &entry.note,
-                        entry.follow_up_on,
-                        by,
-                        now,
-                    );
-                    if saved(app, result, &tenant, "quick.referral_saved") {
-                        return;
-                    }
-                    Stage::Referral { tenant, form }
-                }
-            }
-        }
-        Stage::Intervention { tenant, mut form } => {
-            let area = form.area(&ui, size);
-            let rules = app.rules.clone();
-            match form.apply(action, &rules, area, ui) {
-                Reply::Keep => Stage::Intervention { tenant, form },
-                Reply::Cancel => Stage::Kind { tenant },
-                Reply::Done(entry) => {
-                    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
-                        return;
-                    };
-                    let result = app.store.create_intervention(
-                        tenant.tenant_id,
-                        entry.kind,
-                        entry.urgency,
-                        entry.wanted_at,
-                        &entry.place,
-                        &entry.details,
-                        by,
-                        now,
-                    );
-                    let key = if entry.urgency == Urgency::Emergency {
-                        "quick.emergency_saved"
-                    } else {
-                        "quick.intervention_saved"
-                    };
-                    if saved(app, result, &tenant, key) {
-                        return;
-                    }
-                    Stage::Intervention { tenant, form }
-                }
-            }
-        }
+    let reads = Reads {
+        store: &app.store,
+        index: app.quick_index.as_mut(),
+        services: &app.services,
+        rules: &app.rules,
+        ui,
+        size: app.size,
     };
-    app.popup = Some(Popup::Quick(q));
+    match q.step(action, reads) {
+        Reply::Keep => app.popup = Some(Popup::Quick(q)),
+        Reply::Cancel => {}
+        Reply::Done(Record::Incoming(tenant)) => crate::tui::call::open_incoming(app, tenant, now),
+        Reply::Done(record) => {
+            if !recorded(app, &record, now) {
+                app.popup = Some(Popup::Quick(q));
+            }
+        }
+    }
+}
+
+/// Writes a referral or an intervention request the quick entry reported.
+fn recorded(app: &mut App, record: &Record, now: DateTime<Utc>) -> bool {
+    let Some(by) = app.session.as_ref().map(|s| s.operator.id) else {
+        return true;
+    };
+    let (result, tenant, key) = match record {
+        Record::Referral(tenant, entry) => (
+            app.store.create_referral(
+                tenant.tenant_id,
+                entry.service_id,
+                &entry.note,
+                entry.follow_up_on,
+                by,
+                now,
+            ),
+            tenant,
+            "quick.referral_saved",
+        ),
+        Record::Intervention(tenant, entry) => (
+            app.store.create_intervention(
+                tenant.tenant_id,
+                entry.kind,
+                entry.urgency,
+                entry.wanted_at,
+                &entry.place,
+                &entry.details,
+                by,
+                now,
+            ),
+            tenant,
+            if entry.urgency == Urgency::Emergency {
+                "quick.emergency_saved"
+            } else {
+                "quick.intervention_saved"
+            },
+        ),
+        Record::Incoming(_) => return true,
+    };
+    saved(app, result, tenant, key)
+}
+
+impl QuickEntry {
+    /// One step of the entry (search, kind, form): it reads, and reports what to record.
+    // One arm per step.
+    #[allow(clippy::too_many_lines)]
+    fn step(&mut self, action: Action, reads: Reads) -> Reply<Record> {
+        let Reads {
+            store,
+            index,
+            services,
+            rules,
+            ui,
+            size,
+        } = reads;
+        let stage = std::mem::replace(
+            &mut self.stage,
+            Stage::Kind {
+                tenant: Found::from_tenant(&Tenant::default()),
+            },
+        );
+        self.stage = match stage {
+            Stage::Search {
+                mut query,
+                mut hits,
+                mut selected,
+            } => {
+                let mut changed = false;
+                match action {
+                    Action::Back | Action::Interrupt => return Reply::Cancel,
+                    Action::Char(_)
+                    | Action::Backspace
+                    | Action::Delete
+                    | Action::ClearField
+                    | Action::Left
+                    | Action::Right
+                    | Action::Home
+                    | Action::End => changed = query.edit(action) == Some(true),
+                    Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
+                    Action::Down | Action::ScrollDown | Action::NextField => {
+                        selected = (selected + 1).min(hits.len().saturating_sub(1));
+                    }
+                    Action::Click { x, y } => {
+                        let view = ListView::new(results_area(size), hits.len(), selected, 1);
+                        if let Some(i) = view.hit(x, y) {
+                            selected = i;
+                        }
+                    }
+                    _ => {}
+                }
+                if changed {
+                    hits = index
+                        .map(|i| i.search(store, query.value()))
+                        .unwrap_or_default();
+                    selected = 0;
+                }
+                match (action, hits.get(selected)) {
+                    (Action::Confirm, Some(t)) => Stage::Kind { tenant: t.clone() },
+                    _ => Stage::Search {
+                        query,
+                        hits,
+                        selected,
+                    },
+                }
+            }
+            Stage::Kind { tenant } => match action {
+                Action::Back => Stage::Search {
+                    query: TextField::new(""),
+                    hits: Vec::new(),
+                    selected: 0,
+                },
+                Action::Interrupt => return Reply::Cancel,
+                Action::AddReferral | Action::Pick(1) => Stage::Referral {
+                    form: referral_form(&ui),
+                    tenant,
+                },
+                Action::AddIntervention | Action::Pick(2) => {
+                    let place = store
+                        .tenant(tenant.tenant_id)
+                        .map_or_else(|_| tenant.address.clone(), |t| place_of(&t, &ui));
+                    Stage::Intervention {
+                        form: intervention_form(place),
+                        tenant,
+                    }
+                }
+                Action::IncomingCall | Action::Pick(3) => {
+                    return Reply::Done(Record::Incoming(tenant.tenant_id));
+                }
+                _ => Stage::Kind { tenant },
+            },
+            Stage::Referral { tenant, mut form } => {
+                let area = form.area(services, &ui, size);
+                match form.apply(action, services, ui.today(), area, ui) {
+                    Reply::Keep => Stage::Referral { tenant, form },
+                    Reply::Cancel => Stage::Kind { tenant },
+                    Reply::Done(entry) => {
+                        let record = Record::Referral(tenant.clone(), entry);
+                        self.stage = Stage::Referral { tenant, form };
+                        return Reply::Done(record);
+                    }
+                }
+            }
+            Stage::Intervention { tenant, mut form } => {
+                let area = form.area(&ui, size);
+                match form.apply(action, rules, area, ui) {
+                    Reply::Keep => Stage::Intervention { tenant, form },
+                    Reply::Cancel => Stage::Kind { tenant },
+                    Reply::Done(entry) => {
+                        let record = Record::Intervention(tenant.clone(), entry);
+                        self.stage = Stage::Intervention { tenant, form };
+                        return Reply::Done(record);
+                    }
+                }
+            }
+        };
+        Reply::Keep
+    }
 }
 
 /// Tells the operator what was saved and reloads the screen below, so that the new
