@@ -580,12 +580,7 @@ pub fn render(f: &FollowUpState, app: &App, ui: &Ui, body: Rect, frame: &mut Fra
 fn render_history(f: &FollowUpState, app: &App, ui: &Ui, area: Rect, frame: &mut Frame) {
     let l = ui.lang;
     let th = ui.theme;
-    let block = Block::bordered().title(Span::styled(
-        format!(" {} ", l.t("followup.history")),
-        th.title(),
-    ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = super::popup::frame_box(ui, l.t("followup.history"), area, frame);
     let w = inner.width as usize;
     let mut lines = Vec::new();
     if let Some(item) = f.selected_item() {
