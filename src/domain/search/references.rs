@@ -175,4 +175,29 @@ mod tests {
             );
         }
     }
+
+    /// The lengths where the one-byte head gives way to three bytes: 15 bytes shared,
+    /// 16 following, and a reference that is the one before cut short.
+    #[test]
+    fn references_at_the_edges_of_the_short_head_read_back_whole() {
+        let refs = [
+            "abcdefghijklmnop",
+            "abcdefghijklmno",
+            "abcdefghijklmnoq",
+            "0123456789abcdef",
+            "0123456789abcdefz",
+            "z",
+            "zyxwvutsrqponmlkjihg",
+        ];
+        let mut r = References::default();
+        for x in refs {
+            r.push(x);
+        }
+        for (i, x) in refs.iter().enumerate() {
+            let found: Vec<usize> = r.containing(x, false).iter().collect();
+            let want: Vec<usize> = (0..refs.len()).filter(|&j| refs[j].contains(x)).collect();
+            assert_eq!(found, want, "{x:?}");
+            assert!(found.contains(&i));
+        }
+    }
 }
