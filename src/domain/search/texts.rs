@@ -161,4 +161,25 @@ mod tests {
         assert_eq!(found("o"), Vec::<u32>::new());
         assert_eq!(found("bois"), vec![1, 2]);
     }
+
+    /// Two texts that land on the table's first slot: the second is found in the slot
+    /// after it, also once the table has grown.
+    #[test]
+    fn texts_that_land_on_the_same_slot_are_both_kept() {
+        let colliding: Vec<String> = (0..)
+            .map(|i| format!("nom {i}"))
+            .filter(|t| hash(t) & 127 == 0)
+            .take(2)
+            .collect();
+        let mut t = Texts::default();
+        let first = t.intern(&colliding[0]).unwrap();
+        let second = t.intern(&colliding[1]).unwrap();
+        assert_ne!(first, second);
+        for i in 0..100 {
+            t.intern(&format!("autre {i}")).unwrap();
+        }
+        assert_eq!(t.intern(&colliding[0]), Some(first));
+        assert_eq!(t.intern(&colliding[1]), Some(second));
+        assert_eq!(t.get(second), colliding[1]);
+    }
 }
