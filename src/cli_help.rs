@@ -104,7 +104,7 @@ fn lang_asked(args: &[std::ffi::OsString]) -> Option<String> {
 /// If `assets/i18n/help_fr.toml`, built into the program, is not TOML (a unit test reads it).
 pub fn french(cmd: Command) -> Command {
     let table: toml::Table = toml::from_str(HELP_FR).expect("assets/i18n/help_fr.toml is valid");
-    translate(cmd, &table, &["veille"])
+    let mut cmd = translate(cmd, &table, &["veille"])
         .disable_version_flag(true)
         .arg(
             Arg::new("version")
@@ -112,7 +112,29 @@ pub fn french(cmd: Command) -> Command {
                 .long("version")
                 .action(ArgAction::Version)
                 .help("Afficher la version"),
-        )
+        );
+    // clap adds its `help` command when the command line is built: built here, so that
+    // its line in the list of commands is French too.
+    cmd.build();
+    help_command(cmd)
+}
+
+/// The `help` command clap added, in French, at every level that has commands.
+fn help_command(mut cmd: Command) -> Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sc| {
+            if sc.get_name() == "help" {
+                sc.about("Afficher l'aide de veille ou de la commande donnée")
+            } else {
+                help_command(sc)
+            }
+        });
+    }
+    cmd
 }
 
 fn translate(mut cmd: Command, table: &toml::Table, path: &[&str]) -> Command {
