@@ -60,7 +60,7 @@ fn a_wrong_number_is_flagged_then_fixed_by_a_coordinator() {
         .args(["tenants", "flagged"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(&reference).and(predicate::str::contains("wrong_number")));
+        .stdout(predicate::str::contains(&reference).and(predicate::str::contains("Wrong number")));
     // An operator may not change tenants; a coordinator (op3) may.
     veille()
         .arg("--db")
@@ -284,7 +284,7 @@ fn an_emergency_is_listed_as_flagged_until_a_coordinator_takes_it() {
     let text = flagged(false);
     assert!(
         text.contains(&reference)
-            && text.contains("EMERGENCY 28/11 10:00 by Opérateur 1, help: refused: Refuse le SAMU"),
+            && text.contains("EMERGENCY 28/11 10:00 by Opérateur 1, help: The person refuses: Refuse le SAMU"),
         "{text}"
     );
     let v: serde_json::Value = serde_json::from_str(&flagged(true)).unwrap();

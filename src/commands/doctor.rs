@@ -59,6 +59,7 @@ pub(super) fn line(c: &Check) -> String {
         (_, "backup") => "sauvegarde",
         (_, "records") => "fiches",
         (_, "access") => "accès",
+        (_, "replication") => "réplication",
         (_, name) => name,
     };
     let mark = if c.ok { "ok  " } else { &tr!("ÉCHEC", "FAIL") };

@@ -260,14 +260,17 @@ fn print_flagged(store: &Store, json: bool) -> Result<()> {
     }
     let tz = store.rules()?.tz;
     for e in &emergencies {
-        say!(
-            "{:<10} {:<30} EMERGENCY {} by {}, help: {}: {}",
+        let (reference, tenant, at, by, help, decision) = (
             e.tenant_ref.as_deref().unwrap_or("-"),
-            e.tenant_name,
+            &e.tenant_name,
             e.at.with_timezone(&tz).format("%d/%m %H:%M"),
-            e.operator,
-            e.services,
-            e.decision
+            &e.operator,
+            super::named("services_called", e.services.code()),
+            &e.decision,
+        );
+        tell!(
+            "{reference:<10} {tenant:<30} URGENCE le {at} par {by}, secours : {help} : {decision}",
+            "{reference:<10} {tenant:<30} EMERGENCY {at} by {by}, help: {help}: {decision}"
         );
     }
     if list.is_empty() && emergencies.is_empty() {
@@ -277,10 +280,10 @@ fn print_flagged(store: &Store, json: bool) -> Result<()> {
         );
     } else {
         for t in &list {
-            let why = t
-                .flag
-                .clone()
-                .unwrap_or_else(|| t.status.code().to_string());
+            let why = match &t.flag {
+                Some(flag) => super::named("outcome", flag),
+                None => super::named("tenant_status", t.status.code()),
+            };
             say!(
                 "{:<10} {:<30} {}",
                 t.external_ref.as_deref().unwrap_or("-"),
