@@ -835,7 +835,7 @@ fn every_command_answers_in_french_when_the_system_speaks_french() {
         .unwrap();
     let export = dir.path().join("orientations.csv");
     let export = export.to_str().unwrap();
-    let commands: [(&[&str], &[&str]); 13] = [
+    let commands: [(&[&str], &[&str]); 14] = [
         (
             &["report"],
             &["Bilan du programme", "Locataires joints", "Pas de réponse"],
@@ -858,8 +858,9 @@ fn every_command_answers_in_french_when_the_system_speaks_french() {
         (&["audit", "--limit", "3"], &[]),
         (&["referrals", "list"], &[]),
         (&["interventions", "list"], &[]),
-        (&["operators"], &["coordinator"]),
+        (&["operators"], &["coordinateur", "opérateur"]),
         (&["teams", "list"], &["active"]),
+        (&["tenants", "flagged"], &["Faux numéro"]),
         (
             &["settings", "show"],
             &["unknown_lives_alone_counts_as_alone oui"],

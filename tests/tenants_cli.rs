@@ -284,7 +284,9 @@ fn an_emergency_is_listed_as_flagged_until_a_coordinator_takes_it() {
     let text = flagged(false);
     assert!(
         text.contains(&reference)
-            && text.contains("EMERGENCY 28/11 10:00 by Opérateur 1, help: The person refuses: Refuse le SAMU"),
+            && text.contains(
+                "EMERGENCY 28/11 10:00 by Opérateur 1, help: The person refuses: Refuse le SAMU"
+            ),
         "{text}"
     );
     let v: serde_json::Value = serde_json::from_str(&flagged(true)).unwrap();

@@ -42,7 +42,10 @@ fn list(ctx: &Context, args: &JsonFlag) -> Result<()> {
             o.id,
             o.login,
             o.name,
-            o.role,
+            match o.role {
+                crate::domain::Role::Coordinator => crate::tr!("coordinateur", "coordinator"),
+                crate::domain::Role::Operator => crate::tr!("opérateur", "operator"),
+            },
             o.unix_account.as_deref().unwrap_or("-"),
             o.organisation
         );
