@@ -388,7 +388,7 @@ fn csv_import(c: &mut Criterion) {
                 |(dir, mut store)| {
                     let mut list = veille::import::tenants::read(bytes.as_slice()).unwrap();
                     let cohorts = store.cohorts().unwrap();
-                    list.check(now().date_naive(), (0, 150), &cohorts);
+                    list.check(now().date_naive(), (0, 150), &cohorts).unwrap();
                     assert_eq!(list.good_rows(), rows);
                     let imports = list.imports(&cohorts, None);
                     store

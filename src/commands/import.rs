@@ -56,7 +56,8 @@ fn tenants(ctx: &Context, args: &ImportArgs) -> Result<()> {
         rules.local_date(ctx.clock.now()),
         rules.import_ages,
         &cohorts,
-    );
+    )
+    .map_err(|e| file_error(&args.file, &e))?;
     print_layout(&args.file, &list.layout);
     print_lost_letters(&list.lost_letters, list.layout.encoding);
     print_problems(&list.problems, list.bad_rows());

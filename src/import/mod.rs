@@ -54,6 +54,8 @@ pub enum FileError {
         found: String,
     },
     Csv(String),
+    /// The file was written again between two readings of it.
+    Changed,
 }
 
 impl std::fmt::Display for FileError {
@@ -70,6 +72,12 @@ impl std::fmt::Display for FileError {
             } => crate::tr!(
                 "le fichier n'a pas de colonne pour {what} (noms acceptés : {accepted}). Les colonnes de sa première ligne sont : {found}. Renommez la colonne dans le fichier, ou vérifiez que la première ligne porte les noms des colonnes",
                 "the file has no column for {what} (accepted names: {accepted}). The columns on its first line are: {found}. Rename the column in the file, or check that the first line holds the column names"
+            ),
+            FileError::Changed => crate::tr!(
+                "le fichier a changé pendant l'import (enregistré de nouveau ?) : rien n'a été \
+                 écrit ; importez-le de nouveau une fois enregistré",
+                "the file changed while it was being imported (saved again?): nothing was \
+                 written; import it again once it is saved"
             ),
             FileError::Csv(e) => crate::tr!(
                 "le fichier ne peut pas être lu comme un CSV : {e}",

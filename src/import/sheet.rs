@@ -21,6 +21,14 @@ pub enum Input {
 }
 
 impl Input {
+    /// What tells a file's content changed: its size and when it was last written.
+    fn stamp(&self) -> Option<(u64, Option<std::time::SystemTime>)> {
+        match self {
+            Input::File(file) => file.metadata().ok().map(|m| (m.len(), m.modified().ok())),
+            Input::Bytes(_) => None,
+        }
+    }
+
     /// The bytes from the start.
     fn raw(&self) -> std::io::Result<Box<dyn Read + '_>> {
         Ok(match self {
@@ -36,6 +44,8 @@ impl Input {
 
 pub struct Sheet {
     input: Input,
+    /// The file as it was when first read: every later pass must read the same.
+    stamp: Option<(u64, Option<std::time::SystemTime>)>,
     decoding: Decoding,
     pub encoding: Encoding,
     pub separator: u8,
@@ -96,12 +106,14 @@ impl Sheet {
 
     /// As `read`, from a file or bytes.
     pub fn open(input: Input) -> Result<Sheet, FileError> {
+        let stamp = input.stamp();
         let decoding = detect(input.raw().map_err(io_error)?).map_err(io_error)?;
         let top = top_text(&input, decoding).map_err(io_error)?;
         let mut sheet = Sheet {
             skip: usize::from(sep_line(&top).is_some()),
             separator: separator(&top),
             input,
+            stamp,
             decoding,
             encoding: decoding.encoding,
             headers: Vec::new(),
@@ -149,6 +161,11 @@ impl Sheet {
     /// A CSV reader over the file's text from its start, with the line breaks it has
     /// passed (see `Breaks`).
     fn reader(&self) -> Result<(csv::Reader<Box<dyn Read + '_>>, Breaks), FileError> {
+        // A spreadsheet saving the file again while it is imported: the rows checked
+        // would not be the rows written.
+        if self.input.stamp() != self.stamp {
+            return Err(FileError::Changed);
+        }
         let raw = self.input.raw().map_err(io_error)?;
         let text = decoded(raw, self.decoding).map_err(io_error)?;
         let breaks = Breaks::default();

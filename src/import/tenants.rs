@@ -238,12 +238,12 @@ impl TenantList {
         self.layout.rows - self.bad.len()
     }
 
-    /// Calls `f` with each good row, read again from the file's text.
-    fn each_row(&self, mut f: impl FnMut(TenantRow)) {
+    /// Calls `f` with each good row, read again from the file (an error if the file
+    /// changed since it was read).
+    fn each_row(&self, mut f: impl FnMut(TenantRow)) -> Result<(), FileError> {
         let (columns, _) = map(&self.sheet);
         let mut seen = Vec::new();
-        // The text was read whole once already: it reads the same way again.
-        let _ = self.sheet.for_each_row(|row| {
+        self.sheet.for_each_row(|row| {
             if self.bad.contains(&row.line) {
                 return;
             }
@@ -251,7 +251,7 @@ impl TenantList {
             if let Some(t) = columns.tenant(row, &mut seen) {
                 f(t);
             }
-        });
+        })
     }
 
     /// Adds problems found after the rows were read; their rows become bad.
@@ -264,7 +264,12 @@ impl TenantList {
     /// Refuses, on their lines, the rows the program cannot take: a birth date giving an
     /// age outside `ages` on `today` (a date typed wrong, 2090, a child's, 1826, rather
     /// than a person to call), or a cohort it does not have. One more reading of the rows.
-    pub fn check(&mut self, today: chrono::NaiveDate, (low, high): (u32, u32), cohorts: &[Cohort]) {
+    pub fn check(
+        &mut self,
+        today: chrono::NaiveDate,
+        (low, high): (u32, u32),
+        cohorts: &[Cohort],
+    ) -> Result<(), FileError> {
         let birth_column = self.column_of(Field::BirthDate);
         let cohort_column = self.column_of(Field::Cohort);
         let mut refused = Vec::new();
@@ -303,8 +308,9 @@ impl TenantList {
                     ),
                 });
             }
-        });
+        })?;
         self.refuse(refused);
+        Ok(())
     }
 
     /// The header of the column giving `field`, as written; empty without one.
@@ -341,10 +347,15 @@ impl TenantList {
     }
 
     /// The good rows, read into memory: for tests.
+    ///
+    /// # Panics
+    ///
+    /// If the rows cannot be read again (a test list is bytes in memory).
     #[cfg(test)]
     pub fn rows(&self) -> Vec<TenantRow> {
         let mut out = Vec::new();
-        self.each_row(|r| out.push(r));
+        self.each_row(|r| out.push(r))
+            .expect("bytes in memory read again");
         out
     }
 }
@@ -367,7 +378,7 @@ impl TenantRows for Imports<'_> {
         f: &mut dyn FnMut(&TenantImport) -> crate::store::Result<()>,
     ) -> crate::store::Result<()> {
         let mut result = Ok(());
-        self.list.each_row(|row| {
+        let read = self.list.each_row(|row| {
             if result.is_err() {
                 return;
             }
@@ -381,6 +392,8 @@ impl TenantRows for Imports<'_> {
                 cohort,
             });
         });
+        // A file that changed since it was checked: nothing of it is written.
+        read.map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
         result
     }
 }
@@ -983,6 +996,36 @@ mod tests {
         assert!(l.mentions("A1") && l.mentions("A2") && !l.mentions("A3"));
     }
 
+    /// A file saved again while it is imported (a spreadsheet still open on it) is not
+    /// half-read: the next reading of its rows says it changed, and nothing is taken.
+    #[test]
+    fn a_file_written_again_between_two_readings_is_refused() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        std::fs::write(&path, "Ref;Nom;Tél\nA1;Dupont;0199000001\n").unwrap();
+        let mut l = read_from(Input::File(std::fs::File::open(&path).unwrap())).unwrap();
+        assert_eq!(l.good_rows(), 1);
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(b"A2;Martin;0199000002\n").unwrap();
+        drop(file);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert!(matches!(
+            l.check(today, (60, 120), &[]),
+            Err(FileError::Changed)
+        ));
+        let mut rows = 0;
+        let read = l.imports(&[], None).each(&mut |_| {
+            rows += 1;
+            Ok(())
+        });
+        assert!(read.is_err());
+        assert_eq!(rows, 0);
+    }
+
     #[test]
     fn rows_go_to_the_cohort_they_name_or_the_chosen_one() {
         let cohort = |id, name: &str| Cohort {
@@ -1003,7 +1046,8 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             (60, 120),
             &cohorts,
-        );
+        )
+        .unwrap();
         assert_eq!(l.good_rows(), 2);
         assert_eq!(
             cohorts_of(&l.imports(&cohorts, Some(1))),
