@@ -168,7 +168,7 @@ mod tests {
     fn texts_that_land_on_the_same_slot_are_both_kept() {
         let colliding: Vec<String> = (0..)
             .map(|i| format!("nom {i}"))
-            .filter(|t| hash(t).trailing_zeros() >= 7)
+            .filter(|t| hash(t).trailing_zeros() >= 8)
             .take(2)
             .collect();
         let mut t = Texts::default();
