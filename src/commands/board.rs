@@ -1,8 +1,6 @@
 //! `veille board`: the coordinator's live board once, as text for a wall display (run it
 //! under `watch`) or JSON for a script, with the week's forecast below it.
 
-use std::fmt::Write as _;
-
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -78,8 +76,8 @@ fn render(b: &Board, tz: Tz) -> String {
         ),
     );
     let figure = |out: &mut String, fr: &str, en: &str, n: String| {
-        let what = tr!("{fr}", "{en}");
-        let _ = writeln!(out, "  {what:<32} {n}");
+        out.push_str("  ");
+        super::figure(out, 33, [fr, en], &n);
     };
     figure(
         &mut out,
