@@ -1,5 +1,6 @@
 //! `veille board`: the coordinator's live board once, as text for a wall display (run it
 //! under `watch`) or JSON for a script, with the week's forecast below it.
+
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -270,13 +270,7 @@ const MAX_FILE: u64 = 64 << 20;
 /// for each pass; anything else (a pipe, a device) is read once into memory, up to
 /// `MAX_FILE`.
 fn open_file(path: &Path) -> Result<import::Input> {
-    let shown = super::printable(&path.display().to_string());
-    let file = std::fs::File::open(path).with_context(|| {
-        tr!(
-            "impossible de lire {shown} ; vérifiez le nom du fichier",
-            "cannot read {shown}; check the file name"
-        )
-    })?;
+    let (file, shown) = open(path)?;
     let meta = file
         .metadata()
         .with_context(|| tr!("impossible de lire {shown}", "cannot read {shown}"))?;
@@ -290,6 +284,12 @@ fn open_file(path: &Path) -> Result<import::Input> {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let (file, shown) = open(path)?;
+    read_bounded(file, &shown)
+}
+
+/// The file the user named, opened with their rights, and its name as it may be shown.
+fn open(path: &Path) -> Result<(std::fs::File, String)> {
     let shown = super::printable(&path.display().to_string());
     let file = std::fs::File::open(path).with_context(|| {
         tr!(
@@ -297,7 +297,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
             "cannot read {shown}; check the file name"
         )
     })?;
-    read_bounded(file, &shown)
+    Ok((file, shown))
 }
 
 /// Reads one byte past the limit rather than trust the size a special file reports.
