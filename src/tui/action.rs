@@ -96,3 +96,20 @@ pub enum Action {
     /// Queue: step away from the queue for a break, saying why.
     TakeBreak,
 }
+
+impl Action {
+    /// A key that edits or moves in a text field (see `TextField::edit`).
+    pub fn edits_text(self) -> bool {
+        matches!(
+            self,
+            Action::Char(_)
+                | Action::Backspace
+                | Action::Delete
+                | Action::ClearField
+                | Action::Left
+                | Action::Right
+                | Action::Home
+                | Action::End
+        )
+    }
+}

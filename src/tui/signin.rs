@@ -78,14 +78,7 @@ impl SignInState {
         let list = areas(super::view::body(ctx.size)).list;
         let page = list.height.max(1) as isize;
         match action {
-            Action::Char(_)
-            | Action::Backspace
-            | Action::Delete
-            | Action::ClearField
-            | Action::Left
-            | Action::Right
-            | Action::Home
-            | Action::End => {
+            a if a.edits_text() => {
                 // A new filter shows its list from the top.
                 let changed = self.filter.edit(action) == Some(true);
                 if changed {

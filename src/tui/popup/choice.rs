@@ -125,16 +125,7 @@ impl ChoiceForm {
             }
             Action::Up | Action::ScrollUp => self.on_note = false,
             Action::Down | Action::ScrollDown => {}
-            Action::Char(_)
-            | Action::Backspace
-            | Action::Delete
-            | Action::ClearField
-            | Action::Left
-            | Action::Right
-            | Action::Home
-            | Action::End
-                if self.on_note =>
-            {
+            a if a.edits_text() && self.on_note => {
                 self.note.edit(action);
             }
             _ => {}

@@ -304,14 +304,7 @@ impl QuickEntry {
                 let mut changed = false;
                 match action {
                     Action::Back | Action::Interrupt => return Reply::Cancel,
-                    Action::Char(_)
-                    | Action::Backspace
-                    | Action::Delete
-                    | Action::ClearField
-                    | Action::Left
-                    | Action::Right
-                    | Action::Home
-                    | Action::End => changed = query.edit(action) == Some(true),
+                    a if a.edits_text() => changed = query.edit(action) == Some(true),
                     Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
                     Action::Down | Action::ScrollDown | Action::NextField => {
                         selected = (selected + 1).min(hits.len().saturating_sub(1));
