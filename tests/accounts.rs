@@ -9,6 +9,24 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::RwLock;
+
+/// Taken to start a program, and whole to write a copy of the binary (see `Program::new`).
+static SPAWNS: RwLock<()> = RwLock::new(());
+
+/// `Command::output`, never while a copy of the binary is being written.
+trait Run {
+    fn run(&mut self) -> std::io::Result<Output>;
+}
+
+impl Run for Command {
+    fn run(&mut self) -> std::io::Result<Output> {
+        let _starting = SPAWNS
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.output()
+    }
+}
 
 /// Accounts and a group made for one test, removed when it ends.
 struct Accounts {
@@ -55,9 +73,9 @@ impl Accounts {
 impl Drop for Accounts {
     fn drop(&mut self) {
         for user in &self.users {
-            let _ = Command::new("userdel").arg(user).output();
+            let _ = Command::new("userdel").arg(user).run();
         }
-        let _ = Command::new("groupdel").arg(&self.group).output();
+        let _ = Command::new("groupdel").arg(&self.group).run();
     }
 }
 
@@ -68,7 +86,7 @@ fn nix_uid() -> u32 {
 }
 
 fn run(program: &str, args: &[&str]) {
-    let out = Command::new(program).args(args).output().unwrap();
+    let out = Command::new(program).args(args).run().unwrap();
     assert!(
         out.status.success(),
         "{program} {args:?}: {}",
@@ -90,7 +108,15 @@ impl Program {
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         // A copy of the binary that every account can run, wherever the build is.
         let bin = dir.path().join("veille");
-        std::fs::copy(env!("CARGO_BIN_EXE_veille"), &bin).unwrap();
+        {
+            // No test starts a program while the copy is open for writing: a child
+            // forked then would hold it open, and running the copy would fail with
+            // "text file busy".
+            let _copying = SPAWNS
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            std::fs::copy(env!("CARGO_BIN_EXE_veille"), &bin).unwrap();
+        }
         std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
@@ -147,7 +173,9 @@ impl Program {
                 .arg(&self.db)
                 .args(args)
                 .env_remove("VEILLE_NOW")
-                .output()
+                // Messages in English, as the assertions read them.
+                .env("LANG", "en_GB.UTF-8")
+                .run()
                 .unwrap(),
         )
     }
@@ -166,7 +194,7 @@ impl Program {
                 .env_remove("VEILLE_NOW")
                 .env("HOME", "/nonexistent")
                 .current_dir("/")
-                .output()
+                .run()
                 .unwrap(),
         )
     }
@@ -319,7 +347,7 @@ fn each_account_acts_as_its_own_operator_and_no_one_else() {
             .unwrap_or_else(|| panic!("no {action} in the audit log:\n{audit}"))
             .to_string()
     };
-    let setting = line("setting_changed");
+    let setting = line("setting changed");
     assert!(
         setting.contains("cdubois") && setting.contains(claire),
         "{setting}"
@@ -328,18 +356,18 @@ fn each_account_acts_as_its_own_operator_and_no_one_else() {
         setting.contains("lease_minutes: (default) → 30"),
         "{setting}"
     );
-    let read = line("health_details_read");
+    let read = line("health details read");
     assert!(read.contains("cdubois") && read.contains(claire), "{read}");
-    let card = line("tenant_card_read");
+    let card = line("card read");
     assert!(card.contains("cdubois"), "{card}");
-    let import = line("import_operators");
+    let import = line("operators imported");
     assert!(import.contains("root"), "{import}");
     // Alice's two referrals are hers, account and all; her refused attempts left no row.
     let hers: Vec<&str> = audit.lines().filter(|l| l.contains(alice)).collect();
     assert_eq!(hers.len(), 2, "{audit}");
     assert!(
         hers.iter()
-            .all(|l| l.contains("amartin") && l.contains("referral_made")),
+            .all(|l| l.contains("amartin") && l.contains("referral made")),
         "{audit}"
     );
     let referrals = p
@@ -385,7 +413,7 @@ fn the_clock_of_a_program_cannot_be_set_by_anyone() {
         .arg(&p.db)
         .arg("queue")
         .env("VEILLE_NOW", "2031-01-01T09:00:00Z")
-        .output()
+        .run()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("VEILLE_NOW"));
@@ -433,7 +461,7 @@ fn the_sign_in_screen_offers_only_the_person_logged_in() {
             .args(["-L", &socket, "-f", "/dev/null"])
             .args(args)
             .env("LANG", "C.UTF-8")
-            .output()
+            .run()
             .unwrap()
     };
     let command = format!(
@@ -470,7 +498,7 @@ fn the_sign_in_screen_offers_only_the_person_logged_in() {
         Command::new("pgrep")
             .arg("-f")
             .arg(p.bin.to_str().unwrap())
-            .output()
+            .run()
             .unwrap()
             .status
             .success()
@@ -548,7 +576,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
     struct Group(String);
     impl Drop for Group {
         fn drop(&mut self) {
-            let _ = Command::new("groupdel").arg(&self.0).output();
+            let _ = Command::new("groupdel").arg(&self.0).run();
         }
     }
     let _group = Group(data_group.clone());
@@ -578,7 +606,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
             .env("VEILLE_DB", "/nonexistent/elsewhere.db")
             .env("HOME", "/nonexistent")
             .current_dir("/")
-            .output()
+            .run()
             .unwrap(),
     )
     .success();
@@ -592,7 +620,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
             .args(["refer", "--tenant", "T1", "--service", "social_services"])
             .env("HOME", "/nonexistent")
             .current_dir("/")
-            .output()
+            .run()
             .unwrap(),
     );
     referral.success();
@@ -603,7 +631,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
         .env("LANG", "en_GB.UTF-8")
         .args(["-u", alice, "--", "cat"])
         .arg(&p.db)
-        .output()
+        .run()
         .unwrap();
     assert!(!direct.status.success());
     assert!(
@@ -611,7 +639,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
         "{}",
         String::from_utf8_lossy(&direct.stderr)
     );
-    if Command::new("sqlite3").arg("-version").output().is_ok() {
+    if Command::new("sqlite3").arg("-version").run().is_ok() {
         let sql = Command::new("runuser")
             // Messages in English, as the assertions read them.
             .env("LANG", "en_GB.UTF-8")
@@ -619,7 +647,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
             .arg(&p.db)
             .arg("SELECT count(*) FROM referrals")
             .current_dir("/")
-            .output()
+            .run()
             .unwrap();
         assert!(
             !sql.status.success() || sql.stdout.is_empty(),
@@ -640,7 +668,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
                 .args(args)
                 .env("HOME", "/nonexistent")
                 .current_dir("/")
-                .output()
+                .run()
                 .unwrap(),
         )
     };
@@ -700,7 +728,7 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
             .args(["-L", &socket, "-f", "/dev/null"])
             .args(args)
             .env("LANG", "C.UTF-8")
-            .output()
+            .run()
             .unwrap()
     };
     let command = format!(
@@ -751,11 +779,18 @@ fn through_a_setgid_veille_operators_reach_the_data_only_through_veille() {
     run("gpasswd", &["-d", alice, &data_group]);
 
     // What she did is hers in the audit log (root too goes through the configuration).
-    let audit = Outcome(Command::new(&p.bin).arg("audit").output().unwrap()).success();
+    let audit = Outcome(
+        Command::new(&p.bin)
+            .arg("audit")
+            .env("LANG", "en_GB.UTF-8")
+            .run()
+            .unwrap(),
+    )
+    .success();
     assert!(
         audit
             .lines()
-            .any(|l| l.contains("referral_made") && l.contains(alice)),
+            .any(|l| l.contains("referral made") && l.contains(alice)),
         "{audit}"
     );
 }

@@ -835,7 +835,7 @@ fn every_command_answers_in_french_when_the_system_speaks_french() {
         .unwrap();
     let export = dir.path().join("orientations.csv");
     let export = export.to_str().unwrap();
-    let commands: [(&[&str], &[&str]); 14] = [
+    let commands: [(&[&str], &[&str]); 15] = [
         (
             &["report"],
             &["Bilan du programme", "Locataires joints", "Pas de réponse"],
@@ -855,7 +855,6 @@ fn every_command_answers_in_french_when_the_system_speaks_french() {
         ),
         (&["queue"], &["prévu / rappel", "cohorte"]),
         (&["doctor"], &["Base :", "intégrité", "sauvegarde"]),
-        (&["audit", "--limit", "3"], &[]),
         (&["referrals", "list"], &[]),
         (&["interventions", "list"], &[]),
         (&["operators"], &["coordinateur", "opérateur"]),
@@ -869,6 +868,8 @@ fn every_command_answers_in_french_when_the_system_speaks_french() {
             &["export", "referrals", "--output", export],
             &["orientations écrits dans"],
         ),
+        (&["tenants", "show", "LP-000001"], &["  appel ", "statut"]),
+        (&["audit", "--limit", "3"], &["fiche consultée", "export"]),
     ];
     // Words of the English outputs, one or more per command.
     let english = [

@@ -320,7 +320,7 @@ fn an_objection_and_an_erasure_leave_no_copy_of_what_they_wipe() {
         .unwrap();
     let audit = String::from_utf8_lossy(&audit.stdout);
     assert!(
-        audit.contains("tenant_erased") && audit.contains("tenant_objection_recorded"),
+        audit.contains("tenant erased") && audit.contains("objection recorded"),
         "{audit}"
     );
     veille()

@@ -231,7 +231,7 @@ fn a_coordinator_reads_past_health_details_and_the_read_is_audited() {
         .args(["audit", "--operator", "op3", "--tenant", "T00000"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("health_details_read"));
+        .stdout(predicate::str::contains("health details read"));
 }
 
 #[test]

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
             e.at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M:%S"),
             e.operator.as_deref().unwrap_or("-"),
             e.unix_account.as_deref().unwrap_or("-"),
-            e.action,
+            super::named("audit_action", &e.action),
             e.tenant_ref.as_deref().unwrap_or(""),
             e.details
         );

@@ -227,15 +227,17 @@ fn print_card_json(card: &TenantCard, needs: &[PastNeed]) -> Result<()> {
 
 fn print_card_text(card: &TenantCard, needs: &[PastNeed], rules: &Rules) {
     print_tenant(&card.tenant, rules);
+    let (call, need) = (tr!("appel ", "call "), tr!("besoin", "need  "));
     for (at, outcome, who, notes) in &card.last_calls {
         let when = at.with_timezone(&rules.tz).format("%d/%m/%Y %H:%M");
-        say!("  call {when}  {outcome:<18} {who}  {notes}");
+        let outcome = super::named("outcome", outcome.code());
+        say!("  {call} {when}  {outcome:<18} {who}  {notes}");
     }
     for n in needs {
         let when = n.at.with_timezone(&rules.tz).format("%d/%m/%Y");
+        let category = super::named("need", n.category.code());
         say!(
-            "  need {when}  {:<18} {}  {}",
-            n.category,
+            "  {need} {when}  {category:<18} {}  {}",
             n.operator,
             n.details
         );
@@ -331,17 +333,11 @@ fn address(t: &Tenant) -> String {
         t.address.clone(),
         format!("{} {}", t.postcode, t.city).trim().to_string(),
     ];
-    for (label, v) in [
-        ("bât.", &t.building),
-        ("esc.", &t.staircase),
-        ("étage", &t.floor),
-        ("porte", &t.door),
-        ("code", &t.access_code),
-    ] {
-        if !v.is_empty() {
-            parts.push(format!("{label} {v}"));
-        }
-    }
+    // Labelled as on the screens, in the user's language ("bât. B", not "bât. Bât. B").
+    parts.extend(crate::tui::address::access_parts(
+        crate::i18n::cli_lang(),
+        t,
+    ));
     parts.retain(|p| !p.is_empty());
     parts.join(", ")
 }
