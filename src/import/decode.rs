@@ -301,6 +301,95 @@ mod tests {
         assert_eq!(text, "Nom;Prénom\nRoy;Ren\u{FFFD}e\nLéa;é\n");
     }
 
+    /// Which of UTF-8 and Windows-1252 a file is, by its letters written the UTF-8 way
+    /// against its bytes UTF-8 cannot read, wherever they are in the file.
+    #[test]
+    fn utf8_with_damage_against_windows_1252() {
+        let encoding = |bytes: &[u8]| detect(bytes).unwrap().encoding;
+        // All the UTF-8 letters before the damage, or all after it.
+        assert_eq!(
+            encoding(b"L\xc3\xa9a \xc3\xa9t\xc3\xa9 \xe9"),
+            Encoding::Utf8
+        );
+        assert_eq!(
+            encoding(b"\xe9 L\xc3\xa9a \xc3\xa9t\xc3\xa9"),
+            Encoding::Utf8
+        );
+        // As many of each: not mostly UTF-8.
+        assert_eq!(encoding(b"L\xc3\xa9a \xe9"), Encoding::Windows1252);
+        // A letter cut by the end of the file is damage.
+        assert_eq!(encoding(b"L\xc3\xa9a \xc3"), Encoding::Windows1252);
+        // Windows-1252 letters after the first block of ASCII decide too.
+        let mut late = vec![b'a'; 100_000];
+        late.extend_from_slice(b"\nH\xe9l\xe8ne\n");
+        assert_eq!(encoding(&late), Encoding::Windows1252);
+    }
+
+    /// A letter cut by the end of a block is carried to the next, not counted as damage;
+    /// cut by the end of the file, it is.
+    #[test]
+    fn the_tally_carries_a_cut_letter_to_the_next_block() {
+        let mut tally = Utf8Tally::default();
+        tally.add(b"L\xc3", false);
+        tally.add(b"\xa9a", true);
+        assert_eq!((tally.encoded, tally.damaged), (1, 0));
+        tally.add(b"\xc3", true);
+        assert_eq!(tally.damaged, 1);
+    }
+
+    /// UTF-16 without a byte-order mark, in either byte order, and files with a few zero
+    /// bytes that are not UTF-16.
+    #[test]
+    fn utf16_without_a_mark_is_told_by_its_zero_bytes() {
+        let text = "Nom;Prénom;Téléphone\nMartin;Anne;0102030405\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(utf16_without_bom(&le), Some(encoding_rs::UTF_16LE));
+        assert_eq!(utf16_without_bom(&be), Some(encoding_rs::UTF_16BE));
+        assert_eq!(decode(le).0, text);
+        assert_eq!(decode(be).0, text);
+        assert_eq!(utf16_without_bom(text.as_bytes()), None);
+        assert_eq!(utf16_without_bom(b"a\0"), None, "too short to tell");
+        // A NUL here and there (a damaged file) is not UTF-16.
+        let mut nuls = text.as_bytes().to_vec();
+        nuls[3] = 0;
+        nuls[10] = 0;
+        assert_eq!(utf16_without_bom(&nuls), None);
+        // Half the odd bytes zero is not enough: a quarter would be stray.
+        let half: Vec<u8> = (0..64u8)
+            .map(|i| if i % 4 == 1 { 0 } else { b'a' })
+            .collect();
+        assert_eq!(utf16_without_bom(&half), None);
+    }
+
+    /// A read interrupted by a signal is tried again; another error is told.
+    #[test]
+    fn an_interrupted_read_is_tried_again() {
+        struct Flaky(u8);
+        impl Read for Flaky {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.0 += 1;
+                match self.0 {
+                    1 => Err(std::io::ErrorKind::Interrupted.into()),
+                    2 => {
+                        buf[..3].copy_from_slice(b"a;b");
+                        Ok(3)
+                    }
+                    3 => Ok(0),
+                    _ => Err(std::io::ErrorKind::Other.into()),
+                }
+            }
+        }
+        assert_eq!(detect(Flaky(0)).unwrap().encoding, Encoding::Utf8);
+        assert!(detect(Flaky(3)).is_err());
+    }
+
+    #[test]
+    fn encodings_are_named_for_the_report() {
+        assert_eq!(Encoding::Windows1252.to_string(), "Windows-1252");
+        assert_eq!(Encoding::Utf8Bom.to_string(), "UTF-8 with BOM");
+    }
+
     /// A character cut by the end of a block is not damage: a big UTF-8 file with
     /// accents everywhere is UTF-8, however its blocks fall.
     #[test]

@@ -996,6 +996,23 @@ mod tests {
         assert!(l.mentions("A1") && l.mentions("A2") && !l.mentions("A3"));
     }
 
+    /// A cell holding an escape sequence or longer than a cell can be is a bad cell of
+    /// its row, told by line and column; the other rows are read.
+    #[test]
+    fn control_characters_and_overlong_cells_are_bad_cells() {
+        let long = "x".repeat(super::super::columns::CELL_CHARS + 1);
+        let l = list(&format!(
+            "Ref;Nom;Tél\nA1;Du\u{1b}[31mpont;0199000001\nA2;{long};0199000002\nA3;Roy;0199000003\n"
+        ));
+        let bad: Vec<(u64, &str)> = l
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect();
+        assert_eq!(bad, [(2, "Nom"), (3, "Nom")]);
+        assert_eq!(l.good_rows(), 1);
+    }
+
     /// A file saved again while it is imported (a spreadsheet still open on it) is not
     /// half-read: the next reading of its rows says it changed, and nothing is taken.
     #[test]
