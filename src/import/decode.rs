@@ -447,6 +447,17 @@ mod tests {
         assert_eq!(separator("sep=,\nNom;Prénom\n"), b',');
     }
 
+    /// Separators inside quotes do not count, and between two separators each on one
+    /// line, the one seen first is taken.
+    #[test]
+    fn quoted_separators_do_not_count_and_the_first_seen_wins_a_tie() {
+        let text = "Ref,\"Nom; prénom\",Tél\nA1,\"Roy; Anne\",01\nA2,\"Luc; Marc\",02\n";
+        assert_eq!(separator(text), b',');
+        assert_eq!(separator("a,b\nc;d\n"), b',');
+        assert_eq!(separator("a;b\nc,d\n"), b';');
+        assert_eq!(separator("Ref\tNotes\nA1\t\"x\ty\"\nA2\tz\n"), b'\t');
+    }
+
     #[test]
     fn a_title_line_above_the_header_does_not_decide_the_separator() {
         let text = "Liste des locataires\r\nExport du 01/11/2026, agence Est\r\n\r\nRef,Nom,Prénom,Tél\r\n";

@@ -104,6 +104,15 @@ fn plain(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Letters that no accent removal turns into ASCII are spelt out in a login.
+    #[test]
+    fn special_letters_are_spelt_out() {
+        assert_eq!(
+            plain("Lœuillet Lætitia Strauß Søren Łukasz Đorđe"),
+            "loeuilletlaetitiastrausssorenlukaszdorde"
+        );
+    }
+
     fn split(text: &str, order: NameOrder) -> (String, String) {
         split_name(text, order)
     }

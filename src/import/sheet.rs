@@ -365,6 +365,24 @@ mod tests {
         assert_eq!(sheet.headers, vec!["login"]);
     }
 
+    /// Blank lines between rows count as lines, with either line end.
+    #[test]
+    fn blank_lines_between_rows_are_counted() {
+        for end in ["\n", "\r\n"] {
+            let text = "Ref;Nom|A1;x|||A2;y||A3;z|".replace('|', end);
+            let lines: Vec<u64> = rows(text.as_bytes()).iter().map(|(l, _)| *l).collect();
+            assert_eq!(lines, [2, 5, 7], "{end:?}");
+        }
+    }
+
+    /// A one-cell title above a header of three columns is passed over too.
+    #[test]
+    fn a_title_above_a_short_header_is_passed_over() {
+        let sheet = Sheet::read(b"Liste du 01/11\nRef;Nom;T\xc3\xa9l\nA1;Roy;01\n").unwrap();
+        assert_eq!(sheet.headers, vec!["Ref", "Nom", "Tél"]);
+        assert_eq!(sheet.title_lines, vec!["Liste du 01/11"]);
+    }
+
     #[test]
     fn an_empty_file_has_no_header() {
         assert!(matches!(Sheet::read(b""), Err(FileError::Empty)));
