@@ -209,6 +209,34 @@ pub fn is_email(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A two-digit year of birth is of the last century; four digits are taken as they
+    /// are, and a date written year first is not two-digit.
+    #[test]
+    fn two_digit_years_of_birth_are_of_the_last_century() {
+        let born = |t: &str| birth_date(t).map(|d| d.format("%d/%m/%Y").to_string());
+        assert_eq!(born("05/06/28").as_deref(), Ok("05/06/1928"));
+        assert_eq!(born("05-06-28").as_deref(), Ok("05/06/1928"));
+        assert_eq!(born("05/06/1928").as_deref(), Ok("05/06/1928"));
+        assert_eq!(
+            born("05/06/2028").as_deref(),
+            Ok("05/06/2028"),
+            "four digits kept"
+        );
+        assert_eq!(born("1928-06-05").as_deref(), Ok("05/06/1928"));
+        // A day number with five digits or less is a spreadsheet's date; "0" is none.
+        assert_eq!(born("10000").as_deref(), Ok("18/05/1927"));
+        assert!(born("0").is_err());
+    }
+
+    #[test]
+    fn households_in_words() {
+        assert_eq!(household_alone("couple"), Ok(false));
+        assert_eq!(household_alone("Famille"), Ok(false));
+        assert_eq!(household_alone("seule"), Ok(true));
+        assert_eq!(household_alone("2"), Ok(false));
+        assert!(household_alone("beaucoup").is_err());
+    }
+
     #[test]
     fn field_values_as_spreadsheets_write_them() {
         assert_eq!(
