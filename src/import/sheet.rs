@@ -375,6 +375,20 @@ mod tests {
         }
     }
 
+    /// Lines are counted across the blocks the file is read in: the last row of a file
+    /// far bigger than a block is on its line.
+    #[test]
+    fn lines_are_counted_across_blocks() {
+        let mut text = String::from("Ref;Nom\r\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("A{i};\"Nom\r\nsur deux lignes\"\r\n"));
+        }
+        let seen = rows(text.as_bytes());
+        assert_eq!(seen.len(), 20_000);
+        assert_eq!(seen[0].0, 2);
+        assert_eq!(seen[19_999].0, 2 + 2 * 19_999);
+    }
+
     /// A one-cell title above a header of three columns is passed over too.
     #[test]
     fn a_title_above_a_short_header_is_passed_over() {
