@@ -362,6 +362,43 @@ mod tests {
         assert_eq!(utf16_without_bom(&half), None);
     }
 
+    /// The bounds of "most bytes of one parity zero, few of the other", on both sides.
+    #[test]
+    fn utf16_bounds_on_both_sides() {
+        // `pairs` pairs of bytes, the first `even` even bytes and `odd` odd bytes zero.
+        let bytes = |pairs: usize, even: usize, odd: usize| -> Vec<u8> {
+            (0..2 * pairs)
+                .map(|i| {
+                    let zero = if i % 2 == 0 {
+                        i / 2 < even
+                    } else {
+                        i / 2 < odd
+                    };
+                    if zero { 0 } else { b'a' }
+                })
+                .collect()
+        };
+        let (le, be) = (Some(encoding_rs::UTF_16LE), Some(encoding_rs::UTF_16BE));
+        for (pairs, even, odd, want) in [
+            (100, 60, 0, be),
+            (100, 51, 0, be),
+            (100, 50, 0, None),
+            (100, 80, 20, None),
+            (96, 80, 12, None),
+            (96, 80, 11, be),
+            (100, 0, 60, le),
+            (100, 0, 51, le),
+            (100, 0, 50, None),
+            (100, 20, 80, None),
+            (96, 12, 80, None),
+            (96, 11, 80, le),
+            (2, 0, 2, le),
+        ] {
+            let got = utf16_without_bom(&bytes(pairs, even, odd));
+            assert_eq!(got, want, "{pairs} pairs, {even} even and {odd} odd zeros");
+        }
+    }
+
     /// A read interrupted by a signal is tried again; another error is told.
     #[test]
     fn an_interrupted_read_is_tried_again() {
