@@ -493,6 +493,11 @@ mod tests {
         assert_eq!(separator("a,b\nc;d\n"), b',');
         assert_eq!(separator("a;b\nc,d\n"), b';');
         assert_eq!(separator("Ref\tNotes\nA1\t\"x\ty\"\nA2\tz\n"), b'\t');
+        // A title whose only commas or tabs are quoted does not make them the separator.
+        let text = "\"Liste, Est\"\nRef;\"a,b\"\nA1;\"c,d\"\nA2;\"e,f\"\n";
+        assert_eq!(separator(text), b';');
+        let text = "\"Liste\tEst\"\nRef;\"a\tb\"\nA1;\"c\td\"\nA2;\"e\tf\"\n";
+        assert_eq!(separator(text), b';');
     }
 
     #[test]
